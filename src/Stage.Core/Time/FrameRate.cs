@@ -1,0 +1,1 @@
+namespace Stage.Core.Time;
