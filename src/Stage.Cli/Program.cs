@@ -1,0 +1,3 @@
+using Stage.Cli;
+
+return StageCli.Run(args, Console.Out, Console.Error);

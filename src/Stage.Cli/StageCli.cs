@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace Stage.Cli;
+
+/// <summary>The <c>stage</c> command: builds the command tree and runs it.</summary>
+public static class StageCli
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns its exit code (0 success, 1 fault, 2 usage).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        RootCommand root = Build(output, error);
+        ParseResult parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors)
+                error.WriteLine($"stage: {parseError.Message}");
+            error.WriteLine("Run 'stage --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        return parsed.Invoke(invocation);
+    }
+
+    /// <summary>The version printed by <c>stage --version</c>.</summary>
+    public static string Version =>
+        typeof(StageCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand(
+            "Stage: a real-time engine for LED virtual-production stages. " +
+            "Renders a simulated world onto LED walls from the tracked camera's point of view and logs every take.");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Options.Add(CommonOptions.Quiet);
+        root.Options.Add(CommonOptions.LogDirectory);
+        root.Subcommands.Add(ValidateCommand.Create(output, error));
+        return root;
+    }
+}
+
+/// <summary>Exit codes every command uses.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+    /// <summary>The command ran and found faults (an invalid configuration, a failed operation).</summary>
+    public const int Fault = 1;
+    /// <summary>The command line itself was wrong.</summary>
+    public const int Usage = 2;
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stage.Core.Configuration;
+
+namespace Stage.Cli;
+
+/// <summary>
+/// What <c>stage validate</c> reports about a valid stage, in one model printed either as text for
+/// a person or as JSON for scripts, so the two can never disagree.
+/// </summary>
+public sealed record StageSummary(
+    string Name,
+    string File,
+    string FrameRate,
+    string FrameRateRational,
+    IReadOnlyList<WallSummary> Walls,
+    IReadOnlyList<OutputSummary> Outputs,
+    IReadOnlyList<CameraSummary> Cameras,
+    IReadOnlyList<SourceSummary> TrackingSources,
+    string Control,
+    string? World,
+    string Takes)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Readable in a terminal and still valid JSON: apostrophes and '×' stay as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Summarises a valid stage.</summary>
+    public static StageSummary From(StageConfig config) => new(
+        config.Name,
+        config.SourcePath,
+        config.FrameRate.ToString(),
+        config.FrameRate.ToRationalString(),
+        config.Walls.Select(w => WallSummary.From(w, config)).ToList(),
+        config.Outputs.Select(OutputSummary.From).ToList(),
+        config.Cameras.Select(c => CameraSummary.From(c, config)).ToList(),
+        config.TrackingSources.Select(SourceSummary.From).ToList(),
+        $"OSC on {config.Control.BindAddress}:{config.Control.Port} (UDP, and TCP with SLIP framing)",
+        config.WorldScenePath,
+        config.TakeDatabasePath);
+
+    /// <summary>The summary as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new { valid = true, stage = this }, JsonOptions);
+
+    /// <summary>Faults as JSON: <c>{"valid": false, "faults": [{"path", "message"}]}</c>.</summary>
+    public static string FaultsToJson(string file, IReadOnlyList<ConfigFault> faults) =>
+        JsonSerializer.Serialize(new { valid = false, file, faults = faults.Select(f => new { path = f.Path, message = f.Message }) }, JsonOptions);
+
+    /// <summary>The summary as text for a person.</summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Inv($"Stage '{Name}' is valid ({File})"));
+        text.AppendLine(Inv($"Frame rate  {FrameRate} fps ({FrameRateRational})"));
+        text.AppendLine();
+        text.AppendLine(Inv($"Walls ({Walls.Count})"));
+        foreach (WallSummary w in Walls)
+        {
+            text.AppendLine(Inv($"  {w.Id}  {w.Kind}  {w.WidthM:0.000} × {w.HeightM:0.000} m  {w.PixelWidth} × {w.PixelHeight} px  pitch {w.PitchMm}  {w.PanelColumns} × {w.PanelRows} panels of {w.Panel}"));
+            text.AppendLine(Inv($"      {w.Placement}"));
+            text.AppendLine(Inv($"      carried by {(w.CarriedBy.Count == 0 ? "no output" : string.Join(", ", w.CarriedBy))}"));
+        }
+        text.AppendLine();
+        text.AppendLine(Inv($"Outputs ({Outputs.Count})"));
+        foreach (OutputSummary o in Outputs)
+        {
+            text.AppendLine(Inv($"  {o.Id}  {o.PixelWidth} × {o.PixelHeight} px  {o.BitDepth}-bit  {o.UsedPercent:0.0} % of the canvas used"));
+            foreach (RegionSummary r in o.Regions)
+                text.AppendLine(Inv($"      wall {r.Wall} {r.WallPixels} → canvas {r.CanvasPixels}"));
+        }
+        text.AppendLine();
+        text.AppendLine(Inv($"Cameras ({Cameras.Count}, in priority order)"));
+        foreach (CameraSummary c in Cameras)
+        {
+            text.AppendLine(Inv($"  {c.Id}  {c.FocalLengthMm:0.#} mm on a {c.SensorWidthMm:0.00} × {c.SensorHeightMm:0.00} mm sensor (field of view {c.HorizontalFovDeg:0.0}° × {c.VerticalFovDeg:0.0}°)"));
+            text.AppendLine(Inv($"      inner frustum {c.InnerWidthPx} × {c.InnerHeightPx} px, overscan {c.OverscanPercent:0.#} %, tracked by {c.Source}"));
+        }
+        text.AppendLine();
+        text.AppendLine(Inv($"Tracking sources ({TrackingSources.Count})"));
+        foreach (SourceSummary s in TrackingSources)
+            text.AppendLine(Inv($"  {s.Id}  {s.Kind}  {s.Endpoint}:{s.Port}  delay {s.DelayMs:0.###} ms  {s.Detail}"));
+        text.AppendLine();
+        text.AppendLine(Inv($"Control     {Control}"));
+        text.AppendLine(Inv($"World       {World ?? "none (an empty world)"}"));
+        text.AppendLine(Inv($"Takes       {Takes}"));
+        return text.ToString();
+    }
+
+    private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>One wall in a summary.</summary>
+public sealed record WallSummary(string Id, string Kind, double WidthM, double HeightM, int PixelWidth, int PixelHeight, string PitchMm,
+    int PanelColumns, int PanelRows, string Panel, string Placement, IReadOnlyList<string> CarriedBy)
+{
+    /// <summary>Summarises a wall, with the outputs that carry its pixels.</summary>
+    public static WallSummary From(Wall wall, StageConfig config)
+    {
+        string placement = wall switch
+        {
+            FlatWall flat => FormattableString.Invariant($"centre ({flat.CentreM.X:0.###}, {flat.CentreM.Y:0.###}, {flat.CentreM.Z:0.###}) m, facing {flat.Orientation}"),
+            CurvedWall curved => FormattableString.Invariant($"arc centre ({curved.CentreXZM.X:0.###}, {curved.CentreXZM.Y:0.###}) m, radius {curved.RadiusM:0.###} m, bearings {curved.StartDeg:0.##}° to {curved.EndDeg:0.##}° ({curved.SpanDeg:0.##}°), {curved.Columns} flat columns of {curved.ChordM * 1000:0.0} mm, base {curved.BaseM:0.###} m"),
+            _ => "",
+        };
+        string pitch = Math.Abs(wall.Panel.PitchXMm - wall.Panel.PitchYMm) < 1e-6
+            ? FormattableString.Invariant($"{wall.Panel.PitchXMm:0.00} mm")
+            : FormattableString.Invariant($"{wall.Panel.PitchXMm:0.00} × {wall.Panel.PitchYMm:0.00} mm");
+        List<string> carriedBy = config.Outputs.Where(o => o.Regions.Any(r => r.WallId == wall.Id)).Select(o => o.Id).ToList();
+        return new WallSummary(wall.Id, wall.Kind, wall.WidthM, wall.HeightM, wall.PixelWidth, wall.PixelHeight, pitch,
+            wall.PanelColumns, wall.PanelRows, wall.Panel.ToString(), placement, carriedBy);
+    }
+}
+
+/// <summary>One output canvas in a summary.</summary>
+public sealed record OutputSummary(string Id, int PixelWidth, int PixelHeight, int BitDepth, double UsedPercent, IReadOnlyList<RegionSummary> Regions)
+{
+    /// <summary>Summarises an output.</summary>
+    public static OutputSummary From(OutputCanvas output)
+    {
+        long used = output.Regions.Sum(r => r.WallRect.Area);
+        return new OutputSummary(output.Id, output.PixelWidth, output.PixelHeight, output.BitDepth, 100.0 * used / output.Bounds.Area,
+            output.Regions.Select(r => new RegionSummary(r.WallId, r.WallRect.ToString(), r.CanvasRect.ToString())).ToList());
+    }
+}
+
+/// <summary>One region of an output in a summary.</summary>
+public sealed record RegionSummary(string Wall, string WallPixels, string CanvasPixels);
+
+/// <summary>One camera in a summary.</summary>
+public sealed record CameraSummary(string Id, double FocalLengthMm, double SensorWidthMm, double SensorHeightMm, double HorizontalFovDeg,
+    double VerticalFovDeg, double OverscanPercent, int InnerWidthPx, int InnerHeightPx, string Source)
+{
+    /// <summary>Summarises a camera.</summary>
+    public static CameraSummary From(CameraConfig camera, StageConfig config)
+    {
+        TrackingSourceConfig? source = config.FindSource(camera.SourceId);
+        string sourceText = source is null ? camera.SourceId : $"{source.Id} ({source.Kind}, tracked id '{camera.TrackedId}')";
+        return new CameraSummary(camera.Id, camera.FocalLengthMm, camera.SensorWidthMm, camera.SensorHeightMm, camera.HorizontalFovDeg,
+            camera.VerticalFovDeg, camera.OverscanPercent, camera.InnerWidthPx, camera.InnerHeightPx, sourceText);
+    }
+}
+
+/// <summary>One tracking source in a summary.</summary>
+public sealed record SourceSummary(string Id, string Kind, string Endpoint, int Port, double DelayMs, string Detail)
+{
+    /// <summary>Summarises a source.</summary>
+    public static SourceSummary From(TrackingSourceConfig source)
+    {
+        string detail = source switch
+        {
+            OscSourceConfig osc => $"{osc.Rotation.ToString().ToLowerInvariant()} ({string.Join(",", osc.EulerOrder)}), {osc.PositionUnit.ToString().ToLowerInvariant()}, {osc.AngleUnit.ToString().ToLowerInvariant()}, {(osc.Axes == AxisConvention.ZUp ? "z-up" : "stage")} axes; " +
+                string.Join(", ", osc.Addresses.Select(a => $"{a.Key} {a.Value}")),
+            FreeDSourceConfig freed => $"zoom calibration {freed.ZoomToFocalLengthMm.Count} points, focus calibration {freed.FocusToDistanceM.Count} points",
+            OpenTrackIOSourceConfig => "multicast",
+            _ => "",
+        };
+        return new SourceSummary(source.Id, source.Kind, source.Endpoint, source.Port, source.DelayMs, detail);
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Stage.Core.Configuration;
+
+namespace Stage.Cli;
+
+/// <summary><c>stage validate &lt;config&gt; [--json]</c>: checks a stage configuration and summarises it.</summary>
+public static class ValidateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = new Argument<string>("config") { Description = "The stage configuration file (JSON)." };
+        var json = new Option<bool>("--json") { Description = "Print the summary (or the faults) as JSON for scripts." };
+        var command = new Command("validate",
+            "Check a stage configuration. Prints every fault with its JSON path (exit 1), or a summary of the stage " +
+            "(exit 0): per wall its size, pixels and pitch; per output the wall pixels it carries; per camera its lens and source.")
+        {
+            config,
+            json,
+        };
+        command.SetAction(result =>
+        {
+            using ILoggerFactory logging = CommonOptions.CreateLogging(result);
+            ILogger log = logging.CreateLogger("Stage.Cli.Validate");
+            string path = result.GetValue(config)!;
+            ConfigLoadResult loaded = StageConfigLoader.LoadFile(path);
+            bool asJson = result.GetValue(json);
+            if (!loaded.IsValid)
+            {
+                log.LogInformation("Configuration {Path} has {FaultCount} faults", Path.GetFullPath(path), loaded.Faults.Count);
+                if (asJson)
+                {
+                    output.WriteLine(StageSummary.FaultsToJson(Path.GetFullPath(path), loaded.Faults));
+                }
+                else
+                {
+                    output.WriteLine($"{path}: {loaded.Faults.Count} fault{(loaded.Faults.Count == 1 ? "" : "s")}");
+                    foreach (ConfigFault fault in loaded.Faults) output.WriteLine($"  {fault}");
+                }
+                return ExitCodes.Fault;
+            }
+            StageSummary summary = StageSummary.From(loaded.Config!);
+            log.LogInformation("Configuration {Path} is valid: {Walls} walls, {Outputs} outputs, {Cameras} cameras",
+                loaded.Config!.SourcePath, summary.Walls.Count, summary.Outputs.Count, summary.Cameras.Count);
+            output.Write(asJson ? summary.ToJson() + Environment.NewLine : summary.ToText());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
