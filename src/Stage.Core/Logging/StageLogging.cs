@@ -6,9 +6,9 @@ namespace Stage.Core.Logging;
 /// <summary>How much a command says on the console.</summary>
 public enum Verbosity
 {
-    /// <summary>Warnings and errors only.</summary>
+    /// <summary>Errors only.</summary>
     Quiet,
-    /// <summary>Information and above.</summary>
+    /// <summary>Warnings and errors (a command's own output is printed separately).</summary>
     Normal,
     /// <summary>Everything, debug included.</summary>
     Verbose,
@@ -36,15 +36,15 @@ public static class StageLogging
     }
 
     /// <summary>Creates the logger factory for a command run.</summary>
-    /// <param name="verbosity">Console level: quiet = warnings, normal = information, verbose = debug.</param>
+    /// <param name="verbosity">Console level: quiet = errors, normal = warnings, verbose = debug. The file gets information and above (debug when verbose).</param>
     /// <param name="logDirectory">Folder of the shoot-day files, or null for no file.</param>
     public static ILoggerFactory Create(Verbosity verbosity, string? logDirectory)
     {
         LogLevel consoleLevel = verbosity switch
         {
-            Verbosity.Quiet => LogLevel.Warning,
+            Verbosity.Quiet => LogLevel.Error,
             Verbosity.Verbose => LogLevel.Debug,
-            _ => LogLevel.Information,
+            _ => LogLevel.Warning,
         };
         return LoggerFactory.Create(builder =>
         {

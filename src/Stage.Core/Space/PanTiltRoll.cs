@@ -30,7 +30,8 @@ public readonly record struct PanTiltRoll(double PanDeg, double TiltDeg, double 
 
     /// <summary>
     /// Recovers pan, tilt and roll from a stage-space rotation. Pan and roll are in (−180, 180],
-    /// tilt in [−90, 90]. At tilt ±90 (gimbal lock) roll is reported as 0 and pan carries the turn.
+    /// tilt in [−90, 90]. Within 0.06° of tilt ±90 (gimbal lock, where single-precision input cannot tell
+    /// pan from roll) roll is reported as 0 and pan carries the turn.
     /// </summary>
     public static PanTiltRoll FromQuaternion(Quaternion orientation)
     {
@@ -41,7 +42,7 @@ public readonly record struct PanTiltRoll(double PanDeg, double TiltDeg, double 
         double tiltRad = Math.Asin(Math.Clamp(forward.Y, -1f, 1f));
         double cosTilt = Math.Cos(tiltRad);
         double panRad, rollRad;
-        if (cosTilt > 1e-5)
+        if (cosTilt > 1e-3)
         {
             panRad = Math.Atan2(forward.X, -forward.Z);
             rollRad = -Math.Atan2(right.Y, up.Y);
@@ -50,7 +51,7 @@ public readonly record struct PanTiltRoll(double PanDeg, double TiltDeg, double 
         {
             // Looking straight up or down: the up vector lies in the floor plane and tells the pan.
             double sign = Math.Sign(forward.Y);
-            panRad = Math.Atan2(sign * up.X, -sign * up.Z);
+            panRad = Math.Atan2(-sign * up.X, sign * up.Z);
             rollRad = 0;
         }
         return new PanTiltRoll(NormaliseDeg(double.RadiansToDegrees(panRad)), double.RadiansToDegrees(tiltRad), NormaliseDeg(double.RadiansToDegrees(rollRad)));
