@@ -12,6 +12,8 @@ namespace Stage.Core.Logging;
 /// </summary>
 public sealed class FileLoggerProvider : ILoggerProvider
 {
+    // Relaxed escaping keeps apostrophes and '+' readable for a person grepping the file; it is still valid JSON.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly object _lock = new();
     private readonly string _directory;
     private readonly LogLevel _minimumLevel;
@@ -51,7 +53,7 @@ public sealed class FileLoggerProvider : ILoggerProvider
     {
         DateTime now = _localNow();
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("time", new DateTimeOffset(now).ToString("O"));
