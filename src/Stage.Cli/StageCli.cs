@@ -35,6 +35,15 @@ public static class StageCli
         root.Options.Add(CommonOptions.Quiet);
         root.Options.Add(CommonOptions.LogDirectory);
         root.Subcommands.Add(ValidateCommand.Create(output, error));
+        // 'stage' alone: show what there is to do rather than a bare parse error.
+        root.SetAction(result =>
+        {
+            error.WriteLine("stage: name a command; the commands are:");
+            foreach (Command command in root.Subcommands)
+                error.WriteLine($"  {command.Name,-12} {command.Description?.Split(". ")[0]}");
+            error.WriteLine("Run 'stage <command> --help' for its options.");
+            return ExitCodes.Usage;
+        });
         return root;
     }
 }
