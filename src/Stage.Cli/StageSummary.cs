@@ -157,7 +157,7 @@ public sealed record SourceSummary(string Id, string Kind, string Endpoint, int 
         {
             OscSourceConfig osc => $"{osc.Rotation.ToString().ToLowerInvariant()} ({string.Join(",", osc.EulerOrder)}), {osc.PositionUnit.ToString().ToLowerInvariant()}, {osc.AngleUnit.ToString().ToLowerInvariant()}, {(osc.Axes == AxisConvention.ZUp ? "z-up" : "stage")} axes; " +
                 string.Join(", ", osc.Addresses.Select(a => $"{a.Key} {a.Value}")),
-            FreeDSourceConfig freed => $"zoom calibration {freed.ZoomToFocalLengthMm.Count} points, focus calibration {freed.FocusToDistanceM.Count} points",
+            FreeDSourceConfig freed => $"camera id {freed.CameraId}, zoom calibration {freed.ZoomToFocalLengthMm.Count} points, focus calibration {freed.FocusToDistanceM.Count} points",
             OpenTrackIOSourceConfig => "multicast",
             _ => "",
         };

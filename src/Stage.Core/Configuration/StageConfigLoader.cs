@@ -470,19 +470,21 @@ public static class StageConfigLoader
 
         private FreeDSourceConfig? ReadFreeDSource(JsonElement element, string path)
         {
-            var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "bind", "port", "delayMs", "zoomCalibration", "focusCalibration");
+            var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "bind", "port", "cameraId", "delayMs", "zoomCalibration", "focusCalibration");
             string? id = reader.String("id", required: true);
             string? bind = ReadBind(reader);
             int? port = reader.Integer("port", required: false, 1, 65535) ?? (reader.Has("port") ? null : 40000);
+            int? cameraId = reader.Integer("cameraId", required: false, 0, 255) ?? (reader.Has("cameraId") ? null : 1);
             double delay = reader.Number("delayMs", required: false, -1000, 1000) ?? 0;
             IReadOnlyList<CalibrationPoint>? zoom = ReadCalibration(reader, "zoomCalibration", "focal length (mm)");
             IReadOnlyList<CalibrationPoint>? focus = ReadCalibration(reader, "focusCalibration", "focus distance (m)");
-            if (id is null || bind is null || port is null || zoom is null || focus is null) return null;
+            if (id is null || bind is null || port is null || cameraId is null || zoom is null || focus is null) return null;
             return new FreeDSourceConfig
             {
                 Id = id,
                 BindAddress = bind,
                 Port = port.Value,
+                CameraId = cameraId.Value,
                 DelayMs = delay,
                 ZoomToFocalLengthMm = zoom,
                 FocusToDistanceM = focus,

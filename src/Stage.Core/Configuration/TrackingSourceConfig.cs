@@ -105,6 +105,9 @@ public sealed record FreeDSourceConfig : TrackingSourceConfig
     /// <summary>Local address to bind.</summary>
     public required string BindAddress { get; init; }
 
+    /// <summary>The FreeD camera id (byte 1 of each packet, 0–255) this source accepts; packets of other ids are counted and dropped.</summary>
+    public required int CameraId { get; init; }
+
     /// <summary>Zoom encoder → focal length (mm) table, ascending encoder values; empty when the lens is fixed.</summary>
     public required IReadOnlyList<CalibrationPoint> ZoomToFocalLengthMm { get; init; }
 

@@ -16,6 +16,7 @@ public class ValidationTests
         Assert.Equal("239.135.1.1", ((OpenTrackIOSourceConfig)config.TrackingSources[2]).MulticastGroup);
         Assert.Equal(55555, config.TrackingSources[2].Port);
         Assert.Equal(10, config.Cameras[0].OverscanPercent);
+        Assert.Equal(1, ((FreeDSourceConfig)config.TrackingSources[1]).CameraId);
         Assert.Equal("A", config.Cameras[0].TrackedId);
         Assert.Equal(Path.GetFullPath("/tmp/fixture/takes/stage.sqlite"), config.TakeDatabasePath);
     }
@@ -75,12 +76,14 @@ public class ValidationTests
         json["tracking"]![0]!["port"] = 70000;
         json["cameras"]![0]!["focalLengthMm"] = "35";
         json["outputs"]![0]!["bitDepth"] = 9;
+        json["tracking"]![1]!["cameraId"] = 256;
         json["walls"]![0]!["kind"] = "round";
         IReadOnlyList<ConfigFault> faults = Faults(json);
         AssertFault(faults, "frameRate", "'23.5'");
         AssertFault(faults, "tracking[0].port", "between 1 and 65535");
         AssertFault(faults, "cameras[0].focalLengthMm", "must be a number");
         AssertFault(faults, "outputs[0].bitDepth", "8, 10, 12 or 16");
+        AssertFault(faults, "tracking[1].cameraId", "between 0 and 255");
         AssertFault(faults, "walls[0].kind", "'round'");
     }
 
