@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Stage.Core.Space;
+using Stage.Core.Time;
+
+namespace Stage.Takes.Export;
+
+/// <summary>
+/// A take as JSON for VFX: the take's record and one sample per frame and camera shaped like an
+/// OpenTrackIO sample (timing with timecode and sample rate, transforms with translation in metres and
+/// rotation pan/tilt/roll in degrees in OpenTrackIO's Z-up frame, lens with pinholeFocalLength mm and
+/// focusDistance m), so OpenTrackIO tooling can read it.
+/// </summary>
+public static class JsonTakeExporter
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes the take and its track.</summary>
+    public static string Write(TakeInfo take, IReadOnlyList<RecordedFrame> track)
+    {
+        var samples = new JsonArray();
+        foreach (RecordedFrame frame in track)
+        {
+            TrackFrame s = frame.Sample;
+            Timecode tc = take.Start + s.Frame;
+            System.Numerics.Vector3 zUp = ZUpConversion.PositionFromStage(s.PositionM);
+            PanTiltRoll angles = PanTiltRoll.FromQuaternion(s.Orientation);
+            var lens = new JsonObject { ["pinholeFocalLength"] = s.FocalLengthMm };
+            if (!double.IsNaN(s.FocusDistanceM)) lens["focusDistance"] = s.FocusDistanceM;
+            samples.Add(new JsonObject
+            {
+                ["sourceId"] = frame.Camera,
+                ["frame"] = s.Frame,
+                ["timing"] = new JsonObject
+                {
+                    ["sampleRate"] = new JsonObject { ["num"] = take.FrameRate.Numerator, ["denom"] = take.FrameRate.Denominator },
+                    ["timecode"] = new JsonObject
+                    {
+                        ["hours"] = tc.Hours, ["minutes"] = tc.Minutes, ["seconds"] = tc.Seconds, ["frames"] = tc.Frames,
+                        ["frameRate"] = new JsonObject { ["num"] = take.FrameRate.Numerator, ["denom"] = take.FrameRate.Denominator },
+                        ["dropFrame"] = tc.DropFrame,
+                    },
+                },
+                ["transforms"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "Camera",
+                    ["translation"] = new JsonObject { ["x"] = Round(zUp.X), ["y"] = Round(zUp.Y), ["z"] = Round(zUp.Z) },
+                    // OpenTrackIO pans by the right-hand rule about +Z, so its pan is the operator's pan negated.
+                    ["rotation"] = new JsonObject { ["pan"] = Round(-angles.PanDeg), ["tilt"] = Round(angles.TiltDeg), ["roll"] = Round(angles.RollDeg) },
+                }),
+                ["lens"] = lens,
+                ["stage"] = new JsonObject { ["poseAgeUs"] = Math.Round(s.PoseAgeUs, 1), ["worldStateHash"] = TakeLog.HashText(s.StateHash) },
+            });
+        }
+        var document = new JsonObject
+        {
+            ["take"] = new JsonObject
+            {
+                ["id"] = take.Id, ["day"] = take.Day.ToString("yyyy-MM-dd"), ["scene"] = take.Scene, ["take"] = take.TakeNumber,
+                ["camera"] = take.Camera, ["clipName"] = take.ClipName, ["frameRate"] = take.FrameRate.ToRationalString(),
+                ["start"] = take.Start.ToString(), ["end"] = take.End.ToString(), ["frames"] = take.FrameCount, ["droppedFrames"] = take.DroppedFrames,
+                ["circled"] = take.Circled, ["noGood"] = take.NoGood, ["status"] = take.Status.ToString().ToLowerInvariant(),
+                ["startStateHash"] = take.StartStateHash, ["endStateHash"] = take.EndStateHash,
+                ["sensorMm"] = new JsonArray(take.SensorWidthMm, take.SensorHeightMm), ["notes"] = new JsonArray(take.Notes.Select(n => (JsonNode)n!).ToArray()),
+            },
+            ["samples"] = samples,
+        };
+        return document.ToJsonString(Options);
+    }
+
+    private static double Round(double value) => Math.Round(value, 6);
+}

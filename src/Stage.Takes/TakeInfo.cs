@@ -1,0 +1,62 @@
+using Stage.Core.Time;
+
+namespace Stage.Takes;
+
+/// <summary>One take as the log holds it.</summary>
+public sealed record TakeInfo
+{
+    /// <summary>Database id, unique across days.</summary>
+    public required long Id { get; init; }
+    /// <summary>The shoot day (local date, rolling over at 06:00).</summary>
+    public required DateOnly Day { get; init; }
+    /// <summary>Scene / slate, as the 2nd AC writes it on the slate ("12A").</summary>
+    public required string Scene { get; init; }
+    /// <summary>Take number within the scene on this day, from 1.</summary>
+    public required int TakeNumber { get; init; }
+    /// <summary>The hero camera's id.</summary>
+    public required string Camera { get; init; }
+    /// <summary>Focal length at the start of the take, mm.</summary>
+    public required double FocalLengthMm { get; init; }
+    /// <summary>Sensor width of the hero camera, mm.</summary>
+    public required double SensorWidthMm { get; init; }
+    /// <summary>Sensor height of the hero camera, mm.</summary>
+    public required double SensorHeightMm { get; init; }
+    /// <summary>Frame rate of the take.</summary>
+    public required FrameRate FrameRate { get; init; }
+    /// <summary>True when timecode is counted drop-frame.</summary>
+    public required bool DropFrame { get; init; }
+    /// <summary>Timecode of the first frame.</summary>
+    public required Timecode Start { get; init; }
+    /// <summary>Frames recorded.</summary>
+    public required long FrameCount { get; init; }
+    /// <summary>Frames the engine dropped during the take.</summary>
+    public required long DroppedFrames { get; init; }
+    /// <summary>World state hash at the start (hex), or "".</summary>
+    public required string StartStateHash { get; init; }
+    /// <summary>World state hash at the end (hex), or "".</summary>
+    public required string EndStateHash { get; init; }
+    /// <summary>Circled (a keeper).</summary>
+    public required bool Circled { get; init; }
+    /// <summary>Marked no-good.</summary>
+    public required bool NoGood { get; init; }
+    /// <summary>Recording, complete or interrupted.</summary>
+    public required TakeStatus Status { get; init; }
+    /// <summary>Notes in the order given.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
+    /// <summary>UTC time the take started (for the log only; never used by the simulation).</summary>
+    public required DateTime StartedUtc { get; init; }
+
+    /// <summary>Timecode one past the last frame (the ALE "End").</summary>
+    public Timecode End => Start + FrameCount;
+
+    /// <summary>Timecode of the last frame (the start when empty).</summary>
+    public Timecode LastFrame => FrameCount == 0 ? Start : Start + (FrameCount - 1);
+
+    /// <summary>A clip name editorial can sort: "A_S12_T003".</summary>
+    public string ClipName => $"{Camera}_S{Sanitise(Scene)}_T{TakeNumber:000}";
+
+    /// <summary>Vertical field of view of the lens at the start of the take, degrees.</summary>
+    public double VerticalFovDeg => double.RadiansToDegrees(2 * Math.Atan(SensorHeightMm / (2 * FocalLengthMm)));
+
+    private static string Sanitise(string text) => new(text.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+}

@@ -1,0 +1,28 @@
+using System.Numerics;
+
+namespace Stage.Takes;
+
+/// <summary>One camera's pose and lens for one frame of a take.</summary>
+/// <param name="Frame">Frame index within the take, from 0.</param>
+/// <param name="CameraIndex">Index of the camera in <see cref="TakeRecorder"/>'s camera list.</param>
+/// <param name="PositionM">Stage-space position of the entrance pupil, metres.</param>
+/// <param name="Orientation">Stage-space orientation (camera → stage).</param>
+/// <param name="FocalLengthMm">Focal length, mm.</param>
+/// <param name="FocusDistanceM">Focus distance, m (NaN when unknown).</param>
+/// <param name="PoseAgeUs">Age of the pose used: receive → frame submit, microseconds.</param>
+/// <param name="StateHash">The world's state hash after this frame's steps (0 when there is no world).</param>
+public readonly record struct TrackFrame(
+    long Frame,
+    int CameraIndex,
+    Vector3 PositionM,
+    Quaternion Orientation,
+    double FocalLengthMm,
+    double FocusDistanceM,
+    double PoseAgeUs,
+    ulong StateHash);
+
+/// <summary>A frame of a take's track as read back, with its camera's id and timecode.</summary>
+/// <param name="Camera">Camera id.</param>
+/// <param name="Timecode">The frame's timecode as text.</param>
+/// <param name="Sample">The recorded values.</param>
+public sealed record RecordedFrame(string Camera, string Timecode, TrackFrame Sample);
