@@ -1,0 +1,168 @@
+using Stage.Vulkan.Native;
+
+namespace Stage.Vulkan;
+
+/// <summary>The kind of a physical device, in Stage's order of preference.</summary>
+public enum GpuDeviceKind
+{
+    /// <summary>A discrete GPU: what a render node should use.</summary>
+    Discrete,
+    /// <summary>A GPU integrated with the CPU.</summary>
+    Integrated,
+    /// <summary>A GPU of a virtual machine.</summary>
+    Virtual,
+    /// <summary>A CPU implementation such as lavapipe.</summary>
+    Cpu,
+    /// <summary>Anything else.</summary>
+    Other,
+}
+
+/// <summary>One capability Stage needs and whether the device has it.</summary>
+/// <param name="Name">What is needed, e.g. <c>synchronization2</c>.</param>
+/// <param name="Present">Whether the device provides it.</param>
+public readonly record struct GpuRequirement(string Name, bool Present);
+
+/// <summary>What an operator (and the device choice) needs to know about one physical device.</summary>
+public sealed record GpuDeviceInfo
+{
+    /// <summary>The index in the loader's enumeration (what <c>STAGE_GPU=1</c> refers to).</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The device name, e.g. <c>llvmpipe (LLVM 15.0.6, 256 bits)</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Discrete, integrated, virtual, CPU.</summary>
+    public required GpuDeviceKind Kind { get; init; }
+
+    /// <summary>The Vulkan version the device supports.</summary>
+    public required GpuApiVersion ApiVersion { get; init; }
+
+    /// <summary>The driver's name (VkPhysicalDeviceVulkan12Properties.driverName).</summary>
+    public required string DriverName { get; init; }
+
+    /// <summary>The driver's version text (driverInfo).</summary>
+    public required string DriverInfo { get; init; }
+
+    /// <summary>PCI vendor id.</summary>
+    public required uint VendorId { get; init; }
+
+    /// <summary>Device extensions, sorted.</summary>
+    public required IReadOnlyList<string> Extensions { get; init; }
+
+    /// <summary>Everything Stage needs, present or missing, in a fixed order.</summary>
+    public required IReadOnlyList<GpuRequirement> Requirements { get; init; }
+
+    /// <summary>The queue family used for graphics, compute and transfer; -1 when there is none.</summary>
+    public required int GraphicsQueueFamily { get; init; }
+
+    /// <summary>The physical device handle.</summary>
+    internal VkPhysicalDevice Handle { get; init; }
+
+    /// <summary>The names of the missing requirements.</summary>
+    public IReadOnlyList<string> Missing => Requirements.Where(r => !r.Present).Select(r => r.Name).ToList();
+
+    /// <summary>True when nothing Stage needs is missing.</summary>
+    public bool IsSuitable => Requirements.All(r => r.Present);
+
+    /// <summary>Reads properties, features, extensions and queues of a device.</summary>
+    internal static unsafe GpuDeviceInfo Query(GpuInstance instance, VkPhysicalDevice device, int index)
+    {
+        var vk = instance.Commands;
+        var vk12Properties = new VkPhysicalDeviceVulkan12Properties();
+        var properties2 = new VkPhysicalDeviceProperties2 { pNext = &vk12Properties };
+        VkPhysicalDeviceProperties properties;
+        vk.vkGetPhysicalDeviceProperties(device, &properties);
+        var apiVersion = GpuApiVersion.FromPacked(properties.apiVersion);
+        // The Vulkan12 property and feature structs exist only on 1.2+ devices.
+        var atLeast12 = apiVersion >= new GpuApiVersion(1, 2, 0);
+        if (atLeast12) vk.vkGetPhysicalDeviceProperties2(device, &properties2);
+
+        var vk12 = new VkPhysicalDeviceVulkan12Features();
+        var vk13 = new VkPhysicalDeviceVulkan13Features { pNext = &vk12 };
+        var features2 = new VkPhysicalDeviceFeatures2 { pNext = &vk13 };
+        if (atLeast12) vk.vkGetPhysicalDeviceFeatures2(device, &features2);
+        var atLeast13 = apiVersion >= GpuInstance.RequiredVersion;
+
+        uint extensionCount;
+        vk.vkEnumerateDeviceExtensionProperties(device, null, &extensionCount, null).Check("vkEnumerateDeviceExtensionProperties");
+        var extensionProperties = new VkExtensionProperties[extensionCount];
+        fixed (VkExtensionProperties* p = extensionProperties)
+        {
+            vk.vkEnumerateDeviceExtensionProperties(device, null, &extensionCount, p).Check("vkEnumerateDeviceExtensionProperties", VkResult.VK_INCOMPLETE);
+        }
+        var extensions = extensionProperties.Take((int)extensionCount).Select(e => e.extensionNameString).Order(StringComparer.Ordinal).ToList();
+
+        uint familyCount;
+        vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, null);
+        var families = new VkQueueFamilyProperties[familyCount];
+        fixed (VkQueueFamilyProperties* p = families) vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, p);
+        var graphics = Array.FindIndex(families, f =>
+            (f.queueFlags & (VkQueueFlags.VK_QUEUE_GRAPHICS_BIT | VkQueueFlags.VK_QUEUE_COMPUTE_BIT)) == (VkQueueFlags.VK_QUEUE_GRAPHICS_BIT | VkQueueFlags.VK_QUEUE_COMPUTE_BIT)
+            && f.queueCount > 0);
+
+        return new GpuDeviceInfo
+        {
+            Index = index,
+            Name = properties.deviceNameString,
+            Kind = properties.deviceType switch
+            {
+                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU => GpuDeviceKind.Discrete,
+                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU => GpuDeviceKind.Integrated,
+                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU => GpuDeviceKind.Virtual,
+                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_CPU => GpuDeviceKind.Cpu,
+                _ => GpuDeviceKind.Other,
+            },
+            ApiVersion = apiVersion,
+            DriverName = atLeast12 ? vk12Properties.driverNameString : "",
+            DriverInfo = atLeast12 ? vk12Properties.driverInfoString : "",
+            VendorId = properties.vendorID,
+            Extensions = extensions,
+            Requirements =
+            [
+                new("Vulkan 1.3", atLeast13),
+                new("dynamicRendering", atLeast13 && vk13.dynamicRendering),
+                new("synchronization2", atLeast13 && vk13.synchronization2),
+                new("timelineSemaphore", atLeast12 && vk12.timelineSemaphore),
+                new("graphics+compute queue", graphics >= 0),
+            ],
+            GraphicsQueueFamily = graphics,
+            Handle = device,
+        };
+    }
+}
+
+/// <summary>
+/// Chooses the physical device: an explicit request (configuration or <c>STAGE_GPU</c>: an index or a
+/// part of the name) wins; otherwise the first suitable device in the order discrete, integrated,
+/// virtual, CPU (so lavapipe is the fallback).
+/// </summary>
+public static class GpuDeviceSelector
+{
+    /// <summary>The environment variable an operator sets to pick a device.</summary>
+    public const string EnvironmentVariable = "STAGE_GPU";
+
+    /// <summary>Chooses a device or throws <see cref="GpuUnavailableException"/> naming what is missing.</summary>
+    public static GpuDeviceInfo Select(IReadOnlyList<GpuDeviceInfo> devices, string? request)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Count == 0) throw new GpuUnavailableException("no Vulkan device found (install a driver; without a GPU, mesa-vulkan-drivers provides lavapipe)");
+        if (!string.IsNullOrWhiteSpace(request))
+        {
+            var wanted = request.Trim();
+            var match = int.TryParse(wanted, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                ? devices.FirstOrDefault(d => d.Index == index)
+                : devices.FirstOrDefault(d => d.Name.Contains(wanted, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+                throw new GpuUnavailableException($"no Vulkan device matches '{wanted}'; devices: {Describe(devices)}");
+            if (!match.IsSuitable)
+                throw new GpuUnavailableException($"device {match.Index} '{match.Name}' lacks {string.Join(", ", match.Missing)}");
+            return match;
+        }
+        var best = devices.Where(d => d.IsSuitable).OrderBy(d => d.Kind).ThenBy(d => d.Index).FirstOrDefault();
+        return best ?? throw new GpuUnavailableException(
+            "no Vulkan device has what Stage needs: " + string.Join("; ", devices.Select(d => $"{d.Index} '{d.Name}' lacks {string.Join(", ", d.Missing)}")));
+    }
+
+    private static string Describe(IReadOnlyList<GpuDeviceInfo> devices) =>
+        string.Join(", ", devices.Select(d => $"{d.Index} '{d.Name}'"));
+}

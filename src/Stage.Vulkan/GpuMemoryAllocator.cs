@@ -1,0 +1,288 @@
+using Stage.Vulkan.Native;
+
+namespace Stage.Vulkan;
+
+/// <summary>What a resource's memory is for; decides the memory type.</summary>
+public enum GpuMemoryUse
+{
+    /// <summary>Only the GPU touches it: device-local memory.</summary>
+    GpuOnly,
+    /// <summary>The CPU writes, the GPU reads: host-visible, coherent preferred.</summary>
+    Upload,
+    /// <summary>The GPU writes, the CPU reads: host-visible, cached preferred.</summary>
+    Readback,
+}
+
+/// <summary>A range of a memory block owned by one resource.</summary>
+internal sealed unsafe class GpuAllocation
+{
+    internal GpuAllocation(GpuMemoryBlock block, ulong offset, ulong size)
+    {
+        Block = block;
+        Offset = offset;
+        Size = size;
+    }
+
+    /// <summary>The block the range lies in.</summary>
+    public GpuMemoryBlock Block { get; }
+
+    /// <summary>Byte offset in the block.</summary>
+    public ulong Offset { get; }
+
+    /// <summary>Byte size.</summary>
+    public ulong Size { get; }
+
+    /// <summary>The CPU address of the range, or null when the memory is not host-visible.</summary>
+    public byte* Mapped => Block.Mapped == null ? null : Block.Mapped + Offset;
+}
+
+/// <summary>One <c>VkDeviceMemory</c>, persistently mapped when host-visible, carved up first-fit.</summary>
+internal sealed unsafe class GpuMemoryBlock
+{
+    // Free ranges by offset; neighbours are merged on free, so no two free ranges touch.
+    private readonly SortedList<ulong, ulong> _free = [];
+
+    internal GpuMemoryBlock(VkDeviceMemory memory, uint typeIndex, ulong size, byte* mapped, bool coherent, bool dedicated)
+    {
+        Memory = memory;
+        TypeIndex = typeIndex;
+        Size = size;
+        Mapped = mapped;
+        IsCoherent = coherent;
+        IsDedicated = dedicated;
+        _free.Add(0, size);
+    }
+
+    public VkDeviceMemory Memory { get; }
+    public uint TypeIndex { get; }
+    public ulong Size { get; }
+    public byte* Mapped { get; }
+    public bool IsCoherent { get; }
+    public bool IsDedicated { get; }
+    public ulong UsedBytes { get; private set; }
+
+    /// <summary>Takes an aligned range, or returns false when no free range fits.</summary>
+    public bool TryTake(ulong size, ulong alignment, out ulong offset)
+    {
+        for (var i = 0; i < _free.Count; i++)
+        {
+            var start = _free.Keys[i];
+            var length = _free.Values[i];
+            var aligned = (start + alignment - 1) / alignment * alignment;
+            if (aligned + size > start + length) continue;
+            _free.RemoveAt(i);
+            if (aligned > start) _free.Add(start, aligned - start);
+            var end = aligned + size;
+            if (end < start + length) _free.Add(end, start + length - end);
+            UsedBytes += size;
+            offset = aligned;
+            return true;
+        }
+        offset = 0;
+        return false;
+    }
+
+    /// <summary>Returns a range, merging it with free neighbours.</summary>
+    public void Give(ulong offset, ulong size)
+    {
+        UsedBytes -= size;
+        var index = 0;
+        while (index < _free.Count && _free.Keys[index] < offset) index++;
+        if (index < _free.Count && offset + size == _free.Keys[index])
+        {
+            size += _free.Values[index];
+            _free.RemoveAt(index);
+        }
+        if (index > 0 && _free.Keys[index - 1] + _free.Values[index - 1] == offset)
+        {
+            var previous = _free.Keys[index - 1];
+            _free[previous] += size;
+            return;
+        }
+        _free.Add(offset, size);
+    }
+}
+
+/// <summary>
+/// Sub-allocates buffers and images from large <c>VkDeviceMemory</c> blocks (one allocation per
+/// resource would hit the driver's allocation limit and cost a kernel call each). Large requests get
+/// a dedicated block. Host-visible blocks stay mapped; non-coherent ranges are flushed and
+/// invalidated on nonCoherentAtomSize boundaries. One empty block per memory type is kept for reuse.
+/// </summary>
+public sealed unsafe class GpuMemoryAllocator
+{
+    /// <summary>The size of a shared block.</summary>
+    public const ulong BlockSize = 64UL << 20;
+
+    private readonly GpuDevice _device;
+    private readonly VkPhysicalDeviceMemoryProperties _properties;
+    private readonly ulong _granularity;
+    private readonly ulong _atomSize;
+    private readonly List<GpuMemoryBlock> _blocks = [];
+    private readonly Lock _lock = new();
+    private bool _released;
+
+    internal GpuMemoryAllocator(GpuDevice device, VkPhysicalDeviceMemoryProperties properties, VkPhysicalDeviceLimits limits)
+    {
+        _device = device;
+        _properties = properties;
+        // Aligning every range to bufferImageGranularity keeps linear buffers and optimal images
+        // from sharing a granularity page, so mixed blocks never alias.
+        _granularity = Math.Max(1, limits.bufferImageGranularity);
+        _atomSize = Math.Max(1, limits.nonCoherentAtomSize);
+    }
+
+    /// <summary>Bytes handed out to live resources.</summary>
+    public ulong AllocatedBytes { get; private set; }
+
+    /// <summary>Live sub-allocations.</summary>
+    public int AllocationCount { get; private set; }
+
+    /// <summary>Device memory objects currently held (shared and dedicated blocks, including the kept empty ones).</summary>
+    public int BlockCount { get { lock (_lock) return _blocks.Count; } }
+
+    /// <summary>Chooses the memory type for a resource.</summary>
+    internal uint ChooseType(uint typeBits, GpuMemoryUse use)
+    {
+        var (required, preferred) = use switch
+        {
+            GpuMemoryUse.GpuOnly => ((VkMemoryPropertyFlags)0, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT),
+            GpuMemoryUse.Upload => (VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_COHERENT_BIT),
+            _ => (VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_CACHED_BIT),
+        };
+        var best = -1;
+        for (var i = 0; i < (int)_properties.memoryTypeCount; i++)
+        {
+            if ((typeBits & (1U << i)) == 0) continue;
+            var flags = _properties.memoryTypes[i].propertyFlags;
+            if ((flags & required) != required) continue;
+            if ((flags & preferred) == preferred) return (uint)i;
+            if (best < 0) best = i;
+        }
+        if (best < 0) throw new GpuUnavailableException($"no memory type for {use} among types 0x{typeBits:X}");
+        return (uint)best;
+    }
+
+    /// <summary>Allocates memory that satisfies <paramref name="requirements"/>.</summary>
+    internal GpuAllocation Allocate(VkMemoryRequirements requirements, GpuMemoryUse use)
+    {
+        ObjectDisposedException.ThrowIf(_released, this);
+        var typeIndex = ChooseType(requirements.memoryTypeBits, use);
+        var alignment = Math.Max(requirements.alignment, _granularity);
+        var size = (requirements.size + _granularity - 1) / _granularity * _granularity;
+        lock (_lock)
+        {
+            GpuAllocation allocation;
+            if (size > BlockSize / 2)
+            {
+                var dedicated = NewBlock(typeIndex, size, dedicated: true);
+                dedicated.TryTake(size, 1, out var offset);
+                allocation = new GpuAllocation(dedicated, offset, size);
+            }
+            else
+            {
+                allocation = TakeShared(typeIndex, size, alignment);
+            }
+            AllocatedBytes += size;
+            AllocationCount++;
+            return allocation;
+        }
+    }
+
+    private GpuAllocation TakeShared(uint typeIndex, ulong size, ulong alignment)
+    {
+        foreach (var block in _blocks)
+        {
+            if (block.IsDedicated || block.TypeIndex != typeIndex) continue;
+            if (block.TryTake(size, alignment, out var offset)) return new GpuAllocation(block, offset, size);
+        }
+        var fresh = NewBlock(typeIndex, BlockSize, dedicated: false);
+        fresh.TryTake(size, alignment, out var freshOffset);
+        return new GpuAllocation(fresh, freshOffset, size);
+    }
+
+    /// <summary>Calls vkAllocateMemory for a new block and maps it when host-visible.</summary>
+    private GpuMemoryBlock NewBlock(uint typeIndex, ulong size, bool dedicated)
+    {
+        var info = new VkMemoryAllocateInfo { allocationSize = size, memoryTypeIndex = typeIndex };
+        VkDeviceMemory memory;
+        _device.Commands.vkAllocateMemory(_device.Handle, &info, null, &memory).Check("vkAllocateMemory");
+        var flags = _properties.memoryTypes[(int)typeIndex].propertyFlags;
+        byte* mapped = null;
+        if ((flags & VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0)
+        {
+            void* p;
+            var result = _device.Commands.vkMapMemory(_device.Handle, memory, 0, Vk.VK_WHOLE_SIZE, 0, &p);
+            if (result != VkResult.VK_SUCCESS)
+            {
+                _device.Commands.vkFreeMemory(_device.Handle, memory, null);
+                throw new VulkanException("vkMapMemory", result);
+            }
+            mapped = (byte*)p;
+        }
+        var block = new GpuMemoryBlock(memory, typeIndex, size, mapped,
+            (flags & VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0, dedicated);
+        _blocks.Add(block);
+        return block;
+    }
+
+    /// <summary>Returns an allocation; frees its block when empty, keeping one empty shared block per type.</summary>
+    internal void Free(GpuAllocation allocation)
+    {
+        lock (_lock)
+        {
+            if (_released) return;
+            var block = allocation.Block;
+            block.Give(allocation.Offset, allocation.Size);
+            AllocatedBytes -= allocation.Size;
+            AllocationCount--;
+            if (block.UsedBytes != 0) return;
+            var keep = !block.IsDedicated
+                && !_blocks.Any(b => b != block && !b.IsDedicated && b.TypeIndex == block.TypeIndex && b.UsedBytes == 0);
+            if (keep) return;
+            _blocks.Remove(block);
+            _device.Commands.vkFreeMemory(_device.Handle, block.Memory, null);
+        }
+    }
+
+    /// <summary>Makes CPU writes to a non-coherent range visible to the GPU (nothing to do when coherent).</summary>
+    internal void Flush(GpuAllocation allocation, ulong offset, ulong size)
+    {
+        if (allocation.Block.IsCoherent) return;
+        var range = AtomRange(allocation, offset, size);
+        _device.Commands.vkFlushMappedMemoryRanges(_device.Handle, 1, &range).Check("vkFlushMappedMemoryRanges");
+    }
+
+    /// <summary>Makes GPU writes to a non-coherent range visible to the CPU (nothing to do when coherent).</summary>
+    internal void Invalidate(GpuAllocation allocation, ulong offset, ulong size)
+    {
+        if (allocation.Block.IsCoherent) return;
+        var range = AtomRange(allocation, offset, size);
+        _device.Commands.vkInvalidateMappedMemoryRanges(_device.Handle, 1, &range).Check("vkInvalidateMappedMemoryRanges");
+    }
+
+    /// <summary>The mapped range widened to nonCoherentAtomSize boundaries and clamped to the block, as the spec requires.</summary>
+    internal VkMappedMemoryRange AtomRange(GpuAllocation allocation, ulong offset, ulong size)
+    {
+        var start = (allocation.Offset + offset) / _atomSize * _atomSize;
+        var end = (allocation.Offset + offset + size + _atomSize - 1) / _atomSize * _atomSize;
+        return new VkMappedMemoryRange
+        {
+            memory = allocation.Block.Memory,
+            offset = start,
+            size = end >= allocation.Block.Size ? Vk.VK_WHOLE_SIZE : end - start,
+        };
+    }
+
+    /// <summary>Frees every block (the device is being destroyed).</summary>
+    internal void Release()
+    {
+        lock (_lock)
+        {
+            if (_released) return;
+            _released = true;
+            foreach (var block in _blocks) _device.Commands.vkFreeMemory(_device.Handle, block.Memory, null);
+            _blocks.Clear();
+        }
+    }
+}

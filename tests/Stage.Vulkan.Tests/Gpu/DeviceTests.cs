@@ -1,0 +1,62 @@
+using Stage.Vulkan.Native;
+
+namespace Stage.Vulkan.Tests.Gpu;
+
+public sealed class DeviceTests
+{
+    [Fact]
+    public void A_Vulkan_13_device_is_created_and_destroyed_without_validation_messages()
+    {
+        GpuTest.Run(device =>
+        {
+            Assert.True(device.Info.IsSuitable);
+            Assert.True(device.Info.ApiVersion >= new GpuApiVersion(1, 3, 0));
+            Assert.False(string.IsNullOrWhiteSpace(device.Info.Name));
+            Assert.False(string.IsNullOrWhiteSpace(device.Info.DriverName));
+            Assert.NotEmpty(device.Info.Extensions);
+            Assert.All(device.Info.Extensions, e => Assert.StartsWith("VK_", e));
+        });
+    }
+
+    [Fact]
+    public void The_device_list_reports_every_requirement_and_the_loader_version()
+    {
+        using var instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true });
+        var devices = instance.Devices();
+        Assert.NotEmpty(devices);
+        Assert.All(devices, d => Assert.Equal(
+            ["Vulkan 1.3", "dynamicRendering", "synchronization2", "timelineSemaphore", "graphics+compute queue"],
+            d.Requirements.Select(r => r.Name)));
+        Assert.True(GpuInstance.LoaderVersion() >= new GpuApiVersion(1, 3, 0));
+        Assert.Empty(instance.Validation!.Messages);
+    }
+
+    [Fact]
+    public void An_impossible_allocation_surfaces_as_an_exception_naming_the_call()
+    {
+        using var instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = false });
+        using var device = instance.CreateDevice();
+        var e = Assert.Throws<VulkanException>(() => new GpuBuffer(device, 1UL << 50, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.GpuOnly));
+        Assert.Contains(e.Call, new[] { "vkCreateBuffer", "vkAllocateMemory" });
+        Assert.StartsWith(e.Call + " failed: VK_ERROR_", e.Message);
+        Assert.Equal(0, device.Memory.AllocationCount);
+    }
+
+    [Fact]
+    public void Dispose_is_idempotent()
+    {
+        GpuTest.Run(device =>
+        {
+            var buffer = new GpuBuffer(device, 256, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+            var image = new GpuImage(device, 4, 4, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            var pool = new GpuCommandPool(device);
+            buffer.Dispose();
+            buffer.Dispose();
+            image.Dispose();
+            image.Dispose();
+            pool.Dispose();
+            pool.Dispose();
+            Assert.Equal(0, device.Memory.AllocationCount);
+        });
+    }
+}
