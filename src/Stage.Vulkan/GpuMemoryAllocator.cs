@@ -264,14 +264,19 @@ public sealed unsafe class GpuMemoryAllocator
     /// <summary>The mapped range widened to nonCoherentAtomSize boundaries and clamped to the block, as the spec requires.</summary>
     internal VkMappedMemoryRange AtomRange(GpuAllocation allocation, ulong offset, ulong size)
     {
-        var start = (allocation.Offset + offset) / _atomSize * _atomSize;
-        var end = (allocation.Offset + offset + size + _atomSize - 1) / _atomSize * _atomSize;
-        return new VkMappedMemoryRange
-        {
-            memory = allocation.Block.Memory,
-            offset = start,
-            size = end >= allocation.Block.Size ? Vk.VK_WHOLE_SIZE : end - start,
-        };
+        var (start, length) = AtomAlign(allocation.Block.Size, _atomSize, allocation.Offset + offset, size);
+        return new VkMappedMemoryRange { memory = allocation.Block.Memory, offset = start, size = length };
+    }
+
+    /// <summary>
+    /// Widens [offset, offset+size) of a block to multiples of <paramref name="atomSize"/>; a range that
+    /// reaches the block's end becomes VK_WHOLE_SIZE (VUID-VkMappedMemoryRange-size-01390).
+    /// </summary>
+    internal static (ulong Offset, ulong Size) AtomAlign(ulong blockSize, ulong atomSize, ulong offset, ulong size)
+    {
+        var start = offset / atomSize * atomSize;
+        var end = (offset + size + atomSize - 1) / atomSize * atomSize;
+        return (start, end >= blockSize ? Vk.VK_WHOLE_SIZE : end - start);
     }
 
     /// <summary>Frees every block (the device is being destroyed).</summary>
