@@ -133,6 +133,30 @@ public sealed class RenderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_8_bit_sRGB_target_stores_the_sRGB_encoding_of_the_linear_colour()
+    {
+        GpuTest.Run(device =>
+        {
+            const uint size = 16;
+            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_SRGB, TargetUsage);
+            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R8G8B8A8_SRGB);
+            var pixels = GpuTest.RenderAndRead(device, color, null, (0f, 0f, 0f, 1f), cmd =>
+            {
+                cmd.BindPipeline(pipeline, size, size);
+                cmd.PushConstants(pipeline, FlatPush.TestTriangle(1f, 0.5f, 0.2140411f));
+                cmd.Draw(3);
+            });
+            var (r, g, b, a) = GpuTest.Pixel(pixels, size, 8, 8);
+            Assert.Equal(255, r);
+            // sRGB OETF: 0.5 → 0.7354 → 187.5; 0.2140411 → 0.5 → 127.5 (the spec allows ±1 LSB rounding here).
+            Assert.InRange(g, 187, 188);
+            Assert.InRange(b, 127, 128);
+            Assert.Equal(255, a);
+            Assert.Equal((0, 0, 0, 255), GpuTest.Pixel(pixels, size, 0, 0));
+        });
+    }
+
+    [Fact]
     public void A_3840x2160_frame_renders_and_reads_back_correctly()
     {
         GpuTest.Run(device =>
