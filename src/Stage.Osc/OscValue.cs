@@ -143,7 +143,9 @@ public readonly struct OscValue : IEquatable<OscValue>
 
     private static string BlobText(byte[] blob)
     {
-        var text = new StringBuilder("[").Append(blob.Length.ToString(CultureInfo.InvariantCulture)).Append(" byte blob]");
-        return text.ToString();
+        // liblo's form, printf("%#02x") per byte: "[3b 0x61 0x1 00]".
+        var text = new StringBuilder("[").Append(blob.Length.ToString(CultureInfo.InvariantCulture)).Append('b');
+        foreach (var b in blob) text.Append(b == 0 ? " 00" : " 0x" + b.ToString("x", CultureInfo.InvariantCulture));
+        return text.Append(']').ToString();
     }
 }
