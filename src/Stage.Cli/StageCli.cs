@@ -36,6 +36,7 @@ public static class StageCli
         root.Options.Add(CommonOptions.LogDirectory);
         root.Subcommands.Add(ValidateCommand.Create(output, error));
         root.Subcommands.Add(TakesCommand.Create(output, error));
+        root.Subcommands.Add(GpuCommand.Create(output, error));
         // 'stage' alone: show what there is to do rather than a bare parse error.
         root.SetAction(result =>
         {
