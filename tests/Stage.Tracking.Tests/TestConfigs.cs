@@ -8,7 +8,7 @@ namespace Stage.Tracking.Tests;
 
 internal static class TestConfigs
 {
-    public static FreeDSourceConfig FreeD(int port = 0, int cameraId = 1, double delayMs = 0) => new()
+    public static FreeDSourceConfig FreeDConfig(int port = 0, int cameraId = 1, double delayMs = 0) => new()
     {
         Id = "freed-a",
         BindAddress = "127.0.0.1",
@@ -19,7 +19,7 @@ internal static class TestConfigs
         FocusToDistanceM = [new(0, 0.6), new(65536, 100.0)],
     };
 
-    public static OpenTrackIOSourceConfig OpenTrackIO(int port = 0) => new()
+    public static OpenTrackIOSourceConfig OpenTrackIOConfig(int port = 0) => new()
     {
         Id = "otio-b",
         Port = port,
