@@ -109,7 +109,15 @@ public readonly ref struct OscMessage
         for (var i = 0; i < tagCount; i++)
         {
             var tag = data[tagsStart + i];
-            if (!OscTypeTag.IsKnown(tag)) return new OscError(OscErrorKind.UnknownTypeTag, tagsStart + i);
+            var size = OscTypeTag.FixedSizeBytes(tag);
+            if (size == 4 || size == 8)
+            {
+                // Fast path for the fixed-size numbers that make up poses.
+                if (data.Length - position < size) return new OscError(OscErrorKind.TruncatedArgument, position);
+                position += size;
+                continue;
+            }
+            if (size == -2) return new OscError(OscErrorKind.UnknownTypeTag, tagsStart + i);
             if (tag == OscTypeTag.ArrayBegin) depth++;
             else if (tag == OscTypeTag.ArrayEnd && --depth < 0) return new OscError(OscErrorKind.UnbalancedArray, tagsStart + i);
             error = OscWire.CheckArgument(data, tag, position, out position);
@@ -164,12 +172,19 @@ public readonly ref struct OscMessage
     public bool TryGetNumbers(Span<float> values)
     {
         if (values.Length > _tagCount) return false;
-        var enumerator = GetEnumerator();
+        var tags = TypeTags;
+        var position = _argumentsStart;
         for (var i = 0; i < values.Length; i++)
         {
-            enumerator.MoveNext();
-            if (!enumerator.Current.TryGetNumber(out double number)) return false;
-            values[i] = (float)number;
+            // Numbers are fixed size, so the position advances without walking the enumerator.
+            switch (tags[i])
+            {
+                case OscTypeTag.Float32: values[i] = BinaryPrimitives.ReadSingleBigEndian(_data[position..]); position += 4; break;
+                case OscTypeTag.Int32: values[i] = BinaryPrimitives.ReadInt32BigEndian(_data[position..]); position += 4; break;
+                case OscTypeTag.Float64: values[i] = (float)BinaryPrimitives.ReadDoubleBigEndian(_data[position..]); position += 8; break;
+                case OscTypeTag.Int64: values[i] = BinaryPrimitives.ReadInt64BigEndian(_data[position..]); position += 8; break;
+                default: return false;
+            }
         }
         return true;
     }

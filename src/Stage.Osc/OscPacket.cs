@@ -19,12 +19,24 @@ public enum OscPacketKind
 public readonly ref struct OscPacket
 {
     private readonly ReadOnlySpan<byte> _data;
+    private readonly OscMessage _message;
+    private readonly bool _hasMessage;
 
     private OscPacket(OscPacketKind kind, ReadOnlySpan<byte> data, int baseOffsetBytes)
     {
         Kind = kind;
         _data = data;
         BaseOffsetBytes = baseOffsetBytes;
+    }
+
+    // A bare message keeps the layout found while validating, so it is not parsed twice.
+    private OscPacket(OscMessage message)
+    {
+        Kind = OscPacketKind.Message;
+        _data = message.Bytes;
+        BaseOffsetBytes = message.BaseOffsetBytes;
+        _message = message;
+        _hasMessage = true;
     }
 
     /// <summary>Message or bundle.</summary>
@@ -44,8 +56,8 @@ public readonly ref struct OscPacket
 
     /// <summary>The packet as a message.</summary>
     /// <exception cref="InvalidOperationException">When the packet is a bundle.</exception>
-    public OscMessage Message => IsMessage
-        ? OscMessage.FromValidated(_data, BaseOffsetBytes)
+    public OscMessage Message => _hasMessage ? _message
+        : IsMessage ? OscMessage.FromValidated(_data, BaseOffsetBytes)
         : throw new InvalidOperationException("OSC packet is a bundle, not a message");
 
     /// <summary>The packet as a bundle.</summary>
@@ -60,6 +72,12 @@ public readonly ref struct OscPacket
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, out OscPacket packet, out OscError error)
     {
+        if (!OscWire.LooksLikeBundle(data))
+        {
+            var ok = OscMessage.TryDecode(data, out var message, out error);
+            packet = ok ? new OscPacket(message) : default;
+            return ok;
+        }
         error = Validate(data, 0, 0);
         if (error.IsError)
         {
