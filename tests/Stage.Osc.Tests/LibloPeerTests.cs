@@ -62,6 +62,19 @@ public class LibloPeerTests
     }
 
     [Fact]
+    public void Oscsend_to_a_multicast_group_reaches_our_multicast_receiver()
+    {
+        var port = LibloPeer.FreePort(ProtocolType.Udp);
+        var received = new BlockingCollection<OscMessageData>();
+        using var receiver = new OscUdpReceiver(new OscUdpReceiverOptions { Port = port, MulticastGroup = IPAddress.Parse("239.255.77.78") },
+            (OscPacket packet, in OscReceiveInfo info) => received.Add(packet.Message.ToData()));
+        receiver.Start();
+        LibloPeer.RunOscSend("osc.udp://239.255.77.78:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture), "/multicast/camera", "if", "3", "0.5");
+        Assert.True(received.TryTake(out var got, 5_000), "nothing received from oscsend via multicast");
+        Assert.Equal(new OscMessageData("/multicast/camera", OscValue.FromInt32(3), OscValue.FromFloat32(0.5f)), got);
+    }
+
+    [Fact]
     public void Oscsend_over_tcp_reaches_our_tcp_server()
     {
         // liblo frames TCP with a 4-byte length (OSC 1.0 stream style); the server's Auto framing accepts it.

@@ -120,6 +120,42 @@ public class UdpTransportTests
     }
 
     [Fact]
+    public void Receive_loop_allocates_nothing_per_datagram_in_steady_state()
+    {
+        // The callback runs on the receive thread, so that thread's allocation counter covers the
+        // socket receive, timestamping, decoding and the callback itself.
+        const int WarmUp = 200, Measured = 1000;
+        long atWarmUp = 0, atEnd = 0;
+        var count = 0;
+        var sum = 0f;
+        using var done = new ManualResetEventSlim();
+        using var receiver = Loopback((OscPacket packet, in OscReceiveInfo info) =>
+        {
+            foreach (var element in packet.Bundle)
+            {
+                if (element.Message.TryGetNumber(0, out float x)) sum += x;
+            }
+            count++;
+            if (count == WarmUp) atWarmUp = GC.GetAllocatedBytesForCurrentThread();
+            if (count == WarmUp + Measured)
+            {
+                atEnd = GC.GetAllocatedBytesForCurrentThread();
+                done.Set();
+            }
+        });
+        using var sender = new OscUdpSender(new IPEndPoint(IPAddress.Loopback, receiver.LocalPort));
+        var bundle = AllocationTests.PoseBundle();
+        for (var i = 0; i < WarmUp + Measured; i++)
+        {
+            sender.Send(bundle);
+            if (i % 100 == 99) Thread.Sleep(1); // stay well inside the socket buffer
+        }
+        Assert.True(done.Wait(10_000), $"received {count} of {WarmUp + Measured}");
+        Assert.Equal(0, atEnd - atWarmUp);
+        Assert.Equal((WarmUp + Measured) * 36f, sum);
+    }
+
+    [Fact]
     public void Multicast_group_members_receive_what_is_sent_to_the_group()
     {
         var group = IPAddress.Parse("239.255.77.77");
