@@ -8,7 +8,7 @@ namespace Stage.Core.Configuration;
 /// member, out-of-range value) with its path instead of stopping at the first. Why not a serializer:
 /// a crew must see every fault of a broken file in one pass, each named by its place.
 /// </summary>
-internal sealed class JsonObjectReader
+public sealed class JsonObjectReader
 {
     private readonly JsonElement _element;
     private readonly List<ConfigFault> _faults;
