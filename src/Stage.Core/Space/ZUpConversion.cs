@@ -44,4 +44,28 @@ public static class ZUpConversion
     /// <summary>OpenTrackIO translation (metres, X right, Y forward, Z up) to stage space.</summary>
     public static Vector3 OpenTrackIOTranslationToStage(double xM, double yM, double zM) =>
         PositionToStage(new Vector3((float)xM, (float)yM, (float)zM));
+
+    /// <summary>The inverse of <see cref="OpenTrackIORotationToStage"/>: OpenTrackIO pan, tilt and roll in degrees.</summary>
+    public static (double PanDeg, double TiltDeg, double RollDeg) StageToOpenTrackIORotation(Quaternion orientation)
+    {
+        PanTiltRoll angles = PanTiltRoll.FromQuaternion(orientation);
+        return (-angles.PanDeg, angles.TiltDeg, angles.RollDeg);
+    }
+
+    /// <summary>The inverse of <see cref="OpenTrackIOTranslationToStage"/>: OpenTrackIO x, y, z in metres.</summary>
+    public static Vector3 StageToOpenTrackIOTranslation(Vector3 stageM) => PositionFromStage(stageM);
+
+    /// <summary>The inverse of <see cref="FreeDAnglesToStage"/>: FreeD pan, tilt and roll in degrees.</summary>
+    public static (double PanDeg, double TiltDeg, double RollDeg) StageToFreeDAngles(Quaternion orientation)
+    {
+        PanTiltRoll angles = PanTiltRoll.FromQuaternion(orientation);
+        return (angles.PanDeg, angles.TiltDeg, angles.RollDeg);
+    }
+
+    /// <summary>The inverse of <see cref="FreeDPositionToStage"/>: FreeD x, y, z in millimetres.</summary>
+    public static (double XMm, double YMm, double ZMm) StageToFreeDPosition(Vector3 stageM)
+    {
+        Vector3 zUp = PositionFromStage(stageM);
+        return (zUp.X * 1000.0, zUp.Y * 1000.0, zUp.Z * 1000.0);
+    }
 }

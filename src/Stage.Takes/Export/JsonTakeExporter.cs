@@ -27,8 +27,8 @@ public static class JsonTakeExporter
         {
             TrackFrame s = frame.Sample;
             Timecode tc = take.Start + s.Frame;
-            System.Numerics.Vector3 zUp = ZUpConversion.PositionFromStage(s.PositionM);
-            PanTiltRoll angles = PanTiltRoll.FromQuaternion(s.Orientation);
+            System.Numerics.Vector3 zUp = ZUpConversion.StageToOpenTrackIOTranslation(s.PositionM);
+            (double pan, double tilt, double roll) = ZUpConversion.StageToOpenTrackIORotation(s.Orientation);
             var lens = new JsonObject { ["pinholeFocalLength"] = s.FocalLengthMm };
             if (!double.IsNaN(s.FocusDistanceM)) lens["focusDistance"] = s.FocusDistanceM;
             samples.Add(new JsonObject
@@ -49,8 +49,7 @@ public static class JsonTakeExporter
                 {
                     ["id"] = "Camera",
                     ["translation"] = new JsonObject { ["x"] = Round(zUp.X), ["y"] = Round(zUp.Y), ["z"] = Round(zUp.Z) },
-                    // OpenTrackIO pans by the right-hand rule about +Z, so its pan is the operator's pan negated.
-                    ["rotation"] = new JsonObject { ["pan"] = Round(-angles.PanDeg), ["tilt"] = Round(angles.TiltDeg), ["roll"] = Round(angles.RollDeg) },
+                    ["rotation"] = new JsonObject { ["pan"] = Round(pan), ["tilt"] = Round(tilt), ["roll"] = Round(roll) },
                 }),
                 ["lens"] = lens,
                 ["stage"] = new JsonObject { ["poseAgeUs"] = Math.Round(s.PoseAgeUs, 1), ["worldStateHash"] = TakeLog.HashText(s.StateHash) },

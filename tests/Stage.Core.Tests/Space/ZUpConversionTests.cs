@@ -57,4 +57,17 @@ public class ZUpConversionTests
         AssertNear(-Vector3.UnitX, Vector3.Transform(-Vector3.UnitZ, q));
         AssertNear(new Vector3(2f, 1f, -3f), ZUpConversion.OpenTrackIOTranslationToStage(2, 3, 1));
     }
+
+    [Fact]
+    public void Stage_poses_convert_back_to_each_protocol()
+    {
+        Quaternion q = ZUpConversion.OpenTrackIORotationToStage(25, -10, 7);
+        (double pan, double tilt, double roll) = ZUpConversion.StageToOpenTrackIORotation(q);
+        Assert.Equal((25.0, -10.0, 7.0), (Math.Round(pan, 3), Math.Round(tilt, 3), Math.Round(roll, 3)));
+        (pan, tilt, roll) = ZUpConversion.StageToFreeDAngles(ZUpConversion.FreeDAnglesToStage(-40, 12, 3));
+        Assert.Equal((-40.0, 12.0, 3.0), (Math.Round(pan, 3), Math.Round(tilt, 3), Math.Round(roll, 3)));
+        (double x, double y, double z) = ZUpConversion.StageToFreeDPosition(ZUpConversion.FreeDPositionToStage(1000, 2000, 1500));
+        Assert.Equal((1000.0, 2000.0, 1500.0), (Math.Round(x, 2), Math.Round(y, 2), Math.Round(z, 2)));
+        AssertNear(new Vector3(2, 3, 1), ZUpConversion.StageToOpenTrackIOTranslation(ZUpConversion.OpenTrackIOTranslationToStage(2, 3, 1)));
+    }
 }
