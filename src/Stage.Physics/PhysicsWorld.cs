@@ -609,9 +609,18 @@ public sealed unsafe class PhysicsWorld : IDisposable
         RigidBody? r2 = BodyOf(b2);
         if (r1 is null && r2 is null) return; // static against static
         if (r1 == r2) return; // two geoms of one body
-        bool moves1 = r1 is not null && !r1.IsKinematic && Ode.BodyIsEnabled(b1) != 0;
-        bool moves2 = r2 is not null && !r2.IsKinematic && Ode.BodyIsEnabled(b2) != 0;
-        if (!moves1 && !moves2) return; // nothing here can be pushed: sleeping, kinematic or static
+        bool awake1 = r1 is { IsKinematic: false } && Ode.BodyIsEnabled(b1) != 0;
+        bool awake2 = r2 is { IsKinematic: false } && Ode.BodyIsEnabled(b2) != 0;
+        RigidBody? sleeperToWake = null;
+        if (!awake1 && !awake2)
+        {
+            // Nothing here can be pushed by ODE — unless a moving kinematic body (a door, a
+            // vehicle) touches a sleeping one: ODE does not wake bodies through kinematic ones,
+            // so Stage wakes the sleeper itself when the pair really touches.
+            if (r1 is { IsKinematic: false } && IsMovingKinematic(r2)) sleeperToWake = r1;
+            else if (r2 is { IsKinematic: false } && IsMovingKinematic(r1)) sleeperToWake = r2;
+            else return;
+        }
         if (r1 is not null && r2 is not null && JoinedWithoutCollision(r1, r2)) return;
 
         Geom g1 = GeomOf(o1);
@@ -621,6 +630,7 @@ public sealed unsafe class PhysicsWorld : IDisposable
         new Span<DContact>(contacts, max).Clear();
         int n = Ode.Collide(o1, o2, max, &contacts->Geom, sizeof(DContact));
         if (n <= 0) return;
+        sleeperToWake?.Wake();
         DSurfaceParameters surface = Combine(g1.Material, g2.Material);
         for (int i = 0; i < n; i++)
         {
@@ -661,6 +671,14 @@ public sealed unsafe class PhysicsWorld : IDisposable
             s.SoftErp = erp;
         }
         return s;
+    }
+
+    private static bool IsMovingKinematic(RigidBody? body)
+    {
+        if (body is not { IsKinematic: true }) return false;
+        double* v = Ode.BodyGetLinearVel(body.Handle);
+        double* w = Ode.BodyGetAngularVel(body.Handle);
+        return v[0] != 0 || v[1] != 0 || v[2] != 0 || w[0] != 0 || w[1] != 0 || w[2] != 0;
     }
 
     private static bool JoinedWithoutCollision(RigidBody a, RigidBody b)
