@@ -7,10 +7,22 @@ namespace Stage.Tracking.Tests;
 
 public class OpenTrackIOHeaderTests
 {
-    // "OTrk", reserved 0, JSON, sequence 7, offset 0, last + length 2, then Fletcher-16 (mod 256) over the
-    // 14 header bytes and "{}" worked by hand: sum1 = 0x02, sum2 = 0x4A.
+    // "OTrk", reserved 0, JSON, sequence 7, offset 0, last + length 2, then Fletcher-16 (mod 255, as the SMPTE
+    // reference library computes it) over the 14 header bytes and "{}" worked by hand: the bytes sum to 770,
+    // so sum1 = 770 mod 255 = 0x05; sum2 = 0x63.
     private static readonly byte[] Known =
+        [0x4F, 0x54, 0x72, 0x6B, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x80, 0x02, 0x63, 0x05, (byte)'{', (byte)'}'];
+
+    // The same datagram as Unreal's sender writes it, with both sums kept modulo 256: sum1 = 0x02, sum2 = 0x4A.
+    private static readonly byte[] KnownModulo256 =
         [0x4F, 0x54, 0x72, 0x6B, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x80, 0x02, 0x4A, 0x02, (byte)'{', (byte)'}'];
+
+    [Fact]
+    public void The_modulo_256_variant_some_senders_write_is_accepted()
+    {
+        Assert.Equal(OpenTrackIOHeaderError.None, OpenTrackIOHeader.TryParse(KnownModulo256, out OpenTrackIOHeader h, out _));
+        Assert.Equal(0x4A02, h.Checksum);
+    }
 
     [Fact]
     public void Known_datagram_parses()
@@ -21,7 +33,7 @@ public class OpenTrackIOHeaderTests
         Assert.Equal(0u, h.SegmentOffset);
         Assert.True(h.IsLastSegment);
         Assert.Equal(2, h.PayloadLength);
-        Assert.Equal(0x4A02, h.Checksum);
+        Assert.Equal(0x6305, h.Checksum);
         Assert.Equal("{}", Encoding.UTF8.GetString(payload));
     }
 

@@ -23,7 +23,7 @@ internal static class TestConfigs
     {
         Id = "otio-b",
         Port = port,
-        MulticastGroup = "239.135.1.2",
+        MulticastGroup = "235.135.1.2",
     };
 
     /// <summary>Ticks for a time in milliseconds from an arbitrary base well above zero.</summary>

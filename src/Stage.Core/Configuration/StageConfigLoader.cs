@@ -534,7 +534,7 @@ public static class StageConfigLoader
             }
             else if (group is null && !reader.Has("multicastGroup"))
             {
-                group = $"239.135.1.{sourceNumber ?? 1}";
+                group = $"235.135.1.{sourceNumber ?? 1}";
             }
             int? port = reader.Integer("port", required: false, 1, 65535) ?? (reader.Has("port") ? null : 55555);
             double delay = reader.Number("delayMs", required: false, -1000, 1000) ?? 0;

@@ -124,7 +124,7 @@ public sealed record FreeDSourceConfig : TrackingSourceConfig
 /// <summary>OpenTrackIO (SMPTE RIS-OSVP) JSON samples over UDP multicast.</summary>
 public sealed record OpenTrackIOSourceConfig : TrackingSourceConfig
 {
-    /// <summary>Multicast group, by default 239.135.1.N for source number N.</summary>
+    /// <summary>Multicast group, by default 235.135.1.N for source number N.</summary>
     public required string MulticastGroup { get; init; }
 
     /// <inheritdoc/>

@@ -36,7 +36,8 @@ public enum OpenTrackIOHeaderError
 ///  6      2   sequence number (one per complete sample; all segments of a sample share it)
 ///  8      4   segment offset: byte offset of this segment in the reassembled payload (0 when unsegmented)
 /// 12      2   bit 15: last segment flag (1 for the only or last segment); bits 14–0: this segment's payload length
-/// 14      2   checksum: Fletcher-16 over bytes 0–13 and then the payload, sums taken modulo 256
+/// 14      2   checksum: Fletcher-16 over bytes 0–13 and then the payload (sums modulo 255, as the
+///             SMPTE RIS-OSVP reference library computes it; the modulo-256 variant some senders use is accepted on receive)
 /// </code>
 /// Layout as implemented by Unreal Engine 5.7's LiveLinkOpenTrackIO parser (FLiveLinkOpenTrackIODatagramHeader)
 /// and matching producers; see docs/tracking.md for the sources and the modulus question.
@@ -74,7 +75,10 @@ public readonly record struct OpenTrackIOHeader(
         if (Length + payloadLength != datagram.Length) return OpenTrackIOHeaderError.LengthMismatch;
         ushort checksum = BinaryPrimitives.ReadUInt16BigEndian(datagram[14..]);
         ReadOnlySpan<byte> body = datagram.Slice(Length, payloadLength);
-        if (Fletcher16(datagram[..14], body) != checksum) return OpenTrackIOHeaderError.BadChecksum;
+        // The reference library (and the spec) use Fletcher-16 modulo 255; Unreal's sender keeps its sums modulo 256.
+        // Accept either so both kinds of tracker work; write the standard one.
+        if (Fletcher16(datagram[..14], body) != checksum && Fletcher16(datagram[..14], body, 256) != checksum)
+            return OpenTrackIOHeaderError.BadChecksum;
         header = new OpenTrackIOHeader(datagram[5], BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]),
             BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]), (flagAndLength & 0x8000) != 0, payloadLength, checksum);
         payload = body;
@@ -83,13 +87,13 @@ public readonly record struct OpenTrackIOHeader(
 
     /// <summary>
     /// Fletcher-16 of <paramref name="first"/> followed by <paramref name="second"/>: two running byte sums,
-    /// each kept modulo 256; the result is (sum2 &lt;&lt; 8) | sum1.
+    /// each kept modulo <paramref name="modulus"/> (255 for the standard checksum); the result is (sum2 &lt;&lt; 8) | sum1.
     /// </summary>
-    public static ushort Fletcher16(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    public static ushort Fletcher16(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, uint modulus = 255)
     {
         uint sum1 = 0, sum2 = 0;
-        foreach (byte b in first) { sum1 = (sum1 + b) & 0xFF; sum2 = (sum2 + sum1) & 0xFF; }
-        foreach (byte b in second) { sum1 = (sum1 + b) & 0xFF; sum2 = (sum2 + sum1) & 0xFF; }
+        foreach (byte b in first) { sum1 = (sum1 + b) % modulus; sum2 = (sum2 + sum1) % modulus; }
+        foreach (byte b in second) { sum1 = (sum1 + b) % modulus; sum2 = (sum2 + sum1) % modulus; }
         return (ushort)((sum2 << 8) | sum1);
     }
 

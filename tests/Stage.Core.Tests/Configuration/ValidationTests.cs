@@ -13,7 +13,7 @@ public class ValidationTests
         Assert.True(result.IsValid, string.Join("\n", result.Faults));
         StageConfig config = result.Config!;
         Assert.Equal(3, config.TrackingSources.Count);
-        Assert.Equal("239.135.1.1", ((OpenTrackIOSourceConfig)config.TrackingSources[2]).MulticastGroup);
+        Assert.Equal("235.135.1.1", ((OpenTrackIOSourceConfig)config.TrackingSources[2]).MulticastGroup);
         Assert.Equal(55555, config.TrackingSources[2].Port);
         Assert.Equal(10, config.Cameras[0].OverscanPercent);
         Assert.Equal(1, ((FreeDSourceConfig)config.TrackingSources[1]).CameraId);
