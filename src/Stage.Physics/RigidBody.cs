@@ -12,9 +12,13 @@ public sealed unsafe class RigidBody : IDisposable
     private readonly List<Geom> _geoms = [];
     private bool _isKinematic;
     private bool _gravityEnabled = true;
+    private double _linearDamping;
+    private double _angularDamping;
 
     internal RigidBody(PhysicsWorld world, int id, nint handle, double massKg)
     {
+        _linearDamping = world.Settings.LinearDamping;
+        _angularDamping = world.Settings.AngularDamping;
         World = world;
         Id = id;
         Handle = handle;
@@ -159,6 +163,35 @@ public sealed unsafe class RigidBody : IDisposable
             Ode.BodySetGravityMode(Handle, value ? 1 : 0);
             _gravityEnabled = value;
             Wake();
+        }
+    }
+
+    /// <summary>
+    /// Fraction of linear velocity removed per step for this body (0 to 1), overriding the
+    /// world's: after the step, v ← v·(1 − damping).
+    /// </summary>
+    public double LinearDamping
+    {
+        get => _linearDamping;
+        set
+        {
+            ThrowIfDisposed();
+            if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(nameof(value), value, "Damping must be in [0, 1].");
+            Ode.BodySetLinearDamping(Handle, value);
+            _linearDamping = value;
+        }
+    }
+
+    /// <summary>Fraction of angular velocity removed per step for this body (0 to 1), overriding the world's.</summary>
+    public double AngularDamping
+    {
+        get => _angularDamping;
+        set
+        {
+            ThrowIfDisposed();
+            if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(nameof(value), value, "Damping must be in [0, 1].");
+            Ode.BodySetAngularDamping(Handle, value);
+            _angularDamping = value;
         }
     }
 

@@ -131,4 +131,22 @@ public class LifetimeTests
         Assert.Equal(2, floating.PositionM.Y);
         Assert.True(falling.PositionM.Y < 1);
     }
+
+    [Fact]
+    public void Body_damping_removes_its_fraction_of_velocity_every_step()
+    {
+        using var world = new PhysicsWorld(new PhysicsWorldSettings { GravityMps2 = Vector3D.Zero });
+        RigidBody damped = world.CreateBody(new SphereShape(0.1), 1, Material.Default, new(0, 1, 0));
+        RigidBody free = world.CreateBody(new SphereShape(0.1), 1, Material.Default, new(5, 1, 0));
+        damped.LinearDamping = 0.1;
+        damped.AngularDamping = 0.2;
+        damped.LinearVelocityMps = new Vector3D(2, 0, 0);
+        damped.AngularVelocityRadps = new Vector3D(0, 3, 0);
+        free.LinearVelocityMps = new Vector3D(2, 0, 0);
+        world.Step(10);
+        Assert.Equal(2 * Math.Pow(0.9, 10), damped.LinearVelocityMps.X, 9);
+        Assert.Equal(3 * Math.Pow(0.8, 10), damped.AngularVelocityRadps.Y, 9);
+        Assert.Equal(2, free.LinearVelocityMps.X);
+        Assert.Throws<ArgumentOutOfRangeException>(() => damped.LinearDamping = 1.5);
+    }
 }
