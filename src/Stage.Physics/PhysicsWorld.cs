@@ -119,13 +119,13 @@ public sealed unsafe class PhysicsWorld : IDisposable
     }
 
     /// <summary>Live bodies in ascending id.</summary>
-    public IEnumerable<RigidBody> Bodies => _bodies.Where(b => b is not null)!;
+    public IEnumerable<RigidBody> Bodies => _bodies.OfType<RigidBody>();
 
     /// <summary>Live geoms in ascending id.</summary>
-    public IEnumerable<Geom> Geoms => _geoms.Where(g => g is not null)!;
+    public IEnumerable<Geom> Geoms => _geoms.OfType<Geom>();
 
     /// <summary>Live joints in ascending id.</summary>
-    public IEnumerable<Joint> Joints => _joints.Where(j => j is not null)!;
+    public IEnumerable<Joint> Joints => _joints.OfType<Joint>();
 
     /// <summary>Contact points generated in the last step, in generation order.</summary>
     public IReadOnlyList<ContactPoint> Contacts => _contacts;

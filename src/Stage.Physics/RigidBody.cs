@@ -268,7 +268,8 @@ public sealed unsafe class RigidBody : IDisposable
     /// through ODE's setters (they store the doubles as given), the orientation through
     /// <c>dBodySetQuaternion</c> and then, because that renormalises, the stored quaternion bits
     /// are written into ODE's body and its rotation matrix recomputed with <c>dRfromQ</c> —
-    /// the same function ODE's integrator uses, so the matrix matches too. Pending forces are
+    /// the same function ODE's integrator uses, so the matrix matches too. (A quaternion that is
+    /// not unit to within 1e-12 is left normalised by ODE.) Pending forces are
     /// cleared. This moves the body's geoms to the head of the hash space; restore the space
     /// order afterwards (<see cref="PhysicsWorld.RestoreState"/> does).
     /// </summary>
@@ -288,7 +289,9 @@ public sealed unsafe class RigidBody : IDisposable
         double* stored = Ode.BodyGetQuaternion(Handle);
         double* rotation = Ode.BodyGetRotation(Handle);
         if (stored == null || rotation == null) throw new PhysicsException("ODE returned a null orientation pointer.");
-        if (!new QuaternionD(stored[0], stored[1], stored[2], stored[3]).BitEquals(o))
+        // Only a quaternion that is already unit (as every state read from ODE is) gets its
+        // bits back; anything else keeps ODE's normalised version.
+        if (Math.Abs(o.Norm - 1) <= 1e-12 && !new QuaternionD(stored[0], stored[1], stored[2], stored[3]).BitEquals(o))
         {
             // dBodySetQuaternion renormalised the (already unit) quaternion and moved its last
             // bits. ODE hands out a pointer to its own q[4] and R[12]: write the exact bits back
