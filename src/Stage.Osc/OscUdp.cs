@@ -114,6 +114,25 @@ public sealed class OscUdpReceiver : IDisposable
     /// <summary>The most recent exception thrown by a callback.</summary>
     public Exception? LastHandlerException { get; private set; }
 
+    /// <summary>
+    /// Sends <paramref name="packet"/> from this receiver's own socket (its bound port) to <paramref name="remote"/>:
+    /// how a server replies to the sender of a datagram. Never throws for network errors; returns false instead.
+    /// </summary>
+    public bool SendTo(ReadOnlySpan<byte> packet, SocketAddress remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        try
+        {
+            _socket.SendTo(packet, SocketFlags.None, remote);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _socketErrorCount);
+            return false;
+        }
+    }
+
     /// <summary>Starts the receive thread (once).</summary>
     public void Start()
     {

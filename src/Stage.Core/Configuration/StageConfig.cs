@@ -45,7 +45,48 @@ public sealed record StageConfig
     public TrackingSourceConfig? FindSource(string id) => TrackingSources.FirstOrDefault(s => s.Id == id);
 }
 
-/// <summary>Where the OSC control surface listens.</summary>
+/// <summary>Where the OSC control surface listens, and whom it obeys.</summary>
 /// <param name="BindAddress">Local address to bind.</param>
 /// <param name="Port">UDP port (TCP with SLIP framing listens on the same number).</param>
-public sealed record ControlConfig(string BindAddress, int Port);
+public sealed record ControlConfig(string BindAddress, int Port)
+{
+    /// <summary>Senders allowed to send commands (IPv4 networks); empty allows everyone.</summary>
+    public IReadOnlyList<Ipv4Network> AllowedSenders { get; init; } = [];
+}
+
+/// <summary>An IPv4 network written "10.0.0.0/8", or a single address "10.0.0.5" (a /32).</summary>
+/// <param name="Address">The network address, as a 32-bit big-endian number.</param>
+/// <param name="PrefixLength">Bits of the prefix, 0–32.</param>
+public readonly record struct Ipv4Network(uint Address, int PrefixLength)
+{
+    /// <summary>Parses "a.b.c.d" or "a.b.c.d/n".</summary>
+    public static bool TryParse(string text, out Ipv4Network network)
+    {
+        network = default;
+        string[] parts = text.Trim().Split('/');
+        if (parts.Length > 2 || !System.Net.IPAddress.TryParse(parts[0], out System.Net.IPAddress? ip) ||
+            ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
+        int prefix = 32;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > 32))
+            return false;
+        byte[] bytes = ip.GetAddressBytes();
+        uint address = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        network = new Ipv4Network(address & Mask(prefix), prefix);
+        return true;
+    }
+
+    /// <summary>True when <paramref name="address"/> lies in this network.</summary>
+    public bool Contains(System.Net.IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
+        byte[] bytes = address.GetAddressBytes();
+        uint value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        return (value & Mask(PrefixLength)) == Address;
+    }
+
+    /// <summary>"10.0.0.0/8".</summary>
+    public override string ToString() => $"{Address >> 24}.{(Address >> 16) & 255}.{(Address >> 8) & 255}.{Address & 255}/{PrefixLength}";
+
+    private static uint Mask(int prefix) => prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+}

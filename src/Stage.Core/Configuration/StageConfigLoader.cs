@@ -558,10 +558,18 @@ public static class StageConfigLoader
         {
             JsonElement? element = top.Element("control", required: false);
             if (element is null) return new ControlConfig("0.0.0.0", 8000);
-            var reader = JsonObjectReader.Open(element.Value, "control", faults, "bind", "port");
+            var reader = JsonObjectReader.Open(element.Value, "control", faults, "bind", "port", "allowFrom");
             string bind = ReadBind(reader) ?? "0.0.0.0";
             int port = reader.Integer("port", required: false, 1, 65535) ?? 8000;
-            return new ControlConfig(bind, port);
+            var allowed = new List<Ipv4Network>();
+            foreach ((JsonElement item, string itemPath) in reader.Array("allowFrom", required: false))
+            {
+                if (item.ValueKind == JsonValueKind.String && Ipv4Network.TryParse(item.GetString()!, out Ipv4Network network))
+                    allowed.Add(network);
+                else
+                    faults.Add(new ConfigFault(itemPath, $"must be an IPv4 address or network such as \"10.0.0.5\" or \"192.168.1.0/24\", not {JsonObjectReader.Describe(item)}"));
+            }
+            return new ControlConfig(bind, port) { AllowedSenders = allowed };
         }
 
         private string? ReadWorld(JsonObjectReader top)

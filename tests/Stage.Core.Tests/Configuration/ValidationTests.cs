@@ -245,4 +245,19 @@ public class ValidationTests
         Assert.Equal([new PixelRect(60_000, 50_000, 40_000, 50_000)], gaps);
         Assert.Empty(StageConfigLoader.Uncovered(bounds, [bounds]));
     }
+
+    [Fact]
+    public void Control_senders_can_be_restricted_to_networks()
+    {
+        JsonObject json = Valid();
+        json["control"]!["allowFrom"] = JsonNode.Parse("""["127.0.0.1", "10.1.0.0/16"]""");
+        ControlConfig control = Load(json).Config!.Control;
+        Assert.Equal(["127.0.0.1/32", "10.1.0.0/16"], control.AllowedSenders.Select(n => n.ToString()));
+        Assert.True(control.AllowedSenders[1].Contains(System.Net.IPAddress.Parse("10.1.200.3")));
+        Assert.False(control.AllowedSenders[1].Contains(System.Net.IPAddress.Parse("10.2.0.1")));
+        json["control"]!["allowFrom"] = JsonNode.Parse("""["10.0.0.0/33", 5]""");
+        IReadOnlyList<ConfigFault> faults = Faults(json);
+        AssertFault(faults, "control.allowFrom[0]", "IPv4 address or network");
+        AssertFault(faults, "control.allowFrom[1]", "not the number 5");
+    }
 }
