@@ -1,0 +1,141 @@
+using Stage.Engine.Control;
+using Stage.Engine.Timing;
+using Stage.Takes;
+
+namespace Stage.Engine.Takes;
+
+/// <summary>What the take controller needs from the running engine.</summary>
+public interface ITakeContext
+{
+    /// <summary>The frame the engine is on.</summary>
+    FrameTick CurrentFrame { get; }
+
+    /// <summary>The cameras a take records, hero first, with their current lens.</summary>
+    IReadOnlyList<TakeCamera> Cameras { get; }
+
+    /// <summary>The world's snapshot and state hash now (empty and 0 without a world).</summary>
+    (byte[] Snapshot, ulong StateHash) CaptureWorld();
+
+    /// <summary>Local wall-clock time, for the shoot day only (never used by the simulation).</summary>
+    DateTime LocalNow { get; }
+
+    /// <summary>Frames the engine has dropped since it started.</summary>
+    long DroppedFrames { get; }
+}
+
+/// <summary>
+/// Starts, stops, circles and annotates takes in the take log, and records each frame of the take
+/// running. Runs on the engine thread; its control commands are queued to it.
+/// </summary>
+public sealed class TakeController
+{
+    private readonly TakeLog _log;
+    private readonly ITakeContext _context;
+    private TakeRecorder? _recording;
+    private long _droppedAtStart;
+
+    /// <summary>Controls takes in <paramref name="log"/>.</summary>
+    public TakeController(TakeLog log, ITakeContext context)
+    {
+        _log = log;
+        _context = context;
+    }
+
+    /// <summary>The take being recorded, or null.</summary>
+    public TakeRecorder? Recording => _recording;
+
+    /// <summary>The last take started (running or not), or null.</summary>
+    public TakeInfo? LastTake { get; private set; }
+
+    /// <summary>"REC 12A/3 00:00:12:04" or "idle (last 12A/3)".</summary>
+    public string Status => _recording is null
+        ? LastTake is null ? "idle" : $"idle (last {LastTake.Scene}/{LastTake.TakeNumber}{(LastTake.Circled ? " ●" : "")})"
+        : $"REC {LastTake!.Scene}/{LastTake.TakeNumber} {_recording.FrameCount} frames";
+
+    /// <summary>Starts a take of <paramref name="slate"/> (default: the last take's scene, else "1") at the current frame.</summary>
+    public ControlReply Start(string? slate)
+    {
+        if (_recording is not null) return ControlReply.Failure($"take {LastTake!.Scene}/{LastTake.TakeNumber} is still recording; stop it first");
+        string scene = string.IsNullOrWhiteSpace(slate) ? LastTake?.Scene ?? "1" : slate.Trim();
+        FrameTick tick = _context.CurrentFrame;
+        (byte[] snapshot, ulong hash) = _context.CaptureWorld();
+        _recording = _log.StartTake(scene, _context.Cameras, tick.Timecode.Rate, tick.Timecode, snapshot, hash, _context.LocalNow);
+        _droppedAtStart = _context.DroppedFrames;
+        LastTake = _log.Take(_recording.TakeId);
+        return ControlReply.Success($"recording {scene}/{LastTake.TakeNumber} from {tick.Timecode}");
+    }
+
+    /// <summary>Records one frame of the running take (no-op when idle). Engine thread, once per frame.</summary>
+    public void RecordFrame(ReadOnlySpan<TrackFrame> frames, long engineDroppedFrames)
+    {
+        if (_recording is null) return;
+        _recording.AddFrame(frames, engineDroppedFrames - _droppedAtStart);
+    }
+
+    /// <summary>The frame index within the running take that the next <see cref="RecordFrame"/> gets.</summary>
+    public long NextTakeFrame => _recording?.FrameCount ?? 0;
+
+    /// <summary>Stops the running take, recording the world's state hash at the end.</summary>
+    public ControlReply Stop()
+    {
+        if (_recording is null) return ControlReply.Failure("no take is recording");
+        TakeInfo take = _recording.Stop(_context.CaptureWorld().StateHash);
+        _recording = null;
+        LastTake = take;
+        return ControlReply.Success($"stopped {take.Scene}/{take.TakeNumber}: {take.FrameCount} frames, {take.Start}–{take.LastFrame}");
+    }
+
+    /// <summary>Circles the last take.</summary>
+    public ControlReply Circle()
+    {
+        if (LastTake is null) return ControlReply.Failure("no take to circle yet");
+        _log.SetCircled(LastTake.Id, true);
+        LastTake = _log.Take(LastTake.Id);
+        return ControlReply.Success($"circled {LastTake.Scene}/{LastTake.TakeNumber}");
+    }
+
+    /// <summary>Adds a note to the running take, else to the last one.</summary>
+    public ControlReply Note(string text)
+    {
+        if (LastTake is null) return ControlReply.Failure("no take to note yet");
+        _log.AddNote(LastTake.Id, text);
+        return ControlReply.Success($"noted on {LastTake.Scene}/{LastTake.TakeNumber}");
+    }
+
+    /// <summary>Ends a running take when the engine stops (recorded as complete, with what it has).</summary>
+    public void Close()
+    {
+        if (_recording is not null) Stop();
+    }
+
+    /// <summary>Registers /stage/take/start|stop|circle|note, run on the engine thread through <paramref name="queue"/>.</summary>
+    public void Register(CommandRegistry registry, EngineCommandQueue queue, TimeSpan timeout)
+    {
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/take/start",
+            Description = "Start recording a take of the slate (default: the last scene).",
+            Parameters = [new ControlParameter("slate", ControlParameterKind.Text, Optional: true)],
+            Handler = call => queue.Invoke(() => Start(call.Text("slate")), timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/take/stop",
+            Description = "Stop the take being recorded.",
+            Handler = _ => queue.Invoke(Stop, timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/take/circle",
+            Description = "Circle the last take.",
+            Handler = _ => queue.Invoke(Circle, timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/take/note",
+            Description = "Add a note to the running (or last) take.",
+            Parameters = [new ControlParameter("text", ControlParameterKind.Text)],
+            Handler = call => queue.Invoke(() => Note(call.Text("text")!), timeout),
+        });
+    }
+}
