@@ -205,7 +205,7 @@ public sealed class TakeLog : IDisposable
                 var sample = new TrackFrame(frame, cameraIndex,
                     new System.Numerics.Vector3((float)r.GetDouble(2), (float)r.GetDouble(3), (float)r.GetDouble(4)),
                     new System.Numerics.Quaternion((float)r.GetDouble(5), (float)r.GetDouble(6), (float)r.GetDouble(7), (float)r.GetDouble(8)),
-                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.GetDouble(11), unchecked((ulong)r.GetInt64(12)));
+                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.IsDBNull(11) ? double.NaN : r.GetDouble(11), unchecked((ulong)r.GetInt64(12)));
                 frames.Add(new RecordedFrame(cameras.GetValueOrDefault(cameraIndex, "?"), (take.Start + frame).ToString(), sample));
             }
         }
@@ -249,7 +249,7 @@ public sealed class TakeLog : IDisposable
             p[3].Value = (double)f.PositionM.X; p[4].Value = (double)f.PositionM.Y; p[5].Value = (double)f.PositionM.Z;
             p[6].Value = (double)f.Orientation.X; p[7].Value = (double)f.Orientation.Y; p[8].Value = (double)f.Orientation.Z; p[9].Value = (double)f.Orientation.W;
             p[10].Value = f.FocalLengthMm; p[11].Value = double.IsNaN(f.FocusDistanceM) ? DBNull.Value : f.FocusDistanceM;
-            p[12].Value = f.PoseAgeUs; p[13].Value = unchecked((long)f.StateHash);
+            p[12].Value = double.IsNaN(f.PoseAgeUs) ? DBNull.Value : f.PoseAgeUs; p[13].Value = unchecked((long)f.StateHash);
             insert.ExecuteNonQuery();
         }
         Execute(_connection, "UPDATE takes SET frame_count = $count, dropped_frames = $dropped WHERE id = $id;", transaction,
@@ -342,7 +342,7 @@ public sealed class TakeLog : IDisposable
                 qx REAL NOT NULL, qy REAL NOT NULL, qz REAL NOT NULL, qw REAL NOT NULL,
                 focal_length_mm REAL NOT NULL,
                 focus_distance_m REAL,
-                pose_age_us REAL NOT NULL,
+                pose_age_us REAL,
                 state_hash INTEGER NOT NULL,
                 PRIMARY KEY (take_id, frame, camera_index)) WITHOUT ROWID;
             PRAGMA user_version = 1;

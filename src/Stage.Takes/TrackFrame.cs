@@ -9,7 +9,7 @@ namespace Stage.Takes;
 /// <param name="Orientation">Stage-space orientation (camera → stage).</param>
 /// <param name="FocalLengthMm">Focal length, mm.</param>
 /// <param name="FocusDistanceM">Focus distance, m (NaN when unknown).</param>
-/// <param name="PoseAgeUs">Age of the pose used: receive → frame submit, microseconds.</param>
+/// <param name="PoseAgeUs">Age of the pose used: receive → frame submit, microseconds (NaN while the camera has no pose yet).</param>
 /// <param name="StateHash">The world's state hash after this frame's steps (0 when there is no world).</param>
 public readonly record struct TrackFrame(
     long Frame,

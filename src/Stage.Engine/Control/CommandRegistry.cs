@@ -7,13 +7,13 @@ namespace Stage.Engine.Control;
 /// The commands the control surface knows, filled by the engine. Incoming OSC addresses are matched
 /// as OSC patterns against the registered addresses (so "/stage/take/*" reaches every take command),
 /// and every call gets a reply: unknown addresses and wrong arguments get an error naming what was
-/// expected. Calls are serialised: handlers never run concurrently.
+/// expected. Handlers may be called from several receive threads at once: the engine's own commands
+/// hand their work to the engine thread (<see cref="EngineCommandQueue"/>), which runs them one at a time.
 /// </summary>
 public sealed class CommandRegistry
 {
     private readonly List<ControlCommand> _commands = [];
     private readonly Lock _gate = new();
-    private readonly Lock _handlerGate = new();
 
     /// <summary>Creates a registry with the built-in <c>/stage/ping</c> and <c>/stage/help</c>.</summary>
     public CommandRegistry()
@@ -103,17 +103,14 @@ public sealed class CommandRegistry
                 return ControlReply.Failure($"{parameter.Name} must be {Describe(parameter.Kind)}, not {arguments[i]}; {expected}");
             values[parameter.Name] = value;
         }
-        lock (_handlerGate)
+        try
         {
-            try
-            {
-                return command.Handler(new ControlCall(command.Address, sender, values));
-            }
-            catch (Exception e)
-            {
-                // A fault in one command must never take the control surface down during a shoot.
-                return ControlReply.Failure($"{command.Address} failed: {e.Message}");
-            }
+            return command.Handler(new ControlCall(command.Address, sender, values));
+        }
+        catch (Exception e)
+        {
+            // A fault in one command must never take the control surface down during a shoot.
+            return ControlReply.Failure($"{command.Address} failed: {e.Message}");
         }
     }
 

@@ -86,7 +86,7 @@ public sealed record ControlCommand
     /// <summary>Parameters in order.</summary>
     public IReadOnlyList<ControlParameter> Parameters { get; init; } = [];
 
-    /// <summary>Carries the command out. Called one at a time, never concurrently.</summary>
+    /// <summary>Carries the command out; may be called from several threads at once (see <see cref="EngineCommandQueue"/>).</summary>
     public required Func<ControlCall, ControlReply> Handler { get; init; }
 
     /// <summary>True when no parameter is required, so a press value alone may trigger it.</summary>

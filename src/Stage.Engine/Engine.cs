@@ -1,0 +1,287 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Stage.Core.Configuration;
+using Stage.Core.Space;
+using Stage.Core.Time;
+using Stage.Engine.Control;
+using Stage.Engine.Outputs;
+using Stage.Engine.Statistics;
+using Stage.Engine.Takes;
+using Stage.Engine.Timing;
+using Stage.Takes;
+using Stage.Tracking;
+using Stage.Tracking.Buffers;
+
+namespace Stage.Engine;
+
+/// <summary>
+/// The frame loop. Per frame, in this order: wait for the frame's time on the clock; run queued
+/// control commands; latch every camera's pose as late as possible for the frame's display time;
+/// advance the world in whole fixed steps to the frame's time; render every output; hand the images
+/// to the output; record the take. A fault in the world or the renderer is logged and the next frame
+/// still comes; tracking loss holds the last pose and shows LOST in the status.
+/// </summary>
+public sealed class Engine : ITakeContext
+{
+    private readonly StageConfig _config;
+    private readonly TrackingSystem _tracking;
+    private readonly IWorldHost? _world;
+    private readonly IFrameRenderer _renderer;
+    private readonly IFrameOutput _output;
+    private readonly TakeLog _takeLog;
+    private readonly ILogger _log;
+    private readonly EngineOptions _options;
+    private readonly IMonotonicClock _clock;
+    private readonly FrameClock _frames;
+    private readonly CameraView[] _views;
+    private readonly bool[] _chromaKey;
+    private readonly TrackFrame[] _trackFrames;
+    private readonly TakeController _takes;
+    private long _worldBaseStep;
+    private long _worldBaseFrame;
+    private FrameTick _current;
+
+    /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
+    public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
+        TakeLog takeLog, ILogger log, EngineOptions options, IMonotonicClock clock, Timecode startTimecode)
+    {
+        _config = config;
+        _tracking = tracking;
+        _world = world;
+        _renderer = renderer;
+        _output = output;
+        _takeLog = takeLog;
+        _log = log;
+        _options = options;
+        _clock = clock;
+        _frames = new FrameClock(config.FrameRate, startTimecode, clock);
+        _views = new CameraView[config.Cameras.Count];
+        _chromaKey = new bool[config.Cameras.Count];
+        _trackFrames = new TrackFrame[config.Cameras.Count];
+        for (int i = 0; i < _views.Length; i++)
+            _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
+        _worldBaseStep = world?.StepCount ?? 0;
+        Commands = new CommandRegistry();
+        Queue = new EngineCommandQueue();
+        _takes = new TakeController(takeLog, this);
+        _takes.Register(Commands, Queue, options.CommandTimeout);
+        RegisterCommands();
+    }
+
+    /// <summary>The control commands this engine answers (served by a <see cref="ControlSurface"/>).</summary>
+    public CommandRegistry Commands { get; }
+
+    /// <summary>Commands waiting for the engine thread.</summary>
+    public EngineCommandQueue Queue { get; }
+
+    /// <summary>The run's measurements.</summary>
+    public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>The take controller (status, last take).</summary>
+    public TakeController Takes => _takes;
+
+    FrameTick ITakeContext.CurrentFrame => _current;
+
+    IReadOnlyList<TakeCamera> ITakeContext.Cameras =>
+        _views.Select(v => new TakeCamera(v.Camera.Id, v.FocalLengthMm, v.Camera.SensorWidthMm, v.Camera.SensorHeightMm)).ToList();
+
+    (byte[] Snapshot, ulong StateHash) ITakeContext.CaptureWorld() => _world is null ? ([], 0UL) : (_world.Snapshot(), _world.StateHash);
+
+    DateTime ITakeContext.LocalNow => DateTime.Now;
+
+    long ITakeContext.DroppedFrames => _frames.DroppedFrames;
+
+    /// <summary>
+    /// Runs frames until cancelled or <see cref="EngineOptions.MaxFrames"/>; <paramref name="status"/> gets a
+    /// one-line status about once a second. Returns the statistics.
+    /// </summary>
+    public EngineStatistics Run(CancellationToken cancellation, Action<string>? status = null)
+    {
+        long framesRun = 0;
+        while (!cancellation.IsCancellationRequested && (_options.MaxFrames is null || framesRun < _options.MaxFrames))
+        {
+            FrameTick tick = _frames.WaitForNextFrame(cancellation);
+            if (cancellation.IsCancellationRequested) break;
+            _current = tick;
+            if (tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
+            RunFrame(tick);
+            framesRun++;
+            Statistics.DroppedFrames = _frames.DroppedFrames;
+            if (status is not null && tick.Frame % _options.StatusEveryFrames == 0) status(StatusLine(tick));
+        }
+        _takes.Close();
+        return Statistics;
+    }
+
+    private void RunFrame(in FrameTick tick)
+    {
+        Queue.Drain();
+        long latchTicks = _clock.NowTicks;
+        long displayTicks = latchTicks + (long)(_options.DisplayLatencyMs * _clock.Frequency / 1000.0);
+        for (int i = 0; i < _views.Length; i++)
+        {
+            PoseBuffer buffer = _tracking.Cameras[i];
+            if (buffer.TrySample(displayTicks, out PoseQuery query))
+            {
+                CameraSample sample = query.Sample;
+                _views[i] = _views[i] with
+                {
+                    TrackedPose = sample.Pose,
+                    FocalLengthMm = sample.HasFocalLength ? sample.FocalLengthMm : _views[i].Camera.FocalLengthMm,
+                    ChromaKey = _chromaKey[i],
+                };
+                Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
+                _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
+                    sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, (latchTicks - sample.ReceiveTicks) * 1e6 / _clock.Frequency, 0);
+            }
+            else
+            {
+                _views[i] = _views[i] with { ChromaKey = _chromaKey[i] };
+                _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0);
+            }
+        }
+
+        bool faulted = false;
+        if (_world is not null)
+        {
+            try
+            {
+                Statistics.WorldSteps += _world.AdvanceToStep(WorldStepFor(tick.Frame));
+            }
+            catch (Exception e)
+            {
+                faulted = true;
+                _log.LogError(e, "World fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
+            }
+        }
+
+        long submitTicks = _clock.NowTicks;
+        Statistics.LatchToSubmitMs.Record((submitTicks - latchTicks) * 1000.0 / _clock.Frequency);
+        try
+        {
+            IReadOnlyList<CanvasImage> canvases = _renderer.Render(new FrameInputs(tick, _views));
+            long rendered = _clock.NowTicks;
+            Statistics.RenderMs.Record((rendered - submitTicks) * 1000.0 / _clock.Frequency);
+            _output.Present(tick, canvases);
+        }
+        catch (Exception e)
+        {
+            faulted = true;
+            _log.LogError(e, "Render fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
+        }
+
+        if (_takes.Recording is not null)
+        {
+            ulong hash = _world?.StateHash ?? 0;
+            long takeFrame = _takes.NextTakeFrame;
+            for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash };
+            _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
+        }
+        if (faulted) Statistics.FaultedFrames++;
+        Statistics.Frames++;
+        Statistics.FrameMs.Record((_clock.NowTicks - latchTicks) * 1000.0 / _clock.Frequency);
+    }
+
+    /// <summary>The world step a frame's time falls on: exact rational arithmetic from the last reset.</summary>
+    private long WorldStepFor(long frame)
+    {
+        Int128 elapsedFrames = frame - _worldBaseFrame;
+        Int128 steps = elapsedFrames * _config.FrameRate.Denominator * _world!.StepRateHz / _config.FrameRate.Numerator;
+        return _worldBaseStep + (long)steps;
+    }
+
+    /// <summary>The one-line status: frame, timecode, fps, latency, cameras, take.</summary>
+    public string StatusLine(FrameTick tick)
+    {
+        PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
+        string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms | dropped {_frames.DroppedFrames} | {cameras} | {_takes.Status}");
+    }
+
+    private static string StatusWord(TrackingStatus status) => status switch
+    {
+        TrackingStatus.Tracking => "OK",
+        TrackingStatus.Lost => "LOST",
+        _ => "NO DATA",
+    };
+
+    private void RegisterCommands()
+    {
+        TimeSpan timeout = _options.CommandTimeout;
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/status",
+            Description = "Replies with the status line: frame, timecode, latency, cameras, take.",
+            Handler = _ => Queue.Invoke(() => ControlReply.Success(StatusLine(_current)), timeout),
+        });
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/camera/chromakey",
+            Description = "Fill a camera's inner frustum with the key colour (1) or show the world (0).",
+            Parameters = [new ControlParameter("camera", ControlParameterKind.Text), new ControlParameter("on", ControlParameterKind.Switch)],
+            Handler = call => Queue.Invoke(() =>
+            {
+                int index = Array.FindIndex(_views, v => v.Camera.Id == call.Text("camera"));
+                if (index < 0) return ControlReply.Failure($"no camera '{call.Text("camera")}' (cameras: {string.Join(", ", _views.Select(v => v.Camera.Id))})");
+                _chromaKey[index] = call.Switch("on");
+                return ControlReply.Success($"camera {call.Text("camera")} chroma key {(_chromaKey[index] ? "on" : "off")}");
+            }, timeout),
+        });
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/world/rule",
+            Description = "Change a world rule (gravityScale, timeScale, linearDamping …) from the next step.",
+            Parameters = [new ControlParameter("name", ControlParameterKind.Text), new ControlParameter("value", ControlParameterKind.Number)],
+            Handler = call => Queue.Invoke(() =>
+            {
+                if (_world is null) return ControlReply.Failure("this stage has no world");
+                return _world.TrySetRule(call.Text("name")!, call.Number("value"), out string error)
+                    ? ControlReply.Success($"{call.Text("name")} = {ControlCommand.Format(call.Number("value"))} from step {_world.StepCount + 1}")
+                    : ControlReply.Failure(error);
+            }, timeout),
+        });
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/world/reset",
+            Description = "Put the world back to the start of a take (its id; default the last take).",
+            Parameters = [new ControlParameter("take", ControlParameterKind.Number, Optional: true)],
+            Handler = call => Queue.Invoke(() => ResetWorld(call.Has("take") ? (long)call.Number("take") : null), timeout),
+        });
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/world/snapshot",
+            Description = "Write the world's snapshot now, beside the take log.",
+            Handler = _ => Queue.Invoke(SnapshotWorld, timeout),
+        });
+    }
+
+    private ControlReply ResetWorld(long? takeId)
+    {
+        if (_world is null) return ControlReply.Failure("this stage has no world");
+        TakeInfo? take = takeId is long id ? _takeLog.Take(id) : _takes.LastTake ?? _takeLog.LastTake();
+        if (take is null) return ControlReply.Failure("no take to reset to yet");
+        _world.Restore(_takeLog.StartSnapshot(take.Id));
+        _worldBaseStep = _world.StepCount;
+        _worldBaseFrame = _current.Frame;
+        if (LogHash(_world.StateHash) != take.StartStateHash)
+            return ControlReply.Failure($"world restored to take {take.Scene}/{take.TakeNumber}, but its state hash {LogHash(_world.StateHash)} differs from the recorded {take.StartStateHash}");
+        _log.LogInformation("World reset to the start of take {Scene}/{Take} at frame {Frame}", take.Scene, take.TakeNumber, _current.Frame);
+        return ControlReply.Success($"world reset to the start of {take.Scene}/{take.TakeNumber} (step {_world.StepCount}, hash {take.StartStateHash})");
+    }
+
+    private ControlReply SnapshotWorld()
+    {
+        if (_world is null) return ControlReply.Failure("this stage has no world");
+        string folder = Path.Combine(Path.GetDirectoryName(_takeLog.Path)!, "snapshots");
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, $"step-{_world.StepCount:D10}.snapshot");
+        string temporary = path + ".partial";
+        File.WriteAllBytes(temporary, _world.Snapshot());
+        File.Move(temporary, path, overwrite: true);
+        return ControlReply.Success(path);
+    }
+
+    private static string LogHash(ulong hash) => TakeLog.HashText(hash);
+
+}

@@ -1,0 +1,20 @@
+namespace Stage.Engine;
+
+/// <summary>How a run goes.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Stop after this many frames (null: until cancelled).</summary>
+    public long? MaxFrames { get; init; }
+
+    /// <summary>Print a status line every this many frames (about once a second at the stage rate).</summary>
+    public int StatusEveryFrames { get; init; } = 24;
+
+    /// <summary>How long a control command waits for the engine thread.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Latch poses for this far ahead of the frame's start: the time the picture appears on the wall, so the
+    /// pose buffer can extrapolate (or the tracker's delay line up) to it.
+    /// </summary>
+    public double DisplayLatencyMs { get; init; }
+}

@@ -1,0 +1,192 @@
+using System.Numerics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stage.Core.Configuration;
+using Stage.Core.Space;
+using Stage.Core.Time;
+using Stage.Engine.Control;
+using Stage.Engine.Outputs;
+using Stage.Engine.Timing;
+using Stage.Osc;
+using Stage.Takes;
+using Stage.Tests.Shared;
+using Stage.Tracking;
+
+namespace Stage.Engine.Tests;
+
+public sealed class EngineTests : IDisposable
+{
+    /// <summary>A clock that jumps to whatever is waited for, so frames run as fast as the test can go.</summary>
+    private sealed class JumpClock : IMonotonicClock
+    {
+        public long Frequency => System.Diagnostics.Stopwatch.Frequency;
+        public long NowTicks { get; set; } = 10 * System.Diagnostics.Stopwatch.Frequency;
+        public void WaitUntil(long ticks, CancellationToken cancellation) => NowTicks = Math.Max(NowTicks, ticks);
+    }
+
+    /// <summary>A stand-in world whose state is its step count, hashed.</summary>
+    private sealed class CountingWorld : IWorldHost
+    {
+        public int StepRateHz => 120;
+        public long StepCount { get; private set; }
+        public double GravityScale { get; private set; } = 1;
+        public int AdvanceToStep(long step)
+        {
+            int ran = (int)Math.Max(0, step - StepCount);
+            StepCount = Math.Max(StepCount, step);
+            return ran;
+        }
+        public ulong StateHash => (ulong)StepCount * 0x9E3779B97F4A7C15UL;
+        public byte[] Snapshot() => BitConverter.GetBytes(StepCount);
+        public void Restore(ReadOnlySpan<byte> snapshot) => StepCount = BitConverter.ToInt64(snapshot);
+        public bool TrySetRule(string name, double value, out string error)
+        {
+            error = name == "gravityScale" ? "" : $"unknown rule '{name}'";
+            if (name == "gravityScale") GravityScale = value;
+            return error.Length == 0;
+        }
+    }
+
+    /// <summary>Records what it is asked to render and returns one small canvas; fails on request.</summary>
+    private sealed class RecordingRenderer : IFrameRenderer
+    {
+        public List<FrameInputs> Frames { get; } = [];
+        public long FailOnFrame { get; set; } = -1;
+        public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
+        public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+        {
+            if (inputs.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
+            Frames.Add(inputs with { Cameras = inputs.Cameras.ToArray() });
+            return [new CanvasImage("out-front", 2, 2, 8, new byte[16])];
+        }
+        public void Dispose()
+        {
+        }
+    }
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("stage-engine-").FullName;
+    private readonly StageConfig _config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+    private readonly JumpClock _clock = new();
+    private readonly CountingWorld _world = new();
+    private readonly RecordingRenderer _renderer = new();
+    private readonly TakeLog _takes;
+    private readonly TrackingSystem _tracking;
+
+    public EngineTests()
+    {
+        _takes = TakeLog.Open(Path.Combine(_folder, "takes.sqlite"));
+        _tracking = TrackingSystem.Create(_config);
+    }
+
+    public void Dispose()
+    {
+        _tracking.Dispose();
+        _takes.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private Engine Build(long frames, IFrameOutput? output = null) =>
+        new(_config, _tracking, _world, _renderer, output ?? new HeadlessOutput(), _takes, NullLogger.Instance,
+            new EngineOptions { MaxFrames = frames }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+
+    [Fact]
+    public void Each_frame_advances_the_world_by_whole_steps_to_its_time()
+    {
+        Engine engine = Build(48);
+        engine.Run(CancellationToken.None);
+        // 24 fps at 120 Hz: five steps a frame; frame 47 lands on step 235.
+        Assert.Equal(235, _world.StepCount);
+        Assert.Equal(48, engine.Statistics.Frames);
+        Assert.Equal(235, engine.Statistics.WorldSteps);
+        Assert.Equal(Enumerable.Range(0, 48).Select(i => (long)i), _renderer.Frames.Select(f => f.Tick.Frame));
+    }
+
+    [Fact]
+    public void The_freshest_pose_is_latched_and_the_configured_lens_used_until_the_tracker_sends_one()
+    {
+        Engine engine = Build(1);
+        var pose = Pose.FromPanTiltRoll(new Vector3(0.5f, 1.6f, 2), new PanTiltRoll(10, -2, 0));
+        // An older sample at the same place: the buffer extrapolates from the newest two, so keep them still.
+        _tracking.Cameras[0].Write(CameraSample.Create("A", pose.PositionM, pose.Orientation, _clock.NowTicks - _clock.Frequency / 200, 1));
+        _tracking.Cameras[0].Write(CameraSample.Create("A", pose.PositionM, pose.Orientation, _clock.NowTicks - _clock.Frequency / 1000, 2));
+        engine.Run(CancellationToken.None);
+        CameraView view = Assert.Single(Assert.Single(_renderer.Frames).Cameras);
+        Assert.True(Vector3.Distance(pose.PositionM, view.TrackedPose.PositionM) < 1e-6f);
+        Assert.Equal(24, view.FocalLengthMm);
+        Assert.InRange(engine.Statistics.PoseAgeMs.Summarise().P50, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void A_render_fault_is_counted_and_the_next_frame_still_comes()
+    {
+        _renderer.FailOnFrame = 3;
+        Engine engine = Build(6);
+        engine.Run(CancellationToken.None);
+        Assert.Equal(1, engine.Statistics.FaultedFrames);
+        Assert.Equal([0L, 1, 2, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
+    }
+
+    /// <summary>Sends a command from another thread (as a control surface would) and waits until it is queued for the engine.</summary>
+    private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
+    {
+        int before = engine.Queue.Count;
+        Task<ControlReply> reply = Task.Run(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply);
+        while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
+        return reply;
+    }
+
+    [Fact]
+    public async Task Takes_record_frames_and_reset_brings_the_world_back_to_their_start()
+    {
+        Build(100).Run(CancellationToken.None);
+        // 100 frames at 24 fps and 120 Hz: the last frame (99) lands on step 495.
+        long stepAtStart = 99 * 5;
+        Engine engine = Build(10);
+        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("9"));
+        engine.Run(CancellationToken.None);
+        ControlReply started = await start;
+        Assert.True(started.Ok, started.Text);
+        Assert.Equal(stepAtStart + 9 * 5, _world.StepCount);
+        engine.Takes.Stop();
+        TakeInfo take = _takes.Take(engine.Takes.LastTake!.Id);
+        Assert.Equal(10, take.FrameCount);
+        Assert.Equal(TakeLog.HashText((ulong)stepAtStart * 0x9E3779B97F4A7C15UL), take.StartStateHash);
+        Assert.Equal(10, _takes.Track(take.Id).Count);
+
+        engine = Build(3);
+        Task<ControlReply> reset = Queue(engine, "/stage/world/reset");
+        engine.Run(CancellationToken.None);
+        ControlReply done = await reset;
+        Assert.True(done.Ok, done.Text);
+        // Reset at the first frame of this run, then two more frames of five steps each.
+        Assert.Equal(stepAtStart + 10, _world.StepCount);
+    }
+
+    [Fact]
+    public async Task Camera_and_world_commands_answer_and_take_effect_on_the_next_frame()
+    {
+        Engine engine = Build(2);
+        Task<ControlReply> key = Queue(engine, "/stage/camera/chromakey", OscValue.FromString("A"), OscValue.FromInt32(1));
+        Task<ControlReply> rule = Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.25f));
+        Task<ControlReply> bad = Queue(engine, "/stage/camera/chromakey", OscValue.FromString("Z"), OscValue.FromInt32(1));
+        engine.Run(CancellationToken.None);
+        Assert.Equal("camera A chroma key on", (await key).Text);
+        Assert.True((await rule).Ok);
+        Assert.Equal(0.25, _world.GravityScale);
+        Assert.Contains("no camera 'Z'", (await bad).Text);
+        Assert.All(_renderer.Frames, f => Assert.True(f.Cameras[0].ChromaKey));
+    }
+
+    [Fact]
+    public void The_status_line_shows_timecode_cameras_and_take()
+    {
+        Engine engine = Build(25);
+        var lines = new List<string>();
+        engine.Run(CancellationToken.None, lines.Add);
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("frame 24 01:00:01:00 | 24 fps |", lines[1]);
+        Assert.Contains("A:NO DATA", lines[1]);
+        Assert.EndsWith("| idle", lines[1]);
+    }
+}
