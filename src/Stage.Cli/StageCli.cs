@@ -38,6 +38,7 @@ public static class StageCli
         root.Subcommands.Add(TakesCommand.Create(output, error));
         root.Subcommands.Add(GpuCommand.Create(output, error));
         root.Subcommands.Add(OscCommand.Create(output, error));
+        root.Subcommands.Add(MonitorsCommand.Create(output, error));
         // 'stage' alone: show what there is to do rather than a bare parse error.
         root.SetAction(result =>
         {
