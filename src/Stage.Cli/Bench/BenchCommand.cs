@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Stage.Physics;
+
+namespace Stage.Cli.Bench;
+
+/// <summary>
+/// <c>stage bench …</c>: performance figures measured as ratios against a baseline taken in the same
+/// run (this machine is shared and noisy; a ratio survives that, an absolute time does not).
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var bench = new Command("bench", "Measure Stage against a baseline taken in the same run and print the figures.");
+        bench.Subcommands.Add(Physics(output, error));
+        return bench;
+    }
+
+    private static Command Physics(TextWriter output, TextWriter error)
+    {
+        var sizes = new Option<int[]>("--boxes") { Description = "Pyramid sizes to measure.", DefaultValueFactory = _ => [100, 1000, 5000], AllowMultipleArgumentsPerToken = true };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating ODE/Stage rounds per scene; the median is reported.", DefaultValueFactory = _ => 3 };
+        var harness = new Option<string?>("--harness") { Description = "A built tools/bench/ode-scenes (default: built with gcc into artifacts/bench/)." };
+        var command = new Command("physics",
+            "Step time of box pyramids (100, 1,000, 5,000: the worst case) through Stage.Physics against the same scene written directly " +
+            "against ODE's C API (tools/bench/ode-scenes.c, built with gcc), alternating in one run; the checksum proves both ran the " +
+            "same simulation. Then 1,000 resting + 50 moving boxes with Stage's sleeping on against off.")
+        { sizes, rounds, harness };
+        command.SetAction(result =>
+        {
+            string? ode = result.GetValue(harness) ?? BuildHarness(error);
+            if (ode is null) return ExitCodes.Fault;
+            int roundCount = Math.Max(1, result.GetValue(rounds));
+            output.WriteLine("scene          bodies   ODE C ms/step   Stage ms/step   ratio   same simulation");
+            bool allSame = true;
+            foreach (int boxes in result.GetValue(sizes)!)
+            {
+                (int warmup, int steps) = boxes <= 200 ? (20, 300) : boxes <= 2000 ? (20, 60) : (10, 15);
+                var odeTimes = new List<double>();
+                var stageTimes = new List<double>();
+                string odeChecksum = "", stageChecksum = "";
+                for (int round = 0; round < roundCount; round++)
+                {
+                    (double odeMs, odeChecksum) = RunHarness(ode, boxes, warmup, steps);
+                    (double stageMs, double sum) = RunStagePyramid(boxes, warmup, steps);
+                    stageChecksum = sum.ToString("R", CultureInfo.InvariantCulture);
+                    odeTimes.Add(odeMs);
+                    stageTimes.Add(stageMs);
+                }
+                double odeMedian = Median(odeTimes), stageMedian = Median(stageTimes);
+                bool same = double.Parse(odeChecksum, CultureInfo.InvariantCulture) == double.Parse(stageChecksum, CultureInfo.InvariantCulture);
+                allSame &= same;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"pyramid-{boxes,-6} {boxes,6}   {odeMedian,13:0.000}   {stageMedian,13:0.000}   {stageMedian / odeMedian,4:0.00}×   {(same ? "yes (checksum " + stageChecksum + ")" : $"NO: ODE {odeChecksum}, Stage {stageChecksum}")}"));
+                output.Flush();
+            }
+            (double on, double off) = SleepingCost(1000, 50, 120, 240);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sleeping: 1000 resting + 50 moving boxes: {on:0.000} ms/step with sleeping, {off:0.000} ms/step without: {on / off:0.00}× (target < 0.25×)"));
+            return allSame ? ExitCodes.Ok : ExitCodes.Fault;
+        });
+        return command;
+    }
+
+    private static (double Ms, double Checksum) RunStagePyramid(int boxes, int warmup, int steps)
+    {
+        (PhysicsWorld world, IReadOnlyList<RigidBody> bodies) = PhysicsBenchScenes.Pyramid(boxes, SleepSettings.Off);
+        using (world)
+        {
+            world.Step(warmup);
+            long start = Stopwatch.GetTimestamp();
+            world.Step(steps);
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+            return (ms, PhysicsBenchScenes.Checksum(bodies));
+        }
+    }
+
+    private static (double OnMs, double OffMs) SleepingCost(int resting, int moving, int warmup, int steps)
+    {
+        double Measure(SleepSettings sleep)
+        {
+            (PhysicsWorld world, _) = PhysicsBenchScenes.RestingAndMoving(resting, moving, sleep);
+            using (world)
+            {
+                world.Step(warmup);
+                long start = Stopwatch.GetTimestamp();
+                world.Step(steps);
+                return Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+            }
+        }
+        return (Measure(SleepSettings.Default), Measure(SleepSettings.Off));
+    }
+
+    private static (double Ms, string Checksum) RunHarness(string harness, int boxes, int warmup, int steps)
+    {
+        var start = new ProcessStartInfo(harness, ["pyramid", boxes.ToString(CultureInfo.InvariantCulture), warmup.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{harness} did not start");
+        string text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{harness} failed: {process.StandardError.ReadToEnd()}");
+        string Field(string name) => text.Split(' ', StringSplitOptions.TrimEntries).Single(f => f.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+        return (double.Parse(Field("ms_per_step"), CultureInfo.InvariantCulture), Field("checksum"));
+    }
+
+    /// <summary>Builds tools/bench/ode-scenes.c with gcc (against Debian libode-dev) into artifacts/bench/, when it changed.</summary>
+    private static string? BuildHarness(TextWriter error)
+    {
+        string root = RepositoryRoot();
+        string source = Path.Combine(root, "tools", "bench", "ode-scenes.c");
+        string binary = Path.Combine(root, "artifacts", "bench", "ode-scenes");
+        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source)) return binary;
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        var start = new ProcessStartInfo("gcc", ["-O2", "-Wall", "-Werror", "-o", binary, source, "-lode", "-lm"]) { RedirectStandardError = true };
+        using Process gcc = Process.Start(start) ?? throw new InvalidOperationException("gcc did not start");
+        string messages = gcc.StandardError.ReadToEnd();
+        gcc.WaitForExit();
+        if (gcc.ExitCode == 0) return binary;
+        error.WriteLine($"stage: building the ODE harness failed (needs gcc and libode-dev; tools/setup installs them):\n{messages}");
+        return null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "tools", "bench", "ode-scenes.c"))) return dir.FullName;
+        throw new InvalidOperationException($"tools/bench/ode-scenes.c not found above {AppContext.BaseDirectory}; run stage from its repository (tools/stage)");
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}

@@ -1,0 +1,17 @@
+namespace Stage.Cli.Tests;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public void The_physics_bench_runs_the_same_simulation_in_ode_c_and_in_stage()
+    {
+        // Not a timing test: it proves the benchmark compares like with like (the checksums agree bit for bit).
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = StageCli.Run(["bench", "physics", "--boxes", "30", "--rounds", "1", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        Assert.Contains("pyramid-30", output.ToString());
+        Assert.Contains("yes (checksum", output.ToString());
+        Assert.Contains("sleeping: 1000 resting + 50 moving boxes", output.ToString());
+    }
+}
