@@ -82,9 +82,27 @@ public sealed unsafe class GpuDevice : IDisposable
     /// Submits recorded command buffers; the submission signals the device timeline with a new number,
     /// which is returned (pass it to <see cref="Wait"/>).
     /// </summary>
-    public ulong Submit(params ReadOnlySpan<GpuCommandBuffer> commandBuffers)
+    public ulong Submit(params ReadOnlySpan<GpuCommandBuffer> commandBuffers) => Submit(commandBuffers, [], []);
+
+    /// <summary>
+    /// Submits recorded command buffers that first wait on <paramref name="waits"/> and, besides the
+    /// device timeline, signal <paramref name="signals"/> (binary semaphores for a swapchain, timeline
+    /// semaphores shared with other work). Returns the submission's number on the device timeline.
+    /// </summary>
+    public ulong Submit(ReadOnlySpan<GpuCommandBuffer> commandBuffers, ReadOnlySpan<GpuSemaphoreSubmit> waits, ReadOnlySpan<GpuSemaphoreSubmit> signals)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var waitInfos = stackalloc VkSemaphoreSubmitInfo[Math.Max(1, waits.Length)];
+        for (var i = 0; i < waits.Length; i++)
+        {
+            waitInfos[i] = new VkSemaphoreSubmitInfo { semaphore = waits[i].Semaphore, value = waits[i].Value, stageMask = waits[i].Stage };
+        }
+        // The device timeline goes last; the caller's signals before it.
+        var signalInfos = stackalloc VkSemaphoreSubmitInfo[signals.Length + 1];
+        for (var i = 0; i < signals.Length; i++)
+        {
+            signalInfos[i] = new VkSemaphoreSubmitInfo { semaphore = signals[i].Semaphore, value = signals[i].Value, stageMask = signals[i].Stage };
+        }
         var infos = stackalloc VkCommandBufferSubmitInfo[commandBuffers.Length];
         for (var i = 0; i < commandBuffers.Length; i++)
         {
@@ -94,7 +112,7 @@ public sealed unsafe class GpuDevice : IDisposable
         lock (_lock)
         {
             value = _submitted + 1;
-            var signal = new VkSemaphoreSubmitInfo
+            signalInfos[signals.Length] = new VkSemaphoreSubmitInfo
             {
                 semaphore = _timeline,
                 value = value,
@@ -102,10 +120,12 @@ public sealed unsafe class GpuDevice : IDisposable
             };
             var submit = new VkSubmitInfo2
             {
+                waitSemaphoreInfoCount = (uint)waits.Length,
+                pWaitSemaphoreInfos = waitInfos,
                 commandBufferInfoCount = (uint)commandBuffers.Length,
                 pCommandBufferInfos = infos,
-                signalSemaphoreInfoCount = 1,
-                pSignalSemaphoreInfos = &signal,
+                signalSemaphoreInfoCount = (uint)signals.Length + 1,
+                pSignalSemaphoreInfos = signalInfos,
             };
             Commands.vkQueueSubmit2(Queue, 1, &submit, VkFence.Null).Check("vkQueueSubmit2");
             _submitted = value;

@@ -28,7 +28,7 @@ public sealed record GpuGraphicsPipelineDesc
     /// <summary>Fragment shader SPIR-V (entry point main).</summary>
     public required byte[] FragmentSpirv { get; init; }
 
-    /// <summary>The colour attachment format.</summary>
+    /// <summary>The colour attachment format, or VK_FORMAT_UNDEFINED for a depth-only pipeline (e.g. a shadow map).</summary>
     public required VkFormat ColorFormat { get; init; }
 
     /// <summary>The depth attachment format, or VK_FORMAT_UNDEFINED for none.</summary>
@@ -36,12 +36,30 @@ public sealed record GpuGraphicsPipelineDesc
 
     /// <summary>Bytes of push constants visible to both stages.</summary>
     public uint PushConstantBytes { get; init; }
+
+    /// <summary>Bytes per vertex of the one per-vertex buffer at binding 0, or 0 for no vertex buffer.</summary>
+    public uint VertexStrideBytes { get; init; }
+
+    /// <summary>The vertex attributes read from binding 0.</summary>
+    public IReadOnlyList<GpuVertexAttribute> VertexAttributes { get; init; } = [];
+
+    /// <summary>The descriptor set layouts, set 0 first.</summary>
+    public IReadOnlyList<GpuDescriptorSetLayout> DescriptorSetLayouts { get; init; } = [];
+
+    /// <summary>Alpha blending (src·α + dst·(1−α)) on the colour attachment.</summary>
+    public bool AlphaBlend { get; init; }
 }
 
+/// <summary>One vertex attribute: <c>layout(location = Location)</c>, its format and byte offset in the vertex.</summary>
+/// <param name="Location">Shader input location.</param>
+/// <param name="Format">E.g. VK_FORMAT_R32G32B32_SFLOAT for a vec3.</param>
+/// <param name="OffsetBytes">Offset in the vertex.</param>
+public readonly record struct GpuVertexAttribute(uint Location, VkFormat Format, uint OffsetBytes);
+
 /// <summary>
-/// A graphics pipeline for dynamic rendering: triangle list, no vertex buffers (vertices come from
-/// gl_VertexIndex and push constants), no culling, dynamic viewport and scissor, depth test LESS when
-/// a depth format is given.
+/// A graphics pipeline for dynamic rendering: triangle list, optionally one per-vertex buffer (else
+/// vertices come from gl_VertexIndex and push constants), descriptor sets, no culling, dynamic viewport
+/// and scissor, depth test LESS when a depth format is given, colour optional (depth-only pipelines).
 /// </summary>
 public sealed unsafe class GpuGraphicsPipeline : IDisposable
 {
@@ -61,8 +79,12 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
             offset = 0,
             size = desc.PushConstantBytes,
         };
+        var setLayouts = stackalloc VkDescriptorSetLayout[Math.Max(1, desc.DescriptorSetLayouts.Count)];
+        for (var i = 0; i < desc.DescriptorSetLayouts.Count; i++) setLayouts[i] = desc.DescriptorSetLayouts[i].Handle;
         var layoutInfo = new VkPipelineLayoutCreateInfo
         {
+            setLayoutCount = (uint)desc.DescriptorSetLayouts.Count,
+            pSetLayouts = setLayouts,
             pushConstantRangeCount = desc.PushConstantBytes > 0 ? 1U : 0U,
             pPushConstantRanges = desc.PushConstantBytes > 0 ? &range : null,
         };
@@ -113,7 +135,21 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
             var stages = stackalloc VkPipelineShaderStageCreateInfo[2];
             stages[0] = new VkPipelineShaderStageCreateInfo { stage = VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT, module = vertex, pName = main };
             stages[1] = new VkPipelineShaderStageCreateInfo { stage = VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT, module = fragment, pName = main };
-            var vertexInput = new VkPipelineVertexInputStateCreateInfo();
+            var vertexBinding = new VkVertexInputBindingDescription { binding = 0, stride = desc.VertexStrideBytes, inputRate = VkVertexInputRate.VK_VERTEX_INPUT_RATE_VERTEX };
+            var attributes = stackalloc VkVertexInputAttributeDescription[Math.Max(1, desc.VertexAttributes.Count)];
+            for (var i = 0; i < desc.VertexAttributes.Count; i++)
+            {
+                var a = desc.VertexAttributes[i];
+                attributes[i] = new VkVertexInputAttributeDescription { location = a.Location, binding = 0, format = a.Format, offset = a.OffsetBytes };
+            }
+            var hasVertices = desc.VertexStrideBytes > 0;
+            var vertexInput = new VkPipelineVertexInputStateCreateInfo
+            {
+                vertexBindingDescriptionCount = hasVertices ? 1U : 0U,
+                pVertexBindingDescriptions = hasVertices ? &vertexBinding : null,
+                vertexAttributeDescriptionCount = hasVertices ? (uint)desc.VertexAttributes.Count : 0U,
+                pVertexAttributeDescriptions = hasVertices ? attributes : null,
+            };
             var inputAssembly = new VkPipelineInputAssemblyStateCreateInfo { topology = VkPrimitiveTopology.VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST };
             var viewport = new VkPipelineViewportStateCreateInfo { viewportCount = 1, scissorCount = 1 };
             var raster = new VkPipelineRasterizationStateCreateInfo
@@ -135,15 +171,23 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
             {
                 colorWriteMask = VkColorComponentFlags.VK_COLOR_COMPONENT_R_BIT | VkColorComponentFlags.VK_COLOR_COMPONENT_G_BIT
                     | VkColorComponentFlags.VK_COLOR_COMPONENT_B_BIT | VkColorComponentFlags.VK_COLOR_COMPONENT_A_BIT,
+                blendEnable = desc.AlphaBlend,
+                srcColorBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_SRC_ALPHA,
+                dstColorBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
+                colorBlendOp = VkBlendOp.VK_BLEND_OP_ADD,
+                srcAlphaBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE,
+                dstAlphaBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
+                alphaBlendOp = VkBlendOp.VK_BLEND_OP_ADD,
             };
-            var blend = new VkPipelineColorBlendStateCreateInfo { attachmentCount = 1, pAttachments = &blendAttachment };
+            var hasColor = desc.ColorFormat != VkFormat.VK_FORMAT_UNDEFINED;
+            var blend = new VkPipelineColorBlendStateCreateInfo { attachmentCount = hasColor ? 1U : 0U, pAttachments = hasColor ? &blendAttachment : null };
             var dynamicStates = stackalloc VkDynamicState[] { VkDynamicState.VK_DYNAMIC_STATE_VIEWPORT, VkDynamicState.VK_DYNAMIC_STATE_SCISSOR };
             var dynamic = new VkPipelineDynamicStateCreateInfo { dynamicStateCount = 2, pDynamicStates = dynamicStates };
             var colorFormat = desc.ColorFormat;
             var rendering = new VkPipelineRenderingCreateInfo
             {
-                colorAttachmentCount = 1,
-                pColorAttachmentFormats = &colorFormat,
+                colorAttachmentCount = hasColor ? 1U : 0U,
+                pColorAttachmentFormats = hasColor ? &colorFormat : null,
                 depthAttachmentFormat = desc.DepthFormat,
             };
             var info = new VkGraphicsPipelineCreateInfo

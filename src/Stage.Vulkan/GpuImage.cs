@@ -9,16 +9,23 @@ public sealed unsafe class GpuImage : IDisposable
     private readonly GpuAllocation _allocation;
     private bool _disposed;
 
-    /// <summary>Creates a 2D, single-mip, single-layer, optimally tiled image and its view.</summary>
-    public GpuImage(GpuDevice device, uint width, uint height, VkFormat format, VkImageUsageFlags usage)
+    private VkImageView[]? _layerViews;
+
+    /// <summary>
+    /// Creates a 2D, single-mip, optimally tiled image and its view. With <paramref name="layers"/> &gt; 1
+    /// it is a 2D array (one view over every layer for sampling, <see cref="LayerView"/> per layer for rendering).
+    /// </summary>
+    public GpuImage(GpuDevice device, uint width, uint height, VkFormat format, VkImageUsageFlags usage, uint layers = 1)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(width);
         ArgumentOutOfRangeException.ThrowIfZero(height);
+        ArgumentOutOfRangeException.ThrowIfZero(layers);
         _device = device;
         Width = width;
         Height = height;
         Format = format;
+        Layers = layers;
         Aspect = IsDepthFormat(format) ? VkImageAspectFlags.VK_IMAGE_ASPECT_DEPTH_BIT : VkImageAspectFlags.VK_IMAGE_ASPECT_COLOR_BIT;
         var info = new VkImageCreateInfo
         {
@@ -26,7 +33,7 @@ public sealed unsafe class GpuImage : IDisposable
             format = format,
             extent = new VkExtent3D { width = width, height = height, depth = 1 },
             mipLevels = 1,
-            arrayLayers = 1,
+            arrayLayers = layers,
             samples = VkSampleCountFlags.VK_SAMPLE_COUNT_1_BIT,
             tiling = VkImageTiling.VK_IMAGE_TILING_OPTIMAL,
             usage = usage,
@@ -50,7 +57,7 @@ public sealed unsafe class GpuImage : IDisposable
                     var viewInfo = new VkImageViewCreateInfo
                     {
                         image = image,
-                        viewType = VkImageViewType.VK_IMAGE_VIEW_TYPE_2D,
+                        viewType = layers > 1 ? VkImageViewType.VK_IMAGE_VIEW_TYPE_2D_ARRAY : VkImageViewType.VK_IMAGE_VIEW_TYPE_2D,
                         format = format,
                         subresourceRange = FullRange,
                     };
@@ -92,11 +99,40 @@ public sealed unsafe class GpuImage : IDisposable
     /// <summary>The pixel format.</summary>
     public VkFormat Format { get; }
 
+    /// <summary>Array layers (1 for a plain 2D image).</summary>
+    public uint Layers { get; }
+
     /// <summary>Colour or depth.</summary>
     public VkImageAspectFlags Aspect { get; }
 
-    /// <summary>The one mip level and layer of the image, in its aspect.</summary>
-    internal VkImageSubresourceRange FullRange => new() { aspectMask = Aspect, baseMipLevel = 0, levelCount = 1, baseArrayLayer = 0, layerCount = 1 };
+    /// <summary>The one mip level and every layer of the image, in its aspect.</summary>
+    internal VkImageSubresourceRange FullRange => new() { aspectMask = Aspect, baseMipLevel = 0, levelCount = 1, baseArrayLayer = 0, layerCount = Layers };
+
+    /// <summary>
+    /// A 2D view of one layer (rendering into a layer of an array); the whole-image view for a
+    /// single-layer image. Created on first use, destroyed with the image.
+    /// </summary>
+    internal VkImageView LayerView(uint layer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, Layers);
+        if (Layers == 1) return View;
+        _layerViews ??= new VkImageView[Layers];
+        if (_layerViews[layer].IsNull)
+        {
+            var viewInfo = new VkImageViewCreateInfo
+            {
+                image = Handle,
+                viewType = VkImageViewType.VK_IMAGE_VIEW_TYPE_2D,
+                format = Format,
+                subresourceRange = new VkImageSubresourceRange { aspectMask = Aspect, baseMipLevel = 0, levelCount = 1, baseArrayLayer = layer, layerCount = 1 },
+            };
+            VkImageView view;
+            _device.Commands.vkCreateImageView(_device.Handle, &viewInfo, null, &view).Check("vkCreateImageView");
+            _layerViews[layer] = view;
+        }
+        return _layerViews[layer];
+    }
 
     /// <summary>True for the depth formats Stage uses.</summary>
     public static bool IsDepthFormat(VkFormat format) => format is VkFormat.VK_FORMAT_D32_SFLOAT or VkFormat.VK_FORMAT_D16_UNORM
@@ -108,9 +144,10 @@ public sealed unsafe class GpuImage : IDisposable
         if (_disposed) return;
         _disposed = true;
         var device = _device;
-        var (image, view, allocation) = (Handle, View, _allocation);
+        var (image, view, allocation, layerViews) = (Handle, View, _allocation, _layerViews);
         device.Retire(() =>
         {
+            foreach (var layerView in layerViews ?? []) if (!layerView.IsNull) device.Commands.vkDestroyImageView(device.Handle, layerView, null);
             if (!view.IsNull) device.Commands.vkDestroyImageView(device.Handle, view, null);
             device.Commands.vkDestroyImage(device.Handle, image, null);
             device.Memory.Free(allocation);
