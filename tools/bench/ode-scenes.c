@@ -9,7 +9,11 @@
  * checksum printed at the end (sum of body heights) proves it.
  *
  * Usage: ode-scenes pyramid <boxes> <warmup steps> <measured steps>
- * Prints: scene=pyramid boxes=N ms_per_step=X checksum=Y
+ *        ode-scenes stage 300 <warmup steps> <measured steps>
+ * Prints: scene=NAME boxes=N ms_per_step=X checksum=Y
+ *
+ * "stage" is a scattered stage world: a 40 m x 40 m terrain (heightfield, 41 x 41 samples) with
+ * 300 spheres, boxes and capsules dropped onto it and a stack of 10 boxes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -42,6 +46,55 @@ static void near_callback(void *data, dGeomID o1, dGeomID o2)
     }
 }
 
+static dBodyID make_body(dSpaceID space, int kind, double x, double y, double z, int id, int geom_id)
+{
+    dMass mass;
+    dGeomID geom;
+    if (kind == 0) dMassSetSphereTotal(&mass, 1.0, 0.25);
+    else if (kind == 1) dMassSetBoxTotal(&mass, 1.0, 0.5, 0.5, 0.5);
+    else dMassSetCapsuleTotal(&mass, 1.0, 3, 0.2, 0.5);
+    dBodyID body = dBodyCreate(world);
+    dBodySetData(body, (void *)(size_t)(id + 1));
+    dBodySetAutoDisableFlag(body, 0);
+    dBodySetMass(body, &mass);
+    dBodySetPosition(body, x, y, z);
+    dQuaternion q = { 1, 0, 0, 0 };
+    dBodySetQuaternion(body, q);
+    if (kind == 0) geom = dCreateSphere(space, 0.25);
+    else if (kind == 1) geom = dCreateBox(space, 0.5, 0.5, 0.5);
+    else geom = dCreateCapsule(space, 0.2, 0.5);
+    dGeomSetData(geom, (void *)(size_t)(geom_id + 1));
+    dGeomSetBody(geom, body);
+    return body;
+}
+
+/* The scattered stage world; mirrors PhysicsBenchScenes.StageWorld in src/Stage.Cli/Bench. */
+static int build_stage(dSpaceID space, dBodyID *bodies, int count)
+{
+    enum { SAMPLES = 41 };
+    static double heights[SAMPLES * SAMPLES];
+    double low = 1e300, high = -1e300;
+    for (int iz = 0; iz < SAMPLES; iz++)
+        for (int ix = 0; ix < SAMPLES; ix++) {
+            double h = ((ix * 7 + iz * 13) % 11) * 0.05;
+            heights[iz * SAMPLES + ix] = h;
+            if (h < low) low = h;
+            if (h > high) high = h;
+        }
+    dHeightfieldDataID field = dGeomHeightfieldDataCreate();
+    dGeomHeightfieldDataBuildDouble(field, heights, 1, 40.0, 40.0, SAMPLES, SAMPLES, 1.0, 0.0, 1.0, 0);
+    dGeomHeightfieldDataSetBounds(field, low, high);
+    dGeomID terrain = dCreateHeightfield(space, field, 1);
+    dGeomSetData(terrain, (void *)(size_t)1);
+    dGeomSetPosition(terrain, 0, 0, 0);
+    int made = 0;
+    for (int i = 0; i < count; i++, made++)
+        bodies[made] = make_body(space, i % 3, (i % 20 - 10) * 1.5 + 0.25, 2 + (i % 7) * 0.3, (i / 20 - 7) * 1.5, made, made + 1);
+    for (int k = 0; k < 10; k++, made++)
+        bodies[made] = make_body(space, 1, 15.0, 1.5 + k * 0.5, 15.0, made, made + 1);
+    return made;
+}
+
 static double now_ms(void)
 {
     struct timespec t;
@@ -51,10 +104,11 @@ static double now_ms(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 || strcmp(argv[1], "pyramid") != 0) {
-        fprintf(stderr, "usage: ode-scenes pyramid <boxes> <warmup steps> <measured steps>\n");
+    if (argc != 5 || (strcmp(argv[1], "pyramid") != 0 && strcmp(argv[1], "stage") != 0)) {
+        fprintf(stderr, "usage: ode-scenes pyramid|stage <bodies> <warmup steps> <measured steps>\n");
         return 2;
     }
+    int stage_scene = strcmp(argv[1], "stage") == 0;
     int boxes = atoi(argv[2]), warmup = atoi(argv[3]), steps = atoi(argv[4]);
     if (!dCheckConfiguration("ODE_double_precision")) {
         fprintf(stderr, "ode-scenes: ODE is not built in double precision\n");
@@ -79,15 +133,20 @@ int main(int argc, char **argv)
     contacts = dJointGroupCreate(0);
     dRandSetSeed(0);
 
-    dGeomID floor = dCreatePlane(space, 0, 1, 0, 0);
-    dGeomSetData(floor, (void *)(size_t)1);
+    const double size = 0.5;
+    dBodyID *bodies = malloc(sizeof(dBodyID) * (size_t)(boxes + 16));
+    int made = 0;
+    if (stage_scene) {
+        made = build_stage(space, bodies, boxes);
+        boxes = 0;
+    } else {
+        dGeomID floor = dCreatePlane(space, 0, 1, 0, 0);
+        dGeomSetData(floor, (void *)(size_t)1);
+    }
 
     /* A triangle of 0.5 m boxes standing on the floor, filled from the bottom row up. */
-    const double size = 0.5;
     int base = 1;
     while (base * (base + 1) / 2 < boxes) base++;
-    dBodyID *bodies = malloc(sizeof(dBodyID) * (size_t)boxes);
-    int made = 0;
     for (int row = 0; row < base && made < boxes; row++) {
         int in_row = base - row;
         for (int i = 0; i < in_row && made < boxes; i++) {
@@ -123,7 +182,7 @@ int main(int argc, char **argv)
     double elapsed = now_ms() - start;
     double checksum = 0;
     for (int i = 0; i < made; i++) checksum += dBodyGetPosition(bodies[i])[1];
-    printf("scene=pyramid boxes=%d ms_per_step=%.4f checksum=%.17g\n", made, elapsed / steps, checksum);
+    printf("scene=%s boxes=%d ms_per_step=%.4f checksum=%.17g\n", argv[1], made, elapsed / steps, checksum);
     free(bodies);
     dJointGroupDestroy(contacts);
     dSpaceDestroy(space);

@@ -25,7 +25,7 @@ public static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Alternating ODE/Stage rounds per scene; the median is reported.", DefaultValueFactory = _ => 3 };
         var harness = new Option<string?>("--harness") { Description = "A built tools/bench/ode-scenes (default: built with gcc into artifacts/bench/)." };
         var command = new Command("physics",
-            "Step time of box pyramids (100, 1,000, 5,000: the worst case) through Stage.Physics against the same scene written directly " +
+            "Step time of box pyramids (100, 1,000, 5,000: the worst case) and a scattered stage world (300 spheres, boxes and capsules on terrain + a stack of 10) through Stage.Physics against the same scene written directly " +
             "against ODE's C API (tools/bench/ode-scenes.c, built with gcc), alternating in one run; the checksum proves both ran the " +
             "same simulation. Then 1,000 resting + 50 moving boxes with Stage's sleeping on against off.")
         { sizes, rounds, harness };
@@ -36,16 +36,17 @@ public static class BenchCommand
             int roundCount = Math.Max(1, result.GetValue(rounds));
             output.WriteLine("scene          bodies   ODE C ms/step   Stage ms/step   ratio   same simulation");
             bool allSame = true;
-            foreach (int boxes in result.GetValue(sizes)!)
+            var scenes = result.GetValue(sizes)!.Select(b => ("pyramid", b)).Append(("stage", 300));
+            foreach ((string scene, int boxes) in scenes)
             {
-                (int warmup, int steps) = boxes <= 200 ? (20, 300) : boxes <= 2000 ? (20, 60) : (10, 15);
+                (int warmup, int steps) = scene == "stage" ? (60, 240) : boxes <= 200 ? (20, 300) : boxes <= 2000 ? (20, 60) : (10, 15);
                 var odeTimes = new List<double>();
                 var stageTimes = new List<double>();
                 string odeChecksum = "", stageChecksum = "";
                 for (int round = 0; round < roundCount; round++)
                 {
-                    (double odeMs, odeChecksum) = RunHarness(ode, boxes, warmup, steps);
-                    (double stageMs, double sum) = RunStagePyramid(boxes, warmup, steps);
+                    (double odeMs, odeChecksum) = RunHarness(ode, scene, boxes, warmup, steps);
+                    (double stageMs, double sum) = RunStageScene(scene, boxes, warmup, steps);
                     stageChecksum = sum.ToString("R", CultureInfo.InvariantCulture);
                     odeTimes.Add(odeMs);
                     stageTimes.Add(stageMs);
@@ -54,7 +55,7 @@ public static class BenchCommand
                 bool same = double.Parse(odeChecksum, CultureInfo.InvariantCulture) == double.Parse(stageChecksum, CultureInfo.InvariantCulture);
                 allSame &= same;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"pyramid-{boxes,-6} {boxes,6}   {odeMedian,13:0.000}   {stageMedian,13:0.000}   {stageMedian / odeMedian,4:0.00}×   {(same ? "yes (checksum " + stageChecksum + ")" : $"NO: ODE {odeChecksum}, Stage {stageChecksum}")}"));
+                    $"{(scene == "stage" ? "stage-world  " : $"pyramid-{boxes,-5}")} {(scene == "stage" ? boxes + 10 : boxes),6}   {odeMedian,13:0.000}   {stageMedian,13:0.000}   {stageMedian / odeMedian,4:0.00}×   {(same ? "yes (checksum " + stageChecksum + ")" : $"NO: ODE {odeChecksum}, Stage {stageChecksum}")}"));
                 output.Flush();
             }
             (double on, double off) = SleepingCost(1000, 50, 120, 240);
@@ -65,9 +66,11 @@ public static class BenchCommand
         return command;
     }
 
-    private static (double Ms, double Checksum) RunStagePyramid(int boxes, int warmup, int steps)
+    private static (double Ms, double Checksum) RunStageScene(string scene, int boxes, int warmup, int steps)
     {
-        (PhysicsWorld world, IReadOnlyList<RigidBody> bodies) = PhysicsBenchScenes.Pyramid(boxes, SleepSettings.Off);
+        (PhysicsWorld world, IReadOnlyList<RigidBody> bodies) = scene == "stage"
+            ? PhysicsBenchScenes.StageWorld(boxes, SleepSettings.Off)
+            : PhysicsBenchScenes.Pyramid(boxes, SleepSettings.Off);
         using (world)
         {
             world.Step(warmup);
@@ -94,9 +97,9 @@ public static class BenchCommand
         return (Measure(SleepSettings.Default), Measure(SleepSettings.Off));
     }
 
-    private static (double Ms, string Checksum) RunHarness(string harness, int boxes, int warmup, int steps)
+    private static (double Ms, string Checksum) RunHarness(string harness, string scene, int boxes, int warmup, int steps)
     {
-        var start = new ProcessStartInfo(harness, ["pyramid", boxes.ToString(CultureInfo.InvariantCulture), warmup.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(harness, [scene, boxes.ToString(CultureInfo.InvariantCulture), warmup.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

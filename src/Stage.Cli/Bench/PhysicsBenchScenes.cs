@@ -65,6 +65,29 @@ public static class PhysicsBenchScenes
         return (world, bodies);
     }
 
+    /// <summary>
+    /// A scattered stage world: a 40 m × 40 m heightfield terrain (41 × 41 samples) with <paramref name="count"/>
+    /// spheres, boxes and capsules dropped onto it and a stack of 10 boxes — as ode-scenes' "stage" scene builds it.
+    /// </summary>
+    public static (PhysicsWorld World, IReadOnlyList<RigidBody> Bodies) StageWorld(int count, SleepSettings sleep)
+    {
+        var world = new PhysicsWorld(new PhysicsWorldSettings { Sleep = sleep });
+        var material = new Material(Friction);
+        const int samples = 41;
+        var heights = new double[samples * samples];
+        for (int iz = 0; iz < samples; iz++)
+            for (int ix = 0; ix < samples; ix++)
+                heights[iz * samples + ix] = (ix * 7 + iz * 13) % 11 * 0.05;
+        world.CreateStaticGeom(new HeightfieldShape(40, 40, samples, samples, heights), material, new Vector3D(0, 0, 0));
+        Shape[] shapes = [new SphereShape(0.25), new BoxShape(new Vector3D(0.5, 0.5, 0.5)), new CapsuleShape(0.2, 0.5)];
+        var bodies = new List<RigidBody>(count + 10);
+        for (int i = 0; i < count; i++)
+            bodies.Add(world.CreateBody(shapes[i % 3], 1.0, material, new Vector3D((i % 20 - 10) * 1.5 + 0.25, 2 + i % 7 * 0.3, (i / 20 - 7) * 1.5)));
+        for (int k = 0; k < 10; k++)
+            bodies.Add(world.CreateBody(shapes[1], 1.0, material, new Vector3D(15.0, 1.5 + k * 0.5, 15.0)));
+        return (world, bodies);
+    }
+
     /// <summary>The checksum ode-scenes prints: the sum of every body's height.</summary>
     public static double Checksum(IReadOnlyList<RigidBody> bodies)
     {
