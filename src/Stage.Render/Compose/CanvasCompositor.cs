@@ -1,0 +1,278 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Stage.Core.Configuration;
+using Stage.Render.Gpu;
+using Stage.Vulkan;
+using Stage.Vulkan.Native;
+
+namespace Stage.Render.Compose;
+
+/// <summary>One camera's part in the compose pass.</summary>
+/// <param name="ViewProjection">Stage → clip of the camera's inner frustum (what its inner image was rendered with).</param>
+/// <param name="SoftEdgeFraction">Width of the blend from outer to inner at the image border, as a fraction of the image (0: hard edge).</param>
+/// <param name="ChromaKey">Fill the inner frustum with the key colour instead of the inner render.</param>
+/// <param name="Markers">Draw tracking markers on the key fill.</param>
+public readonly record struct ComposeCamera(Matrix4x4 ViewProjection, double SoftEdgeFraction, bool ChromaKey, bool Markers);
+
+/// <summary>The outer render's viewpoint and depth range (its six faces are projected by <see cref="CubeFaces"/>).</summary>
+/// <param name="EyeM">Stage-space viewpoint.</param>
+/// <param name="NearM">Near plane, metres.</param>
+/// <param name="FarM">Far plane, metres.</param>
+public readonly record struct OuterView(Vector3 EyeM, double NearM, double FarM);
+
+/// <summary>Colours and marker grid of the compose pass (linear light).</summary>
+public sealed record ComposeStyle
+{
+    /// <summary>The chroma-key fill, linear RGB (a saturated green by default).</summary>
+    public Vector3 KeyColorLinear { get; init; } = new(0f, 0.6f, 0.05f);
+
+    /// <summary>The tracking-marker colour, linear RGB.</summary>
+    public Vector3 MarkerColorLinear { get; init; } = new(0.02f, 0.25f, 0.02f);
+
+    /// <summary>Marker grid spacing in wall pixels.</summary>
+    public int MarkerSpacingPx { get; init; } = 32;
+
+    /// <summary>Marker square size in wall pixels.</summary>
+    public int MarkerSizePx { get; init; } = 3;
+
+    /// <summary>What the walls show where there is no outer render and no inner frustum.</summary>
+    public Vector3 OuterFallbackLinear { get; init; } = Vector3.Zero;
+}
+
+/// <summary>Options of a <see cref="CanvasCompositor"/>.</summary>
+public sealed record CanvasCompositorOptions
+{
+    /// <summary>How inner images are filtered (linear for the stage; nearest makes texel checks exact).</summary>
+    public VkFilter InnerFilter { get; init; } = VkFilter.VK_FILTER_LINEAR;
+
+    /// <summary>
+    /// The canvas image format; by default 8-bit canvases are R8G8B8A8_SRGB (the GPU encodes linear
+    /// light to sRGB) and deeper ones R16G16B16A16_UNORM holding linear light.
+    /// </summary>
+    public Func<OutputCanvas, VkFormat> CanvasFormat { get; init; } = DefaultCanvasFormat;
+
+    /// <summary>The default canvas format for a bit depth.</summary>
+    public static VkFormat DefaultCanvasFormat(OutputCanvas canvas) =>
+        canvas.BitDepth <= 8 ? VkFormat.VK_FORMAT_R8G8B8A8_SRGB : VkFormat.VK_FORMAT_R16G16B16A16_UNORM;
+}
+
+/// <summary>
+/// The compose pass: for every output canvas, rasterises its regions' wall meshes in canvas pixel
+/// space and, per pixel, projects the stage position through each camera (perspective divide per
+/// fragment) to pick the inner render, the outer cube or the key fill. One frame in flight: record,
+/// submit and wait before the next <see cref="Record"/> (the uniforms are rewritten in place).
+/// </summary>
+public sealed class CanvasCompositor : IDisposable
+{
+    /// <summary>Cameras one compose pass takes (the shader's array size).</summary>
+    public const int MaxCameras = 4;
+
+    private readonly GpuDevice _device;
+    private readonly GpuBuffer _vertices;
+    private readonly (ulong OffsetBytes, uint Count)[] _ranges;
+    private readonly GpuBuffer _uniforms;
+    private readonly GpuDescriptorSetLayout _layout;
+    private readonly GpuDescriptorPool _pool;
+    private readonly GpuDescriptorSet _set;
+    private readonly GpuSampler _innerSampler;
+    private readonly GpuSampler _outerSampler;
+    private readonly GpuImage _blankInner;
+    private readonly GpuImage _blankOuter;
+    private readonly List<(VkFormat Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly GpuImage[] _canvases;
+    private bool _disposed;
+
+    /// <summary>Builds the meshes, canvas images and pipelines for every output of <paramref name="config"/>.</summary>
+    public CanvasCompositor(GpuDevice device, StageConfig config, CanvasCompositorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new CanvasCompositorOptions();
+        _device = device;
+        Outputs = config.Outputs;
+
+        var meshes = config.Outputs.Select(o => ComposeMesh.Build(config, o)).ToArray();
+        Meshes = meshes;
+        var total = meshes.Sum(m => m.Length);
+        _vertices = new GpuBuffer(device, (ulong)Math.Max(1, total) * ComposeVertex.SizeBytes, VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, GpuMemoryUse.Upload);
+        _ranges = new (ulong, uint)[meshes.Length];
+        ulong offset = 0;
+        for (var i = 0; i < meshes.Length; i++)
+        {
+            _vertices.Write(MemoryMarshal.AsBytes(meshes[i].AsSpan()), offset);
+            _ranges[i] = (offset, (uint)meshes[i].Length);
+            offset += (ulong)meshes[i].Length * ComposeVertex.SizeBytes;
+        }
+
+        _uniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), VkBufferUsageFlags.VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, GpuMemoryUse.Upload);
+        _layout = new GpuDescriptorSetLayout(device,
+            new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
+            new GpuDescriptorBinding(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT, MaxCameras),
+            new GpuDescriptorBinding(2, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
+        _pool = new GpuDescriptorPool(device, 1, _layout);
+        _set = _pool.Allocate(_layout);
+        _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter });
+        _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = VkFilter.VK_FILTER_LINEAR });
+        // Every descriptor must be valid even when fewer cameras (or no outer render) are in use.
+        const VkImageUsageFlags sampled = VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+        _blankInner = new GpuImage(device, 1, 1, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, sampled);
+        _blankOuter = new GpuImage(device, 1, 1, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, sampled, CubeFaces.Count);
+        GpuTransfers.UploadImage(device, _blankInner, new byte[4]);
+        GpuTransfers.UploadImage(device, _blankOuter, new byte[4 * CubeFaces.Count]);
+        _set.WriteBuffer(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, _uniforms);
+        SetSources([], null);
+
+        _canvases = new GpuImage[config.Outputs.Count];
+        for (var i = 0; i < _canvases.Length; i++)
+        {
+            OutputCanvas canvas = config.Outputs[i];
+            VkFormat format = options.CanvasFormat(canvas);
+            _canvases[i] = new GpuImage(device, (uint)canvas.PixelWidth, (uint)canvas.PixelHeight, format,
+                VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            if (_pipelines.All(p => p.Format != format)) _pipelines.Add((format, CreatePipeline(format)));
+        }
+    }
+
+    /// <summary>The outputs, in configuration order (the order of <see cref="Canvases"/>).</summary>
+    public IReadOnlyList<OutputCanvas> Outputs { get; }
+
+    /// <summary>Each output's canvas image; after <see cref="Record"/> it is in TRANSFER_SRC_OPTIMAL.</summary>
+    public IReadOnlyList<GpuImage> Canvases => _canvases;
+
+    /// <summary>Each output's compose mesh (what the GPU rasterises).</summary>
+    public IReadOnlyList<ComposeVertex[]> Meshes { get; }
+
+    private GpuGraphicsPipeline CreatePipeline(VkFormat format) => new(_device, new GpuGraphicsPipelineDesc
+    {
+        VertexSpirv = GpuShaders.Load("compose.vert"),
+        FragmentSpirv = GpuShaders.Load("compose.frag"),
+        ColorFormat = format,
+        PushConstantBytes = 8,
+        VertexStrideBytes = ComposeVertex.SizeBytes,
+        VertexAttributes =
+        [
+            new(0, VkFormat.VK_FORMAT_R32G32_SFLOAT, 0),
+            new(1, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 8),
+            new(2, VkFormat.VK_FORMAT_R32G32_SFLOAT, 20),
+        ],
+        DescriptorSetLayouts = [_layout],
+    });
+
+    /// <summary>
+    /// Points the pass at the inner images (camera order; each in SHADER_READ_ONLY_OPTIMAL when
+    /// recorded) and the outer six-layer image (or none). Call only while no frame is in flight.
+    /// </summary>
+    public void SetSources(IReadOnlyList<GpuImage> innerImages, GpuImage? outerFaces)
+    {
+        ArgumentNullException.ThrowIfNull(innerImages);
+        if (innerImages.Count > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(innerImages));
+        if (outerFaces is not null && outerFaces.Layers != CubeFaces.Count) throw new ArgumentException("the outer image must have six layers", nameof(outerFaces));
+        for (var i = 0; i < MaxCameras; i++) _set.WriteImage(1, i < innerImages.Count ? innerImages[i] : _blankInner, _innerSampler, (uint)i);
+        _set.WriteImage(2, outerFaces ?? _blankOuter, _outerSampler);
+    }
+
+    /// <summary>
+    /// Records the compose of every canvas: <paramref name="cameras"/> in priority order (the first wins),
+    /// matching the inner images given to <see cref="SetSources"/>; <paramref name="outer"/> null uses the
+    /// style's fallback colour. Leaves every canvas in TRANSFER_SRC_OPTIMAL.
+    /// </summary>
+    public void Record(GpuCommandBuffer cmd, ReadOnlySpan<ComposeCamera> cameras, OuterView? outer, ComposeStyle style)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        ArgumentNullException.ThrowIfNull(style);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cameras.Length > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(cameras));
+        var uniforms = new ComposeUniforms();
+        for (var i = 0; i < cameras.Length; i++)
+        {
+            uniforms.CameraViewProj[i] = cameras[i].ViewProjection;
+            uniforms.CameraParams[i] = new Vector4((float)cameras[i].SoftEdgeFraction, cameras[i].ChromaKey ? 1 : 0, cameras[i].Markers ? 1 : 0, 0);
+        }
+        if (outer is { } o)
+        {
+            for (var face = 0; face < CubeFaces.Count; face++) uniforms.FaceViewProj[face] = CubeFaces.ViewProjection(face, o.EyeM, o.NearM, o.FarM);
+            uniforms.OuterEyeM = new Vector4(o.EyeM, 1);
+        }
+        uniforms.OuterFallback = new Vector4(style.OuterFallbackLinear, 1);
+        uniforms.KeyColor = new Vector4(style.KeyColorLinear, 1);
+        uniforms.MarkerColor = new Vector4(style.MarkerColorLinear, 1);
+        uniforms.MarkerGrid = new Vector4(style.MarkerSpacingPx, style.MarkerSizePx, 0, 0);
+        uniforms.CameraCount = cameras.Length;
+        _uniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<ComposeUniforms>(ref uniforms)));
+
+        for (var i = 0; i < _canvases.Length; i++)
+        {
+            GpuImage canvas = _canvases[i];
+            GpuGraphicsPipeline pipeline = _pipelines.First(p => p.Format == canvas.Format).Pipeline;
+            GpuTransfers.ToColorAttachment(cmd, canvas);
+            cmd.BeginRendering(canvas, (0f, 0f, 0f, 1f));
+            if (_ranges[i].Count > 0)
+            {
+                cmd.BindPipeline(pipeline, canvas.Width, canvas.Height);
+                cmd.BindDescriptorSets(pipeline, 0, _set);
+                cmd.PushConstants(pipeline, new Vector2(canvas.Width, canvas.Height));
+                cmd.BindVertexBuffer(_vertices, _ranges[i].OffsetBytes);
+                cmd.Draw(_ranges[i].Count);
+            }
+            cmd.EndRendering();
+            cmd.Barrier(canvas, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+        }
+    }
+
+    /// <summary>Retires every GPU object of the pass.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var (_, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (GpuImage canvas in _canvases) canvas.Dispose();
+        _blankInner.Dispose();
+        _blankOuter.Dispose();
+        _innerSampler.Dispose();
+        _outerSampler.Dispose();
+        _pool.Dispose();
+        _layout.Dispose();
+        _uniforms.Dispose();
+        _vertices.Dispose();
+    }
+}
+
+/// <summary>The compose shader's uniform block (std140, 800 bytes; see shaders/compose.frag).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ComposeUniforms
+{
+    public Matrix4Array4 CameraViewProj;
+    public Vector4Array4 CameraParams;
+    public Matrix4Array6 FaceViewProj;
+    public Vector4 OuterEyeM;
+    public Vector4 OuterFallback;
+    public Vector4 KeyColor;
+    public Vector4 MarkerColor;
+    public Vector4 MarkerGrid;
+    public int CameraCount;
+    private readonly int _pad0, _pad1, _pad2;
+}
+
+/// <summary>Four matrices in a row (a GLSL <c>mat4[4]</c>).</summary>
+[InlineArray(4)]
+internal struct Matrix4Array4
+{
+    private Matrix4x4 _element;
+}
+
+/// <summary>Six matrices in a row.</summary>
+[InlineArray(6)]
+internal struct Matrix4Array6
+{
+    private Matrix4x4 _element;
+}
+
+/// <summary>Four vec4 in a row.</summary>
+[InlineArray(4)]
+internal struct Vector4Array4
+{
+    private Vector4 _element;
+}

@@ -1,0 +1,31 @@
+using Stage.Core.Configuration;
+using Stage.Tests.Shared;
+using Stage.Vulkan;
+
+namespace Stage.Render.Tests.Gpu;
+
+/// <summary>
+/// Runs a test body on a real device (lavapipe here) with the Khronos validation layer on; the test
+/// fails on any validation warning or error, teardown included (the same rule as Stage.Vulkan's tests).
+/// </summary>
+internal static class RenderGpuTest
+{
+    public static void Run(Action<GpuDevice> body)
+    {
+        var instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "Stage.Render.Tests", EnableValidation = true });
+        try
+        {
+            using var device = instance.CreateDevice();
+            body(device);
+        }
+        finally
+        {
+            instance.Dispose();
+        }
+        var messages = instance.Validation!.Messages;
+        Assert.True(messages.Count == 0, "validation messages:\n" + string.Join("\n", messages));
+    }
+
+    /// <summary>The tiny stage of stage-configs/test-rig.json.</summary>
+    public static StageConfig TestRig() => StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+}
