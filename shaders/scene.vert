@@ -1,0 +1,31 @@
+#version 450
+// Scene pass (inner, outer): primitive meshes instanced per kind; each instance's transform and
+// colour come from a storage buffer indexed by gl_InstanceIndex (firstInstance selects the kind's run).
+
+struct Instance {
+    mat4 model;         // local → stage (uploaded from a System.Numerics row-vector matrix: model * v works)
+    mat4 normalMatrix;  // inverse transpose of the model's 3 × 3 part
+    vec4 color;         // linear RGB
+};
+
+layout(set = 0, binding = 1, std430) readonly buffer Instances { Instance items[]; } instances;
+
+layout(push_constant) uniform Push {
+    mat4 viewProj;      // stage → clip of this view (Vulkan: y down, depth 0..1)
+} pc;
+
+layout(location = 0) in vec3 inPosition;
+layout(location = 1) in vec3 inNormal;
+
+layout(location = 0) out vec3 outStageM;
+layout(location = 1) out vec3 outNormal;
+layout(location = 2) out vec3 outColor;
+
+void main() {
+    Instance item = instances.items[gl_InstanceIndex];
+    vec4 stage = item.model * vec4(inPosition, 1.0);
+    outStageM = stage.xyz;
+    outNormal = mat3(item.normalMatrix) * inNormal;
+    outColor = item.color.rgb;
+    gl_Position = pc.viewProj * stage;
+}

@@ -1,0 +1,5 @@
+#version 450
+// Shadow pass: depth only; the fragment stage writes nothing.
+
+void main() {
+}

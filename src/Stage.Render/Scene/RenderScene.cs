@@ -1,0 +1,68 @@
+using System.Numerics;
+
+namespace Stage.Render.Scene;
+
+/// <summary>The shapes the renderer draws without a loaded mesh (unit sizes, centred on the origin).</summary>
+public enum PrimitiveKind
+{
+    /// <summary>A cube of side 1 (±0.5 on every axis).</summary>
+    Box,
+    /// <summary>A sphere of radius 0.5.</summary>
+    Sphere,
+    /// <summary>A capsule along Y: radius 0.5, straight part ±0.5, so 2 tall overall.</summary>
+    Capsule,
+    /// <summary>A capped cylinder along Y: radius 0.5, height 1 (±0.5).</summary>
+    Cylinder,
+    /// <summary>A 1 × 1 square in the XZ plane facing +Y.</summary>
+    Plane,
+}
+
+/// <summary>One thing to draw: a primitive placed by a transform, with a colour.</summary>
+/// <param name="Kind">The shape.</param>
+/// <param name="Transform">Local → stage, System.Numerics row-vector convention (scale · rotation · translation).</param>
+/// <param name="ColorLinear">Base colour, linear RGB (0..1, may exceed 1 for emissive-looking objects under strong light).</param>
+public readonly record struct DrawItem(PrimitiveKind Kind, Matrix4x4 Transform, Vector3 ColorLinear);
+
+/// <summary>
+/// What the renderer draws: a list of draw items plus the light. The world fills it (later from
+/// Stage.World's interpolated transforms) and updates items in place each frame; the renderer
+/// rewrites its per-item GPU buffer from it every frame and only grows that buffer when the list does.
+/// </summary>
+public sealed class RenderScene
+{
+    private readonly List<DrawItem> _items = [];
+
+    /// <summary>The items, in insertion order (the draw order within each primitive kind).</summary>
+    public IReadOnlyList<DrawItem> Items => _items;
+
+    /// <summary>Number of items.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>Adds an item; returns its index (stable until <see cref="Clear"/>).</summary>
+    public int Add(DrawItem item)
+    {
+        _items.Add(item);
+        return _items.Count - 1;
+    }
+
+    /// <summary>Replaces item <paramref name="index"/> (a move, a colour change).</summary>
+    public void Set(int index, DrawItem item) => _items[index] = item;
+
+    /// <summary>Moves item <paramref name="index"/> to a new transform.</summary>
+    public void SetTransform(int index, Matrix4x4 transform) => _items[index] = _items[index] with { Transform = transform };
+
+    /// <summary>Removes every item.</summary>
+    public void Clear() => _items.Clear();
+
+    /// <summary>The direction sunlight travels (from the sun toward the ground), stage space; normalised when used.</summary>
+    public Vector3 SunDirection { get; set; } = Vector3.Normalize(new Vector3(-0.4f, -1f, -0.3f));
+
+    /// <summary>Sun illuminance colour, linear RGB.</summary>
+    public Vector3 SunColorLinear { get; set; } = new(1f, 0.95f, 0.9f);
+
+    /// <summary>Ambient light, linear RGB (lights every surface evenly, shadowed or not).</summary>
+    public Vector3 AmbientLinear { get; set; } = new(0.15f, 0.17f, 0.2f);
+
+    /// <summary>What is seen where nothing is drawn (the sky), linear RGB.</summary>
+    public Vector3 BackgroundLinear { get; set; } = new(0.3f, 0.45f, 0.7f);
+}

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Numerics;
+using Stage.Core.Configuration;
+using Stage.Core.Space;
+using Stage.Render.Compose;
+using Stage.Render.Gpu;
+using Stage.Render.Projection;
+using Stage.Render.Scene;
+using Stage.Vulkan;
+using Stage.Vulkan.Native;
+
+namespace Stage.Render;
+
+/// <summary>One tracked camera for a frame.</summary>
+/// <param name="Camera">Its configuration (sensor, overscan, inner resolution, entrance pupil).</param>
+/// <param name="TrackedPose">The tracked point's pose (the entrance-pupil offset is applied here).</param>
+/// <param name="FocalLengthMm">The lens now.</param>
+/// <param name="ChromaKey">Fill its inner frustum with the key colour (operator toggle).</param>
+/// <param name="Markers">Draw tracking markers on the key fill.</param>
+public readonly record struct RenderCamera(CameraConfig Camera, Pose TrackedPose, double FocalLengthMm, bool ChromaKey = false, bool Markers = false);
+
+/// <summary>One output canvas's pixels: tightly packed RGBA, 8-bit sRGB or 16-bit linear (little-endian).</summary>
+/// <param name="OutputId">The output's id.</param>
+/// <param name="Width">Pixels across.</param>
+/// <param name="Height">Pixels down.</param>
+/// <param name="BitDepth">8 or 16.</param>
+/// <param name="Rgba">The pixels; the array is reused by the next frame.</param>
+public sealed record CanvasPixels(string OutputId, int Width, int Height, int BitDepth, byte[] Rgba);
+
+/// <summary>Wall time of one pass of the last frame (each pass is submitted and waited for on its own).</summary>
+/// <param name="Pass">"shadow", "inner A", "outer", "compose", "readback".</param>
+/// <param name="Milliseconds">Record + submit + GPU execution + wait.</param>
+public readonly record struct RenderPassTiming(string Pass, double Milliseconds);
+
+/// <summary>Options of the <see cref="StageRenderer"/>.</summary>
+public sealed record StageRendererOptions
+{
+    /// <summary>Where the outer render is seen from (the stage configuration does not name one yet): eye height at the stage origin.</summary>
+    public Vector3 OuterEyeM { get; init; } = new(0f, 1.7f, 0f);
+
+    /// <summary>Side of each of the outer cube's six faces, pixels.</summary>
+    public int OuterFaceSizePx { get; init; } = 256;
+
+    /// <summary>Soft edge between inner and outer, as a fraction of the inner image.</summary>
+    public double SoftEdgeFraction { get; init; } = 0.02;
+
+    /// <summary>Near and far planes of the inner and outer views, metres.</summary>
+    public (double NearM, double FarM) DepthRange { get; init; } = (0.05, 1000);
+
+    /// <summary>Key and marker colours.</summary>
+    public ComposeStyle Style { get; init; } = new();
+
+    /// <summary>Scene drawing options (shadow map size …).</summary>
+    public SceneRendererOptions Scene { get; init; } = new();
+
+    /// <summary>Compose options (inner filter, canvas formats).</summary>
+    public CanvasCompositorOptions Compose { get; init; } = new();
+}
+
+/// <summary>
+/// The in-camera VFX renderer for one stage: per frame the sun's shadow map, each tracked camera's
+/// inner frustum (at its configured resolution, from its entrance pupil with overscan), the outer
+/// six-face cube, the compose of every output canvas, and the readback of the canvases.
+/// </summary>
+public sealed class StageRenderer : IDisposable
+{
+    private readonly GpuDevice _device;
+    private readonly StageConfig _config;
+    private readonly StageRendererOptions _options;
+    private readonly SceneRenderer _scene;
+    private readonly CanvasCompositor _compositor;
+    private readonly CameraConfig[] _innerCameras;
+    private readonly GpuImage[] _innerColor;
+    private readonly GpuImage[] _innerDepth;
+    private readonly GpuImage _outerColor;
+    private readonly GpuImage _outerDepth;
+    private readonly GpuBuffer[] _readback;
+    private readonly CanvasPixels[] _pixels;
+    private readonly GpuCommandPool _pool;
+    private readonly List<GpuCommandBuffer> _commandBuffers = [];
+    private readonly List<RenderPassTiming> _timings = [];
+    private readonly bool[] _innerDrawn;
+    private bool _disposed;
+
+    /// <summary>Creates every target and pipeline for <paramref name="config"/>.</summary>
+    public StageRenderer(GpuDevice device, StageConfig config, StageRendererOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(config);
+        _device = device;
+        _config = config;
+        _options = options ?? new StageRendererOptions();
+        _scene = new SceneRenderer(device, _options.Scene);
+        _compositor = new CanvasCompositor(device, config, _options.Compose);
+        _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
+        const VkImageUsageFlags colorUsage = VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT
+            | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+        const VkImageUsageFlags depthUsage = VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+        _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage)).ToArray();
+        _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
+        _innerDrawn = new bool[_innerCameras.Length];
+        var face = (uint)_options.OuterFaceSizePx;
+        _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
+        _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
+        _readback = new GpuBuffer[config.Outputs.Count];
+        _pixels = new CanvasPixels[config.Outputs.Count];
+        for (var i = 0; i < _readback.Length; i++)
+        {
+            GpuImage canvas = _compositor.Canvases[i];
+            var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
+            _readback[i] = new GpuBuffer(device, (ulong)bytes, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+            OutputCanvas output = config.Outputs[i];
+            _pixels[i] = new CanvasPixels(output.Id, output.PixelWidth, output.PixelHeight, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, new byte[bytes]);
+        }
+        _pool = new GpuCommandPool(device);
+    }
+
+    /// <summary>The stage this renderer draws.</summary>
+    public StageConfig Config => _config;
+
+    /// <summary>Per-pass timings of the last <see cref="Render"/>.</summary>
+    public IReadOnlyList<RenderPassTiming> LastTimings => _timings;
+
+    /// <summary>The scene renderer (its counters show whether GPU buffers were rebuilt).</summary>
+    public SceneRenderer Scene => _scene;
+
+    /// <summary>
+    /// Renders one frame: <paramref name="cameras"/> in priority order (the first wins where inner frusta
+    /// overlap; cameras beyond the first four configured are not drawn), <paramref name="scene"/> as it is now.
+    /// Returns every canvas's pixels, valid until the next call. Blocks until the frame is read back.
+    /// </summary>
+    public IReadOnlyList<CanvasPixels> Render(IReadOnlyList<RenderCamera> cameras, RenderScene scene)
+    {
+        ArgumentNullException.ThrowIfNull(cameras);
+        ArgumentNullException.ThrowIfNull(scene);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _timings.Clear();
+        Array.Clear(_innerDrawn);
+        var pass = 0;
+        var clock = Stopwatch.StartNew();
+        _scene.Update(scene);
+
+        GpuCommandBuffer cmd = BeginPass(pass++);
+        _scene.RecordShadowPass(cmd);
+        EndPass(cmd, "shadow", clock);
+
+        var composeCameras = new List<ComposeCamera>();
+        var innerImages = new List<GpuImage>();
+        foreach (RenderCamera camera in cameras)
+        {
+            var slot = Array.FindIndex(_innerCameras, c => c.Id == camera.Camera.Id);
+            if (slot < 0 || innerImages.Contains(_innerColor[slot])) continue;
+            LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm, camera.Camera.SensorHeightMm,
+                Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM);
+            Matrix4x4 viewProjection = lens.ViewProjection;
+            _innerDrawn[slot] = true;
+            cmd = BeginPass(pass++);
+            GpuTransfers.ToColorAttachment(cmd, _innerColor[slot]);
+            _scene.RecordView(cmd, _innerColor[slot], 0, _innerDepth[slot], viewProjection, scene.BackgroundLinear);
+            GpuTransfers.ColorToSampled(cmd, _innerColor[slot]);
+            EndPass(cmd, "inner " + camera.Camera.Id, clock);
+            composeCameras.Add(new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers));
+            innerImages.Add(_innerColor[slot]);
+        }
+
+        cmd = BeginPass(pass++);
+        var outer = new OuterView(_options.OuterEyeM, _options.DepthRange.NearM, _options.DepthRange.FarM);
+        GpuTransfers.ToColorAttachment(cmd, _outerColor);
+        for (var face = 0; face < CubeFaces.Count; face++)
+        {
+            _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, CubeFaces.ViewProjection(face, outer.EyeM, outer.NearM, outer.FarM), scene.BackgroundLinear);
+        }
+        GpuTransfers.ColorToSampled(cmd, _outerColor);
+        EndPass(cmd, "outer", clock);
+
+        cmd = BeginPass(pass++);
+        _compositor.SetSources(innerImages, _outerColor);
+        _compositor.Record(cmd, composeCameras.ToArray(), outer, _options.Style);
+        EndPass(cmd, "compose", clock);
+
+        cmd = BeginPass(pass++);
+        for (var i = 0; i < _readback.Length; i++)
+        {
+            GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, _readback[i]);
+        }
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
+        Lap("readback", clock);
+        return _pixels;
+    }
+
+    /// <summary>
+    /// The raw copy floor of the same canvases: clear each canvas image, copy it to its readback
+    /// buffer and read it to the CPU, in one submission. Returns the wall time in milliseconds.
+    /// The canvases' contents are lost (render again before reading them).
+    /// </summary>
+    public double MeasureCopyFloorMs()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var clock = Stopwatch.StartNew();
+        GpuCommandBuffer cmd = BeginPass(0);
+        for (var i = 0; i < _readback.Length; i++)
+        {
+            GpuImage canvas = _compositor.Canvases[i];
+            cmd.Barrier(canvas, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            cmd.ClearColor(canvas, 0.25f, 0.5f, 0.75f, 1f);
+            GpuTransfers.CopyOut(cmd, canvas, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, _readback[i]);
+        }
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Reads back the inner render of camera <paramref name="cameraId"/> from the last frame as 8-bit
+    /// sRGB RGBA (for <c>inner-&lt;camera&gt;.png</c>), or null when it was not drawn.
+    /// </summary>
+    public CanvasPixels? ReadInner(string cameraId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var slot = Array.FindIndex(_innerCameras, c => c.Id == cameraId);
+        if (slot < 0 || !_innerDrawn[slot]) return null;
+        GpuImage image = _innerColor[slot];
+        var pixelCount = (int)(image.Width * image.Height);
+        using var buffer = new GpuBuffer(_device, (ulong)pixelCount * 8, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+        GpuCommandBuffer cmd = BeginPass(0);
+        GpuTransfers.CopyOut(cmd, image, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, buffer);
+        // Back to sampled, as the compose pass expects.
+        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
+            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        var halves = new byte[pixelCount * 8];
+        buffer.Read(halves);
+        var rgba = new byte[pixelCount * 4];
+        for (var i = 0; i < pixelCount * 4; i++)
+        {
+            var linear = (float)BitConverter.ToHalf(halves, i * 2);
+            rgba[i] = (i & 3) == 3 ? (byte)Math.Clamp(MathF.Round(linear * 255), 0, 255) : ColorEncoding.LinearToSrgb8(linear);
+        }
+        return new CanvasPixels("inner-" + cameraId, (int)image.Width, (int)image.Height, 8, rgba);
+    }
+
+    private GpuCommandBuffer BeginPass(int index)
+    {
+        while (_commandBuffers.Count <= index) _commandBuffers.Add(_pool.Allocate());
+        GpuCommandBuffer cmd = _commandBuffers[index];
+        cmd.Begin();
+        return cmd;
+    }
+
+    private void EndPass(GpuCommandBuffer cmd, string name, Stopwatch clock)
+    {
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        Lap(name, clock);
+    }
+
+    private void Lap(string name, Stopwatch clock)
+    {
+        _timings.Add(new RenderPassTiming(name, clock.Elapsed.TotalMilliseconds));
+        clock.Restart();
+    }
+
+    /// <summary>Waits for the GPU and retires every target, pipeline and buffer.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _device.WaitIdle();
+        _pool.Dispose();
+        foreach (GpuBuffer buffer in _readback) buffer.Dispose();
+        _outerDepth.Dispose();
+        _outerColor.Dispose();
+        foreach (GpuImage image in _innerColor.Concat(_innerDepth)) image.Dispose();
+        _compositor.Dispose();
+        _scene.Dispose();
+    }
+}
+
+/// <summary>Transfer functions for pixels leaving the renderer.</summary>
+public static class ColorEncoding
+{
+    /// <summary>Linear light (0..1, clamped) to an 8-bit sRGB code value (IEC 61966-2-1).</summary>
+    public static byte LinearToSrgb8(float linear)
+    {
+        float c = Math.Clamp(linear, 0f, 1f);
+        float encoded = c <= 0.0031308f ? 12.92f * c : 1.055f * MathF.Pow(c, 1 / 2.4f) - 0.055f;
+        return (byte)MathF.Round(encoded * 255);
+    }
+}
