@@ -171,4 +171,72 @@ public sealed class ComposePassTests(ITestOutputHelper output)
             Assert.True(checkedA > 1000 && checkedB > 300 && checkedOuter > 1000 && checkedEmpty > 1000 && overlap > 100, "the poses must exercise every case");
         });
     }
+
+    [Fact]
+    public void The_chroma_key_with_markers_fills_exactly_the_inner_frustum_and_a_soft_edge_blends_only_inside_the_border_band()
+    {
+        StageConfig config = RenderGpuTest.TestRig();
+        var (lensA, _) = Cameras(config);
+        var style = new ComposeStyle();
+        RenderGpuTest.Run(device =>
+        {
+            using var innerA = SelfNamingInner(device, 200);
+            using var outer = SelfNamingOuter(device);
+            using var compositor = new CanvasCompositor(device, config, new CanvasCompositorOptions
+            {
+                InnerFilter = VkFilter.VK_FILTER_NEAREST,
+                CanvasFormat = _ => VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
+            });
+            compositor.SetSources([innerA], outer);
+            var keyed = ComposeAndRead(device, compositor, [new ComposeCamera(lensA.ViewProjection, 0, true, true)], style);
+            const double soft = 0.1;
+            var blended = ComposeAndRead(device, compositor, [new ComposeCamera(lensA.ViewProjection, soft, false, false)], style);
+
+            static byte Unorm(float v) => (byte)MathF.Round(v * 255);
+            var key = (Unorm(style.KeyColorLinear.X), Unorm(style.KeyColorLinear.Y), Unorm(style.KeyColorLinear.Z), (byte)255);
+            var marker = (Unorm(style.MarkerColorLinear.X), Unorm(style.MarkerColorLinear.Y), Unorm(style.MarkerColorLinear.Z), (byte)255);
+            int keyPixels = 0, markerPixels = 0, outside = 0, band = 0, core = 0;
+            for (var o = 0; o < config.Outputs.Count; o++)
+            {
+                OutputCanvas canvas = config.Outputs[o];
+                for (var y = 0; y < canvas.PixelHeight; y++)
+                for (var x = 0; x < canvas.PixelWidth; x++)
+                {
+                    if (!canvas.TryMapCanvasPixel(x, y, out _, out int column, out int row)) continue;
+                    Vector3 stage = CanvasMapping.StagePositionM(config, canvas, x, y)!.Value;
+                    if (Uv(stage, lensA) is not { } uv || NearInteger(uv.X, 1e-3f) || NearInteger(uv.Y, 1e-3f)) continue;
+                    bool inside = uv.X is > 0 and < 1 && uv.Y is > 0 and < 1;
+                    var k = Pixel(keyed[o], canvas.PixelWidth, x, y);
+                    var b = Pixel(blended[o], canvas.PixelWidth, x, y);
+                    if (!inside)
+                    {
+                        Assert.NotEqual(key, k);
+                        Assert.NotEqual(marker, k);
+                        Assert.Equal(k, b);
+                        outside++;
+                        continue;
+                    }
+                    bool onMarker = column % style.MarkerSpacingPx < style.MarkerSizePx && row % style.MarkerSpacingPx < style.MarkerSizePx;
+                    Assert.True((onMarker ? marker : key) == k, $"{canvas.Id} ({x}, {y}): {k}");
+                    if (onMarker) markerPixels++;
+                    else keyPixels++;
+                    float edge = MathF.Min(MathF.Min(uv.X, 1 - uv.X), MathF.Min(uv.Y, 1 - uv.Y));
+                    if (edge > soft + 0.005)
+                    {
+                        if (NearInteger(uv.X * InnerW, 0.02f) || NearInteger(uv.Y * InnerH, 0.02f)) continue;
+                        Assert.Equal(((byte)(int)(uv.X * InnerW), (byte)(int)(uv.Y * InnerH), (byte)200, (byte)255), b);
+                        core++;
+                    }
+                    else if (edge is > 0.02f and < (float)soft - 0.02f)
+                    {
+                        // Between the outer face's blue (50) and the inner image's (200): a blend.
+                        Assert.InRange(b.Item3, (byte)51, (byte)199);
+                        band++;
+                    }
+                }
+            }
+            output.WriteLine($"key {keyPixels}, markers {markerPixels}, outside {outside}; soft edge: core {core}, band {band}");
+            Assert.True(keyPixels > 500 && markerPixels > 0 && outside > 1000 && core > 300 && band > 100, "the pose must exercise every case");
+        });
+    }
 }
