@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using Stage.Core.Configuration;
+using Stage.Core.Space;
+using Stage.Render;
+using Stage.Render.Imaging;
+using Stage.Render.Scene;
+using Stage.Vulkan;
+
+namespace Stage.Cli;
+
+/// <summary>
+/// <c>stage render</c>: one frame, headless, from a camera pose typed on the command line — what the
+/// walls would show, and the inner frustum the camera sees, as PNG files.
+/// </summary>
+public static class RenderCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = new Argument<string>("config") { Description = "The stage configuration file." };
+        var camera = new Option<string?>("--camera") { Description = "Camera id (default: the first camera)." };
+        var pose = new Option<string>("--pose") { Description = "Camera position and angles: x,y,z,pan,tilt,roll (metres, degrees; stage space).", Required = true };
+        var focal = new Option<double?>("--focal") { Description = "Focal length in mm (default: the camera's configured lens)." };
+        var outDir = new Option<string>("--out") { Description = "Folder for <output-id>.png and inner-<camera>.png.", Required = true };
+        var wallMap = new Option<bool>("--wall-map") { Description = "Also write wall-map-<output-id>.png: each canvas pixel coloured by the wall it carries (black: none)." };
+        var chromaKey = new Option<bool>("--chroma-key") { Description = "Fill the camera's inner frustum with the key colour." };
+        var markers = new Option<bool>("--markers") { Description = "Draw tracking markers over the inner frustum." };
+        var validate = new Option<bool>("--validate") { Description = "Run with the Vulkan validation layer; exit 1 if it reports anything." };
+        var command = new Command("render",
+            "Render one frame headless: every output canvas (inner frustum through the camera at --pose, the outer view elsewhere) " +
+            "to <out>/<output-id>.png and the camera's inner frustum to <out>/inner-<camera>.png; with --wall-map, per output an image " +
+            "showing which wall each pixel belongs to, to check the mapping before the LED processors are plugged in.")
+        { config, camera, pose, focal, outDir, wallMap, chromaKey, markers, validate };
+        command.SetAction(result =>
+        {
+            ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
+            if (!loaded.IsValid)
+            {
+                error.WriteLine($"stage: {result.GetValue(config)} has {loaded.Faults.Count} faults (run stage validate):");
+                foreach (ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
+                return ExitCodes.Fault;
+            }
+            StageConfig stage = loaded.Config!;
+            string cameraId = result.GetValue(camera) ?? stage.Cameras[0].Id;
+            CameraConfig? cameraConfig = stage.Cameras.FirstOrDefault(c => c.Id == cameraId);
+            if (cameraConfig is null) return Fail(error, $"no camera '{cameraId}' (cameras: {string.Join(", ", stage.Cameras.Select(c => c.Id))})");
+            if (!TryParsePose(result.GetValue(pose)!, out Pose trackedPose, out string poseError)) return Fail(error, poseError);
+            double focalMm = result.GetValue(focal) ?? cameraConfig.FocalLengthMm;
+            if (!(focalMm > 0)) return Fail(error, $"--focal {focalMm} must be positive");
+            string folder = Path.GetFullPath(result.GetValue(outDir)!);
+            Directory.CreateDirectory(folder);
+            var written = new List<string>();
+            if (result.GetValue(wallMap))
+            {
+                foreach (OutputCanvas canvas in stage.Outputs)
+                    written.Add(Write(folder, $"wall-map-{canvas.Id}.png", WallMap(stage, canvas)));
+                output.WriteLine("wall map colours: " + string.Join(", ", stage.Walls.Select((w, i) => $"{w.Id} = {ColourName(i)}")));
+            }
+            try
+            {
+                using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage render", EnableValidation = result.GetValue(validate) });
+                IReadOnlyList<CanvasPixels> canvases;
+                CanvasPixels? inner;
+                IReadOnlyList<RenderPassTiming> timings;
+                using (GpuDevice device = instance.CreateDevice())
+                using (var renderer = new StageRenderer(device, stage))
+                {
+                    var scene = new RenderScene();
+                    canvases = renderer.Render([new RenderCamera(cameraConfig, trackedPose, focalMm, result.GetValue(chromaKey), result.GetValue(markers))], scene);
+                    foreach (CanvasPixels canvas in canvases) written.Add(Write(folder, $"{canvas.OutputId}.png", ToPng(canvas)));
+                    inner = renderer.ReadInner(cameraId);
+                    if (inner is not null) written.Add(Write(folder, $"inner-{cameraId}.png", ToPng(inner)));
+                    timings = renderer.LastTimings.ToList();
+                }
+                foreach (string file in written) output.WriteLine(file);
+                output.WriteLine("passes: " + string.Join(", ", timings.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Pass} {t.Milliseconds:0.0} ms"))));
+                if (instance.Validation is { } log && log.Messages.Count > 0)
+                {
+                    foreach (ValidationMessage message in log.Messages) error.WriteLine($"validation: {message}");
+                    return ExitCodes.Fault;
+                }
+            }
+            catch (Exception e) when (e is GpuUnavailableException or VulkanException)
+            {
+                return Fail(error, e.Message);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Parses "x,y,z,pan,tilt,roll".</summary>
+    public static bool TryParsePose(string text, out Pose pose, out string error)
+    {
+        pose = Pose.Identity;
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[6];
+        if (parts.Length != 6 || parts.Select((p, i) => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) && double.IsFinite(values[i])).Any(ok => !ok))
+        {
+            error = $"--pose '{text}' must be six numbers: x,y,z,pan,tilt,roll (metres and degrees)";
+            return false;
+        }
+        pose = Pose.FromPanTiltRoll(new Vector3((float)values[0], (float)values[1], (float)values[2]), new PanTiltRoll(values[3], values[4], values[5]));
+        error = "";
+        return true;
+    }
+
+    /// <summary>An image of a canvas with each pixel coloured by the wall it carries.</summary>
+    public static PngImage WallMap(StageConfig stage, OutputCanvas canvas)
+    {
+        var samples = new ushort[canvas.PixelWidth * canvas.PixelHeight * 3];
+        foreach (OutputRegion region in canvas.Regions)
+        {
+            int wall = stage.Walls.ToList().FindIndex(w => w.Id == region.WallId);
+            (byte r, byte g, byte b) = Colour(wall);
+            PixelRect rect = region.CanvasRect;
+            for (int y = rect.Y; y < rect.Bottom; y++)
+                for (int x = rect.X; x < rect.Right; x++)
+                {
+                    // Panel seams drawn darker, so a mis-mapped panel shows at a glance.
+                    int wallX = region.WallRect.X + x - rect.X, wallY = region.WallRect.Y + y - rect.Y;
+                    Wall w = stage.Walls[wall];
+                    bool seam = wallX % w.Panel.PixelsX == 0 || wallY % w.Panel.PixelsY == 0;
+                    int i = (y * canvas.PixelWidth + x) * 3;
+                    samples[i] = (ushort)(seam ? r / 2 : r);
+                    samples[i + 1] = (ushort)(seam ? g / 2 : g);
+                    samples[i + 2] = (ushort)(seam ? b / 2 : b);
+                }
+        }
+        return new PngImage(canvas.PixelWidth, canvas.PixelHeight, 3, 8, samples);
+    }
+
+    private static readonly (string Name, byte R, byte G, byte B)[] Palette =
+        [("red", 230, 60, 60), ("green", 60, 200, 80), ("blue", 70, 110, 240), ("yellow", 240, 220, 60), ("magenta", 220, 70, 220), ("cyan", 60, 210, 220), ("orange", 245, 150, 40), ("white", 235, 235, 235)];
+
+    private static (byte R, byte G, byte B) Colour(int wall) => (Palette[wall % Palette.Length].R, Palette[wall % Palette.Length].G, Palette[wall % Palette.Length].B);
+
+    private static string ColourName(int wall) => Palette[wall % Palette.Length].Name + (wall >= Palette.Length ? $" #{wall / Palette.Length + 1}" : "");
+
+    private static PngImage ToPng(CanvasPixels canvas)
+    {
+        if (canvas.BitDepth == 8) return PngImage.FromRgba8(canvas.Width, canvas.Height, canvas.Rgba);
+        var samples = new ushort[canvas.Rgba.Length / 2];
+        for (int i = 0; i < samples.Length; i++) samples[i] = BitConverter.ToUInt16(canvas.Rgba, i * 2);
+        return new PngImage(canvas.Width, canvas.Height, 4, 16, samples);
+    }
+
+    private static string Write(string folder, string name, PngImage image)
+    {
+        string path = Path.Combine(folder, name);
+        PngCodec.Write(path, image);
+        return path;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"stage: {message}");
+        return ExitCodes.Fault;
+    }
+}

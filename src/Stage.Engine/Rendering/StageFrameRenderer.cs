@@ -1,0 +1,44 @@
+using Stage.Engine.Outputs;
+using Stage.Render;
+using Stage.Render.Scene;
+
+namespace Stage.Engine.Rendering;
+
+/// <summary>
+/// The engine's renderer: Stage.Render's <see cref="StageRenderer"/> drawing a <see cref="RenderScene"/>
+/// that <paramref name="updateScene"/> refreshes from the world before each frame (interpolated
+/// transforms written in place, so GPU buffers are updated, not rebuilt).
+/// </summary>
+/// <param name="renderer">The renderer for the stage (owned by the caller).</param>
+/// <param name="scene">The scene it draws.</param>
+/// <param name="updateScene">Writes the world's current state into the scene; null for a fixed scene.</param>
+public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene, Action<RenderScene>? updateScene) : IFrameRenderer
+{
+    private readonly List<RenderCamera> _cameras = [];
+    private readonly List<CanvasImage> _images = [];
+    private readonly List<PassTiming> _timings = [];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<PassTiming> LastPassTimings => _timings;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+    {
+        updateScene?.Invoke(scene);
+        _cameras.Clear();
+        foreach (CameraView view in inputs.Cameras)
+            _cameras.Add(new RenderCamera(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey));
+        IReadOnlyList<CanvasPixels> pixels = renderer.Render(_cameras, scene);
+        _images.Clear();
+        foreach (CanvasPixels canvas in pixels)
+            _images.Add(new CanvasImage(canvas.OutputId, canvas.Width, canvas.Height, canvas.BitDepth, canvas.Rgba));
+        _timings.Clear();
+        foreach (RenderPassTiming timing in renderer.LastTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
+        return _images;
+    }
+
+    /// <summary>The renderer and its device belong to the caller.</summary>
+    public void Dispose()
+    {
+    }
+}
