@@ -14,4 +14,15 @@ public class BenchCommandTests
         Assert.Contains("yes (checksum", output.ToString());
         Assert.Contains("sleeping: 1000 resting + 50 moving boxes", output.ToString());
     }
+
+    [Fact]
+    public void The_render_bench_reports_every_pass_and_the_copy_floor()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = StageCli.Run(["bench", "render", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--frames", "2", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        foreach (string pass in new[] { "shadow", "inner A", "outer", "compose", "readback", "frame", "copy floor", "frame / floor" })
+            Assert.Contains(pass, output.ToString());
+    }
 }

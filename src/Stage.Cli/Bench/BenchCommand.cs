@@ -16,6 +16,7 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure Stage against a baseline taken in the same run and print the figures.");
         bench.Subcommands.Add(Physics(output, error));
+        bench.Subcommands.Add(RenderBench.Create(output, error));
         return bench;
     }
 
