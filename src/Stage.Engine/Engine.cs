@@ -196,7 +196,7 @@ public sealed class Engine : ITakeContext
         PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms | dropped {_frames.DroppedFrames} | {cameras} | {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} | {cameras} | {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

@@ -42,7 +42,7 @@ public sealed class EngineStatistics
             Inv($"frames {Frames}, dropped {DroppedFrames}, late {LateFrames}, faulted {FaultedFrames}, world steps {WorldSteps}"),
             Inv($"frame time p50 {frame.P50:0.00} ms, p99 {frame.P99:0.00} ms, max {frame.Max:0.00} ms"),
             Inv($"render time p50 {render.P50:0.00} ms, p99 {render.P99:0.00} ms"),
-            Inv($"pose age (receive → submit) p50 {age.P50:0.00} ms, p99 {age.P99:0.00} ms, max {age.Max:0.00} ms"),
+            age.Count == 0 ? "pose age: no tracked pose arrived" : Inv($"pose age (receive → submit) p50 {age.P50:0.00} ms, p99 {age.P99:0.00} ms, max {age.Max:0.00} ms"),
             Inv($"engine overhead (latch → submit) p50 {latch.P50:0.000} ms, p99 {latch.P99:0.000} ms"),
         ];
     }

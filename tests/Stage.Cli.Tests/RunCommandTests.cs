@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Stage.Tests.Shared;
+
+namespace Stage.Cli.Tests;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("stage-run-cli-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    }
+
+    [Fact]
+    public async Task A_run_obeys_the_control_surface_and_logs_the_take()
+    {
+        JsonNode config = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Of("stage-configs", "test-rig.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+        int controlPort = FreePort();
+        config["control"] = new JsonObject { ["bind"] = "127.0.0.1", ["port"] = controlPort };
+        config["tracking"]![0]!["port"] = FreePort();
+        config["takes"] = new JsonObject { ["database"] = "takes.sqlite" };
+        string path = Path.Combine(_folder, "stage.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Task<int> run = Task.Run(() => StageCli.Run(["run", path, "--seconds", "6", "--output", "headless", "--log-dir", _folder], output, error));
+        string Send(params string[] args)
+        {
+            var reply = new StringWriter();
+            StageCli.Run(["osc", "send", $"127.0.0.1:{controlPort}", .. args, "--reply", "--timeout-ms", "3000"], reply, new StringWriter());
+            return reply.ToString();
+        }
+        // Wait until the control surface answers.
+        string ping = "";
+        for (int i = 0; i < 100 && !ping.Contains("pong"); i++) { ping = Send("/stage/ping"); if (!ping.Contains("pong")) await Task.Delay(100); }
+        Assert.Contains("pong", ping);
+        Assert.Contains("\"ok\" \"recording 7A/1", Send("/stage/take/start", "s", "7A"));
+        await Task.Delay(1000);
+        Assert.Contains("\"ok\"", Send("/stage/take/note", "s", "clean"));
+        Assert.Contains("\"ok\" \"stopped 7A/1", Send("/stage/take/stop", "f", "1"));
+        Assert.Contains("\"error\" \"no camera 'Z'", Send("/stage/camera/chromakey", "si", "Z", "1"));
+        Assert.Contains("frame ", Send("/stage/status"));
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("summary:", output.ToString());
+
+        var list = new StringWriter();
+        Assert.Equal(0, StageCli.Run(["takes", "list", Path.Combine(_folder, "takes.sqlite")], list, new StringWriter()));
+        string take = list.ToString().Split('\n')[1];
+        Assert.Contains("7A", take);
+        Assert.Contains("complete", take);
+        Assert.Contains("clean", take);
+        int frames = int.Parse(take.Split("  ", StringSplitOptions.RemoveEmptyEntries)[8].Trim());
+        Assert.InRange(frames, 12, 200);
+    }
+}
