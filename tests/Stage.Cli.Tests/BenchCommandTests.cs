@@ -25,4 +25,16 @@ public class BenchCommandTests
         foreach (string pass in new[] { "shadow", "inner A", "outer", "compose", "readback", "frame", "copy floor", "frame / floor" })
             Assert.Contains(pass, output.ToString());
     }
+
+    [Fact]
+    public void The_run_bench_reports_rate_latency_and_engine_overhead()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = StageCli.Run(["bench", "run", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--seconds", "1", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        foreach (string line in new[] { "fps ", "frame time", "render", "pose age", "engine overhead" })
+            Assert.Contains(line, output.ToString());
+        Assert.DoesNotContain("NaN", output.ToString());
+    }
 }

@@ -17,6 +17,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure Stage against a baseline taken in the same run and print the figures.");
         bench.Subcommands.Add(Physics(output, error));
         bench.Subcommands.Add(RenderBench.Create(output, error));
+        bench.Subcommands.Add(RunBench.Create(output, error));
         return bench;
     }
 
