@@ -97,15 +97,13 @@ public sealed class Engine : ITakeContext
     /// </summary>
     public EngineStatistics Run(CancellationToken cancellation, Action<string>? status = null)
     {
-        long framesRun = 0;
-        while (!cancellation.IsCancellationRequested && (_options.MaxFrames is null || framesRun < _options.MaxFrames))
+        while (!cancellation.IsCancellationRequested && (_options.MaxFrames is null || _frames.NextFrame < _options.MaxFrames))
         {
             FrameTick tick = _frames.WaitForNextFrame(cancellation);
-            if (cancellation.IsCancellationRequested) break;
+            if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
             _current = tick;
             if (tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
             RunFrame(tick);
-            framesRun++;
             Statistics.DroppedFrames = _frames.DroppedFrames;
             if (status is not null && tick.Frame % _options.StatusEveryFrames == 0) status(StatusLine(tick));
         }

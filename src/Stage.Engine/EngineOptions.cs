@@ -3,7 +3,7 @@ namespace Stage.Engine;
 /// <summary>How a run goes.</summary>
 public sealed record EngineOptions
 {
-    /// <summary>Stop after this many frames (null: until cancelled).</summary>
+    /// <summary>Stop when the clock reaches this frame, dropped frames included, so it is a duration (null: until cancelled).</summary>
     public long? MaxFrames { get; init; }
 
     /// <summary>Print a status line every this many frames (about once a second at the stage rate).</summary>
