@@ -5,7 +5,7 @@ using Stage.Tracking.OpenTrackIO;
 
 namespace Stage.Tracking;
 
-/// <summary>Builds a source for a configuration kind this assembly has no adapter for (OSC is wired by the engine).</summary>
+/// <summary>Builds a source for a configuration kind this assembly has no adapter for.</summary>
 /// <param name="config">The source's configuration.</param>
 /// <param name="cameras">The cameras bound to it, in configuration order.</param>
 /// <param name="options">The tracking options.</param>
@@ -13,8 +13,8 @@ namespace Stage.Tracking;
 public delegate ITrackingSource? TrackingSourceFactory(TrackingSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions options);
 
 /// <summary>
-/// Every camera's pose buffer and every tracking source of a stage configuration. FreeD and OpenTrackIO sources
-/// are built here; other kinds (OSC) through the optional factory, else listed in <see cref="UnhandledSources"/>
+/// Every camera's pose buffer and every tracking source of a stage configuration. FreeD, OpenTrackIO and OSC sources
+/// are built here; other kinds through the optional factory, else listed in <see cref="UnhandledSources"/>
 /// (their cameras keep a buffer that stays <see cref="TrackingStatus.NoData"/>).
 /// </summary>
 public sealed class TrackingSystem : IDisposable
@@ -70,6 +70,7 @@ public sealed class TrackingSystem : IDisposable
                 {
                     FreeDSourceConfig freeD => new FreeDSource(freeD, [.. cameras.Select(c => c.Buffer)], options),
                     OpenTrackIOSourceConfig otio => new OpenTrackIOSource(otio, cameras, options),
+                    OscSourceConfig osc => new Osc.OscCameraSource(osc, cameras, options),
                     _ => otherSources?.Invoke(source, cameras, options),
                 };
                 if (built is null) unhandled.Add(source); else sources.Add(built);
