@@ -28,7 +28,8 @@ public sealed class RunCommandTests : IDisposable
         JsonNode config = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Of("stage-configs", "test-rig.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
         int controlPort = FreePort();
         config["control"] = new JsonObject { ["bind"] = "127.0.0.1", ["port"] = controlPort };
-        config["tracking"]![0]!["port"] = FreePort();
+        int trackingPort = FreePort();
+        config["tracking"]![0]!["port"] = trackingPort;
         config["takes"] = new JsonObject { ["database"] = "takes.sqlite" };
         string path = Path.Combine(_folder, "stage.json");
         File.WriteAllText(path, config.ToJsonString());
@@ -51,7 +52,14 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("\"ok\"", Send("/stage/take/note", "s", "clean"));
         Assert.Contains("\"ok\" \"stopped 7A/1", Send("/stage/take/stop", "f", "1"));
         Assert.Contains("\"error\" \"no camera 'Z'", Send("/stage/camera/chromakey", "si", "Z", "1"));
-        Assert.Contains("frame ", Send("/stage/status"));
+        Assert.Contains("A:NO DATA", Send("/stage/status"));
+        // A tracker's pose over OSC turns the camera's status to OK.
+        for (int i = 0; i < 5; i++)
+        {
+            StageCli.Run(["osc", "send", $"127.0.0.1:{trackingPort}", "/stage/camera/A/pose", "ffffff", "0", "1.6", "2", "5", "0", "0"], new StringWriter(), new StringWriter());
+            await Task.Delay(50);
+        }
+        Assert.Contains("A:OK", Send("/stage/status"));
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("summary:", output.ToString());
 
