@@ -41,6 +41,7 @@ public static class StageCli
         root.Subcommands.Add(MonitorsCommand.Create(output, error));
         root.Subcommands.Add(RenderCommand.Create(output, error));
         root.Subcommands.Add(RunCommand.Create(output, error));
+        root.Subcommands.Add(TrackCommand.Create(output, error));
         root.Subcommands.Add(Bench.BenchCommand.Create(output, error));
         // 'stage' alone: show what there is to do rather than a bare parse error.
         root.SetAction(result =>
