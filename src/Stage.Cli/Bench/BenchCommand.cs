@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Physics(output, error));
         bench.Subcommands.Add(RenderBench.Create(output, error));
         bench.Subcommands.Add(RunBench.Create(output, error));
+        bench.Subcommands.Add(TrackingBench.Create(output, error));
         return bench;
     }
 
