@@ -217,8 +217,6 @@ internal sealed partial class GltfReader
     private Vector3[] ReadVec3Floats(int accessor, string place)
     {
         AccessorView view = ResolveAccessor(accessor, place, vertexAttribute: true);
-        if (view.Type != "VEC3" || view.ComponentType != 5126)
-            throw Fail(place, $"accessors[{accessor}] is {view.Type} of {ComponentName(view.ComponentType)}; this attribute must be VEC3 of 5126 (float)");
         var result = new Vector3[view.Count];
         for (long k = 0; k < view.Count; k++)
         {
@@ -237,8 +235,6 @@ internal sealed partial class GltfReader
     private uint[] ReadIndices(int accessor, string place, int vertexCount)
     {
         AccessorView view = ResolveAccessor(accessor, place, vertexAttribute: false);
-        if (view.Type != "SCALAR" || view.ComponentType is not (5121 or 5123 or 5125) || view.Normalized)
-            throw Fail(place, $"accessors[{accessor}] is {view.Type} of {ComponentName(view.ComponentType)}{(view.Normalized ? " normalized" : "")}; indices must be SCALAR of 5121, 5123 or 5125, not normalized");
         if (view.Count % 3 != 0) throw Fail(place, $"accessors[{accessor}] has {view.Count} indices, not a whole number of triangles");
         int size = ComponentSize(view.ComponentType);
         uint restart = view.ComponentType switch { 5121 => byte.MaxValue, 5123 => ushort.MaxValue, _ => uint.MaxValue };
@@ -261,6 +257,10 @@ internal sealed partial class GltfReader
         return result;
     }
 
+    /// <summary>
+    /// Checks an accessor and where it reads. <paramref name="vertexAttribute"/>: a POSITION or NORMAL
+    /// (VEC3 of float, strided by its view); otherwise indices (SCALAR of an unsigned integer, packed).
+    /// </summary>
     private AccessorView ResolveAccessor(int index, string place, bool vertexAttribute)
     {
         string ap = $"accessors[{index}]";
@@ -290,6 +290,11 @@ internal sealed partial class GltfReader
             "MAT4" => 16,
             _ => throw Fail(place, $"{ap}.type \"{GltfLoader.Truncate(type)}\" is not SCALAR, VEC2, VEC3, VEC4, MAT2, MAT3 or MAT4"),
         };
+        // The format this use needs, checked before the layout so that the first fault reported is the deepest one.
+        if (vertexAttribute && (type != "VEC3" || componentType != 5126))
+            throw Fail(place, $"{ap} is {type} of {ComponentName(componentType)}; this attribute must be VEC3 of 5126 (float)");
+        if (!vertexAttribute && (type != "SCALAR" || componentType is not (5121 or 5123 or 5125) || normalized))
+            throw Fail(place, $"{ap} is {type} of {ComponentName(componentType)}{(normalized ? " normalized" : "")}; indices must be SCALAR of 5121, 5123 or 5125, not normalized");
         int componentSize = ComponentSize(componentType);
         int elementSize = componentSize * components;
 
