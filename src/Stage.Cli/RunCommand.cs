@@ -31,16 +31,17 @@ public static class RunCommand
         outputKind.AcceptOnlyFromAmong("headless", "files", "preview");
         var outDir = new Option<string?>("--out") { Description = "Folder for files/preview output (default: ./stage-output)." };
         var validate = new Option<bool>("--validate") { Description = "Run the GPU with the Vulkan validation layer (slower; for diagnosis)." };
+        var simulate = new Option<string?>("--simulate-tracking") { Description = "Feed every camera from an in-process simulated tracker (orbit, dolly, handheld or a path CSV) over its source's protocol on loopback, when no real tracker is attached." };
         var command = new Command("run",
             "Run the stage: latch tracked camera poses every frame, advance the world, render every output, log takes, obey the OSC control " +
             "surface. Prints a status line every second (frame, timecode, latency, cameras, take) and a summary at exit. Ctrl+C stops cleanly.")
-        { config, seconds, outputKind, outDir, validate };
-        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, cancellation), CancellationToken.None));
+        { config, seconds, outputKind, outDir, validate, simulate };
+        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, cancellation), CancellationToken.None));
         return command;
     }
 
     private static int Run(ParseResult result, TextWriter output, TextWriter error, Argument<string> configArgument, Option<double?> secondsOption,
-        Option<string> outputOption, Option<string?> outOption, Option<bool> validateOption, CancellationToken cancellation)
+        Option<string> outputOption, Option<string?> outOption, Option<bool> validateOption, Option<string?> simulateOption, CancellationToken cancellation)
     {
         using ILoggerFactory logging = CommonOptions.CreateLogging(result);
         ILogger log = logging.CreateLogger("Stage.Run");
@@ -84,9 +85,13 @@ public static class RunCommand
             using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control.Start();
             tracking.Start();
+            using var simulation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            List<Thread> simulators = result.GetValue(simulateOption) is string pathName ? StartSimulators(stage, pathName, simulation.Token, error) : [];
             output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
             output.Flush();
             EngineStatistics statistics = engine.Run(cancellation, line => { output.WriteLine(line); output.Flush(); });
+            simulation.Cancel();
+            foreach (Thread simulator in simulators) simulator.Join();
             tracking.Stop();
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
@@ -99,11 +104,38 @@ public static class RunCommand
             }
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is TakeLogException or GpuUnavailableException or VulkanException or SocketException or IOException)
+        catch (Exception e) when (e is TakeLogException or GpuUnavailableException or VulkanException or SocketException or IOException or FormatException)
         {
             error.WriteLine($"stage: {e.Message}");
             return ExitCodes.Fault;
         }
+    }
+
+    /// <summary>One simulated tracker thread per camera, each sending its path at 100 Hz to the camera's own source.</summary>
+    private static List<Thread> StartSimulators(StageConfig stage, string pathName, CancellationToken stop, TextWriter error)
+    {
+        var threads = new List<Thread>();
+        foreach (CameraConfig camera in stage.Cameras)
+        {
+            TrackingSourceConfig source = stage.FindSource(camera.SourceId)!;
+            var protocol = source switch
+            {
+                OscSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.Osc,
+                FreeDSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.FreeD,
+                _ => Stage.Tracking.Simulation.SimulatedProtocol.OpenTrackIO,
+            };
+            var tracker = new Stage.Tracking.Simulation.SimulatedTracker(camera, source,
+                Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), protocol,
+                Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));
+            var thread = new Thread(() =>
+            {
+                using (tracker) tracker.Run(100, null, stop);
+            }) { IsBackground = true, Name = $"simulated tracker {camera.Id}" };
+            thread.Start();
+            threads.Add(thread);
+            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol} to {source.Id}");
+        }
+        return threads;
     }
 
     /// <summary>Timecode starts at the time of day (the usual free-run time-of-day timecode on a stage).</summary>
