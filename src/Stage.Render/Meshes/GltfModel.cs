@@ -71,14 +71,17 @@ public sealed class GltfModel
     /// <summary>
     /// Every instance's mesh moved by its transform and combined into one mesh in model space (submeshes
     /// keep their colours, in instance order). Instances whose transform is not invertible (a zero scale)
-    /// draw nothing and are left out.
+    /// draw nothing and are left out, as are those whose composed transform overflows a float.
     /// </summary>
     public MeshData ToSceneMesh()
     {
         var parts = new List<MeshData>();
         foreach (GltfMeshInstance instance in Instances)
         {
-            if (!Matrix4x4.Invert(instance.MeshToModel, out _)) continue;
+            Matrix4x4 m = instance.MeshToModel;
+            bool finite = float.IsFinite(m.M11 + m.M12 + m.M13 + m.M14 + m.M21 + m.M22 + m.M23 + m.M24
+                + m.M31 + m.M32 + m.M33 + m.M34 + m.M41 + m.M42 + m.M43 + m.M44);
+            if (!finite || !Matrix4x4.Invert(m, out _)) continue;
             parts.Add(Meshes[instance.MeshIndex].Mesh.Transformed(instance.MeshToModel));
         }
         return MeshData.Combine(parts);

@@ -37,6 +37,7 @@ internal sealed partial class GltfReader
 
     public GltfModel Read()
     {
+        CheckUtf8();
         JsonDocument document;
         try
         {
@@ -64,6 +65,24 @@ internal sealed partial class GltfReader
             for (int m = 0; m < meshes.Length; m++) gltfMeshes[m] = ReadMesh(meshes[m], m);
             (int? scene, List<GltfMeshInstance> instances) = ReadScene(root, meshes.Length);
             return new GltfModel(_source, scene, gltfMeshes, instances);
+        }
+    }
+
+    /// <summary>The parser only checks UTF-8 inside strings when they are read; check all of it first.</summary>
+    private void CheckUtf8()
+    {
+        ReadOnlySpan<byte> text = _json;
+        int line = 1, lineStart = 0;
+        for (int at = 0; at < text.Length;)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(text[at..], out System.Text.Rune rune, out int consumed) != System.Buffers.OperationStatus.Done)
+                throw Fail(GltfLoader.Invariant($"line {line}, column {at - lineStart + 1}"), $"invalid UTF-8 (byte 0x{text[at]:X2} at offset {at} of the JSON)");
+            at += consumed;
+            if (rune.Value == '\n')
+            {
+                line++;
+                lineStart = at;
+            }
         }
     }
 

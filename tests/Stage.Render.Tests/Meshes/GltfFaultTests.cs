@@ -44,6 +44,15 @@ public class GltfFaultTests
         Assert.StartsWith("invalid JSON", e.Detail);
     }
 
+    [Fact]
+    public void Invalid_utf8_inside_a_string_is_reported_with_line_and_column()
+    {
+        byte[] json = [.. Encoding.UTF8.GetBytes("{\"asset\":{\"version\":\"2.0\"},\n\"nodes\":[{\"name\":\"a"), 0xD3, .. Encoding.UTF8.GetBytes("\"}]}")];
+        GltfException e = Assert.Throws<GltfException>(() => GltfLoader.LoadGltf(json, "bad.gltf"));
+        Assert.Equal("line 2, column 20", e.Place);
+        Assert.StartsWith("invalid UTF-8 (byte 0xD3", e.Detail);
+    }
+
     [Theory]
     [InlineData("[]", "", "the top level must be a JSON object")]
     [InlineData("{}", "asset", "is required")]

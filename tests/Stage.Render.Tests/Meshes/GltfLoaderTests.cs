@@ -206,6 +206,19 @@ public class GltfLoaderTests
     }
 
     [Fact]
+    public void An_instance_whose_composed_scale_overflows_is_left_out_of_the_scene_mesh()
+    {
+        var b = new GltfBuilder();
+        b.AddCubeMesh(0.5f);
+        b.AddNode(new JsonObject { ["scale"] = new JsonArray(3e38, 3e38, 3e38), ["children"] = new JsonArray(1) });
+        b.AddNode(new JsonObject { ["mesh"] = 0, ["scale"] = new JsonArray(3e38, 3e38, 3e38) });
+        b.AddScene(b.AddNode(new JsonObject { ["mesh"] = 0 }), 0);
+        GltfModel model = GltfLoader.LoadGlb(b.ToGlb(), "huge.glb");
+        Assert.Equal(2, model.Instances.Count);
+        Assert.Equal(24, model.ToSceneMesh().VertexCount);
+    }
+
+    [Fact]
     public void Without_scenes_every_root_node_is_placed_and_without_nodes_every_mesh()
     {
         var b = new GltfBuilder();
