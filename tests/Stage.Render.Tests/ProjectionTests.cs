@@ -146,4 +146,24 @@ public class ProjectionTests
         AssertNear(ceiling.PixelCentreM(3, 4), CanvasMapping.StagePositionM(config, side, 96 + 3, 4)!.Value, 1e-6f);
         Assert.Null(CanvasMapping.StagePositionM(config, side, 10, 50));
     }
+
+    [Fact]
+    public void A_ray_hits_a_curved_wall_on_the_chord_the_leds_stand_on()
+    {
+        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+        Wall curve = config.FindWall("curve")!;
+        // Aim from the arc's centre at the centre of a chosen LED: the hit must be that LED.
+        var eye = new Vector3(0, 0.5f, 0);
+        foreach ((int column, int row) in new[] { (0, 0), (17, 5), (50, 20), (95, 31) })
+        {
+            Vector3 led = curve.PixelCentreM(column, row);
+            Vector2 hit = CanvasMapping.WallHit(curve, eye, eye + 3 * (led - eye))!.Value;
+            Assert.Equal(column + 0.5f, hit.X, 2);
+            Assert.Equal(row + 0.5f, hit.Y, 2);
+        }
+        // Looking away from the wall misses it; a flat wall goes through the flat path.
+        Assert.Null(CanvasMapping.WallHit(curve, eye, eye + new Vector3(0, 0, 1)));
+        Wall front = config.FindWall("front")!;
+        Assert.Equal(CanvasMapping.FlatWallHit((FlatWall)front, eye, new Vector3(0.1f, 0.6f, -3)), CanvasMapping.WallHit(front, eye, new Vector3(0.1f, 0.6f, -3)));
+    }
 }

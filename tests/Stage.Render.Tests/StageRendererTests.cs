@@ -29,16 +29,18 @@ public sealed class StageRendererTests(ITestOutputHelper output)
     [InlineData("front", 0.0f, 0.5f, 0.5f, 0.0, 0.0, 24.0, 0.10f, 0.55f, -1.0f)]
     [InlineData("front", 0.5f, 0.7f, 0.3f, -15.0, -5.0, 35.0, 0.15f, 0.55f, -1.4f)]
     [InlineData("ceiling", 0.0f, 0.8f, 0.0f, 0.0, 40.0, 24.0, 0.05f, 1.2f, -0.55f)]
+    [InlineData("curve", 0.0f, 0.5f, 0.0f, 90.0, 0.0, 24.0, 1.2f, 0.55f, 0.1f)]
+    [InlineData("curve", 0.2f, 0.6f, 0.3f, 110.0, -5.0, 35.0, 1.0f, 0.5f, 0.6f)]
     public void A_small_bright_object_appears_on_the_canvas_at_the_LED_pixel_where_the_line_from_the_camera_through_it_crosses_the_wall(
         string wallId, float cx, float cy, float cz, double panDeg, double tiltDeg, double focalMm, float qx, float qy, float qz)
     {
         StageConfig config = RenderGpuTest.TestRig();
-        var wall = (FlatWall)config.FindWall(wallId)!;
+        Wall wall = config.FindWall(wallId)!;
         var q = new Vector3(qx, qy, qz);
         var pose = Pose.FromPanTiltRoll(new Vector3(cx, cy, cz), new PanTiltRoll(panDeg, tiltDeg, 0));
         CameraConfig camera = config.Cameras[0];
         LensProjection lens = LensProjection.ForCamera(camera, pose, focalMm);
-        Vector2 hit = CanvasMapping.FlatWallHit(wall, lens.Eye.PositionM, q) ?? throw new InvalidOperationException("the line must cross the wall");
+        Vector2 hit = CanvasMapping.WallHit(wall, lens.Eye.PositionM, q) ?? throw new InvalidOperationException("the line must cross the wall");
         int outputIndex = config.Outputs.ToList().FindIndex(o => o.Regions.Any(r => r.WallId == wallId));
         OutputRegion region = config.Outputs[outputIndex].Regions.Single(r => r.WallId == wallId);
         OutputCanvas canvas = config.Outputs[outputIndex];
