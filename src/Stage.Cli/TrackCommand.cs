@@ -107,13 +107,16 @@ public static class TrackCommand
                 lens = latest.HasFocalLength ? Inv($"{latest.FocalLengthMm:0.0} mm") : "—";
             }
             string status = s.Status switch { TrackingStatus.Tracking => "TRACKING", TrackingStatus.Lost => "LOST", _ => "NO DATA" };
-            lines.Add(Inv($"{s.CameraId,-7} {status,-9} {s.Samples.RatePerSecond,7:0.0}  {pose,-25} {angles,-24} {lens,-9} {s.Samples.JitterP50Ms,6:0.00}/{s.Samples.JitterP99Ms,-8:0.00}  {s.LossCount}"));
+            string jitter = double.IsFinite(s.Samples.JitterP50Ms) ? Inv($"{s.Samples.JitterP50Ms,6:0.00}/{s.Samples.JitterP99Ms,-8:0.00}") : "     —/—       ";
+            double rate = double.IsFinite(s.Samples.RatePerSecond) ? s.Samples.RatePerSecond : 0;
+            lines.Add(Inv($"{s.CameraId,-7} {status,-9} {rate,7:0.0}  {pose,-25} {angles,-24} {lens,-9} {jitter}  {s.LossCount}"));
         }
         foreach (ITrackingSource source in tracking.Sources)
         {
             SourceStatisticsSnapshot s = source.Statistics.Snapshot(now);
             string drops = string.Join(", ", Enum.GetValues<TrackingDropKind>().Where(k => s.DropsOf(k) > 0).Select(k => $"{k} {s.DropsOf(k)}"));
-            lines.Add(Inv($"source {s.SourceId} ({source.Config.Kind} :{source.LocalEndPoint?.Port}): {s.Datagrams.RatePerSecond:0.0} packets/s, {s.SamplesPerSecond:0.0} samples/s{(drops.Length > 0 ? ", dropped: " + drops : "")}"));
+            double packets = double.IsFinite(s.Datagrams.RatePerSecond) ? s.Datagrams.RatePerSecond : 0, samples = double.IsFinite(s.SamplesPerSecond) ? s.SamplesPerSecond : 0;
+            lines.Add(Inv($"source {s.SourceId} ({source.Config.Kind} :{source.LocalEndPoint?.Port}): {packets:0.0} packets/s, {samples:0.0} samples/s{(drops.Length > 0 ? ", dropped: " + drops : "")}"));
         }
         foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources) lines.Add($"source {unhandled.Id} ({unhandled.Kind}): not readable by this build");
         return lines;
