@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+
+namespace Stage.World;
+
+/// <summary>CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320): the checksum of snapshots and journal records.</summary>
+public static class Crc32
+{
+    private static readonly uint[] Table = BuildTable();
+
+    /// <summary>The CRC-32 of <paramref name="data"/> ("123456789" → 0xCBF43926).</summary>
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
+
+    private static uint[] BuildTable()
+    {
+        var table = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            uint c = i;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        return table;
+    }
+}
+
+/// <summary>xxHash64 (Yann Collet's specification, seed 0 by default): the world's state hash.</summary>
+public static class XxHash64
+{
+    private const ulong P1 = 11400714785074694791UL;
+    private const ulong P2 = 14029467366897019727UL;
+    private const ulong P3 = 1609587929392839161UL;
+    private const ulong P4 = 9650029242287828579UL;
+    private const ulong P5 = 2870177450012600261UL;
+
+    /// <summary>The xxHash64 of <paramref name="data"/> ("" → 0xEF46DB3751D8E999).</summary>
+    public static ulong Compute(ReadOnlySpan<byte> data, ulong seed = 0)
+    {
+        int length = data.Length;
+        int i = 0;
+        ulong h;
+        if (length >= 32)
+        {
+            ulong v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+            for (; i <= length - 32; i += 32)
+            {
+                v1 = Round(v1, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
+                v2 = Round(v2, BinaryPrimitives.ReadUInt64LittleEndian(data[(i + 8)..]));
+                v3 = Round(v3, BinaryPrimitives.ReadUInt64LittleEndian(data[(i + 16)..]));
+                v4 = Round(v4, BinaryPrimitives.ReadUInt64LittleEndian(data[(i + 24)..]));
+            }
+            h = ulong.RotateLeft(v1, 1) + ulong.RotateLeft(v2, 7) + ulong.RotateLeft(v3, 12) + ulong.RotateLeft(v4, 18);
+            h = Merge(h, v1);
+            h = Merge(h, v2);
+            h = Merge(h, v3);
+            h = Merge(h, v4);
+        }
+        else
+        {
+            h = seed + P5;
+        }
+        h += (ulong)length;
+        for (; i <= length - 8; i += 8)
+        {
+            h ^= Round(0, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
+            h = ulong.RotateLeft(h, 27) * P1 + P4;
+        }
+        if (i <= length - 4)
+        {
+            h ^= BinaryPrimitives.ReadUInt32LittleEndian(data[i..]) * P1;
+            h = ulong.RotateLeft(h, 23) * P2 + P3;
+            i += 4;
+        }
+        for (; i < length; i++)
+        {
+            h ^= data[i] * P5;
+            h = ulong.RotateLeft(h, 11) * P1;
+        }
+        h ^= h >> 33;
+        h *= P2;
+        h ^= h >> 29;
+        h *= P3;
+        h ^= h >> 32;
+        return h;
+    }
+
+    private static ulong Round(ulong acc, ulong input)
+    {
+        acc += input * P2;
+        acc = ulong.RotateLeft(acc, 31);
+        return acc * P1;
+    }
+
+    private static ulong Merge(ulong acc, ulong val)
+    {
+        acc ^= Round(0, val);
+        return acc * P1 + P4;
+    }
+}
+
+/// <summary>SplitMix64: the spawners' seeded generator (state is one 64-bit word, saved in snapshots).</summary>
+public static class SplitMix64
+{
+    /// <summary>Advances <paramref name="state"/> and returns the next 64 random bits.</summary>
+    public static ulong Next(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>A uniform double in [−1, 1) from the next 53 bits.</summary>
+    public static double NextSigned(ref ulong state) => (Next(ref state) >> 11) * (1.0 / (1UL << 53)) * 2 - 1;
+}
