@@ -13,37 +13,22 @@ namespace Stage.Tracking.FreeD;
 /// metres (through the configured <see cref="LensCalibration"/>s; an empty table leaves the value unknown).
 /// Wrong length, type, checksum or camera id are counted and dropped. Allocation-free per packet.
 /// </summary>
-public sealed class FreeDSource : ITrackingSource
+public sealed class FreeDSource : UdpTrackingSource
 {
-    private readonly PoseBuffer[] _cameras;
-    private readonly UdpDatagramReceiver _receiver;
     private long _sequence;
-    private bool _disposed;
 
     /// <summary>A source for <paramref name="config"/> feeding <paramref name="cameras"/>.</summary>
     /// <exception cref="ArgumentException">The bind address is not an IPv4 address, or a calibration table is not ascending.</exception>
     public FreeDSource(FreeDSourceConfig config, IReadOnlyList<PoseBuffer> cameras, TrackingOptions? options = null)
+        : base(config, cameras, options, new IPEndPoint(ParseBind(config, config.BindAddress), config.Port))
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(cameras);
         TypedConfig = config;
-        Options = options ?? new TrackingOptions();
-        Options.Validate();
-        _cameras = [.. cameras];
         ZoomToFocalLengthMm = new LensCalibration(config.ZoomToFocalLengthMm);
         FocusToDistanceM = new LensCalibration(config.FocusToDistanceM);
-        Statistics = new SourceStatistics(config.Id);
-        if (!IPAddress.TryParse(config.BindAddress, out IPAddress? bind))
-            throw new ArgumentException($"source '{config.Id}': bind address '{config.BindAddress}' is not an IP address", nameof(config));
-        _receiver = new UdpDatagramReceiver($"freed:{config.Id}", new IPEndPoint(bind, config.Port), null, Options.IdlePollMs,
-            ProcessDatagram, UpdateStatus, _ => Statistics.CountDrop(TrackingDropKind.MalformedPayload));
     }
 
     /// <summary>The FreeD configuration.</summary>
     public FreeDSourceConfig TypedConfig { get; }
-
-    /// <summary>The options in force.</summary>
-    public TrackingOptions Options { get; }
 
     /// <summary>Zoom encoder → focal length (mm).</summary>
     public LensCalibration ZoomToFocalLengthMm { get; }
@@ -52,45 +37,7 @@ public sealed class FreeDSource : ITrackingSource
     public LensCalibration FocusToDistanceM { get; }
 
     /// <inheritdoc/>
-    public string SourceId => TypedConfig.Id;
-
-    /// <inheritdoc/>
-    public TrackingSourceConfig Config => TypedConfig;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<PoseBuffer> Cameras => _cameras;
-
-    /// <inheritdoc/>
-    public SourceStatistics Statistics { get; }
-
-    /// <inheritdoc/>
-    public bool IsRunning => _receiver.IsRunning;
-
-    /// <inheritdoc/>
-    public IPEndPoint? LocalEndPoint => _receiver.LocalEndPoint;
-
-    /// <inheritdoc/>
-    public void Start()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _receiver.Start();
-    }
-
-    /// <inheritdoc/>
-    public void Stop() => _receiver.Stop();
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        _disposed = true;
-        _receiver.Dispose();
-    }
-
-    /// <summary>
-    /// Handles one datagram as if it had just been received at <paramref name="receiveTicks"/>. The receive
-    /// thread calls this; tests and replays may too, but never while the source is running (one writer per buffer).
-    /// </summary>
-    public void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
+    public override void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
     {
         Statistics.Datagrams.Record(receiveTicks);
         FreeDError error = FreeDCodec.TryDecode(datagram, out FreeDPacket packet);
@@ -105,7 +52,7 @@ public sealed class FreeDSource : ITrackingSource
             Statistics.CountDrop(TrackingDropKind.WrongCameraId);
             return;
         }
-        if (_cameras.Length == 0)
+        if (Buffers.Length == 0)
         {
             Statistics.CountDrop(TrackingDropKind.UnmatchedSubject);
             return;
@@ -115,7 +62,7 @@ public sealed class FreeDSource : ITrackingSource
         var orientation = ZUpConversion.FreeDAnglesToStage(packet.PanDeg, packet.TiltDeg, packet.RollDeg);
         double focalLengthMm = ZoomToFocalLengthMm.Evaluate(packet.Zoom);
         double focusDistanceM = FocusToDistanceM.Evaluate(packet.Focus);
-        foreach (PoseBuffer camera in _cameras)
+        foreach (PoseBuffer camera in Buffers)
         {
             var sample = new CameraSample
             {
@@ -134,8 +81,4 @@ public sealed class FreeDSource : ITrackingSource
         }
     }
 
-    private void UpdateStatus(long nowTicks)
-    {
-        foreach (PoseBuffer camera in _cameras) camera.UpdateStatus(nowTicks);
-    }
 }

@@ -20,14 +20,12 @@ namespace Stage.Tracking.OpenTrackIO;
 /// <see cref="TrackingDropKind.UnmatchedSubject"/>.
 /// </para>
 /// </summary>
-public sealed class OpenTrackIOSource : ITrackingSource
+public sealed class OpenTrackIOSource : UdpTrackingSource
 {
     private const int LabelMemory = 8;
 
     private readonly BoundCamera[] _bound;
-    private readonly PoseBuffer[] _buffers;
     private readonly byte[][] _trackedIdsUtf8;
-    private readonly UdpDatagramReceiver _receiver;
     private readonly OpenTrackIOReassembler _reassembler;
     private readonly OpenTrackIOMessage _message = new();
     private readonly byte[] _pinnedSourceId = new byte[OpenTrackIOMessage.MaxIdentifierBytes];
@@ -37,7 +35,6 @@ public sealed class OpenTrackIOSource : ITrackingSource
     private readonly int[] _labelSourceIdLengths = new int[LabelMemory];
     private readonly int[] _labelLengths = new int[LabelMemory];
     private int _labelNext;
-    private bool _disposed;
 
     /// <summary>
     /// A source for <paramref name="config"/> feeding <paramref name="cameras"/>. With
@@ -47,14 +44,11 @@ public sealed class OpenTrackIOSource : ITrackingSource
     /// <exception cref="ArgumentException">The multicast group is not an IPv4 multicast address.</exception>
     public OpenTrackIOSource(OpenTrackIOSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions? options = null,
         IPAddress? unicastBindAddress = null)
+        : base(config, [.. (cameras ?? throw new ArgumentNullException(nameof(cameras))).Select(c => c.Buffer)], options,
+            new IPEndPoint(unicastBindAddress ?? IPAddress.Any, config.Port), unicastBindAddress is null ? Group(config) : null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(cameras);
         TypedConfig = config;
-        Options = options ?? new TrackingOptions();
-        Options.Validate();
         _bound = [.. cameras];
-        _buffers = [.. cameras.Select(c => c.Buffer)];
         _trackedIdsUtf8 = [.. cameras.Select(c => Encoding.UTF8.GetBytes(c.TrackedId))];
         for (int i = 0; i < LabelMemory; i++)
         {
@@ -62,30 +56,17 @@ public sealed class OpenTrackIOSource : ITrackingSource
             _labels[i] = new byte[OpenTrackIOMessage.MaxIdentifierBytes];
             _labelSourceIdLengths[i] = -1;
         }
-        Statistics = new SourceStatistics(config.Id);
         _reassembler = new OpenTrackIOReassembler(Options.ReassemblySlots, Options.MaxMessageBytes, PoseBuffer.MsToTicks(Options.ReassemblyTimeoutMs));
-        IPEndPoint bind;
-        IPAddress? group = null;
-        if (unicastBindAddress is not null)
-        {
-            bind = new IPEndPoint(unicastBindAddress, config.Port);
-        }
-        else
-        {
-            if (!IPAddress.TryParse(config.MulticastGroup, out group) || group.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-                || (group.GetAddressBytes()[0] & 0xF0) != 0xE0)
-                throw new ArgumentException($"source '{config.Id}': '{config.MulticastGroup}' is not an IPv4 multicast group", nameof(config));
-            bind = new IPEndPoint(IPAddress.Any, config.Port);
-        }
-        _receiver = new UdpDatagramReceiver($"opentrackio:{config.Id}", bind, group, Options.IdlePollMs,
-            ProcessDatagram, OnIdle, _ => Statistics.CountDrop(TrackingDropKind.MalformedPayload));
     }
+
+    private static IPAddress Group(OpenTrackIOSourceConfig config) =>
+        IPAddress.TryParse(config.MulticastGroup, out IPAddress? group) && group.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && (group.GetAddressBytes()[0] & 0xF0) == 0xE0
+            ? group
+            : throw new ArgumentException($"source '{config.Id}': '{config.MulticastGroup}' is not an IPv4 multicast group", nameof(config));
 
     /// <summary>The OpenTrackIO configuration.</summary>
     public OpenTrackIOSourceConfig TypedConfig { get; }
-
-    /// <summary>The options in force.</summary>
-    public TrackingOptions Options { get; }
 
     /// <summary>The cameras with their tracked ids.</summary>
     public IReadOnlyList<BoundCamera> BoundCameras => _bound;
@@ -94,45 +75,7 @@ public sealed class OpenTrackIOSource : ITrackingSource
     public OpenTrackIOMessage LastMessage => _message;
 
     /// <inheritdoc/>
-    public string SourceId => TypedConfig.Id;
-
-    /// <inheritdoc/>
-    public TrackingSourceConfig Config => TypedConfig;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<PoseBuffer> Cameras => _buffers;
-
-    /// <inheritdoc/>
-    public SourceStatistics Statistics { get; }
-
-    /// <inheritdoc/>
-    public bool IsRunning => _receiver.IsRunning;
-
-    /// <inheritdoc/>
-    public IPEndPoint? LocalEndPoint => _receiver.LocalEndPoint;
-
-    /// <inheritdoc/>
-    public void Start()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _receiver.Start();
-    }
-
-    /// <inheritdoc/>
-    public void Stop() => _receiver.Stop();
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        _disposed = true;
-        _receiver.Dispose();
-    }
-
-    /// <summary>
-    /// Handles one datagram as if received at <paramref name="receiveTicks"/>. The receive thread calls this;
-    /// tests and replays may too, but never while the source is running (one writer per buffer).
-    /// </summary>
-    public void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
+    public override void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
     {
         Statistics.Datagrams.Record(receiveTicks);
         switch (OpenTrackIOHeader.TryParse(datagram, out OpenTrackIOHeader header, out ReadOnlySpan<byte> segment))
@@ -167,11 +110,12 @@ public sealed class OpenTrackIOSource : ITrackingSource
         }
     }
 
-    private void OnIdle(long nowTicks)
+    /// <inheritdoc/>
+    protected override void OnIdle(long nowTicks)
     {
         int expired = _reassembler.Expire(nowTicks);
         for (int i = 0; i < expired; i++) Statistics.CountDrop(TrackingDropKind.IncompleteMessage);
-        foreach (PoseBuffer camera in _buffers) camera.UpdateStatus(nowTicks);
+        base.OnIdle(nowTicks);
     }
 
     private void ProcessPayload(ReadOnlySpan<byte> payload, byte encoding, ushort headerSequence, long receiveTicks)
@@ -209,13 +153,13 @@ public sealed class OpenTrackIOSource : ITrackingSource
                 || (label.Length > 0 && id.SequenceEqual(label))
                 || (message.LastTransformIdUtf8.Length > 0 && id.SequenceEqual(message.LastTransformIdUtf8));
             if (!match) continue;
-            Write(_buffers[i], message, sequence, receiveTicks);
+            Write(Buffers[i], message, sequence, receiveTicks);
             matched++;
         }
         if (matched > 0) return;
         if (_bound.Length == 1 && PinAccepts(message))
         {
-            Write(_buffers[0], message, sequence, receiveTicks);
+            Write(Buffers[0], message, sequence, receiveTicks);
             return;
         }
         Statistics.CountDrop(TrackingDropKind.UnmatchedSubject);

@@ -18,14 +18,12 @@ namespace Stage.Tracking.Osc;
 /// camera. Ints and floats are accepted alike. Malformed packets and wrong arguments are counted and
 /// never applied. Allocation-free per packet in steady state.
 /// </summary>
-public sealed class OscCameraSource : ITrackingSource
+public sealed class OscCameraSource : UdpTrackingSource
 {
     private enum Role { Pose, Position, Rotation, FocalLength, Focus, Iris }
 
-    private readonly PoseBuffer[] _buffers;
     private readonly (Role Role, byte[] Pattern)[][] _patterns;
     private readonly Pending[] _pending;
-    private readonly UdpDatagramReceiver _receiver;
     private readonly float _positionScale;
     private readonly bool _radians;
     private readonly int[] _eulerIndex = new int[3];
@@ -43,65 +41,24 @@ public sealed class OscCameraSource : ITrackingSource
     /// <summary>A source for <paramref name="config"/> feeding <paramref name="cameras"/>.</summary>
     /// <exception cref="ArgumentException">The bind address is not an IPv4 address.</exception>
     public OscCameraSource(OscSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions? options = null)
+        : base(config, [.. (cameras ?? throw new ArgumentNullException(nameof(cameras))).Select(c => c.Buffer)], options,
+            new IPEndPoint(ParseBind(config, config.BindAddress), config.Port))
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(cameras);
         TypedConfig = config;
-        Options = options ?? new TrackingOptions();
-        Options.Validate();
-        _buffers = [.. cameras.Select(c => c.Buffer)];
-        _pending = new Pending[_buffers.Length];
+        _pending = new Pending[cameras.Count];
         _patterns = cameras.Select(camera => config.Addresses
             .Select(pair => (RoleOf(pair.Key), Encoding.UTF8.GetBytes(pair.Value.Replace("{camera}", camera.TrackedId, StringComparison.Ordinal))))
             .ToArray()).ToArray();
         _positionScale = config.PositionUnit switch { LengthUnit.Centimetres => 0.01f, LengthUnit.Millimetres => 0.001f, _ => 1f };
         _radians = config.AngleUnit == AngleUnit.Radians;
         for (int i = 0; i < 3; i++) _eulerIndex[i] = IndexOf(config.EulerOrder, i switch { 0 => "pan", 1 => "tilt", _ => "roll" });
-        Statistics = new SourceStatistics(config.Id);
-        if (!IPAddress.TryParse(config.BindAddress, out IPAddress? bind))
-            throw new ArgumentException($"source '{config.Id}': bind address '{config.BindAddress}' is not an IP address", nameof(config));
-        _receiver = new UdpDatagramReceiver($"osc:{config.Id}", new IPEndPoint(bind, config.Port), null, Options.IdlePollMs,
-            ProcessDatagram, UpdateStatus, _ => Statistics.CountDrop(TrackingDropKind.MalformedPayload));
     }
 
     /// <summary>The OSC configuration.</summary>
     public OscSourceConfig TypedConfig { get; }
 
-    /// <summary>The options in force.</summary>
-    public TrackingOptions Options { get; }
-
     /// <inheritdoc/>
-    public string SourceId => TypedConfig.Id;
-
-    /// <inheritdoc/>
-    public TrackingSourceConfig Config => TypedConfig;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<PoseBuffer> Cameras => _buffers;
-
-    /// <inheritdoc/>
-    public SourceStatistics Statistics { get; }
-
-    /// <inheritdoc/>
-    public bool IsRunning => _receiver.IsRunning;
-
-    /// <inheritdoc/>
-    public IPEndPoint? LocalEndPoint => _receiver.LocalEndPoint;
-
-    /// <inheritdoc/>
-    public void Start() => _receiver.Start();
-
-    /// <inheritdoc/>
-    public void Stop() => _receiver.Stop();
-
-    /// <inheritdoc/>
-    public void Dispose() => _receiver.Dispose();
-
-    /// <summary>
-    /// Handles one datagram as if received at <paramref name="receiveTicks"/>. The receive thread calls this;
-    /// tests and replays may too, but never while the source is running (one writer per buffer).
-    /// </summary>
-    public void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
+    public override void ProcessDatagram(ReadOnlySpan<byte> datagram, long receiveTicks)
     {
         Statistics.Datagrams.Record(receiveTicks);
         if (!OscPacket.TryDecode(datagram, out OscPacket packet, out _))
@@ -120,7 +77,7 @@ public sealed class OscCameraSource : ITrackingSource
         }
         long sequence = ++_sequence;
         bool any = false;
-        for (int i = 0; i < _buffers.Length; i++)
+        for (int i = 0; i < Buffers.Length; i++)
         {
             if (!_pending[i].Touched) continue;
             any = true;
@@ -212,7 +169,7 @@ public sealed class OscCameraSource : ITrackingSource
 
     private void Write(int camera, long receiveTicks, long sequence)
     {
-        PoseBuffer buffer = _buffers[camera];
+        PoseBuffer buffer = Buffers[camera];
         ref Pending p = ref _pending[camera];
         bool hasLatest = buffer.TryGetLatest(out CameraSample latest);
         if (!hasLatest && !(p.HasPosition && p.HasOrientation))
@@ -235,11 +192,6 @@ public sealed class OscCameraSource : ITrackingSource
         };
         buffer.Write(sample);
         Statistics.Samples.Record(receiveTicks);
-    }
-
-    private void UpdateStatus(long nowTicks)
-    {
-        foreach (PoseBuffer buffer in _buffers) buffer.UpdateStatus(nowTicks);
     }
 
     private static bool IsUnit(Quaternion q) => float.IsFinite(q.X + q.Y + q.Z + q.W) && MathF.Abs(q.Length() - 1f) < 1e-3f;
