@@ -286,7 +286,9 @@ public sealed class StageWorld : IDisposable
         {
             if (body.Kind == BodyKind.Static)
             {
-                entity.StaticGeom = Physics.CreateStaticGeom(body.Shape, body.Material, definition.PositionM, definition.Orientation);
+                entity.StaticGeom = body.Shape is PlaneShape
+                    ? Physics.CreateStaticGeom(body.Shape, body.Material)
+                    : Physics.CreateStaticGeom(body.Shape, body.Material, definition.PositionM, definition.Orientation);
             }
             else
             {

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Stage.Core.Configuration;
+using Stage.Physics;
+using Stage.World;
+
+namespace Stage.Cli;
+
+/// <summary>
+/// <c>stage sim &lt;scene&gt; --seconds S | --steps N [--snapshot-in F] [--snapshot-out F] [--journal DIR] [--every K] [--json]</c>:
+/// runs a world headless and prints, per reported step, the state hash and every entity.
+/// </summary>
+public static class SimCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var scene = new Argument<string>("scene") { Description = "The scene file (JSON)." };
+        var seconds = new Option<double?>("--seconds") { Description = "Simulated seconds to run, counted from where the run starts." };
+        var steps = new Option<long?>("--steps") { Description = "Fixed steps to run, counted from where the run starts." };
+        var snapshotIn = new Option<string?>("--snapshot-in") { Description = "Start from this snapshot instead of the scene's step 0." };
+        var snapshotOut = new Option<string?>("--snapshot-out") { Description = "Write a snapshot of the final step here." };
+        var journal = new Option<string?>("--journal") { Description = "Persist as the engine does (snapshot every --journal-seconds + command log) in this folder, and resume from it when it holds a snapshot." };
+        var journalSeconds = new Option<double>("--journal-seconds") { Description = "Simulated seconds between journal snapshots.", DefaultValueFactory = _ => 1.0 };
+        var every = new Option<long?>("--every") { Description = "Report every K steps (default: once per simulated second); the final step is always reported." };
+        var json = new Option<bool>("--json") { Description = "One JSON line per reported step." };
+        var command = new Command("sim", "Run a world headless: per reported step, the state hash and each entity's id, name, position and velocity; a timing summary on stderr.")
+        {
+            scene, seconds, steps, snapshotIn, snapshotOut, journal, journalSeconds, every, json,
+        };
+        command.SetAction(result =>
+        {
+            double? s = result.GetValue(seconds);
+            long? n = result.GetValue(steps);
+            if ((s is null) == (n is null) || s is < 0 || n is < 0)
+            {
+                error.WriteLine("stage sim: give exactly one of --seconds S or --steps N (not negative).");
+                return ExitCodes.Usage;
+            }
+            string scenePath = result.GetValue(scene)!;
+            SceneLoadResult loaded = SceneLoader.LoadFile(scenePath);
+            if (!loaded.IsValid)
+            {
+                error.WriteLine($"{scenePath}: {loaded.Faults.Count} fault{(loaded.Faults.Count == 1 ? "" : "s")}");
+                foreach (ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
+                return ExitCodes.Fault;
+            }
+            StageWorld world;
+            string? journalDir = result.GetValue(journal);
+            string? inPath = result.GetValue(snapshotIn);
+            try
+            {
+                JournalRecovery? recovery = journalDir is null ? null : WorldJournal.Recover(journalDir);
+                foreach (string problem in recovery?.Problems ?? []) error.WriteLine($"stage sim: {problem}");
+                if (recovery?.World is { } resumed)
+                {
+                    world = resumed;
+                    error.WriteLine($"stage sim: resumed at step {world.StepCount} from {recovery.SnapshotPath} + {recovery.CommandsReplayed} journaled commands");
+                }
+                else if (inPath is not null)
+                {
+                    world = WorldCodec.LoadSnapshot(inPath).Restore();
+                }
+                else
+                {
+                    world = loaded.Scene!.Build();
+                }
+            }
+            catch (WorldFileException e)
+            {
+                error.WriteLine($"stage sim: {e.Message}");
+                return ExitCodes.Fault;
+            }
+            using (world)
+            {
+                int hz = world.Settings.StepHz;
+                long start = world.StepCount;
+                long target = start + (n ?? (long)Math.Round(s!.Value * hz));
+                long reportEvery = Math.Max(1, result.GetValue(every) ?? hz);
+                bool asJson = result.GetValue(json);
+                using WorldJournal? journaling = journalDir is null ? null
+                    : new WorldJournal(journalDir, world, Math.Max(1, (long)Math.Round(result.GetValue(journalSeconds) * hz)));
+                var stepClock = new Stopwatch();
+                var hashClock = new Stopwatch();
+                while (world.StepCount < target)
+                {
+                    stepClock.Start();
+                    world.Step();
+                    stepClock.Stop();
+                    if ((world.StepCount - start) % reportEvery == 0 || world.StepCount == target)
+                    {
+                        hashClock.Start();
+                        ulong hash = world.ComputeStateHash();
+                        hashClock.Stop();
+                        output.WriteLine(asJson ? ReportJson(world, hash) : ReportText(world, hash));
+                        output.Flush();
+                    }
+                }
+                if (result.GetValue(snapshotOut) is { } outPath) WorldCodec.SaveSnapshot(WorldImage.Capture(world), outPath);
+                long taken = world.StepCount - start;
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"stage sim: {taken} steps ({start} → {world.StepCount}) of {world.Entities.Count} entities: {stepClock.Elapsed.TotalMilliseconds / Math.Max(1, taken):0.###} ms/step, state hash {hashClock.Elapsed.TotalMilliseconds / Math.Max(1, (taken + reportEvery - 1) / reportEvery):0.###} ms each"));
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string ReportText(StageWorld world, ulong hash)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"step {world.StepCount}  t {world.TimeS:0.000} s  hash {hash:x16}");
+        foreach (Entity e in world.Entities)
+        {
+            Vector3D p = e.PositionM, v = e.LinearVelocityMps;
+            text.AppendLine().Append(CultureInfo.InvariantCulture,
+                $"  {e.Id,5} {e.Name,-16} position ({p.X:0.0000}, {p.Y:0.0000}, {p.Z:0.0000}) m  velocity ({v.X:0.000}, {v.Y:0.000}, {v.Z:0.000}) m/s{(e.IsAwake ? "" : "  asleep")}");
+        }
+        return text.ToString();
+    }
+
+    private static string ReportJson(StageWorld world, ulong hash)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", world.StepCount);
+            w.WriteNumber("timeS", world.TimeS);
+            w.WriteString("hash", hash.ToString("x16", CultureInfo.InvariantCulture));
+            w.WriteStartArray("entities");
+            foreach (Entity e in world.Entities)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", e.Id);
+                w.WriteString("name", e.Name);
+                WriteVector(w, "positionM", e.PositionM);
+                WriteVector(w, "velocityMps", e.LinearVelocityMps);
+                w.WriteBoolean("awake", e.IsAwake);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    internal static void WriteVector(Utf8JsonWriter w, string name, Vector3D v)
+    {
+        w.WriteStartArray(name);
+        w.WriteNumberValue(v.X);
+        w.WriteNumberValue(v.Y);
+        w.WriteNumberValue(v.Z);
+        w.WriteEndArray();
+    }
+}
