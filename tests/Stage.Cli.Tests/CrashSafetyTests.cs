@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Stage.Takes;
-using Stage.Tests.Shared;
 
 namespace Stage.Cli.Tests;
 
@@ -18,22 +14,10 @@ public sealed class CrashSafetyTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
-
     [Fact]
     public async Task Kill_9_during_a_take_leaves_an_interrupted_take_with_its_frames()
     {
-        JsonNode config = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Of("stage-configs", "test-rig.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
-        int controlPort = FreePort();
-        config["control"] = new JsonObject { ["bind"] = "127.0.0.1", ["port"] = controlPort };
-        config["tracking"]![0]!["port"] = FreePort();
-        config["takes"] = new JsonObject { ["database"] = "takes.sqlite" };
-        string path = Path.Combine(_folder, "stage.json");
-        File.WriteAllText(path, config.ToJsonString());
+        (string path, int controlPort, _) = TestStages.TestRig(_folder);
 
         // The real executable in its own process, so SIGKILL ends it with no chance to clean up.
         string stageDll = Path.Combine(AppContext.BaseDirectory, "stage.dll");

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Stage.Tests.Shared;
 
 namespace Stage.Cli.Tests;
 
@@ -16,23 +12,10 @@ public sealed class RunCommandTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
-
     [Fact]
     public async Task A_run_obeys_the_control_surface_and_logs_the_take()
     {
-        JsonNode config = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Of("stage-configs", "test-rig.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
-        int controlPort = FreePort();
-        config["control"] = new JsonObject { ["bind"] = "127.0.0.1", ["port"] = controlPort };
-        int trackingPort = FreePort();
-        config["tracking"]![0]!["port"] = trackingPort;
-        config["takes"] = new JsonObject { ["database"] = "takes.sqlite" };
-        string path = Path.Combine(_folder, "stage.json");
-        File.WriteAllText(path, config.ToJsonString());
+        (string path, int controlPort, int trackingPort) = TestStages.TestRig(_folder);
 
         var output = new StringWriter();
         var error = new StringWriter();
