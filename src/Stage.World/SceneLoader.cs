@@ -225,7 +225,14 @@ public static class SceneLoader
             if (shape is not null)
             {
                 BodyKind bodyKind = kind == "static" || (kind is null && !shape.CanBeDynamic) ? BodyKind.Static : BodyKind.Dynamic;
-                if (bodyKind == BodyKind.Dynamic && !shape.CanBeDynamic) r.Fault("body", $"a {ShapeName(shape)} can only be static");
+                if (bodyKind == BodyKind.Dynamic && !shape.CanBeDynamic)
+                {
+                    r.Fault("body", $"a {ShapeName(shape)} can only be static");
+                    bodyKind = BodyKind.Static;
+                }
+            }
+            if (r.Has("shape"))
+            {
                 Material material = Material.Default;
                 if (r.Element("material", false) is { } m)
                 {
@@ -243,7 +250,11 @@ public static class SceneLoader
                     }
                 }
                 double mass = r.Number("massKg", false, 0, minExclusive: true) ?? 1;
-                body = new BodyComponent(bodyKind, shape, material, mass);
+                if (shape is not null)
+                {
+                    BodyKind bodyKind = kind == "static" || !shape.CanBeDynamic ? BodyKind.Static : BodyKind.Dynamic;
+                    body = new BodyComponent(bodyKind, shape, material, mass);
+                }
             }
             else if (r.Has("material") || r.Has("massKg"))
             {

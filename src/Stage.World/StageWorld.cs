@@ -253,7 +253,7 @@ public sealed class StageWorld : IDisposable
         InterpolationAlpha = _engineAccumulator / (double)TimeSpan.TicksPerSecond;
     }
 
-    /// <summary>The state hash: xxHash64 of the canonical serialisation of the whole world state (<see cref="WorldImage"/>), ascending ids.</summary>
+    /// <summary>The state hash: xxHash64 of the canonical serialisation of the world state (<see cref="WorldImage"/>, ascending ids; see <see cref="WorldCodec.Hash"/> for what it leaves out).</summary>
     public ulong ComputeStateHash() => WorldCodec.Hash(WorldImage.Capture(this));
 
     /// <summary>Frees the physics world. Idempotent.</summary>

@@ -22,14 +22,19 @@ public static class WorldCodec
     /// <summary>The snapshot format version this code writes and reads.</summary>
     public const int SnapshotVersion = 1;
 
-    /// <summary>The state hash of an image: xxHash64 of its canonical bytes.</summary>
-    public static ulong Hash(WorldImage image) => XxHash64.Compute(Encode(image));
+    /// <summary>
+    /// The state hash of an image: xxHash64 of its canonical bytes without the inputs still to
+    /// come (pending commands and the command counter). Those are inputs, not simulation state: a
+    /// world restored from a journal already holds the commands the original run had not yet
+    /// received, and must still hash like it at every step.
+    /// </summary>
+    public static ulong Hash(WorldImage image) => XxHash64.Compute(Encode(image, includeInputs: false));
 
-    /// <summary>The canonical bytes of an image.</summary>
-    public static byte[] Encode(WorldImage image)
+    /// <summary>The canonical bytes of an image (with its pending commands unless <paramref name="includeInputs"/> is false).</summary>
+    public static byte[] Encode(WorldImage image, bool includeInputs = true)
     {
         using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) Write(w, image);
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) Write(w, image, includeInputs);
         return stream.ToArray();
     }
 
@@ -147,7 +152,7 @@ public static class WorldCodec
         var k => throw new InvalidDataException($"Unknown command kind {k}."),
     };
 
-    private static void Write(BinaryWriter w, WorldImage m)
+    private static void Write(BinaryWriter w, WorldImage m, bool includeInputs)
     {
         w.Write(m.Settings.StepHz);
         w.Write(m.Settings.SolverSeed);
@@ -158,7 +163,7 @@ public static class WorldCodec
         w.Write(m.SolverSeed);
         w.Write(m.NextEntityId);
         w.Write(m.NextJointId);
-        w.Write(m.NextCommandSequence);
+        if (includeInputs) w.Write(m.NextCommandSequence);
         w.Write(m.Entities.Count);
         foreach (EntityImage e in m.Entities)
         {
@@ -191,8 +196,8 @@ public static class WorldCodec
             w.Write(j.CreatedAtStep);
             w.Write(j.BrokenAtStep ?? -1);
         }
-        w.Write(m.PendingCommands.Count);
-        foreach (PendingCommand p in m.PendingCommands)
+        w.Write(includeInputs ? m.PendingCommands.Count : 0);
+        foreach (PendingCommand p in includeInputs ? m.PendingCommands : [])
         {
             w.Write(p.Step);
             w.Write(p.Sequence);
