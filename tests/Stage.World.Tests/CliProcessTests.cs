@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Stage.Tests.Shared;
+
+namespace Stage.World.Tests;
+
+/// <summary>`stage sim` and `stage world` as separate processes: crash safety, determinism across processes, snapshots in and out.</summary>
+public sealed class CliProcessTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "stage-sim-tests-" + Guid.NewGuid().ToString("N"));
+
+    public CliProcessTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>The built CLI for the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
+    private static string StageDll
+    {
+        get
+        {
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            string path = RepositoryPaths.Of("src", "Stage.Cli", "bin", configuration, "net10.0", "stage.dll");
+            Assert.True(File.Exists(path), $"{path} is missing: build src/Stage.Cli ({configuration})");
+            return path;
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [StageDll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(start)!;
+    }
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using Process p = Start(args);
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(120_000), "stage did not finish");
+        return (p.ExitCode, output, err.Result);
+    }
+
+    private static long StepOf(string jsonLine)
+    {
+        using var doc = JsonDocument.Parse(jsonLine);
+        return doc.RootElement.GetProperty("step").GetInt64();
+    }
+
+    private static string[] NamesOf(string jsonLine)
+    {
+        using var doc = JsonDocument.Parse(jsonLine);
+        return [.. doc.RootElement.GetProperty("entities").EnumerateArray().Select(e => e.GetProperty("name").GetString()!)];
+    }
+
+    [Fact]
+    public void Sigkill_mid_run_then_restart_resumes_from_the_journal_with_every_entity_and_identical_states()
+    {
+        string scene = Worlds.Example("traffic");
+        string journal = Path.Combine(_dir, "journal");
+        var before = new List<string>();
+        using (Process sim = Start("sim", scene, "--steps", "1000000", "--journal", journal, "--every", "12", "--json"))
+        {
+            _ = sim.StandardError.ReadToEndAsync();
+            while (sim.StandardOutput.ReadLine() is { } line)
+            {
+                before.Add(line);
+                if (StepOf(line) >= 1500) break;
+            }
+            sim.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
+            // Everything it wrote before it died is still in the pipe; a torn last line is not a report.
+            while (sim.StandardOutput.ReadLine() is { } line)
+            {
+                if (line.EndsWith('}')) before.Add(line);
+            }
+            sim.WaitForExit();
+        }
+        long lastSeen = StepOf(before[^1]);
+        Assert.True(lastSeen >= 1500);
+
+        (int exit, string output, string err) = Run("sim", scene, "--steps", "240", "--journal", journal, "--every", "12", "--json");
+        Assert.True(exit == 0, err);
+        System.Text.RegularExpressions.Match resumed = System.Text.RegularExpressions.Regex.Match(err, @"resumed at step (\d+)");
+        Assert.True(resumed.Success, err);
+        long resumedAt = long.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // Within one journal interval (1 s = 120 steps) of where it was killed (≤ one report after lastSeen).
+        Assert.InRange(resumedAt, lastSeen - 120 - 12, lastSeen + 12);
+        string[] after = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(resumedAt + 240, StepOf(after[^1]));
+        Assert.Equal(resumedAt + 12, StepOf(after[0]));
+        // Every entity there: scene entities and every crate spawned so far.
+        string[] names = NamesOf(after[0]);
+        string lastBeforeResume = before.Last(l => StepOf(l) <= resumedAt);
+        Assert.Superset(NamesOf(lastBeforeResume).ToHashSet(), names.ToHashSet());
+        Assert.True(names.Count(n => n.StartsWith("crates.", StringComparison.Ordinal)) >= 8, string.Join(", ", names));
+        // Where the two processes overlap, their reports (hash and every entity) are identical.
+        var firstRun = before.ToDictionary(StepOf);
+        int overlap = 0;
+        foreach (string line in after)
+        {
+            if (!firstRun.TryGetValue(StepOf(line), out string? earlier)) continue;
+            Assert.Equal(earlier, line);
+            overlap++;
+        }
+        Assert.True(overlap >= 1, $"no overlap between {resumedAt} and {lastSeen}");
+    }
+
+    [Fact]
+    public void Snapshot_out_then_in_continues_to_the_same_hash_and_world_commands_read_it()
+    {
+        string scene = Worlds.Example("breakout");
+        string at480 = Path.Combine(_dir, "480.snap"), at720 = Path.Combine(_dir, "720.snap"), straight720 = Path.Combine(_dir, "straight-720.snap");
+        (int exit, string straight, string err) = Run("sim", scene, "--steps", "720", "--every", "240", "--json", "--snapshot-out", straight720);
+        Assert.True(exit == 0, err);
+        Assert.Equal(0, Run("sim", scene, "--steps", "480", "--every", "480", "--snapshot-out", at480).Exit);
+        (exit, string resumed, err) = Run("sim", scene, "--snapshot-in", at480, "--steps", "240", "--every", "240", "--json", "--snapshot-out", at720);
+        Assert.True(exit == 0, err);
+        Assert.Equal(straight.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], resumed.Trim());
+        Assert.Equal(720, StepOf(resumed.Trim()));
+
+        (exit, string same, _) = Run("world", "diff", at720, straight720);
+        Assert.Equal(0, exit);
+        Assert.StartsWith("identical: step 720", same);
+        (exit, string diff, _) = Run("world", "diff", at480, at720);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("step: 480 → 720", diff);
+        (exit, string inspect, _) = Run("world", "inspect", at720);
+        Assert.Equal(0, exit);
+        Assert.Contains("step 720 at 120 Hz", inspect);
+        Assert.Contains("pane-3-3", inspect);
+
+        byte[] bytes = File.ReadAllBytes(at720);
+        bytes[bytes.Length / 3] ^= 0x01;
+        File.WriteAllBytes(at720, bytes);
+        (exit, _, err) = Run("world", "inspect", at720);
+        Assert.Equal(1, exit);
+        Assert.Contains(at720, err);
+        Assert.Contains("checksum mismatch", err);
+        (exit, _, err) = Run("sim", scene, "--snapshot-in", at720, "--steps", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains(at720, err);
+    }
+
+    [Fact]
+    public void A_bad_scene_fails_with_every_fault_on_stderr()
+    {
+        string bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, """{ "entities": [ { "name": "a", "shape": { "kind": "box" } }, { "shape": { "kind": "sphere", "radiusM": 0 } } ] }""");
+        (int exit, string output, string err) = Run("sim", bad, "--steps", "10");
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Contains("entities[0].shape.sizeM: is required", err);
+        Assert.Contains("entities[1].name: is required", err);
+        Assert.Contains("entities[1].shape.radiusM: must be positive", err);
+    }
+}
