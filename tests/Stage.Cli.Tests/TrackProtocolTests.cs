@@ -104,6 +104,7 @@ public sealed class TrackProtocolTests : IDisposable
         Assert.Equal((20.0, -5.0, 2.0), (Math.Round(angles.PanDeg, 2), Math.Round(angles.TiltDeg, 2), Math.Round(angles.RollDeg, 2)));
         Assert.Equal(50, last.FocalLengthMm, 6);
         Assert.NotNull(last.SourceTimecode);
+        Assert.Equal(7, source.LastMessage.SourceNumber);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public sealed class SimulatedTracker : IDisposable
     private readonly float[] _values = new float[7];
     private readonly float[] _focal = new float[1];
     private ushort _sequence;
+    private double _rateHz = 60;
 
     /// <summary>Prepares a tracker for <paramref name="camera"/> sending to <paramref name="target"/>.</summary>
     public SimulatedTracker(CameraConfig camera, TrackingSourceConfig source, CameraPath path, SimulatedProtocol protocol, IPEndPoint target)
@@ -66,6 +67,7 @@ public sealed class SimulatedTracker : IDisposable
     /// <summary>Sends at <paramref name="rateHz"/> until cancelled or <paramref name="seconds"/> pass; calls <paramref name="progress"/> once a second.</summary>
     public void Run(double rateHz, double? seconds, CancellationToken cancellation, Action<long, PathPoint>? progress = null)
     {
+        _rateHz = rateHz;
         long start = Stopwatch.GetTimestamp();
         for (long n = 0; !cancellation.IsCancellationRequested; n++)
         {
@@ -163,8 +165,12 @@ public sealed class SimulatedTracker : IDisposable
             w.WriteStartObject();
             w.WriteStartObject("protocol"); w.WriteString("name", "OpenTrackIO"); w.WriteStartArray("version"); w.WriteNumberValue(1); w.WriteNumberValue(0); w.WriteNumberValue(0); w.WriteEndArray(); w.WriteEndObject();
             w.WriteString("sourceId", _camera.TrackedId);
+            // The source number is the last byte of the group (235.135.1.<sourceNumber> by default).
+            if (_source is OpenTrackIOSourceConfig otio && IPAddress.TryParse(otio.MulticastGroup, out IPAddress? group))
+                w.WriteNumber("sourceNumber", group.GetAddressBytes()[3]);
             w.WriteStartObject("timing");
             w.WriteNumber("sequenceNumber", _sequence);
+            w.WriteStartObject("sampleRate"); w.WriteNumber("num", (long)Math.Round(_rateHz * 1000)); w.WriteNumber("denom", 1000); w.WriteEndObject();
             w.WriteStartObject("timecode");
             w.WriteNumber("hours", tc.Hours); w.WriteNumber("minutes", tc.Minutes); w.WriteNumber("seconds", tc.Seconds); w.WriteNumber("frames", tc.Frames);
             w.WriteStartObject("frameRate"); w.WriteNumber("num", 24); w.WriteNumber("denom", 1); w.WriteEndObject();
