@@ -4,6 +4,7 @@ using System.Numerics;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
 using Stage.Osc;
+using Stage.Tests.Shared;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.Osc;
 using Stage.Tracking.Statistics;
@@ -12,33 +13,6 @@ namespace Stage.Tracking.Tests;
 
 public class OscCameraSourceTests
 {
-    private static OscSourceConfig Config(RotationForm rotation = RotationForm.Euler, AxisConvention axes = AxisConvention.Stage,
-        LengthUnit length = LengthUnit.Metres, AngleUnit angle = AngleUnit.Degrees, IReadOnlyList<string>? order = null, int port = 0) => new()
-    {
-        Id = "osc",
-        BindAddress = "127.0.0.1",
-        Port = port,
-        Addresses = new Dictionary<string, string>
-        {
-            ["pose"] = "/cam/{camera}/pose",
-            ["position"] = "/cam/{camera}/position",
-            ["rotation"] = "/cam/{camera}/rotation",
-            ["focalLength"] = "/cam/{camera}/focal",
-        },
-        Rotation = rotation,
-        EulerOrder = order ?? ["pan", "tilt", "roll"],
-        PositionUnit = length,
-        AngleUnit = angle,
-        Axes = axes,
-    };
-
-    private static (OscCameraSource Source, PoseBuffer A, PoseBuffer B) Build(OscSourceConfig config)
-    {
-        var a = new PoseBuffer("A", 0);
-        var b = new PoseBuffer("B", 0);
-        return (new OscCameraSource(config, [new BoundCamera(a, "a"), new BoundCamera(b, "b")]), a, b);
-    }
-
     private static byte[] Message(string address, params float[] values) =>
         new OscMessageData(address, values.Select(OscValue.FromFloat32).ToArray()).ToArray();
 
@@ -48,7 +22,7 @@ public class OscCameraSourceTests
     [Fact]
     public void A_pose_message_becomes_a_stage_space_sample_for_its_camera_only()
     {
-        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         source.ProcessDatagram(Message("/cam/a/pose", 1, 1.6f, 3, 90, 0, 0), 1000);
         Assert.True(a.TryGetLatest(out CameraSample sample));
         AssertNear(new Vector3(1, 1.6f, 3), sample.PositionM);
@@ -60,19 +34,19 @@ public class OscCameraSourceTests
     [Fact]
     public void Units_orders_quaternions_and_z_up_axes_are_converted_in_one_place()
     {
-        (OscCameraSource mm, PoseBuffer a, _) = Build(Config(length: LengthUnit.Millimetres, angle: AngleUnit.Radians, order: ["roll", "tilt", "pan"]));
+        (OscCameraSource mm, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(length: LengthUnit.Millimetres, angle: AngleUnit.Radians, order: ["roll", "tilt", "pan"]));
         mm.ProcessDatagram(Message("/cam/a/pose", 1000, 1600, 3000, 0, 0, MathF.PI / 2), 1);
         a.TryGetLatest(out CameraSample s1);
         AssertNear(new Vector3(1, 1.6f, 3), s1.PositionM);
         AssertNear(Vector3.UnitX, Vector3.Transform(-Vector3.UnitZ, s1.Orientation));
 
-        (OscCameraSource zUp, PoseBuffer a2, _) = Build(Config(axes: AxisConvention.ZUp));
+        (OscCameraSource zUp, PoseBuffer a2, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(axes: AxisConvention.ZUp));
         zUp.ProcessDatagram(Message("/cam/a/pose", 1, 2, 1.5f, 0, 0, 0), 1);
         a2.TryGetLatest(out CameraSample s2);
         AssertNear(new Vector3(1, 1.5f, -2), s2.PositionM);
         AssertNear(-Vector3.UnitZ, Vector3.Transform(-Vector3.UnitZ, s2.Orientation));
 
-        (OscCameraSource quat, PoseBuffer a3, _) = Build(Config(rotation: RotationForm.Quaternion, axes: AxisConvention.ZUp));
+        (OscCameraSource quat, PoseBuffer a3, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(rotation: RotationForm.Quaternion, axes: AxisConvention.ZUp));
         // A Z-up quaternion turning +90° about Z (up) faces the camera's forward (+Y) to −X: stage left.
         float h = MathF.Sqrt(0.5f);
         quat.ProcessDatagram(Message("/cam/a/pose", 0, 0, 0, 0, 0, h, h), 1);
@@ -83,7 +57,7 @@ public class OscCameraSourceTests
     [Fact]
     public void A_bundle_is_applied_atomically_and_parts_merge_with_the_last_pose()
     {
-        (OscCameraSource source, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         source.ProcessDatagram(Message("/cam/a/pose", 0, 1, 0, 0, 0, 0), 1);
         byte[] bundle = new OscBundleData(OscTimeTag.Immediately,
             new OscMessageData("/cam/a/position", OscValue.FromFloat32(2), OscValue.FromInt32(1), OscValue.FromFloat32(5)),
@@ -106,7 +80,7 @@ public class OscCameraSourceTests
     [Fact]
     public void Garbage_and_unknown_addresses_are_counted_never_applied()
     {
-        (OscCameraSource source, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         var random = new Random(7);
         byte[] valid = Message("/cam/a/pose", 1, 2, 3, 4, 5, 6);
         for (int i = 0; i < 5000; i++)
@@ -125,18 +99,18 @@ public class OscCameraSourceTests
     [Fact]
     public void Processing_a_pose_allocates_nothing()
     {
-        (OscCameraSource source, _, _) = Build(Config());
+        (OscCameraSource source, _, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         byte[] pose = Message("/cam/a/pose", 1, 2, 3, 4, 5, 6);
-        for (int i = 0; i < 100; i++) source.ProcessDatagram(pose, i);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++) source.ProcessDatagram(pose, i);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+        {
+            for (int i = 0; i < 10_000; i++) source.ProcessDatagram(pose, i);
+        }));
     }
 
     [Fact]
     public void Liblo_oscsend_poses_arrive_over_udp()
     {
-        (OscCameraSource source, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         source.Start();
         try
         {

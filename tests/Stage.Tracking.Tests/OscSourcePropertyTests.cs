@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
 using Stage.Osc;
+using Stage.Tests.Shared;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.Osc;
 using Stage.Tracking.Statistics;
@@ -25,35 +26,6 @@ public class OscSourcePropertyTests
         ["pan", "tilt", "roll"], ["pan", "roll", "tilt"], ["tilt", "pan", "roll"],
         ["tilt", "roll", "pan"], ["roll", "pan", "tilt"], ["roll", "tilt", "pan"],
     ];
-
-    private static OscSourceConfig Config(RotationForm rotation = RotationForm.Euler, AxisConvention axes = AxisConvention.Stage,
-        LengthUnit length = LengthUnit.Metres, AngleUnit angle = AngleUnit.Degrees, IReadOnlyList<string>? order = null) => new()
-    {
-        Id = "osc",
-        BindAddress = "127.0.0.1",
-        Port = 0,
-        Addresses = new Dictionary<string, string>
-        {
-            ["pose"] = "/cam/{camera}/pose",
-            ["position"] = "/cam/{camera}/position",
-            ["rotation"] = "/cam/{camera}/rotation",
-            ["focalLength"] = "/cam/{camera}/focal",
-            ["focus"] = "/cam/{camera}/focus",
-            ["iris"] = "/cam/{camera}/iris",
-        },
-        Rotation = rotation,
-        EulerOrder = order ?? ["pan", "tilt", "roll"],
-        PositionUnit = length,
-        AngleUnit = angle,
-        Axes = axes,
-    };
-
-    private static (OscCameraSource Source, PoseBuffer A, PoseBuffer B) Build(OscSourceConfig config)
-    {
-        var a = new PoseBuffer("A", 0);
-        var b = new PoseBuffer("B", 0);
-        return (new OscCameraSource(config, [new BoundCamera(a, "a"), new BoundCamera(b, "b")]), a, b);
-    }
 
     private static OscMessageData Message(string address, params float[] values) => new(address, values.Select(OscValue.FromFloat32).ToArray());
 
@@ -76,7 +48,7 @@ public class OscSourcePropertyTests
                                      from angles in Angles
                                      select (order, radians, angles)).ToArbitrary(), c =>
         {
-            (OscCameraSource source, PoseBuffer a, _) = Build(Config(order: c.order, angle: c.radians ? AngleUnit.Radians : AngleUnit.Degrees));
+            (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(order: c.order, angle: c.radians ? AngleUnit.Radians : AngleUnit.Degrees));
             double scale = c.radians ? Math.PI / 180 : 1;
             float Value(string name) => (float)(scale * (name == "pan" ? c.angles.Pan : name == "tilt" ? c.angles.Tilt : c.angles.Roll));
             source.ProcessDatagram(Message("/cam/a/pose", 0, 0, 0, Value(c.order[0]), Value(c.order[1]), Value(c.order[2])).ToArray(), 1);
@@ -93,7 +65,7 @@ public class OscSourcePropertyTests
                                      from z in Gen.Choose(-10_000, 10_000)
                                      select (unit, zUp, p: new Vector3(x, y, z) / 1000f)).ToArbitrary(), c =>
         {
-            (OscCameraSource source, PoseBuffer a, _) = Build(Config(length: c.unit, axes: c.zUp ? AxisConvention.ZUp : AxisConvention.Stage));
+            (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(length: c.unit, axes: c.zUp ? AxisConvention.ZUp : AxisConvention.Stage));
             float perMetre = c.unit switch { LengthUnit.Centimetres => 100, LengthUnit.Millimetres => 1000, _ => 1 };
             Vector3 sent = (c.zUp ? ZUpConversion.PositionFromStage(c.p) : c.p) * perMetre;
             source.ProcessDatagram(Message("/cam/a/position", sent.X, sent.Y, sent.Z).ToArray(), 1);
@@ -113,7 +85,7 @@ public class OscSourcePropertyTests
                                      where w * w + x * x + y * y + z * z > 10_000
                                      select Quaternion.Normalize(new Quaternion(x, y, z, w))).ToArbitrary(), zUpRotation =>
         {
-            (OscCameraSource source, PoseBuffer a, _) = Build(Config(rotation: RotationForm.Quaternion, axes: AxisConvention.ZUp));
+            (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(rotation: RotationForm.Quaternion, axes: AxisConvention.ZUp));
             source.ProcessDatagram(Message("/cam/a/pose", 0, 0, 0, zUpRotation.X, zUpRotation.Y, zUpRotation.Z, zUpRotation.W).ToArray(), 1);
             if (!a.TryGetLatest(out CameraSample sample)) return false;
             foreach (Vector3 v in new[] { Vector3.UnitX, Vector3.UnitY, Vector3.UnitZ, new Vector3(0.3f, -2, 1.5f) })
@@ -128,7 +100,7 @@ public class OscSourcePropertyTests
     [Fact]
     public void A_nested_bundle_is_one_sample_per_camera_and_one_bad_message_spoils_all_of_it()
     {
-        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         byte[] good = new OscBundleData(OscTimeTag.Immediately,
             Message("/cam/a/pose", 1, 2, 3, 10, 0, 0),
             new OscBundleData(OscTimeTag.Immediately,
@@ -166,7 +138,7 @@ public class OscSourcePropertyTests
     [InlineData("/cam/a/focal", 0)]
     public void Wrong_argument_counts_are_counted_and_never_applied(string address, int count)
     {
-        (OscCameraSource source, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         source.ProcessDatagram(Message("/cam/a/pose", 1, 2, 3, 0, 0, 0).ToArray(), 1);
         source.ProcessDatagram(Message(address, [.. Enumerable.Repeat(7f, count)]).ToArray(), 2);
         Assert.Equal(1, a.WrittenCount);
@@ -176,7 +148,7 @@ public class OscSourcePropertyTests
     [Fact]
     public void Wrong_types_non_finite_values_and_zero_quaternions_are_refused()
     {
-        (OscCameraSource euler, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource euler, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         euler.ProcessDatagram(new OscMessageData("/cam/a/pose", OscValue.FromFloat32(1), OscValue.FromFloat32(2), OscValue.FromString("3"),
             OscValue.FromFloat32(0), OscValue.FromFloat32(0), OscValue.FromFloat32(0)).ToArray(), 1);
         euler.ProcessDatagram(Message("/cam/a/pose", 1, float.NaN, 3, 0, 0, 0).ToArray(), 2);
@@ -185,7 +157,7 @@ public class OscSourcePropertyTests
         Assert.Equal(0, a.WrittenCount);
         Assert.Equal(4, euler.Statistics.DropsOf(TrackingDropKind.MalformedPayload));
 
-        (OscCameraSource quaternion, PoseBuffer q, _) = Build(Config(rotation: RotationForm.Quaternion));
+        (OscCameraSource quaternion, PoseBuffer q, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(rotation: RotationForm.Quaternion));
         quaternion.ProcessDatagram(Message("/cam/a/pose", 1, 2, 3, 0, 0, 0, 0).ToArray(), 1);
         Assert.Equal(0, q.WrittenCount);
         // An unnormalised quaternion is a rotation all the same.
@@ -197,7 +169,7 @@ public class OscSourcePropertyTests
     [Fact]
     public void Random_datagrams_never_throw_and_never_corrupt_a_pose()
     {
-        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         byte[] valid = Message("/cam/a/pose", 1, 2, 3, 4, 5, 6).ToArray();
         byte[] bundle = new OscBundleData(OscTimeTag.Immediately, Message("/cam/b/position", 1, 2, 3), Message("/cam/a/rotation", 4, 5, 6)).ToArray();
         Gen<byte[]> mutated =
@@ -240,33 +212,28 @@ public class OscSourcePropertyTests
     [Fact]
     public void Processing_bundles_and_partial_messages_allocates_nothing()
     {
-        (OscCameraSource source, _, _) = Build(Config(rotation: RotationForm.Quaternion, length: LengthUnit.Millimetres));
+        (OscCameraSource source, _, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig(rotation: RotationForm.Quaternion, length: LengthUnit.Millimetres));
         byte[] bundle = new OscBundleData(OscTimeTag.Immediately,
             Message("/cam/a/pose", 1000, 1600, 2000, 0, 0, 0, 1),
             Message("/cam/b/pose", 1000, 1600, 2000, 0, 0, 0, 1),
             new OscMessageData("/cam/a/focal", OscValue.FromInt32(35))).ToArray();
         byte[] position = new OscMessageData("/cam/b/position", OscValue.FromInt32(5), OscValue.FromInt32(6), OscValue.FromInt32(7)).ToArray();
         byte[] garbage = [.. "/cam/a/pose\0,fff"u8, 1, 2];
-        for (int i = 0; i < 100; i++)
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
         {
-            source.ProcessDatagram(bundle, i);
-            source.ProcessDatagram(position, i);
-            source.ProcessDatagram(garbage, i);
-        }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5_000; i++)
-        {
-            source.ProcessDatagram(bundle, i);
-            source.ProcessDatagram(position, i);
-            source.ProcessDatagram(garbage, i);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 5_000; i++)
+            {
+                source.ProcessDatagram(bundle, i);
+                source.ProcessDatagram(position, i);
+                source.ProcessDatagram(garbage, i);
+            }
+        }));
     }
 
     [Fact]
     public void Stages_own_sender_delivers_bundles_over_loopback_in_centimetres_and_z_up_quaternions()
     {
-        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = Build(Config(rotation: RotationForm.Quaternion, length: LengthUnit.Centimetres, axes: AxisConvention.ZUp));
+        (OscCameraSource source, PoseBuffer a, PoseBuffer b) = TestConfigs.BuildOsc(TestConfigs.OscConfig(rotation: RotationForm.Quaternion, length: LengthUnit.Centimetres, axes: AxisConvention.ZUp));
         source.Start();
         try
         {
@@ -295,7 +262,7 @@ public class OscSourcePropertyTests
     [Fact]
     public void Liblo_oscsend_integer_parts_merge_into_the_last_pose()
     {
-        (OscCameraSource source, PoseBuffer a, _) = Build(Config());
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
         source.Start();
         try
         {

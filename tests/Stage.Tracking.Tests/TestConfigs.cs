@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
 using Stage.Core.Configuration;
+using Stage.Tracking.Buffers;
+using Stage.Tracking.Osc;
 
 namespace Stage.Tracking.Tests;
 
@@ -25,6 +27,37 @@ internal static class TestConfigs
         Port = port,
         MulticastGroup = "235.135.1.2",
     };
+
+    /// <summary>An OSC source configuration with every address role under /cam/{camera}/.</summary>
+    public static OscSourceConfig OscConfig(RotationForm rotation = RotationForm.Euler, AxisConvention axes = AxisConvention.Stage,
+        LengthUnit length = LengthUnit.Metres, AngleUnit angle = AngleUnit.Degrees, IReadOnlyList<string>? order = null, int port = 0) => new()
+    {
+        Id = "osc",
+        BindAddress = "127.0.0.1",
+        Port = port,
+        Addresses = new Dictionary<string, string>
+        {
+            ["pose"] = "/cam/{camera}/pose",
+            ["position"] = "/cam/{camera}/position",
+            ["rotation"] = "/cam/{camera}/rotation",
+            ["focalLength"] = "/cam/{camera}/focal",
+            ["focus"] = "/cam/{camera}/focus",
+            ["iris"] = "/cam/{camera}/iris",
+        },
+        Rotation = rotation,
+        EulerOrder = order ?? ["pan", "tilt", "roll"],
+        PositionUnit = length,
+        AngleUnit = angle,
+        Axes = axes,
+    };
+
+    /// <summary>An OSC source feeding cameras A (tracked id "a") and B ("b").</summary>
+    public static (OscCameraSource Source, PoseBuffer A, PoseBuffer B) BuildOsc(OscSourceConfig config)
+    {
+        var a = new PoseBuffer("A", 0);
+        var b = new PoseBuffer("B", 0);
+        return (new OscCameraSource(config, [new BoundCamera(a, "a"), new BoundCamera(b, "b")]), a, b);
+    }
 
     /// <summary>Ticks for a time in milliseconds from an arbitrary base well above zero.</summary>
     public static long Ms(double ms) => 1_000_000_000L + (long)Math.Round(ms * Stopwatch.Frequency / 1000.0);
