@@ -91,6 +91,8 @@ public sealed class Engine : ITakeContext
 
     long ITakeContext.DroppedFrames => _frames.DroppedFrames;
 
+    string? ITakeContext.StageConfigPath => string.IsNullOrEmpty(_config.SourcePath) ? null : Path.GetFullPath(_config.SourcePath);
+
     /// <summary>
     /// Runs frames until cancelled or <see cref="EngineOptions.MaxFrames"/>; <paramref name="status"/> gets a
     /// one-line status about once a second. Returns the statistics.
@@ -103,6 +105,11 @@ public sealed class Engine : ITakeContext
             if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
             _current = tick;
             if (tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
+            if (_options.RecordTakeSlate is string slate && Statistics.Frames == 0)
+            {
+                ControlReply started = _takes.Start(slate);
+                status?.Invoke(started.Text);
+            }
             RunFrame(tick);
             Statistics.DroppedFrames = _frames.DroppedFrames;
             if (status is not null && tick.Frame % _options.StatusEveryFrames == 0) status(StatusLine(tick));
@@ -171,8 +178,9 @@ public sealed class Engine : ITakeContext
         if (_takes.Recording is not null)
         {
             ulong hash = _world?.StateHash ?? 0;
+            long worldStep = _world?.WorldStep ?? 0;
             long takeFrame = _takes.NextTakeFrame;
-            for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash };
+            for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash, WorldStep = worldStep };
             _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
         }
         if (faulted) Statistics.FaultedFrames++;
@@ -234,9 +242,13 @@ public sealed class Engine : ITakeContext
             Handler = call => Queue.Invoke(() =>
             {
                 if (_world is null) return ControlReply.Failure("this stage has no world");
-                return _world.TrySetRule(call.Text("name")!, call.Number("value"), out string error)
-                    ? ControlReply.Success($"{call.Text("name")} = {ControlCommand.Format(call.Number("value"))} from step {_world.StepCount + 1}")
-                    : ControlReply.Failure(error);
+                string name = call.Text("name")!;
+                double value = call.Number("value");
+                if (!_world.TrySetRule(name, value, out string message)) return ControlReply.Failure(message);
+                // A take records its rule changes so that a replay makes the same ones at the same frame.
+                _takes.Recording?.AddWorldCommand(name, value);
+                _log.LogInformation("World rule {Rule} at world step {Step}", message, _world.WorldStep);
+                return ControlReply.Success(message);
             }, timeout),
         });
         Commands.Register(new ControlCommand
@@ -257,9 +269,29 @@ public sealed class Engine : ITakeContext
     private ControlReply ResetWorld(long? takeId)
     {
         if (_world is null) return ControlReply.Failure("this stage has no world");
-        TakeInfo? take = takeId is long id ? _takeLog.Take(id) : _takes.LastTake ?? _takeLog.LastTake();
+        // The take would record a jump back in time that its replay cannot follow.
+        if (_takes.Recording is not null) return ControlReply.Failure($"take {_takes.LastTake!.Scene}/{_takes.LastTake.TakeNumber} is recording; stop it before resetting the world");
+        TakeInfo? take;
+        try
+        {
+            take = takeId is long id ? _takeLog.Take(id) : _takes.LastTake ?? _takeLog.LastTake();
+        }
+        catch (TakeLogException e)
+        {
+            return ControlReply.Failure(e.Message);
+        }
         if (take is null) return ControlReply.Failure("no take to reset to yet");
-        _world.Restore(_takeLog.StartSnapshot(take.Id));
+        byte[] snapshot = _takeLog.StartSnapshot(take.Id);
+        if (snapshot.Length == 0) return ControlReply.Failure($"take {take.Scene}/{take.TakeNumber} was recorded without a world");
+        try
+        {
+            _world.Restore(snapshot);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "World reset to take {Take} failed; the world is unchanged", take.Id);
+            return ControlReply.Failure($"the snapshot of take {take.Scene}/{take.TakeNumber} cannot be restored: {e.Message}");
+        }
         _worldBaseStep = _world.StepCount;
         _worldBaseFrame = _current.Frame;
         if (LogHash(_world.StateHash) != take.StartStateHash)

@@ -17,4 +17,7 @@ public sealed record EngineOptions
     /// pose buffer can extrapolate (or the tracker's delay line up) to it.
     /// </summary>
     public double DisplayLatencyMs { get; init; }
+
+    /// <summary>Start a take of this slate on the first frame and stop it at the end of the run (scripted runs, the demo); null: takes by command only.</summary>
+    public string? RecordTakeSlate { get; init; }
 }

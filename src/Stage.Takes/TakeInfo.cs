@@ -45,6 +45,8 @@ public sealed record TakeInfo
     public required IReadOnlyList<string> Notes { get; init; }
     /// <summary>UTC time the take started (for the log only; never used by the simulation).</summary>
     public required DateTime StartedUtc { get; init; }
+    /// <summary>The stage configuration file the take was shot with (null for takes logged before it was recorded).</summary>
+    public string? StageConfigPath { get; init; }
 
     /// <summary>Timecode one past the last frame (the ALE "End").</summary>
     public Timecode End => Start + FrameCount;

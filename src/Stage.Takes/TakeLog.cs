@@ -12,7 +12,7 @@ namespace Stage.Takes;
 /// </summary>
 public sealed class TakeLog : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private readonly SqliteConnection _connection;
     private bool _disposed;
 
@@ -75,8 +75,9 @@ public sealed class TakeLog : IDisposable
     /// <param name="worldSnapshot">The world snapshot at the start (empty when there is no world).</param>
     /// <param name="stateHash">The world's state hash at the start.</param>
     /// <param name="startedLocal">Local wall-clock time of the start, which sets the shoot day.</param>
+    /// <param name="stageConfigPath">The stage configuration the take was shot with (what a replay renders), or null.</param>
     public TakeRecorder StartTake(string scene, IReadOnlyList<TakeCamera> cameras, FrameRate rate, Timecode start,
-        ReadOnlySpan<byte> worldSnapshot, ulong stateHash, DateTime startedLocal)
+        ReadOnlySpan<byte> worldSnapshot, ulong stateHash, DateTime startedLocal, string? stageConfigPath = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (string.IsNullOrWhiteSpace(scene)) throw new ArgumentException("a take needs a scene / slate", nameof(scene));
@@ -89,14 +90,15 @@ public sealed class TakeLog : IDisposable
         TakeCamera hero = cameras[0];
         long takeId = Scalar<long>(_connection, """
             INSERT INTO takes (day_id, scene, take_number, camera, focal_length_mm, sensor_width_mm, sensor_height_mm, rate_num, rate_den,
-                               drop_frame, start_frame, frame_count, dropped_frames, start_hash, end_hash, snapshot_start, circled, ng, status, started_utc)
-            VALUES ($day, $scene, $number, $camera, $focal, $sw, $sh, $num, $den, $df, $start, 0, 0, $hash, '', $snapshot, 0, 0, 'recording', $utc)
+                               drop_frame, start_frame, frame_count, dropped_frames, start_hash, end_hash, snapshot_start, circled, ng, status, started_utc, stage_config)
+            VALUES ($day, $scene, $number, $camera, $focal, $sw, $sh, $num, $den, $df, $start, 0, 0, $hash, '', $snapshot, 0, 0, 'recording', $utc, $config)
             RETURNING id;
             """, transaction,
             ("$day", dayId), ("$scene", scene), ("$number", number), ("$camera", hero.Id), ("$focal", hero.FocalLengthMm),
             ("$sw", hero.SensorWidthMm), ("$sh", hero.SensorHeightMm), ("$num", rate.Numerator), ("$den", rate.Denominator),
             ("$df", start.DropFrame ? 1 : 0), ("$start", start.ToFrameCount()), ("$hash", HashText(stateHash)),
-            ("$snapshot", worldSnapshot.ToArray()), ("$utc", startedLocal.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
+            ("$snapshot", worldSnapshot.ToArray()), ("$utc", startedLocal.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+            ("$config", (object?)stageConfigPath ?? DBNull.Value));
         for (int i = 0; i < cameras.Count; i++)
         {
             Execute(_connection, "INSERT INTO take_cameras (take_id, camera_index, camera) VALUES ($take, $index, $camera);", transaction,
@@ -137,7 +139,7 @@ public sealed class TakeLog : IDisposable
     {
         using SqliteCommand command = Command(_connection, """
             SELECT d.day, t.scene, t.take_number, t.camera, t.focal_length_mm, t.sensor_width_mm, t.sensor_height_mm, t.rate_num, t.rate_den,
-                   t.drop_frame, t.start_frame, t.frame_count, t.dropped_frames, t.start_hash, t.end_hash, t.circled, t.ng, t.status, t.started_utc
+                   t.drop_frame, t.start_frame, t.frame_count, t.dropped_frames, t.start_hash, t.end_hash, t.circled, t.ng, t.status, t.started_utc, t.stage_config
             FROM takes t JOIN shoot_days d ON d.id = t.day_id WHERE t.id = $id;
             """, null, ("$id", id));
         using SqliteDataReader r = command.ExecuteReader();
@@ -166,6 +168,7 @@ public sealed class TakeLog : IDisposable
             Status = ParseStatus(r.GetString(17)),
             StartedUtc = DateTime.Parse(r.GetString(18), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             Notes = Notes(id),
+            StageConfigPath = r.IsDBNull(19) ? null : r.GetString(19),
         };
     }
 
@@ -193,7 +196,7 @@ public sealed class TakeLog : IDisposable
         }
         var frames = new List<RecordedFrame>();
         using (SqliteCommand command = Command(_connection, """
-            SELECT frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash
+            SELECT frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step
             FROM track WHERE take_id = $id ORDER BY frame, camera_index;
             """, null, ("$id", takeId)))
         using (SqliteDataReader r = command.ExecuteReader())
@@ -205,7 +208,7 @@ public sealed class TakeLog : IDisposable
                 var sample = new TrackFrame(frame, cameraIndex,
                     new System.Numerics.Vector3((float)r.GetDouble(2), (float)r.GetDouble(3), (float)r.GetDouble(4)),
                     new System.Numerics.Quaternion((float)r.GetDouble(5), (float)r.GetDouble(6), (float)r.GetDouble(7), (float)r.GetDouble(8)),
-                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.IsDBNull(11) ? double.NaN : r.GetDouble(11), unchecked((ulong)r.GetInt64(12)));
+                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.IsDBNull(11) ? double.NaN : r.GetDouble(11), unchecked((ulong)r.GetInt64(12)), r.IsDBNull(13) ? 0 : r.GetInt64(13));
                 frames.Add(new RecordedFrame(cameras.GetValueOrDefault(cameraIndex, "?"), (take.Start + frame).ToString(), sample));
             }
         }
@@ -237,10 +240,10 @@ public sealed class TakeLog : IDisposable
     {
         using SqliteTransaction transaction = _connection.BeginTransaction();
         using SqliteCommand insert = Command(_connection, """
-            INSERT INTO track (take_id, frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash)
-            VALUES ($take, $frame, $camera, $px, $py, $pz, $qx, $qy, $qz, $qw, $focal, $focus, $age, $hash);
+            INSERT INTO track (take_id, frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step)
+            VALUES ($take, $frame, $camera, $px, $py, $pz, $qx, $qy, $qz, $qw, $focal, $focus, $age, $hash, $step);
             """, transaction);
-        SqliteParameter[] p = new[] { "$take", "$frame", "$camera", "$px", "$py", "$pz", "$qx", "$qy", "$qz", "$qw", "$focal", "$focus", "$age", "$hash" }
+        SqliteParameter[] p = new[] { "$take", "$frame", "$camera", "$px", "$py", "$pz", "$qx", "$qy", "$qz", "$qw", "$focal", "$focus", "$age", "$hash", "$step" }
             .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         p[0].Value = takeId;
         foreach (TrackFrame f in frames)
@@ -250,11 +253,38 @@ public sealed class TakeLog : IDisposable
             p[6].Value = (double)f.Orientation.X; p[7].Value = (double)f.Orientation.Y; p[8].Value = (double)f.Orientation.Z; p[9].Value = (double)f.Orientation.W;
             p[10].Value = f.FocalLengthMm; p[11].Value = double.IsNaN(f.FocusDistanceM) ? DBNull.Value : f.FocusDistanceM;
             p[12].Value = double.IsNaN(f.PoseAgeUs) ? DBNull.Value : f.PoseAgeUs; p[13].Value = unchecked((long)f.StateHash);
+            p[14].Value = f.WorldStep;
             insert.ExecuteNonQuery();
         }
         Execute(_connection, "UPDATE takes SET frame_count = $count, dropped_frames = $dropped WHERE id = $id;", transaction,
             ("$count", frameCount), ("$dropped", droppedFrames), ("$id", takeId));
         transaction.Commit();
+    }
+
+    private const string WorldCommandsTable = """
+        CREATE TABLE world_commands (
+            id INTEGER PRIMARY KEY,
+            take_id INTEGER NOT NULL REFERENCES takes(id),
+            frame INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value REAL NOT NULL);
+        """;
+
+    internal void AppendWorldCommand(long takeId, long frame, string name, double value)
+    {
+        Execute(_connection, "INSERT INTO world_commands (take_id, frame, name, value) VALUES ($take, $frame, $name, $value);", null,
+            ("$take", takeId), ("$frame", frame), ("$name", name), ("$value", value));
+    }
+
+    /// <summary>The world rule changes made while a take recorded, in the order they were made.</summary>
+    public IReadOnlyList<RecordedWorldCommand> WorldCommands(long takeId)
+    {
+        Take(takeId);
+        var commands = new List<RecordedWorldCommand>();
+        using SqliteCommand command = Command(_connection, "SELECT frame, name, value FROM world_commands WHERE take_id = $id ORDER BY id;", null, ("$id", takeId));
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read()) commands.Add(new RecordedWorldCommand(reader.GetInt64(0), reader.GetString(1), reader.GetDouble(2)));
+        return commands;
     }
 
     internal void FinishTake(long takeId, ulong endStateHash)
@@ -299,6 +329,14 @@ public sealed class TakeLog : IDisposable
     {
         long version = Scalar<long>(connection, "PRAGMA user_version;");
         if (version == SchemaVersion) return;
+        if (version == 1)
+        {
+            // Version 1 had no world step per frame, no stage configuration and no world commands: add both; old takes replay without them.
+            using SqliteTransaction upgrade = connection.BeginTransaction();
+            Execute(connection, "ALTER TABLE track ADD COLUMN world_step INTEGER; ALTER TABLE takes ADD COLUMN stage_config TEXT; " + WorldCommandsTable + " PRAGMA user_version = 2;", upgrade);
+            upgrade.Commit();
+            return;
+        }
         if (version != 0) throw new TakeLogException($"{path} has take-log schema version {version}; this Stage reads version {SchemaVersion}");
         long tables = Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table';");
         if (tables != 0) throw new TakeLogException($"{path} is a SQLite database but not a Stage take log");
@@ -327,6 +365,7 @@ public sealed class TakeLog : IDisposable
                 ng INTEGER NOT NULL,
                 status TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
                 started_utc TEXT NOT NULL,
+                stage_config TEXT,
                 UNIQUE (day_id, scene, take_number));
             CREATE TABLE take_cameras (
                 take_id INTEGER NOT NULL REFERENCES takes(id),
@@ -344,9 +383,9 @@ public sealed class TakeLog : IDisposable
                 focus_distance_m REAL,
                 pose_age_us REAL,
                 state_hash INTEGER NOT NULL,
+                world_step INTEGER,
                 PRIMARY KEY (take_id, frame, camera_index)) WITHOUT ROWID;
-            PRAGMA user_version = 1;
-            """, transaction);
+            """ + WorldCommandsTable + " PRAGMA user_version = 2;", transaction);
         transaction.Commit();
     }
 

@@ -59,6 +59,16 @@ public sealed class TakeRecorder
         if (_frameCount % _flushEveryFrames == 0) Flush();
     }
 
+    /// <summary>
+    /// Records a world rule change made by command now: it takes effect before the steps of the frame
+    /// <see cref="AddFrame"/> records next, which is where a replay applies it. Written at once (rare).
+    /// </summary>
+    public void AddWorldCommand(string name, double value)
+    {
+        if (!IsRecording) throw new InvalidOperationException($"take {TakeId} has stopped");
+        _log.AppendWorldCommand(TakeId, _frameCount, name, value);
+    }
+
     /// <summary>Commits the buffered frames now.</summary>
     public void Flush()
     {

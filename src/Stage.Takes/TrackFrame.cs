@@ -11,6 +11,7 @@ namespace Stage.Takes;
 /// <param name="FocusDistanceM">Focus distance, m (NaN when unknown).</param>
 /// <param name="PoseAgeUs">Age of the pose used: receive → frame submit, microseconds (NaN while the camera has no pose yet).</param>
 /// <param name="StateHash">The world's state hash after this frame's steps (0 when there is no world).</param>
+/// <param name="WorldStep">The world's step count after this frame's steps (what a replay steps to before comparing hashes; 0 without a world).</param>
 public readonly record struct TrackFrame(
     long Frame,
     int CameraIndex,
@@ -19,10 +20,17 @@ public readonly record struct TrackFrame(
     double FocalLengthMm,
     double FocusDistanceM,
     double PoseAgeUs,
-    ulong StateHash);
+    ulong StateHash,
+    long WorldStep = 0);
 
 /// <summary>A frame of a take's track as read back, with its camera's id and timecode.</summary>
 /// <param name="Camera">Camera id.</param>
 /// <param name="Timecode">The frame's timecode as text.</param>
 /// <param name="Sample">The recorded values.</param>
 public sealed record RecordedFrame(string Camera, string Timecode, TrackFrame Sample);
+
+/// <summary>A world rule changed by command while a take recorded (what a replay applies at the same frame).</summary>
+/// <param name="Frame">Take frame whose steps it took effect before.</param>
+/// <param name="Name">The rule's name, as <c>/stage/world/rule</c> takes it.</param>
+/// <param name="Value">Its new value.</param>
+public sealed record RecordedWorldCommand(long Frame, string Name, double Value);

@@ -21,6 +21,9 @@ public interface ITakeContext
 
     /// <summary>Frames the engine has dropped since it started.</summary>
     long DroppedFrames { get; }
+
+    /// <summary>The stage configuration file the engine runs (recorded so a replay renders the same stage), or null.</summary>
+    string? StageConfigPath => null;
 }
 
 /// <summary>
@@ -59,7 +62,7 @@ public sealed class TakeController
         string scene = string.IsNullOrWhiteSpace(slate) ? LastTake?.Scene ?? "1" : slate.Trim();
         FrameTick tick = _context.CurrentFrame;
         (byte[] snapshot, ulong hash) = _context.CaptureWorld();
-        _recording = _log.StartTake(scene, _context.Cameras, tick.Timecode.Rate, tick.Timecode, snapshot, hash, _context.LocalNow);
+        _recording = _log.StartTake(scene, _context.Cameras, tick.Timecode.Rate, tick.Timecode, snapshot, hash, _context.LocalNow, _context.StageConfigPath);
         _droppedAtStart = _context.DroppedFrames;
         LastTake = _log.Take(_recording.TakeId);
         return ControlReply.Success($"recording {scene}/{LastTake.TakeNumber} from {tick.Timecode}");
