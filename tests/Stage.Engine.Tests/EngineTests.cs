@@ -29,6 +29,7 @@ public sealed class EngineTests : IDisposable
     {
         public int StepRateHz => 120;
         public long StepCount { get; private set; }
+        public long WorldStep => StepCount;
         public double GravityScale { get; private set; } = 1;
         public int AdvanceToStep(long step)
         {

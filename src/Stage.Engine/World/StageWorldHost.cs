@@ -155,8 +155,9 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
         _clockStep = restored.StepCount;
         _pendingSteps = 0;
         _hashStale = true;
-        StartJournal();
+        // Before the new journal starts: its pruning keeps the newest snapshots by step, which would be the discarded ones.
         DiscardJournalAfter(restored.StepCount);
+        StartJournal();
         WorldReplaced?.Invoke(this, EventArgs.Empty);
     }
 
@@ -245,7 +246,7 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
 
     /// <summary>
     /// After a reset the world's timeline goes back: snapshots and journals of later steps belong to
-    /// the discarded timeline and would win a recovery, so they go (the new snapshot is already on disk).
+    /// the discarded timeline and would win a recovery, so they go; the new snapshot is written right after.
     /// </summary>
     private void DiscardJournalAfter(long step)
     {

@@ -1,0 +1,221 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stage.Core.Configuration;
+using Stage.Core.Time;
+using Stage.Engine.Control;
+using Stage.Engine.Outputs;
+using Stage.Engine.Replay;
+using Stage.Engine.Timing;
+using Stage.Engine.World;
+using Stage.Osc;
+using Stage.Takes;
+using Stage.Tests.Shared;
+using Stage.Tracking;
+using Stage.World;
+
+namespace Stage.Engine.Tests.World;
+
+/// <summary>The engine driving a real Stage.World: takes, resets, rule commands and replays keep the world's state hashes.</summary>
+public sealed class WorldRunTests : IDisposable
+{
+    private sealed class JumpClock : IMonotonicClock
+    {
+        public long Frequency => System.Diagnostics.Stopwatch.Frequency;
+        public long NowTicks { get; set; } = 10 * System.Diagnostics.Stopwatch.Frequency;
+        public void WaitUntil(long ticks, CancellationToken cancellation) => NowTicks = Math.Max(NowTicks, ticks);
+    }
+
+    /// <summary>Renders nothing; remembers the frames it was asked for.</summary>
+    private sealed class NullRenderer : IFrameRenderer
+    {
+        public List<long> Frames { get; } = [];
+        public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
+        public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+        {
+            Frames.Add(inputs.Tick.Frame);
+            return [];
+        }
+        public void Dispose()
+        {
+        }
+    }
+
+    private static string Scene(string name) => RepositoryPaths.Of("stage-configs", "worlds", name + ".json");
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("stage-world-run-").FullName;
+    private readonly StageConfig _config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+    private readonly JumpClock _clock = new();
+    private readonly TakeLog _takes;
+    private readonly TrackingSystem _tracking;
+    private readonly StageWorldHost _host;
+
+    public WorldRunTests()
+    {
+        _takes = TakeLog.Open(Path.Combine(_folder, "takes.sqlite"));
+        _tracking = TrackingSystem.Create(_config);
+        _host = StageWorldHost.Open(Scene("breakout"), null, fresh: false, 1.0, _ => { });
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _tracking.Dispose();
+        _takes.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private Engine Build(long frames) =>
+        new(_config, _tracking, _host, new NullRenderer(), new HeadlessOutput(), _takes, NullLogger.Instance,
+            new EngineOptions { MaxFrames = frames }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+
+    /// <summary>Queues a command before the run: it runs on the run's first frame, in queue order.</summary>
+    private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
+    {
+        int before = engine.Queue.Count;
+        Task<ControlReply> reply = Task.Run(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply);
+        while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
+        return reply;
+    }
+
+    private async Task<TakeInfo> RecordTake(bool resetFirst, int frames)
+    {
+        Engine engine = Build(frames);
+        Task<ControlReply>? reset = resetFirst ? Queue(engine, "/stage/world/reset") : null;
+        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("3"));
+        Task<ControlReply> rule = Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.5f));
+        engine.Run(CancellationToken.None);
+        if (reset is not null) Assert.True((await reset).Ok, (await reset).Text);
+        Assert.True((await start).Ok, (await start).Text);
+        ControlReply ruled = await rule;
+        Assert.True(ruled.Ok, ruled.Text);
+        return _takes.Take(engine.Takes.LastTake!.Id);
+    }
+
+    private IReadOnlyList<ulong> Hashes(long takeId) => [.. _takes.Track(takeId).Select(f => f.Sample.StateHash)];
+
+    [Fact]
+    public async Task A_take_reset_and_shot_again_with_the_same_commands_has_the_same_hash_at_every_frame()
+    {
+        Build(24).Run(CancellationToken.None);
+        TakeInfo first = await RecordTake(resetFirst: false, 60);
+        TakeInfo second = await RecordTake(resetFirst: true, 60);
+        Assert.Equal(first.StartStateHash, second.StartStateHash);
+        Assert.Equal(Hashes(first.Id), Hashes(second.Id));
+        // The world moved during the take: the ball flies, so the hashes are not all one.
+        Assert.True(Hashes(first.Id).Distinct().Count() > 50);
+        Assert.Equal(first.EndStateHash, second.EndStateHash);
+        Assert.Equal([new RecordedWorldCommand(0, "gravityScale", 0.5)], _takes.WorldCommands(second.Id));
+    }
+
+    [Fact]
+    public async Task A_replay_verifies_every_frame_and_names_a_frame_whose_hash_differs()
+    {
+        Build(12).Run(CancellationToken.None);
+        TakeInfo take = await RecordTake(resetFirst: false, 48);
+        using (StageWorldHost replayWorld = TakeReplay.RestoreStartWorld(_takes, take.Id)!)
+        {
+            var renderer = new NullRenderer();
+            ReplayResult result = TakeReplay.Run(_takes, take.Id, _config, replayWorld, renderer, new HeadlessOutput(), _ => { }, CancellationToken.None);
+            Assert.True(result.Verified);
+            Assert.Equal(48, result.Frames);
+            Assert.Equal(48, result.HashesVerified);
+            Assert.Equal(Enumerable.Range(0, 48).Select(i => (long)i), renderer.Frames);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={_takes.Path};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand tamper = connection.CreateCommand();
+            tamper.CommandText = "UPDATE track SET state_hash = state_hash + 1 WHERE take_id = $id AND frame = 30;";
+            tamper.Parameters.AddWithValue("$id", take.Id);
+            Assert.Equal(1, tamper.ExecuteNonQuery());
+        }
+        using (StageWorldHost replayWorld = TakeReplay.RestoreStartWorld(_takes, take.Id)!)
+        {
+            ReplayResult result = TakeReplay.Run(_takes, take.Id, _config, replayWorld, new NullRenderer(), new HeadlessOutput(), _ => { }, CancellationToken.None);
+            Assert.False(result.Verified);
+            Assert.Equal(30, Assert.Single(result.Mismatches).Frame);
+            Assert.Equal(47, result.HashesVerified);
+        }
+    }
+
+    [Fact]
+    public async Task A_reset_while_recording_is_refused_and_bad_rules_are_answered()
+    {
+        Engine engine = Build(3);
+        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("1"));
+        Task<ControlReply> reset = Queue(engine, "/stage/world/reset");
+        Task<ControlReply> unknown = Queue(engine, "/stage/world/rule", OscValue.FromString("warpFactor"), OscValue.FromFloat32(9));
+        Task<ControlReply> negative = Queue(engine, "/stage/world/rule", OscValue.FromString("timeScale"), OscValue.FromFloat32(-1));
+        Task<ControlReply> noTag = Queue(engine, "/stage/world/rule", OscValue.FromString("floats:dragons"), OscValue.FromInt32(1));
+        engine.Run(CancellationToken.None);
+        Assert.True((await start).Ok);
+        Assert.Contains("stop it before resetting", (await reset).Text);
+        Assert.Contains("no world rule 'warpFactor'", (await unknown).Text);
+        Assert.Contains("timeScale must be positive", (await negative).Text);
+        Assert.Contains("no entity has the tag 'dragons'", (await noTag).Text);
+        Assert.False((await unknown).Ok || (await negative).Ok || (await noTag).Ok);
+    }
+
+    [Fact]
+    public void Time_scale_runs_fewer_world_steps_for_the_same_engine_time()
+    {
+        Assert.True(_host.TrySetRule("timeScale", 0.5, out string message), message);
+        _host.AdvanceToStep(_host.StepCount + 1);
+        long worldBefore = _host.WorldStep, clockBefore = _host.StepCount;
+        int ran = _host.AdvanceToStep(clockBefore + 240);
+        Assert.Equal(120, ran);
+        Assert.Equal(worldBefore + 120, _host.WorldStep);
+        Assert.Equal(clockBefore + 240, _host.StepCount);
+    }
+
+    [Fact]
+    public void A_per_tag_rule_floats_the_tagged_entities()
+    {
+        Assert.True(_host.TrySetRule("floats:pane", 1, out string message), message);
+        Assert.Contains("entities tagged 'pane'", message);
+        _host.AdvanceToStep(_host.StepCount + 1);
+        Assert.All(_host.World.WithTag("pane"), e => Assert.True(e.Overrides.Floats));
+    }
+
+    [Fact]
+    public void A_journalled_world_resumes_where_it_was_and_a_reset_discards_the_later_timeline()
+    {
+        string journal = Path.Combine(_folder, "journal");
+        ulong hashAt600;
+        byte[] early;
+        using (StageWorldHost host = StageWorldHost.Open(Scene("breakout"), journal, fresh: false, 1.0, _ => { }))
+        {
+            host.AdvanceToStep(60);
+            early = host.Snapshot();
+            host.AdvanceToStep(600);
+            hashAt600 = host.StateHash;
+        }
+        var lines = new List<string>();
+        using (StageWorldHost resumed = StageWorldHost.Open(Scene("breakout"), journal, fresh: false, 1.0, lines.Add))
+        {
+            Assert.Equal(600, resumed.WorldStep);
+            Assert.Equal(hashAt600, resumed.StateHash);
+            Assert.Contains(lines, l => l.StartsWith("world resumed from", StringComparison.Ordinal));
+            resumed.Restore(early);
+            Assert.Equal(60, resumed.WorldStep);
+        }
+        using (StageWorldHost afterReset = StageWorldHost.Open(Scene("breakout"), journal, fresh: false, 1.0, _ => { }))
+            Assert.Equal(60, afterReset.WorldStep);
+        var fresh = new List<string>();
+        using (StageWorldHost restarted = StageWorldHost.Open(Scene("breakout"), journal, fresh: true, 1.0, fresh.Add))
+            Assert.Equal(0, restarted.WorldStep);
+        Assert.Contains(fresh, l => l.Contains("set aside", StringComparison.Ordinal));
+        Assert.Single(Directory.GetDirectories(_folder, "journal-set-aside-*"));
+    }
+
+    [Fact]
+    public void An_invalid_scene_names_every_fault()
+    {
+        string bad = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(bad, """{ "entities": [ { "name": "x", "shape": { "kind": "box", "sizeM": [1, -1, 1] } } ] }""");
+        WorldLoadException e = Assert.Throws<WorldLoadException>(() => StageWorldHost.Open(bad, null, false, 1.0, _ => { }));
+        Assert.Contains("entities[0].shape", e.Message);
+    }
+}
