@@ -68,15 +68,21 @@ public sealed unsafe partial class VkInstanceCommands
     private readonly delegate* unmanaged<VkPhysicalDevice, VkDeviceCreateInfo*, VkAllocationCallbacks*, VkDevice*, VkResult> _vkCreateDevice;
     private readonly delegate* unmanaged<VkInstance, VkDebugUtilsMessengerEXT, VkAllocationCallbacks*, void> _vkDestroyDebugUtilsMessengerEXT;
     private readonly delegate* unmanaged<VkInstance, VkAllocationCallbacks*, void> _vkDestroyInstance;
+    private readonly delegate* unmanaged<VkInstance, VkSurfaceKHR, VkAllocationCallbacks*, void> _vkDestroySurfaceKHR;
     private readonly delegate* unmanaged<VkPhysicalDevice, byte*, uint*, VkExtensionProperties*, VkResult> _vkEnumerateDeviceExtensionProperties;
     private readonly delegate* unmanaged<VkInstance, uint*, VkPhysicalDevice*, VkResult> _vkEnumeratePhysicalDevices;
     private readonly delegate* unmanaged<VkDevice, byte*, nint> _vkGetDeviceProcAddr;
     private readonly delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceFeatures2*, void> _vkGetPhysicalDeviceFeatures2;
     private readonly delegate* unmanaged<VkPhysicalDevice, VkFormat, VkFormatProperties*, void> _vkGetPhysicalDeviceFormatProperties;
     private readonly delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceMemoryProperties*, void> _vkGetPhysicalDeviceMemoryProperties;
+    private readonly delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkRect2D*, VkResult> _vkGetPhysicalDevicePresentRectanglesKHR;
     private readonly delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceProperties*, void> _vkGetPhysicalDeviceProperties;
     private readonly delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceProperties2*, void> _vkGetPhysicalDeviceProperties2;
     private readonly delegate* unmanaged<VkPhysicalDevice, uint*, VkQueueFamilyProperties*, void> _vkGetPhysicalDeviceQueueFamilyProperties;
+    private readonly delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, VkSurfaceCapabilitiesKHR*, VkResult> _vkGetPhysicalDeviceSurfaceCapabilitiesKHR;
+    private readonly delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkSurfaceFormatKHR*, VkResult> _vkGetPhysicalDeviceSurfaceFormatsKHR;
+    private readonly delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkPresentModeKHR*, VkResult> _vkGetPhysicalDeviceSurfacePresentModesKHR;
+    private readonly delegate* unmanaged<VkPhysicalDevice, uint, VkSurfaceKHR, VkBool32*, VkResult> _vkGetPhysicalDeviceSurfaceSupportKHR;
     private readonly delegate* unmanaged<VkInstance, VkDebugUtilsMessageSeverityFlagsEXT, VkDebugUtilsMessageTypeFlagsEXT, VkDebugUtilsMessengerCallbackDataEXT*, void> _vkSubmitDebugUtilsMessageEXT;
 
     /// <summary>Loads every instance-level command; <paramref name="getProcAddr"/> is <c>vkGetInstanceProcAddr</c>.</summary>
@@ -86,15 +92,21 @@ public sealed unsafe partial class VkInstanceCommands
         fixed (byte* n = "vkCreateDevice\0"u8) { _vkCreateDevice = (delegate* unmanaged<VkPhysicalDevice, VkDeviceCreateInfo*, VkAllocationCallbacks*, VkDevice*, VkResult>)getProcAddr(instance, n); }
         fixed (byte* n = "vkDestroyDebugUtilsMessengerEXT\0"u8) { _vkDestroyDebugUtilsMessengerEXT = (delegate* unmanaged<VkInstance, VkDebugUtilsMessengerEXT, VkAllocationCallbacks*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkDestroyInstance\0"u8) { _vkDestroyInstance = (delegate* unmanaged<VkInstance, VkAllocationCallbacks*, void>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkDestroySurfaceKHR\0"u8) { _vkDestroySurfaceKHR = (delegate* unmanaged<VkInstance, VkSurfaceKHR, VkAllocationCallbacks*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkEnumerateDeviceExtensionProperties\0"u8) { _vkEnumerateDeviceExtensionProperties = (delegate* unmanaged<VkPhysicalDevice, byte*, uint*, VkExtensionProperties*, VkResult>)getProcAddr(instance, n); }
         fixed (byte* n = "vkEnumeratePhysicalDevices\0"u8) { _vkEnumeratePhysicalDevices = (delegate* unmanaged<VkInstance, uint*, VkPhysicalDevice*, VkResult>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetDeviceProcAddr\0"u8) { _vkGetDeviceProcAddr = (delegate* unmanaged<VkDevice, byte*, nint>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceFeatures2\0"u8) { _vkGetPhysicalDeviceFeatures2 = (delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceFeatures2*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceFormatProperties\0"u8) { _vkGetPhysicalDeviceFormatProperties = (delegate* unmanaged<VkPhysicalDevice, VkFormat, VkFormatProperties*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceMemoryProperties\0"u8) { _vkGetPhysicalDeviceMemoryProperties = (delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceMemoryProperties*, void>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkGetPhysicalDevicePresentRectanglesKHR\0"u8) { _vkGetPhysicalDevicePresentRectanglesKHR = (delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkRect2D*, VkResult>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceProperties\0"u8) { _vkGetPhysicalDeviceProperties = (delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceProperties*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceProperties2\0"u8) { _vkGetPhysicalDeviceProperties2 = (delegate* unmanaged<VkPhysicalDevice, VkPhysicalDeviceProperties2*, void>)getProcAddr(instance, n); }
         fixed (byte* n = "vkGetPhysicalDeviceQueueFamilyProperties\0"u8) { _vkGetPhysicalDeviceQueueFamilyProperties = (delegate* unmanaged<VkPhysicalDevice, uint*, VkQueueFamilyProperties*, void>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkGetPhysicalDeviceSurfaceCapabilitiesKHR\0"u8) { _vkGetPhysicalDeviceSurfaceCapabilitiesKHR = (delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, VkSurfaceCapabilitiesKHR*, VkResult>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkGetPhysicalDeviceSurfaceFormatsKHR\0"u8) { _vkGetPhysicalDeviceSurfaceFormatsKHR = (delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkSurfaceFormatKHR*, VkResult>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkGetPhysicalDeviceSurfacePresentModesKHR\0"u8) { _vkGetPhysicalDeviceSurfacePresentModesKHR = (delegate* unmanaged<VkPhysicalDevice, VkSurfaceKHR, uint*, VkPresentModeKHR*, VkResult>)getProcAddr(instance, n); }
+        fixed (byte* n = "vkGetPhysicalDeviceSurfaceSupportKHR\0"u8) { _vkGetPhysicalDeviceSurfaceSupportKHR = (delegate* unmanaged<VkPhysicalDevice, uint, VkSurfaceKHR, VkBool32*, VkResult>)getProcAddr(instance, n); }
         fixed (byte* n = "vkSubmitDebugUtilsMessageEXT\0"u8) { _vkSubmitDebugUtilsMessageEXT = (delegate* unmanaged<VkInstance, VkDebugUtilsMessageSeverityFlagsEXT, VkDebugUtilsMessageTypeFlagsEXT, VkDebugUtilsMessengerCallbackDataEXT*, void>)getProcAddr(instance, n); }
     }
 
@@ -132,6 +144,15 @@ public sealed unsafe partial class VkInstanceCommands
         var f = _vkDestroyInstance;
         if (f == null) throw new VkCommandNotLoadedException("vkDestroyInstance");
         f(instance, pAllocator);
+    }
+
+    /// <summary>True when the loader returned <c>vkDestroySurfaceKHR</c>.</summary>
+    public bool Has_vkDestroySurfaceKHR => _vkDestroySurfaceKHR != null;
+    public void vkDestroySurfaceKHR(VkInstance instance, VkSurfaceKHR surface, VkAllocationCallbacks* pAllocator)
+    {
+        var f = _vkDestroySurfaceKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkDestroySurfaceKHR");
+        f(instance, surface, pAllocator);
     }
 
     /// <summary>True when the loader returned <c>vkEnumerateDeviceExtensionProperties</c>.</summary>
@@ -188,6 +209,15 @@ public sealed unsafe partial class VkInstanceCommands
         f(physicalDevice, pMemoryProperties);
     }
 
+    /// <summary>True when the loader returned <c>vkGetPhysicalDevicePresentRectanglesKHR</c>.</summary>
+    public bool Has_vkGetPhysicalDevicePresentRectanglesKHR => _vkGetPhysicalDevicePresentRectanglesKHR != null;
+    public VkResult vkGetPhysicalDevicePresentRectanglesKHR(VkPhysicalDevice physicalDevice, VkSurfaceKHR surface, uint* pRectCount, VkRect2D* pRects)
+    {
+        var f = _vkGetPhysicalDevicePresentRectanglesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetPhysicalDevicePresentRectanglesKHR");
+        return f(physicalDevice, surface, pRectCount, pRects);
+    }
+
     /// <summary>True when the loader returned <c>vkGetPhysicalDeviceProperties</c>.</summary>
     public bool Has_vkGetPhysicalDeviceProperties => _vkGetPhysicalDeviceProperties != null;
     public void vkGetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice, VkPhysicalDeviceProperties* pProperties)
@@ -215,6 +245,42 @@ public sealed unsafe partial class VkInstanceCommands
         f(physicalDevice, pQueueFamilyPropertyCount, pQueueFamilyProperties);
     }
 
+    /// <summary>True when the loader returned <c>vkGetPhysicalDeviceSurfaceCapabilitiesKHR</c>.</summary>
+    public bool Has_vkGetPhysicalDeviceSurfaceCapabilitiesKHR => _vkGetPhysicalDeviceSurfaceCapabilitiesKHR != null;
+    public VkResult vkGetPhysicalDeviceSurfaceCapabilitiesKHR(VkPhysicalDevice physicalDevice, VkSurfaceKHR surface, VkSurfaceCapabilitiesKHR* pSurfaceCapabilities)
+    {
+        var f = _vkGetPhysicalDeviceSurfaceCapabilitiesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetPhysicalDeviceSurfaceCapabilitiesKHR");
+        return f(physicalDevice, surface, pSurfaceCapabilities);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetPhysicalDeviceSurfaceFormatsKHR</c>.</summary>
+    public bool Has_vkGetPhysicalDeviceSurfaceFormatsKHR => _vkGetPhysicalDeviceSurfaceFormatsKHR != null;
+    public VkResult vkGetPhysicalDeviceSurfaceFormatsKHR(VkPhysicalDevice physicalDevice, VkSurfaceKHR surface, uint* pSurfaceFormatCount, VkSurfaceFormatKHR* pSurfaceFormats)
+    {
+        var f = _vkGetPhysicalDeviceSurfaceFormatsKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetPhysicalDeviceSurfaceFormatsKHR");
+        return f(physicalDevice, surface, pSurfaceFormatCount, pSurfaceFormats);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetPhysicalDeviceSurfacePresentModesKHR</c>.</summary>
+    public bool Has_vkGetPhysicalDeviceSurfacePresentModesKHR => _vkGetPhysicalDeviceSurfacePresentModesKHR != null;
+    public VkResult vkGetPhysicalDeviceSurfacePresentModesKHR(VkPhysicalDevice physicalDevice, VkSurfaceKHR surface, uint* pPresentModeCount, VkPresentModeKHR* pPresentModes)
+    {
+        var f = _vkGetPhysicalDeviceSurfacePresentModesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetPhysicalDeviceSurfacePresentModesKHR");
+        return f(physicalDevice, surface, pPresentModeCount, pPresentModes);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetPhysicalDeviceSurfaceSupportKHR</c>.</summary>
+    public bool Has_vkGetPhysicalDeviceSurfaceSupportKHR => _vkGetPhysicalDeviceSurfaceSupportKHR != null;
+    public VkResult vkGetPhysicalDeviceSurfaceSupportKHR(VkPhysicalDevice physicalDevice, uint queueFamilyIndex, VkSurfaceKHR surface, VkBool32* pSupported)
+    {
+        var f = _vkGetPhysicalDeviceSurfaceSupportKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetPhysicalDeviceSurfaceSupportKHR");
+        return f(physicalDevice, queueFamilyIndex, surface, pSupported);
+    }
+
     /// <summary>True when the loader returned <c>vkSubmitDebugUtilsMessageEXT</c>.</summary>
     public bool Has_vkSubmitDebugUtilsMessageEXT => _vkSubmitDebugUtilsMessageEXT != null;
     public void vkSubmitDebugUtilsMessageEXT(VkInstance instance, VkDebugUtilsMessageSeverityFlagsEXT messageSeverity, VkDebugUtilsMessageTypeFlagsEXT messageTypes, VkDebugUtilsMessengerCallbackDataEXT* pCallbackData)
@@ -228,6 +294,8 @@ public sealed unsafe partial class VkInstanceCommands
 /// <summary>Device-level commands, loaded through <c>vkGetDeviceProcAddr(device, name)</c>.</summary>
 public sealed unsafe partial class VkDeviceCommands
 {
+    private readonly delegate* unmanaged<VkDevice, VkAcquireNextImageInfoKHR*, uint*, VkResult> _vkAcquireNextImage2KHR;
+    private readonly delegate* unmanaged<VkDevice, VkSwapchainKHR, ulong, VkSemaphore, VkFence, uint*, VkResult> _vkAcquireNextImageKHR;
     private readonly delegate* unmanaged<VkDevice, VkCommandBufferAllocateInfo*, VkCommandBuffer*, VkResult> _vkAllocateCommandBuffers;
     private readonly delegate* unmanaged<VkDevice, VkDescriptorSetAllocateInfo*, VkDescriptorSet*, VkResult> _vkAllocateDescriptorSets;
     private readonly delegate* unmanaged<VkDevice, VkMemoryAllocateInfo*, VkAllocationCallbacks*, VkDeviceMemory*, VkResult> _vkAllocateMemory;
@@ -240,6 +308,7 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkCommandBuffer, VkBuffer, ulong, VkIndexType, void> _vkCmdBindIndexBuffer;
     private readonly delegate* unmanaged<VkCommandBuffer, VkPipelineBindPoint, VkPipeline, void> _vkCmdBindPipeline;
     private readonly delegate* unmanaged<VkCommandBuffer, uint, uint, VkBuffer*, ulong*, void> _vkCmdBindVertexBuffers;
+    private readonly delegate* unmanaged<VkCommandBuffer, VkImage, VkImageLayout, VkImage, VkImageLayout, uint, VkImageBlit*, VkFilter, void> _vkCmdBlitImage;
     private readonly delegate* unmanaged<VkCommandBuffer, VkImage, VkImageLayout, VkClearColorValue*, uint, VkImageSubresourceRange*, void> _vkCmdClearColorImage;
     private readonly delegate* unmanaged<VkCommandBuffer, VkBuffer, VkBuffer, uint, VkBufferCopy*, void> _vkCmdCopyBuffer;
     private readonly delegate* unmanaged<VkCommandBuffer, VkBuffer, VkImage, VkImageLayout, uint, VkBufferImageCopy*, void> _vkCmdCopyBufferToImage;
@@ -268,6 +337,7 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, VkSamplerCreateInfo*, VkAllocationCallbacks*, VkSampler*, VkResult> _vkCreateSampler;
     private readonly delegate* unmanaged<VkDevice, VkSemaphoreCreateInfo*, VkAllocationCallbacks*, VkSemaphore*, VkResult> _vkCreateSemaphore;
     private readonly delegate* unmanaged<VkDevice, VkShaderModuleCreateInfo*, VkAllocationCallbacks*, VkShaderModule*, VkResult> _vkCreateShaderModule;
+    private readonly delegate* unmanaged<VkDevice, VkSwapchainCreateInfoKHR*, VkAllocationCallbacks*, VkSwapchainKHR*, VkResult> _vkCreateSwapchainKHR;
     private readonly delegate* unmanaged<VkDevice, VkBuffer, VkAllocationCallbacks*, void> _vkDestroyBuffer;
     private readonly delegate* unmanaged<VkDevice, VkCommandPool, VkAllocationCallbacks*, void> _vkDestroyCommandPool;
     private readonly delegate* unmanaged<VkDevice, VkDescriptorPool, VkAllocationCallbacks*, void> _vkDestroyDescriptorPool;
@@ -281,21 +351,26 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, VkSampler, VkAllocationCallbacks*, void> _vkDestroySampler;
     private readonly delegate* unmanaged<VkDevice, VkSemaphore, VkAllocationCallbacks*, void> _vkDestroySemaphore;
     private readonly delegate* unmanaged<VkDevice, VkShaderModule, VkAllocationCallbacks*, void> _vkDestroyShaderModule;
+    private readonly delegate* unmanaged<VkDevice, VkSwapchainKHR, VkAllocationCallbacks*, void> _vkDestroySwapchainKHR;
     private readonly delegate* unmanaged<VkDevice, VkResult> _vkDeviceWaitIdle;
     private readonly delegate* unmanaged<VkCommandBuffer, VkResult> _vkEndCommandBuffer;
     private readonly delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult> _vkFlushMappedMemoryRanges;
     private readonly delegate* unmanaged<VkDevice, VkCommandPool, uint, VkCommandBuffer*, void> _vkFreeCommandBuffers;
     private readonly delegate* unmanaged<VkDevice, VkDeviceMemory, VkAllocationCallbacks*, void> _vkFreeMemory;
     private readonly delegate* unmanaged<VkDevice, VkBuffer, VkMemoryRequirements*, void> _vkGetBufferMemoryRequirements;
+    private readonly delegate* unmanaged<VkDevice, VkDeviceGroupPresentCapabilitiesKHR*, VkResult> _vkGetDeviceGroupPresentCapabilitiesKHR;
+    private readonly delegate* unmanaged<VkDevice, VkSurfaceKHR, VkDeviceGroupPresentModeFlagsKHR*, VkResult> _vkGetDeviceGroupSurfacePresentModesKHR;
     private readonly delegate* unmanaged<VkDevice, uint, uint, VkQueue*, void> _vkGetDeviceQueue;
     private readonly delegate* unmanaged<VkDevice, VkFence, VkResult> _vkGetFenceStatus;
     private readonly delegate* unmanaged<VkDevice, VkImage, VkMemoryRequirements*, void> _vkGetImageMemoryRequirements;
     private readonly delegate* unmanaged<VkDevice, VkSemaphore, ulong*, VkResult> _vkGetSemaphoreCounterValue;
+    private readonly delegate* unmanaged<VkDevice, VkSwapchainKHR, uint*, VkImage*, VkResult> _vkGetSwapchainImagesKHR;
     private readonly delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult> _vkInvalidateMappedMemoryRanges;
     private readonly delegate* unmanaged<VkDevice, VkDeviceMemory, ulong, ulong, VkMemoryMapFlags, void**, VkResult> _vkMapMemory;
     private readonly delegate* unmanaged<VkQueue, VkDebugUtilsLabelEXT*, void> _vkQueueBeginDebugUtilsLabelEXT;
     private readonly delegate* unmanaged<VkQueue, void> _vkQueueEndDebugUtilsLabelEXT;
     private readonly delegate* unmanaged<VkQueue, VkDebugUtilsLabelEXT*, void> _vkQueueInsertDebugUtilsLabelEXT;
+    private readonly delegate* unmanaged<VkQueue, VkPresentInfoKHR*, VkResult> _vkQueuePresentKHR;
     private readonly delegate* unmanaged<VkQueue, uint, VkSubmitInfo2*, VkFence, VkResult> _vkQueueSubmit2;
     private readonly delegate* unmanaged<VkQueue, VkResult> _vkQueueWaitIdle;
     private readonly delegate* unmanaged<VkDevice, VkCommandPool, VkCommandPoolResetFlags, VkResult> _vkResetCommandPool;
@@ -306,11 +381,14 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, VkDeviceMemory, void> _vkUnmapMemory;
     private readonly delegate* unmanaged<VkDevice, uint, VkWriteDescriptorSet*, uint, VkCopyDescriptorSet*, void> _vkUpdateDescriptorSets;
     private readonly delegate* unmanaged<VkDevice, uint, VkFence*, VkBool32, ulong, VkResult> _vkWaitForFences;
+    private readonly delegate* unmanaged<VkDevice, VkSwapchainKHR, ulong, ulong, VkResult> _vkWaitForPresentKHR;
     private readonly delegate* unmanaged<VkDevice, VkSemaphoreWaitInfo*, ulong, VkResult> _vkWaitSemaphores;
 
     /// <summary>Loads every device-level command; <paramref name="getProcAddr"/> is <c>vkGetDeviceProcAddr</c>.</summary>
     public VkDeviceCommands(VkDevice device, delegate* unmanaged<VkDevice, byte*, nint> getProcAddr)
     {
+        fixed (byte* n = "vkAcquireNextImage2KHR\0"u8) { _vkAcquireNextImage2KHR = (delegate* unmanaged<VkDevice, VkAcquireNextImageInfoKHR*, uint*, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkAcquireNextImageKHR\0"u8) { _vkAcquireNextImageKHR = (delegate* unmanaged<VkDevice, VkSwapchainKHR, ulong, VkSemaphore, VkFence, uint*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkAllocateCommandBuffers\0"u8) { _vkAllocateCommandBuffers = (delegate* unmanaged<VkDevice, VkCommandBufferAllocateInfo*, VkCommandBuffer*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkAllocateDescriptorSets\0"u8) { _vkAllocateDescriptorSets = (delegate* unmanaged<VkDevice, VkDescriptorSetAllocateInfo*, VkDescriptorSet*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkAllocateMemory\0"u8) { _vkAllocateMemory = (delegate* unmanaged<VkDevice, VkMemoryAllocateInfo*, VkAllocationCallbacks*, VkDeviceMemory*, VkResult>)getProcAddr(device, n); }
@@ -323,6 +401,7 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkCmdBindIndexBuffer\0"u8) { _vkCmdBindIndexBuffer = (delegate* unmanaged<VkCommandBuffer, VkBuffer, ulong, VkIndexType, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdBindPipeline\0"u8) { _vkCmdBindPipeline = (delegate* unmanaged<VkCommandBuffer, VkPipelineBindPoint, VkPipeline, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdBindVertexBuffers\0"u8) { _vkCmdBindVertexBuffers = (delegate* unmanaged<VkCommandBuffer, uint, uint, VkBuffer*, ulong*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkCmdBlitImage\0"u8) { _vkCmdBlitImage = (delegate* unmanaged<VkCommandBuffer, VkImage, VkImageLayout, VkImage, VkImageLayout, uint, VkImageBlit*, VkFilter, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdClearColorImage\0"u8) { _vkCmdClearColorImage = (delegate* unmanaged<VkCommandBuffer, VkImage, VkImageLayout, VkClearColorValue*, uint, VkImageSubresourceRange*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdCopyBuffer\0"u8) { _vkCmdCopyBuffer = (delegate* unmanaged<VkCommandBuffer, VkBuffer, VkBuffer, uint, VkBufferCopy*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdCopyBufferToImage\0"u8) { _vkCmdCopyBufferToImage = (delegate* unmanaged<VkCommandBuffer, VkBuffer, VkImage, VkImageLayout, uint, VkBufferImageCopy*, void>)getProcAddr(device, n); }
@@ -351,6 +430,7 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkCreateSampler\0"u8) { _vkCreateSampler = (delegate* unmanaged<VkDevice, VkSamplerCreateInfo*, VkAllocationCallbacks*, VkSampler*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateSemaphore\0"u8) { _vkCreateSemaphore = (delegate* unmanaged<VkDevice, VkSemaphoreCreateInfo*, VkAllocationCallbacks*, VkSemaphore*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateShaderModule\0"u8) { _vkCreateShaderModule = (delegate* unmanaged<VkDevice, VkShaderModuleCreateInfo*, VkAllocationCallbacks*, VkShaderModule*, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkCreateSwapchainKHR\0"u8) { _vkCreateSwapchainKHR = (delegate* unmanaged<VkDevice, VkSwapchainCreateInfoKHR*, VkAllocationCallbacks*, VkSwapchainKHR*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyBuffer\0"u8) { _vkDestroyBuffer = (delegate* unmanaged<VkDevice, VkBuffer, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyCommandPool\0"u8) { _vkDestroyCommandPool = (delegate* unmanaged<VkDevice, VkCommandPool, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyDescriptorPool\0"u8) { _vkDestroyDescriptorPool = (delegate* unmanaged<VkDevice, VkDescriptorPool, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
@@ -364,21 +444,26 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkDestroySampler\0"u8) { _vkDestroySampler = (delegate* unmanaged<VkDevice, VkSampler, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroySemaphore\0"u8) { _vkDestroySemaphore = (delegate* unmanaged<VkDevice, VkSemaphore, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyShaderModule\0"u8) { _vkDestroyShaderModule = (delegate* unmanaged<VkDevice, VkShaderModule, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkDestroySwapchainKHR\0"u8) { _vkDestroySwapchainKHR = (delegate* unmanaged<VkDevice, VkSwapchainKHR, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDeviceWaitIdle\0"u8) { _vkDeviceWaitIdle = (delegate* unmanaged<VkDevice, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkEndCommandBuffer\0"u8) { _vkEndCommandBuffer = (delegate* unmanaged<VkCommandBuffer, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkFlushMappedMemoryRanges\0"u8) { _vkFlushMappedMemoryRanges = (delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkFreeCommandBuffers\0"u8) { _vkFreeCommandBuffers = (delegate* unmanaged<VkDevice, VkCommandPool, uint, VkCommandBuffer*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkFreeMemory\0"u8) { _vkFreeMemory = (delegate* unmanaged<VkDevice, VkDeviceMemory, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetBufferMemoryRequirements\0"u8) { _vkGetBufferMemoryRequirements = (delegate* unmanaged<VkDevice, VkBuffer, VkMemoryRequirements*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkGetDeviceGroupPresentCapabilitiesKHR\0"u8) { _vkGetDeviceGroupPresentCapabilitiesKHR = (delegate* unmanaged<VkDevice, VkDeviceGroupPresentCapabilitiesKHR*, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkGetDeviceGroupSurfacePresentModesKHR\0"u8) { _vkGetDeviceGroupSurfacePresentModesKHR = (delegate* unmanaged<VkDevice, VkSurfaceKHR, VkDeviceGroupPresentModeFlagsKHR*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetDeviceQueue\0"u8) { _vkGetDeviceQueue = (delegate* unmanaged<VkDevice, uint, uint, VkQueue*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetFenceStatus\0"u8) { _vkGetFenceStatus = (delegate* unmanaged<VkDevice, VkFence, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetImageMemoryRequirements\0"u8) { _vkGetImageMemoryRequirements = (delegate* unmanaged<VkDevice, VkImage, VkMemoryRequirements*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetSemaphoreCounterValue\0"u8) { _vkGetSemaphoreCounterValue = (delegate* unmanaged<VkDevice, VkSemaphore, ulong*, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkGetSwapchainImagesKHR\0"u8) { _vkGetSwapchainImagesKHR = (delegate* unmanaged<VkDevice, VkSwapchainKHR, uint*, VkImage*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkInvalidateMappedMemoryRanges\0"u8) { _vkInvalidateMappedMemoryRanges = (delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkMapMemory\0"u8) { _vkMapMemory = (delegate* unmanaged<VkDevice, VkDeviceMemory, ulong, ulong, VkMemoryMapFlags, void**, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkQueueBeginDebugUtilsLabelEXT\0"u8) { _vkQueueBeginDebugUtilsLabelEXT = (delegate* unmanaged<VkQueue, VkDebugUtilsLabelEXT*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkQueueEndDebugUtilsLabelEXT\0"u8) { _vkQueueEndDebugUtilsLabelEXT = (delegate* unmanaged<VkQueue, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkQueueInsertDebugUtilsLabelEXT\0"u8) { _vkQueueInsertDebugUtilsLabelEXT = (delegate* unmanaged<VkQueue, VkDebugUtilsLabelEXT*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkQueuePresentKHR\0"u8) { _vkQueuePresentKHR = (delegate* unmanaged<VkQueue, VkPresentInfoKHR*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkQueueSubmit2\0"u8) { _vkQueueSubmit2 = (delegate* unmanaged<VkQueue, uint, VkSubmitInfo2*, VkFence, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkQueueWaitIdle\0"u8) { _vkQueueWaitIdle = (delegate* unmanaged<VkQueue, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkResetCommandPool\0"u8) { _vkResetCommandPool = (delegate* unmanaged<VkDevice, VkCommandPool, VkCommandPoolResetFlags, VkResult>)getProcAddr(device, n); }
@@ -389,7 +474,26 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkUnmapMemory\0"u8) { _vkUnmapMemory = (delegate* unmanaged<VkDevice, VkDeviceMemory, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkUpdateDescriptorSets\0"u8) { _vkUpdateDescriptorSets = (delegate* unmanaged<VkDevice, uint, VkWriteDescriptorSet*, uint, VkCopyDescriptorSet*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkWaitForFences\0"u8) { _vkWaitForFences = (delegate* unmanaged<VkDevice, uint, VkFence*, VkBool32, ulong, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkWaitForPresentKHR\0"u8) { _vkWaitForPresentKHR = (delegate* unmanaged<VkDevice, VkSwapchainKHR, ulong, ulong, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkWaitSemaphores\0"u8) { _vkWaitSemaphores = (delegate* unmanaged<VkDevice, VkSemaphoreWaitInfo*, ulong, VkResult>)getProcAddr(device, n); }
+    }
+
+    /// <summary>True when the loader returned <c>vkAcquireNextImage2KHR</c>.</summary>
+    public bool Has_vkAcquireNextImage2KHR => _vkAcquireNextImage2KHR != null;
+    public VkResult vkAcquireNextImage2KHR(VkDevice device, VkAcquireNextImageInfoKHR* pAcquireInfo, uint* pImageIndex)
+    {
+        var f = _vkAcquireNextImage2KHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkAcquireNextImage2KHR");
+        return f(device, pAcquireInfo, pImageIndex);
+    }
+
+    /// <summary>True when the loader returned <c>vkAcquireNextImageKHR</c>.</summary>
+    public bool Has_vkAcquireNextImageKHR => _vkAcquireNextImageKHR != null;
+    public VkResult vkAcquireNextImageKHR(VkDevice device, VkSwapchainKHR swapchain, ulong timeout, VkSemaphore semaphore, VkFence fence, uint* pImageIndex)
+    {
+        var f = _vkAcquireNextImageKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkAcquireNextImageKHR");
+        return f(device, swapchain, timeout, semaphore, fence, pImageIndex);
     }
 
     /// <summary>True when the loader returned <c>vkAllocateCommandBuffers</c>.</summary>
@@ -498,6 +602,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkCmdBindVertexBuffers;
         if (f == null) throw new VkCommandNotLoadedException("vkCmdBindVertexBuffers");
         f(commandBuffer, firstBinding, bindingCount, pBuffers, pOffsets);
+    }
+
+    /// <summary>True when the loader returned <c>vkCmdBlitImage</c>.</summary>
+    public bool Has_vkCmdBlitImage => _vkCmdBlitImage != null;
+    public void vkCmdBlitImage(VkCommandBuffer commandBuffer, VkImage srcImage, VkImageLayout srcImageLayout, VkImage dstImage, VkImageLayout dstImageLayout, uint regionCount, VkImageBlit* pRegions, VkFilter filter)
+    {
+        var f = _vkCmdBlitImage;
+        if (f == null) throw new VkCommandNotLoadedException("vkCmdBlitImage");
+        f(commandBuffer, srcImage, srcImageLayout, dstImage, dstImageLayout, regionCount, pRegions, filter);
     }
 
     /// <summary>True when the loader returned <c>vkCmdClearColorImage</c>.</summary>
@@ -752,6 +865,15 @@ public sealed unsafe partial class VkDeviceCommands
         return f(device, pCreateInfo, pAllocator, pShaderModule);
     }
 
+    /// <summary>True when the loader returned <c>vkCreateSwapchainKHR</c>.</summary>
+    public bool Has_vkCreateSwapchainKHR => _vkCreateSwapchainKHR != null;
+    public VkResult vkCreateSwapchainKHR(VkDevice device, VkSwapchainCreateInfoKHR* pCreateInfo, VkAllocationCallbacks* pAllocator, VkSwapchainKHR* pSwapchain)
+    {
+        var f = _vkCreateSwapchainKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkCreateSwapchainKHR");
+        return f(device, pCreateInfo, pAllocator, pSwapchain);
+    }
+
     /// <summary>True when the loader returned <c>vkDestroyBuffer</c>.</summary>
     public bool Has_vkDestroyBuffer => _vkDestroyBuffer != null;
     public void vkDestroyBuffer(VkDevice device, VkBuffer buffer, VkAllocationCallbacks* pAllocator)
@@ -869,6 +991,15 @@ public sealed unsafe partial class VkDeviceCommands
         f(device, shaderModule, pAllocator);
     }
 
+    /// <summary>True when the loader returned <c>vkDestroySwapchainKHR</c>.</summary>
+    public bool Has_vkDestroySwapchainKHR => _vkDestroySwapchainKHR != null;
+    public void vkDestroySwapchainKHR(VkDevice device, VkSwapchainKHR swapchain, VkAllocationCallbacks* pAllocator)
+    {
+        var f = _vkDestroySwapchainKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkDestroySwapchainKHR");
+        f(device, swapchain, pAllocator);
+    }
+
     /// <summary>True when the loader returned <c>vkDeviceWaitIdle</c>.</summary>
     public bool Has_vkDeviceWaitIdle => _vkDeviceWaitIdle != null;
     public VkResult vkDeviceWaitIdle(VkDevice device)
@@ -923,6 +1054,24 @@ public sealed unsafe partial class VkDeviceCommands
         f(device, buffer, pMemoryRequirements);
     }
 
+    /// <summary>True when the loader returned <c>vkGetDeviceGroupPresentCapabilitiesKHR</c>.</summary>
+    public bool Has_vkGetDeviceGroupPresentCapabilitiesKHR => _vkGetDeviceGroupPresentCapabilitiesKHR != null;
+    public VkResult vkGetDeviceGroupPresentCapabilitiesKHR(VkDevice device, VkDeviceGroupPresentCapabilitiesKHR* pDeviceGroupPresentCapabilities)
+    {
+        var f = _vkGetDeviceGroupPresentCapabilitiesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetDeviceGroupPresentCapabilitiesKHR");
+        return f(device, pDeviceGroupPresentCapabilities);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetDeviceGroupSurfacePresentModesKHR</c>.</summary>
+    public bool Has_vkGetDeviceGroupSurfacePresentModesKHR => _vkGetDeviceGroupSurfacePresentModesKHR != null;
+    public VkResult vkGetDeviceGroupSurfacePresentModesKHR(VkDevice device, VkSurfaceKHR surface, VkDeviceGroupPresentModeFlagsKHR* pModes)
+    {
+        var f = _vkGetDeviceGroupSurfacePresentModesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetDeviceGroupSurfacePresentModesKHR");
+        return f(device, surface, pModes);
+    }
+
     /// <summary>True when the loader returned <c>vkGetDeviceQueue</c>.</summary>
     public bool Has_vkGetDeviceQueue => _vkGetDeviceQueue != null;
     public void vkGetDeviceQueue(VkDevice device, uint queueFamilyIndex, uint queueIndex, VkQueue* pQueue)
@@ -957,6 +1106,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkGetSemaphoreCounterValue;
         if (f == null) throw new VkCommandNotLoadedException("vkGetSemaphoreCounterValue");
         return f(device, semaphore, pValue);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetSwapchainImagesKHR</c>.</summary>
+    public bool Has_vkGetSwapchainImagesKHR => _vkGetSwapchainImagesKHR != null;
+    public VkResult vkGetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR swapchain, uint* pSwapchainImageCount, VkImage* pSwapchainImages)
+    {
+        var f = _vkGetSwapchainImagesKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetSwapchainImagesKHR");
+        return f(device, swapchain, pSwapchainImageCount, pSwapchainImages);
     }
 
     /// <summary>True when the loader returned <c>vkInvalidateMappedMemoryRanges</c>.</summary>
@@ -1002,6 +1160,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkQueueInsertDebugUtilsLabelEXT;
         if (f == null) throw new VkCommandNotLoadedException("vkQueueInsertDebugUtilsLabelEXT");
         f(queue, pLabelInfo);
+    }
+
+    /// <summary>True when the loader returned <c>vkQueuePresentKHR</c>.</summary>
+    public bool Has_vkQueuePresentKHR => _vkQueuePresentKHR != null;
+    public VkResult vkQueuePresentKHR(VkQueue queue, VkPresentInfoKHR* pPresentInfo)
+    {
+        var f = _vkQueuePresentKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkQueuePresentKHR");
+        return f(queue, pPresentInfo);
     }
 
     /// <summary>True when the loader returned <c>vkQueueSubmit2</c>.</summary>
@@ -1092,6 +1259,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkWaitForFences;
         if (f == null) throw new VkCommandNotLoadedException("vkWaitForFences");
         return f(device, fenceCount, pFences, waitAll, timeout);
+    }
+
+    /// <summary>True when the loader returned <c>vkWaitForPresentKHR</c>.</summary>
+    public bool Has_vkWaitForPresentKHR => _vkWaitForPresentKHR != null;
+    public VkResult vkWaitForPresentKHR(VkDevice device, VkSwapchainKHR swapchain, ulong presentId, ulong timeout)
+    {
+        var f = _vkWaitForPresentKHR;
+        if (f == null) throw new VkCommandNotLoadedException("vkWaitForPresentKHR");
+        return f(device, swapchain, presentId, timeout);
     }
 
     /// <summary>True when the loader returned <c>vkWaitSemaphores</c>.</summary>

@@ -42,4 +42,14 @@ public static partial class Vk
     public const ulong VK_WHOLE_SIZE = ~0UL;
     public const uint VK_EXT_DEBUG_UTILS_SPEC_VERSION = 2;
     public const string VK_EXT_DEBUG_UTILS_EXTENSION_NAME = "VK_EXT_debug_utils";
+    public const uint VK_KHR_PRESENT_ID_SPEC_VERSION = 1;
+    public const string VK_KHR_PRESENT_ID_EXTENSION_NAME = "VK_KHR_present_id";
+    public const uint VK_KHR_PRESENT_WAIT_SPEC_VERSION = 1;
+    public const string VK_KHR_PRESENT_WAIT_EXTENSION_NAME = "VK_KHR_present_wait";
+    public const uint VK_KHR_SURFACE_SPEC_VERSION = 25;
+    public const string VK_KHR_SURFACE_EXTENSION_NAME = "VK_KHR_surface";
+    public const uint VK_KHR_SWAPCHAIN_SPEC_VERSION = 70;
+    public const string VK_KHR_SWAPCHAIN_EXTENSION_NAME = "VK_KHR_swapchain";
+    public const uint VK_NV_PRESENT_BARRIER_SPEC_VERSION = 1;
+    public const string VK_NV_PRESENT_BARRIER_EXTENSION_NAME = "VK_NV_present_barrier";
 }

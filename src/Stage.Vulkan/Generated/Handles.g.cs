@@ -365,3 +365,33 @@ public readonly struct VkShaderModule : System.IEquatable<VkShaderModule>
     public static bool operator !=(VkShaderModule left, VkShaderModule right) => left.Handle != right.Handle;
     public override string ToString() => "VkShaderModule(0x" + Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + ")";
 }
+
+/// <summary>Non-dispatchable handle <c>VkSurfaceKHR</c> (ulong).</summary>
+public readonly struct VkSurfaceKHR : System.IEquatable<VkSurfaceKHR>
+{
+    public readonly ulong Handle;
+    public VkSurfaceKHR(ulong handle) { Handle = handle; }
+    public static VkSurfaceKHR Null => default;
+    public bool IsNull => Handle == 0;
+    public bool Equals(VkSurfaceKHR other) => Handle == other.Handle;
+    public override bool Equals(object? obj) => obj is VkSurfaceKHR other && Equals(other);
+    public override int GetHashCode() => Handle.GetHashCode();
+    public static bool operator ==(VkSurfaceKHR left, VkSurfaceKHR right) => left.Handle == right.Handle;
+    public static bool operator !=(VkSurfaceKHR left, VkSurfaceKHR right) => left.Handle != right.Handle;
+    public override string ToString() => "VkSurfaceKHR(0x" + Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + ")";
+}
+
+/// <summary>Non-dispatchable handle <c>VkSwapchainKHR</c> (ulong).</summary>
+public readonly struct VkSwapchainKHR : System.IEquatable<VkSwapchainKHR>
+{
+    public readonly ulong Handle;
+    public VkSwapchainKHR(ulong handle) { Handle = handle; }
+    public static VkSwapchainKHR Null => default;
+    public bool IsNull => Handle == 0;
+    public bool Equals(VkSwapchainKHR other) => Handle == other.Handle;
+    public override bool Equals(object? obj) => obj is VkSwapchainKHR other && Equals(other);
+    public override int GetHashCode() => Handle.GetHashCode();
+    public static bool operator ==(VkSwapchainKHR left, VkSwapchainKHR right) => left.Handle == right.Handle;
+    public static bool operator !=(VkSwapchainKHR left, VkSwapchainKHR right) => left.Handle != right.Handle;
+    public override string ToString() => "VkSwapchainKHR(0x" + Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + ")";
+}

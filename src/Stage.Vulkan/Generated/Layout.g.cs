@@ -28,6 +28,7 @@ internal static unsafe class VkLayoutTable
         new("VkBufferUsageFlags", sizeof(VkBufferUsageFlags), []),
         new("VkBufferView", sizeof(VkBufferView), []),
         new("VkColorComponentFlags", sizeof(VkColorComponentFlags), []),
+        new("VkColorSpaceKHR", sizeof(VkColorSpaceKHR), []),
         new("VkCommandBuffer", sizeof(VkCommandBuffer), []),
         new("VkCommandBufferLevel", sizeof(VkCommandBufferLevel), []),
         new("VkCommandBufferUsageFlags", sizeof(VkCommandBufferUsageFlags), []),
@@ -36,6 +37,7 @@ internal static unsafe class VkLayoutTable
         new("VkCommandPoolResetFlags", sizeof(VkCommandPoolResetFlags), []),
         new("VkCompareOp", sizeof(VkCompareOp), []),
         new("VkComponentSwizzle", sizeof(VkComponentSwizzle), []),
+        new("VkCompositeAlphaFlagsKHR", sizeof(VkCompositeAlphaFlagsKHR), []),
         new("VkCullModeFlags", sizeof(VkCullModeFlags), []),
         new("VkDebugUtilsMessageSeverityFlagsEXT", sizeof(VkDebugUtilsMessageSeverityFlagsEXT), []),
         new("VkDebugUtilsMessageTypeFlagsEXT", sizeof(VkDebugUtilsMessageTypeFlagsEXT), []),
@@ -51,6 +53,7 @@ internal static unsafe class VkLayoutTable
         new("VkDescriptorType", sizeof(VkDescriptorType), []),
         new("VkDevice", sizeof(VkDevice), []),
         new("VkDeviceCreateFlags", sizeof(VkDeviceCreateFlags), []),
+        new("VkDeviceGroupPresentModeFlagsKHR", sizeof(VkDeviceGroupPresentModeFlagsKHR), []),
         new("VkDeviceMemory", sizeof(VkDeviceMemory), []),
         new("VkDeviceQueueCreateFlags", sizeof(VkDeviceQueueCreateFlags), []),
         new("VkDriverId", sizeof(VkDriverId), []),
@@ -101,6 +104,7 @@ internal static unsafe class VkLayoutTable
         new("VkPipelineVertexInputStateCreateFlags", sizeof(VkPipelineVertexInputStateCreateFlags), []),
         new("VkPipelineViewportStateCreateFlags", sizeof(VkPipelineViewportStateCreateFlags), []),
         new("VkPolygonMode", sizeof(VkPolygonMode), []),
+        new("VkPresentModeKHR", sizeof(VkPresentModeKHR), []),
         new("VkPrimitiveTopology", sizeof(VkPrimitiveTopology), []),
         new("VkQueryControlFlags", sizeof(VkQueryControlFlags), []),
         new("VkQueryPipelineStatisticFlags", sizeof(VkQueryPipelineStatisticFlags), []),
@@ -127,14 +131,20 @@ internal static unsafe class VkLayoutTable
         new("VkStencilOp", sizeof(VkStencilOp), []),
         new("VkStructureType", sizeof(VkStructureType), []),
         new("VkSubmitFlags", sizeof(VkSubmitFlags), []),
+        new("VkSurfaceKHR", sizeof(VkSurfaceKHR), []),
+        new("VkSurfaceTransformFlagsKHR", sizeof(VkSurfaceTransformFlagsKHR), []),
+        new("VkSwapchainCreateFlagsKHR", sizeof(VkSwapchainCreateFlagsKHR), []),
+        new("VkSwapchainKHR", sizeof(VkSwapchainKHR), []),
         new("VkSystemAllocationScope", sizeof(VkSystemAllocationScope), []),
         new("VkVertexInputRate", sizeof(VkVertexInputRate), []),
     ];
 
     public static VkTypeLayout[] Structs() =>
     [
+        Layout_VkAcquireNextImageInfoKHR(),
         Layout_VkAllocationCallbacks(),
         Layout_VkApplicationInfo(),
+        Layout_VkBindImageMemorySwapchainInfoKHR(),
         Layout_VkBufferCopy(),
         Layout_VkBufferCreateInfo(),
         Layout_VkBufferImageCopy(),
@@ -165,6 +175,9 @@ internal static unsafe class VkLayoutTable
         Layout_VkDescriptorSetLayoutBinding(),
         Layout_VkDescriptorSetLayoutCreateInfo(),
         Layout_VkDeviceCreateInfo(),
+        Layout_VkDeviceGroupPresentCapabilitiesKHR(),
+        Layout_VkDeviceGroupPresentInfoKHR(),
+        Layout_VkDeviceGroupSwapchainCreateInfoKHR(),
         Layout_VkDeviceQueueCreateInfo(),
         Layout_VkExtensionProperties(),
         Layout_VkExtent2D(),
@@ -172,10 +185,12 @@ internal static unsafe class VkLayoutTable
         Layout_VkFenceCreateInfo(),
         Layout_VkFormatProperties(),
         Layout_VkGraphicsPipelineCreateInfo(),
+        Layout_VkImageBlit(),
         Layout_VkImageCreateInfo(),
         Layout_VkImageMemoryBarrier2(),
         Layout_VkImageSubresourceLayers(),
         Layout_VkImageSubresourceRange(),
+        Layout_VkImageSwapchainCreateInfoKHR(),
         Layout_VkImageViewCreateInfo(),
         Layout_VkInstanceCreateInfo(),
         Layout_VkLayerProperties(),
@@ -191,6 +206,9 @@ internal static unsafe class VkLayoutTable
         Layout_VkPhysicalDeviceFeatures2(),
         Layout_VkPhysicalDeviceLimits(),
         Layout_VkPhysicalDeviceMemoryProperties(),
+        Layout_VkPhysicalDevicePresentBarrierFeaturesNV(),
+        Layout_VkPhysicalDevicePresentIdFeaturesKHR(),
+        Layout_VkPhysicalDevicePresentWaitFeaturesKHR(),
         Layout_VkPhysicalDeviceProperties(),
         Layout_VkPhysicalDeviceProperties2(),
         Layout_VkPhysicalDeviceSparseProperties(),
@@ -211,6 +229,8 @@ internal static unsafe class VkLayoutTable
         Layout_VkPipelineTessellationStateCreateInfo(),
         Layout_VkPipelineVertexInputStateCreateInfo(),
         Layout_VkPipelineViewportStateCreateInfo(),
+        Layout_VkPresentIdKHR(),
+        Layout_VkPresentInfoKHR(),
         Layout_VkPushConstantRange(),
         Layout_VkQueueFamilyProperties(),
         Layout_VkRect2D(),
@@ -227,11 +247,32 @@ internal static unsafe class VkLayoutTable
         Layout_VkSpecializationMapEntry(),
         Layout_VkStencilOpState(),
         Layout_VkSubmitInfo2(),
+        Layout_VkSurfaceCapabilitiesKHR(),
+        Layout_VkSurfaceCapabilitiesPresentBarrierNV(),
+        Layout_VkSurfaceFormatKHR(),
+        Layout_VkSwapchainCreateInfoKHR(),
+        Layout_VkSwapchainPresentBarrierCreateInfoNV(),
         Layout_VkVertexInputAttributeDescription(),
         Layout_VkVertexInputBindingDescription(),
         Layout_VkViewport(),
         Layout_VkWriteDescriptorSet(),
     ];
+
+    private static VkTypeLayout Layout_VkAcquireNextImageInfoKHR()
+    {
+        VkAcquireNextImageInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkAcquireNextImageInfoKHR", sizeof(VkAcquireNextImageInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("swapchain", (int)((byte*)&s.swapchain - b)),
+            new("timeout", (int)((byte*)&s.timeout - b)),
+            new("semaphore", (int)((byte*)&s.semaphore - b)),
+            new("fence", (int)((byte*)&s.fence - b)),
+            new("deviceMask", (int)((byte*)&s.deviceMask - b)),
+        ]);
+    }
 
     private static VkTypeLayout Layout_VkAllocationCallbacks()
     {
@@ -261,6 +302,19 @@ internal static unsafe class VkLayoutTable
             new("pEngineName", (int)((byte*)&s.pEngineName - b)),
             new("engineVersion", (int)((byte*)&s.engineVersion - b)),
             new("apiVersion", (int)((byte*)&s.apiVersion - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkBindImageMemorySwapchainInfoKHR()
+    {
+        VkBindImageMemorySwapchainInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkBindImageMemorySwapchainInfoKHR", sizeof(VkBindImageMemorySwapchainInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("swapchain", (int)((byte*)&s.swapchain - b)),
+            new("imageIndex", (int)((byte*)&s.imageIndex - b)),
         ]);
     }
 
@@ -701,6 +755,45 @@ internal static unsafe class VkLayoutTable
         ]);
     }
 
+    private static VkTypeLayout Layout_VkDeviceGroupPresentCapabilitiesKHR()
+    {
+        VkDeviceGroupPresentCapabilitiesKHR s = default;
+        var b = (byte*)&s;
+        return new("VkDeviceGroupPresentCapabilitiesKHR", sizeof(VkDeviceGroupPresentCapabilitiesKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentMask", (int)((byte*)s.presentMask - b)),
+            new("modes", (int)((byte*)&s.modes - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkDeviceGroupPresentInfoKHR()
+    {
+        VkDeviceGroupPresentInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkDeviceGroupPresentInfoKHR", sizeof(VkDeviceGroupPresentInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("swapchainCount", (int)((byte*)&s.swapchainCount - b)),
+            new("pDeviceMasks", (int)((byte*)&s.pDeviceMasks - b)),
+            new("mode", (int)((byte*)&s.mode - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkDeviceGroupSwapchainCreateInfoKHR()
+    {
+        VkDeviceGroupSwapchainCreateInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkDeviceGroupSwapchainCreateInfoKHR", sizeof(VkDeviceGroupSwapchainCreateInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("modes", (int)((byte*)&s.modes - b)),
+        ]);
+    }
+
     private static VkTypeLayout Layout_VkDeviceQueueCreateInfo()
     {
         VkDeviceQueueCreateInfo s = default;
@@ -802,6 +895,19 @@ internal static unsafe class VkLayoutTable
         ]);
     }
 
+    private static VkTypeLayout Layout_VkImageBlit()
+    {
+        VkImageBlit s = default;
+        var b = (byte*)&s;
+        return new("VkImageBlit", sizeof(VkImageBlit),
+        [
+            new("srcSubresource", (int)((byte*)&s.srcSubresource - b)),
+            new("srcOffsets", (int)((byte*)&s.srcOffsets - b)),
+            new("dstSubresource", (int)((byte*)&s.dstSubresource - b)),
+            new("dstOffsets", (int)((byte*)&s.dstOffsets - b)),
+        ]);
+    }
+
     private static VkTypeLayout Layout_VkImageCreateInfo()
     {
         VkImageCreateInfo s = default;
@@ -871,6 +977,18 @@ internal static unsafe class VkLayoutTable
             new("levelCount", (int)((byte*)&s.levelCount - b)),
             new("baseArrayLayer", (int)((byte*)&s.baseArrayLayer - b)),
             new("layerCount", (int)((byte*)&s.layerCount - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkImageSwapchainCreateInfoKHR()
+    {
+        VkImageSwapchainCreateInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkImageSwapchainCreateInfoKHR", sizeof(VkImageSwapchainCreateInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("swapchain", (int)((byte*)&s.swapchain - b)),
         ]);
     }
 
@@ -1221,6 +1339,42 @@ internal static unsafe class VkLayoutTable
             new("memoryTypes", (int)((byte*)&s.memoryTypes - b)),
             new("memoryHeapCount", (int)((byte*)&s.memoryHeapCount - b)),
             new("memoryHeaps", (int)((byte*)&s.memoryHeaps - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkPhysicalDevicePresentBarrierFeaturesNV()
+    {
+        VkPhysicalDevicePresentBarrierFeaturesNV s = default;
+        var b = (byte*)&s;
+        return new("VkPhysicalDevicePresentBarrierFeaturesNV", sizeof(VkPhysicalDevicePresentBarrierFeaturesNV),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentBarrier", (int)((byte*)&s.presentBarrier - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkPhysicalDevicePresentIdFeaturesKHR()
+    {
+        VkPhysicalDevicePresentIdFeaturesKHR s = default;
+        var b = (byte*)&s;
+        return new("VkPhysicalDevicePresentIdFeaturesKHR", sizeof(VkPhysicalDevicePresentIdFeaturesKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentId", (int)((byte*)&s.presentId - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkPhysicalDevicePresentWaitFeaturesKHR()
+    {
+        VkPhysicalDevicePresentWaitFeaturesKHR s = default;
+        var b = (byte*)&s;
+        return new("VkPhysicalDevicePresentWaitFeaturesKHR", sizeof(VkPhysicalDevicePresentWaitFeaturesKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentWait", (int)((byte*)&s.presentWait - b)),
         ]);
     }
 
@@ -1654,6 +1808,36 @@ internal static unsafe class VkLayoutTable
         ]);
     }
 
+    private static VkTypeLayout Layout_VkPresentIdKHR()
+    {
+        VkPresentIdKHR s = default;
+        var b = (byte*)&s;
+        return new("VkPresentIdKHR", sizeof(VkPresentIdKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("swapchainCount", (int)((byte*)&s.swapchainCount - b)),
+            new("pPresentIds", (int)((byte*)&s.pPresentIds - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkPresentInfoKHR()
+    {
+        VkPresentInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkPresentInfoKHR", sizeof(VkPresentInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("waitSemaphoreCount", (int)((byte*)&s.waitSemaphoreCount - b)),
+            new("pWaitSemaphores", (int)((byte*)&s.pWaitSemaphores - b)),
+            new("swapchainCount", (int)((byte*)&s.swapchainCount - b)),
+            new("pSwapchains", (int)((byte*)&s.pSwapchains - b)),
+            new("pImageIndices", (int)((byte*)&s.pImageIndices - b)),
+            new("pResults", (int)((byte*)&s.pResults - b)),
+        ]);
+    }
+
     private static VkTypeLayout Layout_VkPushConstantRange()
     {
         VkPushConstantRange s = default;
@@ -1893,6 +2077,87 @@ internal static unsafe class VkLayoutTable
             new("pCommandBufferInfos", (int)((byte*)&s.pCommandBufferInfos - b)),
             new("signalSemaphoreInfoCount", (int)((byte*)&s.signalSemaphoreInfoCount - b)),
             new("pSignalSemaphoreInfos", (int)((byte*)&s.pSignalSemaphoreInfos - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkSurfaceCapabilitiesKHR()
+    {
+        VkSurfaceCapabilitiesKHR s = default;
+        var b = (byte*)&s;
+        return new("VkSurfaceCapabilitiesKHR", sizeof(VkSurfaceCapabilitiesKHR),
+        [
+            new("minImageCount", (int)((byte*)&s.minImageCount - b)),
+            new("maxImageCount", (int)((byte*)&s.maxImageCount - b)),
+            new("currentExtent", (int)((byte*)&s.currentExtent - b)),
+            new("minImageExtent", (int)((byte*)&s.minImageExtent - b)),
+            new("maxImageExtent", (int)((byte*)&s.maxImageExtent - b)),
+            new("maxImageArrayLayers", (int)((byte*)&s.maxImageArrayLayers - b)),
+            new("supportedTransforms", (int)((byte*)&s.supportedTransforms - b)),
+            new("currentTransform", (int)((byte*)&s.currentTransform - b)),
+            new("supportedCompositeAlpha", (int)((byte*)&s.supportedCompositeAlpha - b)),
+            new("supportedUsageFlags", (int)((byte*)&s.supportedUsageFlags - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkSurfaceCapabilitiesPresentBarrierNV()
+    {
+        VkSurfaceCapabilitiesPresentBarrierNV s = default;
+        var b = (byte*)&s;
+        return new("VkSurfaceCapabilitiesPresentBarrierNV", sizeof(VkSurfaceCapabilitiesPresentBarrierNV),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentBarrierSupported", (int)((byte*)&s.presentBarrierSupported - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkSurfaceFormatKHR()
+    {
+        VkSurfaceFormatKHR s = default;
+        var b = (byte*)&s;
+        return new("VkSurfaceFormatKHR", sizeof(VkSurfaceFormatKHR),
+        [
+            new("format", (int)((byte*)&s.format - b)),
+            new("colorSpace", (int)((byte*)&s.colorSpace - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkSwapchainCreateInfoKHR()
+    {
+        VkSwapchainCreateInfoKHR s = default;
+        var b = (byte*)&s;
+        return new("VkSwapchainCreateInfoKHR", sizeof(VkSwapchainCreateInfoKHR),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("flags", (int)((byte*)&s.flags - b)),
+            new("surface", (int)((byte*)&s.surface - b)),
+            new("minImageCount", (int)((byte*)&s.minImageCount - b)),
+            new("imageFormat", (int)((byte*)&s.imageFormat - b)),
+            new("imageColorSpace", (int)((byte*)&s.imageColorSpace - b)),
+            new("imageExtent", (int)((byte*)&s.imageExtent - b)),
+            new("imageArrayLayers", (int)((byte*)&s.imageArrayLayers - b)),
+            new("imageUsage", (int)((byte*)&s.imageUsage - b)),
+            new("imageSharingMode", (int)((byte*)&s.imageSharingMode - b)),
+            new("queueFamilyIndexCount", (int)((byte*)&s.queueFamilyIndexCount - b)),
+            new("pQueueFamilyIndices", (int)((byte*)&s.pQueueFamilyIndices - b)),
+            new("preTransform", (int)((byte*)&s.preTransform - b)),
+            new("compositeAlpha", (int)((byte*)&s.compositeAlpha - b)),
+            new("presentMode", (int)((byte*)&s.presentMode - b)),
+            new("clipped", (int)((byte*)&s.clipped - b)),
+            new("oldSwapchain", (int)((byte*)&s.oldSwapchain - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkSwapchainPresentBarrierCreateInfoNV()
+    {
+        VkSwapchainPresentBarrierCreateInfoNV s = default;
+        var b = (byte*)&s;
+        return new("VkSwapchainPresentBarrierCreateInfoNV", sizeof(VkSwapchainPresentBarrierCreateInfoNV),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("presentBarrierEnable", (int)((byte*)&s.presentBarrierEnable - b)),
         ]);
     }
 

@@ -9,6 +9,21 @@ using System.Runtime.InteropServices;
 namespace Stage.Vulkan.Native;
 
 [StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkAcquireNextImageInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_ACQUIRE_NEXT_IMAGE_INFO_KHR;
+    public VkAcquireNextImageInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkSwapchainKHR swapchain;
+    public ulong timeout;
+    public VkSemaphore semaphore;
+    public VkFence fence;
+    public uint deviceMask;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public unsafe partial struct VkAllocationCallbacks
 {
     public void* pUserData;
@@ -32,6 +47,18 @@ public unsafe partial struct VkApplicationInfo
     public byte* pEngineName;
     public uint engineVersion;
     public uint apiVersion;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkBindImageMemorySwapchainInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR;
+    public VkBindImageMemorySwapchainInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkSwapchainKHR swapchain;
+    public uint imageIndex;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -409,6 +436,42 @@ public unsafe partial struct VkDeviceCreateInfo
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkDeviceGroupPresentCapabilitiesKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_CAPABILITIES_KHR;
+    public VkDeviceGroupPresentCapabilitiesKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public fixed uint presentMask[32];
+    public VkDeviceGroupPresentModeFlagsKHR modes;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkDeviceGroupPresentInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_INFO_KHR;
+    public VkDeviceGroupPresentInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public uint swapchainCount;
+    public uint* pDeviceMasks;
+    public VkDeviceGroupPresentModeFlagsKHR mode;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkDeviceGroupSwapchainCreateInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_DEVICE_GROUP_SWAPCHAIN_CREATE_INFO_KHR;
+    public VkDeviceGroupSwapchainCreateInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkDeviceGroupPresentModeFlagsKHR modes;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public unsafe partial struct VkDeviceQueueCreateInfo
 {
     /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
@@ -493,6 +556,15 @@ public unsafe partial struct VkGraphicsPipelineCreateInfo
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkImageBlit
+{
+    public VkImageSubresourceLayers srcSubresource;
+    public VkArray2<VkOffset3D> srcOffsets;
+    public VkImageSubresourceLayers dstSubresource;
+    public VkArray2<VkOffset3D> dstOffsets;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public unsafe partial struct VkImageCreateInfo
 {
     /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
@@ -552,6 +624,17 @@ public unsafe partial struct VkImageSubresourceRange
     public uint levelCount;
     public uint baseArrayLayer;
     public uint layerCount;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkImageSwapchainCreateInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_IMAGE_SWAPCHAIN_CREATE_INFO_KHR;
+    public VkImageSwapchainCreateInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkSwapchainKHR swapchain;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -864,6 +947,39 @@ public unsafe partial struct VkPhysicalDeviceMemoryProperties
     public VkArray32<VkMemoryType> memoryTypes;
     public uint memoryHeapCount;
     public VkArray16<VkMemoryHeap> memoryHeaps;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkPhysicalDevicePresentBarrierFeaturesNV
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_BARRIER_FEATURES_NV;
+    public VkPhysicalDevicePresentBarrierFeaturesNV() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkBool32 presentBarrier;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkPhysicalDevicePresentIdFeaturesKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR;
+    public VkPhysicalDevicePresentIdFeaturesKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkBool32 presentId;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkPhysicalDevicePresentWaitFeaturesKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR;
+    public VkPhysicalDevicePresentWaitFeaturesKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkBool32 presentWait;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -1274,6 +1390,34 @@ public unsafe partial struct VkPipelineViewportStateCreateInfo
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkPresentIdKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_PRESENT_ID_KHR;
+    public VkPresentIdKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public uint swapchainCount;
+    public ulong* pPresentIds;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkPresentInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_PRESENT_INFO_KHR;
+    public VkPresentInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public uint waitSemaphoreCount;
+    public VkSemaphore* pWaitSemaphores;
+    public uint swapchainCount;
+    public VkSwapchainKHR* pSwapchains;
+    public uint* pImageIndices;
+    public VkResult* pResults;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public unsafe partial struct VkPushConstantRange
 {
     public VkShaderStageFlags stageFlags;
@@ -1479,6 +1623,76 @@ public unsafe partial struct VkSubmitInfo2
     public VkCommandBufferSubmitInfo* pCommandBufferInfos;
     public uint signalSemaphoreInfoCount;
     public VkSemaphoreSubmitInfo* pSignalSemaphoreInfos;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkSurfaceCapabilitiesKHR
+{
+    public uint minImageCount;
+    public uint maxImageCount;
+    public VkExtent2D currentExtent;
+    public VkExtent2D minImageExtent;
+    public VkExtent2D maxImageExtent;
+    public uint maxImageArrayLayers;
+    public VkSurfaceTransformFlagsKHR supportedTransforms;
+    public VkSurfaceTransformFlagsKHR currentTransform;
+    public VkCompositeAlphaFlagsKHR supportedCompositeAlpha;
+    public VkImageUsageFlags supportedUsageFlags;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkSurfaceCapabilitiesPresentBarrierNV
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_PRESENT_BARRIER_NV;
+    public VkSurfaceCapabilitiesPresentBarrierNV() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkBool32 presentBarrierSupported;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkSurfaceFormatKHR
+{
+    public VkFormat format;
+    public VkColorSpaceKHR colorSpace;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkSwapchainCreateInfoKHR
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR;
+    public VkSwapchainCreateInfoKHR() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkSwapchainCreateFlagsKHR flags;
+    public VkSurfaceKHR surface;
+    public uint minImageCount;
+    public VkFormat imageFormat;
+    public VkColorSpaceKHR imageColorSpace;
+    public VkExtent2D imageExtent;
+    public uint imageArrayLayers;
+    public VkImageUsageFlags imageUsage;
+    public VkSharingMode imageSharingMode;
+    public uint queueFamilyIndexCount;
+    public uint* pQueueFamilyIndices;
+    public VkSurfaceTransformFlagsKHR preTransform;
+    public VkCompositeAlphaFlagsKHR compositeAlpha;
+    public VkPresentModeKHR presentMode;
+    public VkBool32 clipped;
+    public VkSwapchainKHR oldSwapchain;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkSwapchainPresentBarrierCreateInfoNV
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_BARRIER_CREATE_INFO_NV;
+    public VkSwapchainPresentBarrierCreateInfoNV() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkBool32 presentBarrierEnable;
 }
 
 [StructLayout(LayoutKind.Sequential)]

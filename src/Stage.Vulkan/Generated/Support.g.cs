@@ -45,6 +45,13 @@ public sealed class VkCommandNotLoadedException : System.InvalidOperationExcepti
     public string Command { get; }
 }
 
+/// <summary>A C array of 2 elements laid out inline (struct members of non-primitive element type).</summary>
+[InlineArray(2)]
+public struct VkArray2<T> where T : unmanaged
+{
+    private T _element0;
+}
+
 /// <summary>A C array of 16 elements laid out inline (struct members of non-primitive element type).</summary>
 [InlineArray(16)]
 public struct VkArray16<T> where T : unmanaged
