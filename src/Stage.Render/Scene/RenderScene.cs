@@ -54,6 +54,13 @@ public sealed class RenderScene
     /// <summary>Removes every item.</summary>
     public void Clear() => _items.Clear();
 
+    /// <summary>Removes the items from <paramref name="index"/> to the end (a source that owns the tail of the list rebuilding it).</summary>
+    public void RemoveFrom(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (index < _items.Count) _items.RemoveRange(index, _items.Count - index);
+    }
+
     /// <summary>The direction sunlight travels (from the sun toward the ground), stage space; normalised when used.</summary>
     public Vector3 SunDirection { get; set; } = Vector3.Normalize(new Vector3(-0.4f, -1f, -0.3f));
 
