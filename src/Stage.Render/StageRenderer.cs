@@ -110,7 +110,7 @@ public sealed class StageRenderer : IDisposable
             var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
             _readback[i] = new GpuBuffer(device, (ulong)bytes, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
             OutputCanvas output = config.Outputs[i];
-            _pixels[i] = new CanvasPixels(output.Id, output.PixelWidth, output.PixelHeight, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, new byte[bytes]);
+            _pixels[i] = new CanvasPixels(output.Id, (int)canvas.Width, (int)canvas.Height, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, new byte[bytes]);
         }
         _pool = new GpuCommandPool(device);
     }

@@ -52,6 +52,12 @@ public sealed record CanvasCompositorOptions
     /// </summary>
     public Func<OutputCanvas, VkFormat> CanvasFormat { get; init; } = DefaultCanvasFormat;
 
+    /// <summary>
+    /// Renders every canvas at 1/N of its size each way (1: full size, for the wall). For previews and
+    /// rehearsal on a slow GPU: the mapping is unchanged, each image pixel covers N × N canvas pixels.
+    /// </summary>
+    public int CanvasScaleDivisor { get; init; } = 1;
+
     /// <summary>The default canvas format for a bit depth.</summary>
     public static VkFormat DefaultCanvasFormat(OutputCanvas canvas) =>
         canvas.BitDepth <= 8 ? VkFormat.VK_FORMAT_R8G8B8A8_SRGB : VkFormat.VK_FORMAT_R16G16B16A16_UNORM;
@@ -89,6 +95,7 @@ public sealed class CanvasCompositor : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(config);
         options ??= new CanvasCompositorOptions();
+        if (options.CanvasScaleDivisor < 1) throw new ArgumentOutOfRangeException(nameof(options), options.CanvasScaleDivisor, "The canvas scale divisor must be at least 1.");
         _device = device;
         Outputs = config.Outputs;
 
@@ -128,7 +135,8 @@ public sealed class CanvasCompositor : IDisposable
         {
             OutputCanvas canvas = config.Outputs[i];
             VkFormat format = options.CanvasFormat(canvas);
-            _canvases[i] = new GpuImage(device, (uint)canvas.PixelWidth, (uint)canvas.PixelHeight, format,
+            int divisor = options.CanvasScaleDivisor;
+            _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
                 VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
             if (_pipelines.All(p => p.Format != format)) _pipelines.Add((format, CreatePipeline(format)));
         }
@@ -211,7 +219,8 @@ public sealed class CanvasCompositor : IDisposable
             {
                 cmd.BindPipeline(pipeline, canvas.Width, canvas.Height);
                 cmd.BindDescriptorSets(pipeline, 0, _set);
-                cmd.PushConstants(pipeline, new Vector2(canvas.Width, canvas.Height));
+                // The canvas's own size: the mesh is in canvas pixels whatever size the image is rendered at.
+                cmd.PushConstants(pipeline, new Vector2(Outputs[i].PixelWidth, Outputs[i].PixelHeight));
                 cmd.BindVertexBuffer(_vertices, _ranges[i].OffsetBytes);
                 cmd.Draw(_ranges[i].Count);
             }
