@@ -171,6 +171,50 @@ public sealed unsafe class GpuCommandBuffer
         Vk.vkCmdBeginRendering(Handle, &info);
     }
 
+    /// <summary>
+    /// Begins dynamic rendering into a colour image (COLOR_ATTACHMENT_OPTIMAL) keeping what it holds: for
+    /// drawing over a picture already there (a status overlay over a presented canvas).
+    /// </summary>
+    public void BeginRenderingOver(GpuImage color)
+    {
+        ArgumentNullException.ThrowIfNull(color);
+        var colorAttachment = new VkRenderingAttachmentInfo
+        {
+            imageView = color.LayerView(0),
+            imageLayout = VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+            loadOp = VkAttachmentLoadOp.VK_ATTACHMENT_LOAD_OP_LOAD,
+            storeOp = VkAttachmentStoreOp.VK_ATTACHMENT_STORE_OP_STORE,
+        };
+        var info = new VkRenderingInfo
+        {
+            renderArea = new VkRect2D { extent = new VkExtent2D { width = color.Width, height = color.Height } },
+            layerCount = 1,
+            colorAttachmentCount = 1,
+            pColorAttachments = &colorAttachment,
+        };
+        Vk.vkCmdBeginRendering(Handle, &info);
+    }
+
+    /// <summary>
+    /// Copies all of <paramref name="source"/> (TRANSFER_SRC_OPTIMAL) onto all of <paramref name="destination"/>
+    /// (TRANSFER_DST_OPTIMAL), scaling and converting formats (an sRGB source is decoded and an sRGB
+    /// destination encoded, so values keep their meaning; RGBA into BGRA is swizzled).
+    /// </summary>
+    public void Blit(GpuImage source, GpuImage destination, VkFilter filter = VkFilter.VK_FILTER_LINEAR)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var region = new VkImageBlit
+        {
+            srcSubresource = new VkImageSubresourceLayers { aspectMask = source.Aspect, mipLevel = 0, baseArrayLayer = 0, layerCount = 1 },
+            dstSubresource = new VkImageSubresourceLayers { aspectMask = destination.Aspect, mipLevel = 0, baseArrayLayer = 0, layerCount = 1 },
+        };
+        region.srcOffsets[1] = new VkOffset3D { x = (int)source.Width, y = (int)source.Height, z = 1 };
+        region.dstOffsets[1] = new VkOffset3D { x = (int)destination.Width, y = (int)destination.Height, z = 1 };
+        Vk.vkCmdBlitImage(Handle, source.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+            destination.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region, filter);
+    }
+
     /// <summary>Ends dynamic rendering.</summary>
     public void EndRendering() => Vk.vkCmdEndRendering(Handle);
 

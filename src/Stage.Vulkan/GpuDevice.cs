@@ -15,8 +15,9 @@ public sealed unsafe class GpuDevice : IDisposable
     private ulong _submitted;
     private bool _disposed;
 
-    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, VkDevice handle, VkDeviceCommands commands, VkQueue queue)
+    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, VkDevice handle, VkDeviceCommands commands, VkQueue queue, GpuPresentation presentation)
     {
+        Presentation = presentation;
         Instance = instance;
         Info = info;
         Handle = handle;
@@ -53,6 +54,12 @@ public sealed unsafe class GpuDevice : IDisposable
     /// <summary>The graphics+compute+transfer queue.</summary>
     internal VkQueue Queue { get; }
 
+    /// <summary>
+    /// The presentation extensions enabled on this device: VK_KHR_swapchain when the instance can make
+    /// surfaces and the device offers it; present id / present wait / present barrier when their features are offered too.
+    /// </summary>
+    public GpuPresentation Presentation { get; }
+
     /// <summary>The sub-allocator every buffer and image takes its memory from.</summary>
     public GpuMemoryAllocator Memory { get; }
 
@@ -67,7 +74,59 @@ public sealed unsafe class GpuDevice : IDisposable
         var queueInfo = new VkDeviceQueueCreateInfo { queueFamilyIndex = (uint)info.GraphicsQueueFamily, queueCount = 1, pQueuePriorities = &priority };
         var vk12 = new VkPhysicalDeviceVulkan12Features { timelineSemaphore = true };
         var vk13 = new VkPhysicalDeviceVulkan13Features { pNext = &vk12, dynamicRendering = true, synchronization2 = true };
-        var createInfo = new VkDeviceCreateInfo { pNext = &vk13, queueCreateInfoCount = 1, pQueueCreateInfos = &queueInfo };
+
+        // Presentation: only when the instance can make surfaces (a window output); each extension is
+        // enabled only with its feature, so a driver that lists an extension but not the feature is not asked for it.
+        var offered = info.PresentationOffered;
+        var presentId = new VkPhysicalDevicePresentIdFeaturesKHR();
+        var presentWait = new VkPhysicalDevicePresentWaitFeaturesKHR();
+        var presentBarrier = new VkPhysicalDevicePresentBarrierFeaturesNV();
+        var presentation = new GpuPresentation(false, false, false, false);
+        var extensions = new List<string>();
+        if (instance.SupportsSurfaces && offered.Swapchain)
+        {
+            // Query only the structs of offered extensions (the validation layer refuses others in the chain).
+            void* query = null;
+            if (offered.PresentId) { presentId.pNext = query; query = &presentId; }
+            if (offered.PresentWait) { presentWait.pNext = query; query = &presentWait; }
+            if (offered.PresentBarrier) { presentBarrier.pNext = query; query = &presentBarrier; }
+            if (query is not null)
+            {
+                var features2 = new VkPhysicalDeviceFeatures2 { pNext = query };
+                instance.Commands.vkGetPhysicalDeviceFeatures2(info.Handle, &features2);
+            }
+            bool id = offered.PresentId && presentId.presentId, wait = id && offered.PresentWait && presentWait.presentWait;
+            bool barrier = offered.PresentBarrier && presentBarrier.presentBarrier;
+            presentation = new GpuPresentation(true, id, wait, barrier);
+            extensions.Add(Vk.VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+            if (id) extensions.Add(Vk.VK_KHR_PRESENT_ID_EXTENSION_NAME);
+            if (wait) extensions.Add(Vk.VK_KHR_PRESENT_WAIT_EXTENSION_NAME);
+            if (barrier) extensions.Add(Vk.VK_NV_PRESENT_BARRIER_EXTENSION_NAME);
+            // Enable exactly what is used: the chain carries only the features of enabled extensions.
+            presentId = new VkPhysicalDevicePresentIdFeaturesKHR { presentId = id };
+            presentWait = new VkPhysicalDevicePresentWaitFeaturesKHR { presentWait = wait };
+            presentBarrier = new VkPhysicalDevicePresentBarrierFeaturesNV { presentBarrier = barrier };
+            void* chain = &vk13;
+            if (id) { presentId.pNext = chain; chain = &presentId; }
+            if (wait) { presentWait.pNext = chain; chain = &presentWait; }
+            if (barrier) { presentBarrier.pNext = chain; chain = &presentBarrier; }
+            return CreateWith(instance, info, &queueInfo, chain, extensions, presentation);
+        }
+        return CreateWith(instance, info, &queueInfo, &vk13, extensions, presentation);
+    }
+
+    private static GpuDevice CreateWith(GpuInstance instance, GpuDeviceInfo info, VkDeviceQueueCreateInfo* queueInfo, void* features,
+        List<string> extensions, GpuPresentation presentation)
+    {
+        using var strings = new NativeStrings();
+        var createInfo = new VkDeviceCreateInfo
+        {
+            pNext = features,
+            queueCreateInfoCount = 1,
+            pQueueCreateInfos = queueInfo,
+            enabledExtensionCount = (uint)extensions.Count,
+            ppEnabledExtensionNames = strings.AddArray(extensions),
+        };
         VkDevice device;
         instance.Commands.vkCreateDevice(info.Handle, &createInfo, null, &device).Check("vkCreateDevice");
         var getDeviceProcAddr = (delegate* unmanaged<VkDevice, byte*, nint>)0;
@@ -75,7 +134,7 @@ public sealed unsafe class GpuDevice : IDisposable
         var commands = new VkDeviceCommands(device, getDeviceProcAddr);
         VkQueue queue;
         commands.vkGetDeviceQueue(device, (uint)info.GraphicsQueueFamily, 0, &queue);
-        return new GpuDevice(instance, info, device, commands, queue);
+        return new GpuDevice(instance, info, device, commands, queue, presentation);
     }
 
     /// <summary>

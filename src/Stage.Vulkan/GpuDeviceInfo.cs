@@ -58,6 +58,13 @@ public sealed record GpuDeviceInfo
     /// <summary>The physical device handle.</summary>
     internal VkPhysicalDevice Handle { get; init; }
 
+    /// <summary>Which presentation extensions the device offers (what a window output could use).</summary>
+    public GpuPresentation PresentationOffered => new(
+        Extensions.Contains(Vk.VK_KHR_SWAPCHAIN_EXTENSION_NAME),
+        Extensions.Contains(Vk.VK_KHR_PRESENT_ID_EXTENSION_NAME),
+        Extensions.Contains(Vk.VK_KHR_PRESENT_WAIT_EXTENSION_NAME),
+        Extensions.Contains(Vk.VK_NV_PRESENT_BARRIER_EXTENSION_NAME));
+
     /// <summary>The names of the missing requirements.</summary>
     public IReadOnlyList<string> Missing => Requirements.Where(r => !r.Present).Select(r => r.Name).ToList();
 
@@ -129,6 +136,20 @@ public sealed record GpuDeviceInfo
             Handle = device,
         };
     }
+}
+
+/// <summary>Presentation capabilities: offered by a device, or active on a created one.</summary>
+/// <param name="Swapchain">VK_KHR_swapchain: windows can be presented to at all.</param>
+/// <param name="PresentId">VK_KHR_present_id: presents carry ids.</param>
+/// <param name="PresentWait">VK_KHR_present_wait: the CPU can wait until a present id reached the display (lowest tracking-to-photon latency).</param>
+/// <param name="PresentBarrier">VK_NV_present_barrier: frame lock across swapchains, GPUs and nodes.</param>
+public readonly record struct GpuPresentation(bool Swapchain, bool PresentId, bool PresentWait, bool PresentBarrier)
+{
+    /// <summary>"swapchain yes, present_id no, present_wait no, present_barrier no".</summary>
+    public override string ToString() =>
+        $"swapchain {YesNo(Swapchain)}, present_id {YesNo(PresentId)}, present_wait {YesNo(PresentWait)}, present_barrier {YesNo(PresentBarrier)}";
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
 }
 
 /// <summary>

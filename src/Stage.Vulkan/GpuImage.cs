@@ -7,6 +7,7 @@ public sealed unsafe class GpuImage : IDisposable
 {
     private readonly GpuDevice _device;
     private readonly GpuAllocation _allocation;
+    private readonly bool _ownsImage = true;
     private bool _disposed;
 
     private VkImageView[]? _layerViews;
@@ -79,6 +80,36 @@ public sealed unsafe class GpuImage : IDisposable
         View = view;
     }
 
+    /// <summary>
+    /// Wraps an image someone else owns (a swapchain's): a view is made when <paramref name="withView"/>,
+    /// and only the view is destroyed on dispose.
+    /// </summary>
+    internal GpuImage(GpuDevice device, VkImage image, uint width, uint height, VkFormat format, bool withView)
+    {
+        _device = device;
+        _ownsImage = false;
+        _allocation = null!; // the owner (the swapchain) holds the memory
+        Handle = image;
+        Width = width;
+        Height = height;
+        Format = format;
+        Layers = 1;
+        Aspect = VkImageAspectFlags.VK_IMAGE_ASPECT_COLOR_BIT;
+        var view = VkImageView.Null;
+        if (withView)
+        {
+            var viewInfo = new VkImageViewCreateInfo
+            {
+                image = image,
+                viewType = VkImageViewType.VK_IMAGE_VIEW_TYPE_2D,
+                format = format,
+                subresourceRange = FullRange,
+            };
+            device.Commands.vkCreateImageView(device.Handle, &viewInfo, null, &view).Check("vkCreateImageView");
+        }
+        View = view;
+    }
+
     // A view is only valid for an image usable through one (VUID-VkImageViewCreateInfo-image-04441).
     private const VkImageUsageFlags ViewUsages = VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_STORAGE_BIT
         | VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT
@@ -144,11 +175,12 @@ public sealed unsafe class GpuImage : IDisposable
         if (_disposed) return;
         _disposed = true;
         var device = _device;
-        var (image, view, allocation, layerViews) = (Handle, View, _allocation, _layerViews);
+        var (image, view, allocation, layerViews, owns) = (Handle, View, _allocation, _layerViews, _ownsImage);
         device.Retire(() =>
         {
             foreach (var layerView in layerViews ?? []) if (!layerView.IsNull) device.Commands.vkDestroyImageView(device.Handle, layerView, null);
             if (!view.IsNull) device.Commands.vkDestroyImageView(device.Handle, view, null);
+            if (!owns) return;
             device.Commands.vkDestroyImage(device.Handle, image, null);
             device.Memory.Free(allocation);
         });

@@ -15,6 +15,13 @@ public sealed record GpuInstanceOptions
     /// and error into <see cref="GpuInstance.Validation"/>. Always on in tests; an option in the engine.
     /// </summary>
     public bool EnableValidation { get; init; }
+
+    /// <summary>
+    /// Further instance extensions to enable, e.g. what a window system needs for surfaces (GLFW's
+    /// <c>glfwGetRequiredInstanceExtensions</c>: VK_KHR_surface plus the platform's surface extension).
+    /// An extension the loader does not offer fails creation with a message naming it.
+    /// </summary>
+    public IReadOnlyList<string> Extensions { get; init; } = [];
 }
 
 /// <summary>A Vulkan 1.3 instance: the loader, the optional validation layer, and the physical devices.</summary>
@@ -29,8 +36,10 @@ public sealed unsafe class GpuInstance : IDisposable
     private GCHandle _logHandle;
     private bool _disposed;
 
-    private GpuInstance(VkInstance handle, VkInstanceCommands commands, ValidationLog? log, GCHandle logHandle, VkDebugUtilsMessengerEXT messenger)
+    private GpuInstance(VkInstance handle, VkInstanceCommands commands, ValidationLog? log, GCHandle logHandle, VkDebugUtilsMessengerEXT messenger,
+        IReadOnlyList<string> extensions)
     {
+        EnabledExtensions = extensions;
         Handle = handle;
         Commands = commands;
         Validation = log;
@@ -40,6 +49,18 @@ public sealed unsafe class GpuInstance : IDisposable
 
     /// <summary>The instance handle.</summary>
     internal VkInstance Handle { get; }
+
+    /// <summary>
+    /// The VkInstance handle as a pointer-sized number, for a window system that creates surfaces itself
+    /// (<c>glfwCreateWindowSurface</c>); adopt the surface it makes with <see cref="GpuSurface.Adopt"/>.
+    /// </summary>
+    public nint NativeHandle => Handle.Handle;
+
+    /// <summary>The instance extensions enabled (validation's debug utils and <see cref="GpuInstanceOptions.Extensions"/>).</summary>
+    public IReadOnlyList<string> EnabledExtensions { get; }
+
+    /// <summary>True when surfaces can be presented to (VK_KHR_surface enabled): devices then enable VK_KHR_swapchain.</summary>
+    public bool SupportsSurfaces => EnabledExtensions.Contains(Vk.VK_KHR_SURFACE_EXTENSION_NAME);
 
     /// <summary>Instance-level commands.</summary>
     internal VkInstanceCommands Commands { get; }
@@ -76,6 +97,16 @@ public sealed unsafe class GpuInstance : IDisposable
                 throw new GpuUnavailableException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
             layers.Add(ValidationLayer);
             extensions.Add(Vk.VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+        }
+        foreach (var extension in options.Extensions ?? [])
+        {
+            if (!extensions.Contains(extension)) extensions.Add(extension);
+        }
+        if (options.Extensions is { Count: > 0 })
+        {
+            var offered = InstanceExtensions(global);
+            var missing = options.Extensions.Where(e => !offered.Contains(e)).ToList();
+            if (missing.Count > 0) throw new GpuUnavailableException($"the Vulkan loader does not offer {string.Join(", ", missing)}");
         }
 
         using var strings = new NativeStrings();
@@ -128,7 +159,7 @@ public sealed unsafe class GpuInstance : IDisposable
                 throw new VulkanException("vkCreateDebugUtilsMessengerEXT", result);
             }
         }
-        return new GpuInstance(instance, commands, log, logHandle, messenger);
+        return new GpuInstance(instance, commands, log, logHandle, messenger, extensions);
     }
 
     private static VkDebugUtilsMessengerCreateInfoEXT MessengerInfo(GCHandle logHandle) => new()
@@ -169,6 +200,18 @@ public sealed unsafe class GpuInstance : IDisposable
             global.vkEnumerateInstanceLayerProperties(&count, p).Check("vkEnumerateInstanceLayerProperties", VkResult.VK_INCOMPLETE);
         }
         return properties.Take((int)count).Select(l => l.layerNameString).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static HashSet<string> InstanceExtensions(VkGlobalCommands global)
+    {
+        uint count;
+        global.vkEnumerateInstanceExtensionProperties(null, &count, null).Check("vkEnumerateInstanceExtensionProperties");
+        var properties = new VkExtensionProperties[count];
+        fixed (VkExtensionProperties* p = properties)
+        {
+            global.vkEnumerateInstanceExtensionProperties(null, &count, p).Check("vkEnumerateInstanceExtensionProperties", VkResult.VK_INCOMPLETE);
+        }
+        return properties.Take((int)count).Select(e => e.extensionNameString).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Every physical device the loader reports, with what Stage needs of each.</summary>

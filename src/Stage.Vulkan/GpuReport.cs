@@ -38,6 +38,7 @@ public sealed record GpuReport(GpuApiVersion LoaderVersion, IReadOnlyList<GpuDev
             lines.Add($"{mark} [{d.Index}] {d.Name} ({d.Kind}, Vulkan {d.ApiVersion}, driver {d.DriverName} {d.DriverInfo})".TrimEnd());
             lines.AddRange(d.Requirements.Select(r => $"      {(r.Present ? "ok     " : "MISSING")} {r.Name}"));
             lines.Add($"      {d.Extensions.Count} device extensions");
+            lines.Add($"      presentation offered: {d.PresentationOffered}");
         }
         lines.Add(Chosen is not null ? $"chosen: [{Chosen.Index}] {Chosen.Name}" : $"no usable device: {ChoiceError}");
         return lines;

@@ -38,6 +38,12 @@ public sealed record StageConfig
     /// <summary>The take database (full path).</summary>
     public required string TakeDatabasePath { get; init; }
 
+    /// <summary>Window outputs: present mode, monitor and overlay per output (defaults when the section is absent).</summary>
+    public DisplayConfig Display { get; init; } = new();
+
+    /// <summary>The operator's keyboard shortcuts (defaults when the section is absent).</summary>
+    public OperatorConfig Operator { get; init; } = new();
+
     /// <summary>The wall with this id, or null.</summary>
     public Wall? FindWall(string id) => Walls.FirstOrDefault(w => w.Id == id);
 

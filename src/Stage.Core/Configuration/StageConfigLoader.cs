@@ -84,7 +84,7 @@ public static class StageConfigLoader
         public StageConfig? Read(JsonElement root)
         {
             var top = JsonObjectReader.Open(root, "", faults,
-                "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes");
+                "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator");
             if (!top.IsValid) return null;
 
             string? name = top.String("name", required: true);
@@ -97,6 +97,8 @@ public static class StageConfigLoader
             ControlConfig control = ReadControl(top);
             string? worldPath = ReadWorld(top);
             string takesPath = ReadTakes(top);
+            DisplayConfig display = ReadDisplay(top, outputs);
+            OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
 
             if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
             CheckUnique(walls.Select(w => w.Id), "walls", "wall");
@@ -120,6 +122,8 @@ public static class StageConfigLoader
                 Control = control,
                 WorldScenePath = worldPath,
                 TakeDatabasePath = takesPath,
+                Display = display,
+                Operator = operatorConfig,
             };
         }
 
@@ -397,7 +401,8 @@ public static class StageConfigLoader
                 "osc" => ReadOscSource(element, path),
                 "freed" => ReadFreeDSource(element, path),
                 "opentrackio" => ReadOpenTrackIOSource(element, path),
-                _ => FaultNull<TrackingSourceConfig>(JsonObjectReader.Join(path, "kind"), kind is null ? "is required: \"osc\", \"freed\" or \"opentrackio\"" : $"must be \"osc\", \"freed\" or \"opentrackio\", not '{kind}'"),
+                "virtual" => ReadVirtualSource(element, path),
+                _ => FaultNull<TrackingSourceConfig>(JsonObjectReader.Join(path, "kind"), kind is null ? "is required: \"osc\", \"freed\", \"opentrackio\" or \"virtual\"" : $"must be \"osc\", \"freed\", \"opentrackio\" or \"virtual\", not '{kind}'"),
             };
         }
 
@@ -542,6 +547,133 @@ public static class StageConfigLoader
             return new OpenTrackIOSourceConfig { Id = id, MulticastGroup = group, Port = port.Value, DelayMs = delay };
         }
 
+        private VirtualCameraSourceConfig? ReadVirtualSource(JsonElement element, string path)
+        {
+            var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "startPositionM", "startPanDeg", "startTiltDeg",
+                "speedMPerS", "turnDegPerS", "mouseDegPerPx");
+            string? id = reader.String("id", required: true);
+            double[]? start = reader.Numbers("startPositionM", required: false, 3);
+            double pan = reader.Number("startPanDeg", required: false, -360, 360) ?? 0;
+            double tilt = reader.Number("startTiltDeg", required: false, -90, 90) ?? 0;
+            double? speed = reader.Number("speedMPerS", required: false, 0, 100, minExclusive: true);
+            double? turn = reader.Number("turnDegPerS", required: false, 0, 720, minExclusive: true);
+            double? mouse = reader.Number("mouseDegPerPx", required: false, 0, 10, minExclusive: true);
+            if (id is null || (reader.Has("startPositionM") && start is null)) return null;
+            var defaults = new VirtualCameraSourceConfig { Id = id, Port = 0 };
+            return defaults with
+            {
+                StartPositionM = start is null ? defaults.StartPositionM : new System.Numerics.Vector3((float)start[0], (float)start[1], (float)start[2]),
+                StartPanDeg = pan,
+                StartTiltDeg = tilt,
+                SpeedMPerS = speed ?? defaults.SpeedMPerS,
+                TurnDegPerS = turn ?? defaults.TurnDegPerS,
+                MouseDegPerPx = mouse ?? defaults.MouseDegPerPx,
+            };
+        }
+
+        private DisplayConfig ReadDisplay(JsonObjectReader top, List<OutputCanvas> outputs)
+        {
+            JsonElement? element = top.Element("display", required: false);
+            if (element is null) return new DisplayConfig();
+            var reader = JsonObjectReader.Open(element.Value, "display", faults, "presentMode", "outputs");
+            if (!reader.IsValid) return new DisplayConfig();
+            string? mode = reader.Choice("presentMode", required: false, "fifo", "mailbox", "immediate");
+            var list = new List<OutputDisplayConfig>();
+            foreach ((JsonElement item, string itemPath) in reader.Array("outputs", required: false))
+            {
+                var output = JsonObjectReader.Open(item, itemPath, faults, "output", "monitor", "refreshHz", "overlay");
+                if (!output.IsValid) continue;
+                string? id = output.String("output", required: true);
+                string? monitor = null;
+                if (output.Element("monitor", required: false) is JsonElement monitorElement)
+                {
+                    if (monitorElement.ValueKind == JsonValueKind.String && monitorElement.GetString()!.Length > 0) monitor = monitorElement.GetString();
+                    else if (monitorElement.ValueKind == JsonValueKind.Number && monitorElement.TryGetInt32(out int index) && index >= 0)
+                        monitor = index.ToString(CultureInfo.InvariantCulture);
+                    else output.Fault("monitor", $"must be a monitor name or index as `stage monitors` lists it, not {JsonObjectReader.Describe(monitorElement)}");
+                }
+                int? refresh = output.Integer("refreshHz", required: false, 1, 1000);
+                bool overlay = output.Boolean("overlay", required: false) ?? monitor is null;
+                if (id is null) continue;
+                if (outputs.All(o => o.Id != id))
+                {
+                    output.Fault("output", $"names output '{id}', which \"outputs\" does not declare (declared: {string.Join(", ", outputs.Select(o => o.Id))})");
+                    continue;
+                }
+                if (list.Any(o => o.OutputId == id))
+                {
+                    output.Fault("output", $"output '{id}' is listed twice");
+                    continue;
+                }
+                if (refresh is not null && monitor is null) output.Fault("refreshHz", "applies only to an output on a monitor (add \"monitor\")");
+                list.Add(new OutputDisplayConfig(id, monitor, refresh, overlay));
+            }
+            return new DisplayConfig
+            {
+                PresentMode = mode switch { "mailbox" => PresentModeSetting.Mailbox, "immediate" => PresentModeSetting.Immediate, _ => PresentModeSetting.Fifo },
+                Outputs = list,
+            };
+        }
+
+        /// <summary>Keys the virtual camera flies with (no modifier): a plain shortcut on one of them would do two things.</summary>
+        private static readonly string[] FlyingKeys = ["W", "A", "S", "D", "Q", "E", "UP", "DOWN", "LEFT", "RIGHT", "HOME"];
+
+        private OperatorConfig ReadOperator(JsonObjectReader top, List<CameraConfig> cameras, List<TrackingSourceConfig> sources)
+        {
+            JsonElement? element = top.Element("operator", required: false);
+            if (element is null) return new OperatorConfig();
+            var reader = JsonObjectReader.Open(element.Value, "operator", faults, "shortcuts", "camera");
+            if (!reader.IsValid) return new OperatorConfig();
+            string? camera = reader.String("camera", required: false);
+            if (camera is not null && cameras.Count > 0 && cameras.All(c => c.Id != camera))
+                reader.Fault("camera", $"names camera '{camera}', which \"cameras\" does not declare (declared: {string.Join(", ", cameras.Select(c => c.Id))})");
+            var shortcuts = new Dictionary<OperatorAction, KeyChord>(OperatorConfig.DefaultShortcuts);
+            if (reader.Element("shortcuts", required: false) is JsonElement shortcutElement)
+            {
+                string names = string.Join(", ", Enum.GetValues<OperatorAction>().Select(OperatorConfig.NameOf));
+                if (shortcutElement.ValueKind != JsonValueKind.Object)
+                {
+                    reader.Fault("shortcuts", $"must be an object mapping actions ({names}) to keys such as \"F5\" or \"Ctrl+R\"");
+                }
+                else
+                {
+                    foreach (JsonProperty property in shortcutElement.EnumerateObject())
+                    {
+                        string path = $"operator.shortcuts.{property.Name}";
+                        OperatorAction? action = Enum.GetValues<OperatorAction>().Cast<OperatorAction?>().FirstOrDefault(a => OperatorConfig.NameOf(a!.Value) == property.Name);
+                        if (action is null)
+                        {
+                            faults.Add(new ConfigFault(path, $"is not an action (actions: {names})"));
+                            continue;
+                        }
+                        if (property.Value.ValueKind != JsonValueKind.String)
+                        {
+                            faults.Add(new ConfigFault(path, $"must be a key such as \"F5\" or \"Ctrl+R\", not {JsonObjectReader.Describe(property.Value)}"));
+                            continue;
+                        }
+                        if (!KeyChord.TryParse(property.Value.GetString()!, out KeyChord chord, out string error))
+                        {
+                            faults.Add(new ConfigFault(path, error));
+                            continue;
+                        }
+                        shortcuts[action.Value] = chord;
+                    }
+                }
+            }
+            foreach (IGrouping<KeyChord, KeyValuePair<OperatorAction, KeyChord>> same in shortcuts.GroupBy(p => p.Value).Where(g => g.Count() > 1))
+                faults.Add(new ConfigFault("operator.shortcuts", $"{same.Key} is given to {string.Join(" and ", same.Select(p => OperatorConfig.NameOf(p.Key)))}; one key, one action"));
+            if (sources.Any(s => s is VirtualCameraSourceConfig))
+            {
+                foreach ((OperatorAction action, KeyChord chord) in shortcuts.OrderBy(p => p.Key))
+                {
+                    if (chord.Modifiers == KeyModifiers.None && FlyingKeys.Any(k => KeyChord.Code(k) == chord.KeyCode))
+                        faults.Add(new ConfigFault($"operator.shortcuts.{OperatorConfig.NameOf(action)}",
+                            $"{chord} flies the virtual camera; give the shortcut a modifier (Ctrl+{chord}) or another key"));
+                }
+            }
+            return new OperatorConfig { Shortcuts = shortcuts, CameraId = camera };
+        }
+
         private string? ReadBind(JsonObjectReader reader)
         {
             string? bind = reader.String("bind", required: false);
@@ -684,6 +816,7 @@ public static class StageConfigLoader
             for (int i = 0; i < sources.Count; i++)
             {
                 TrackingSourceConfig source = sources[i];
+                if (source is VirtualCameraSourceConfig) continue; // listens on no port
                 foreach ((int port, string who, TrackingSourceConfig? other) in users)
                 {
                     if (port != source.Port) continue;

@@ -78,4 +78,91 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Library, EntryPoint = "glfwGetVideoMode")]
     public static partial GlfwVideoMode* GetVideoMode(IntPtr monitor);
 
+    // Window hints and values (glfw3.h).
+    public const int ClientApi = 0x00022001;
+    public const int NoApi = 0;
+    public const int Resizable = 0x00020003;
+    public const int Visible = 0x00020004;
+    public const int Decorated = 0x00020005;
+    public const int AutoIconify = 0x00020006;
+    public const int FocusOnShow = 0x0002000C;
+    public const int RefreshRate = 0x0002100F;
+    public const int Press = 1;
+    public const int Release = 0;
+    public const int Repeat = 2;
+
+    [LibraryImport(Library, EntryPoint = "glfwDefaultWindowHints")]
+    public static partial void DefaultWindowHints();
+
+    [LibraryImport(Library, EntryPoint = "glfwWindowHint")]
+    public static partial void WindowHint(int hint, int value);
+
+    [LibraryImport(Library, EntryPoint = "glfwCreateWindow")]
+    public static partial IntPtr CreateWindow(int width, int height, byte* title, IntPtr monitor, IntPtr share);
+
+    [LibraryImport(Library, EntryPoint = "glfwDestroyWindow")]
+    public static partial void DestroyWindow(IntPtr window);
+
+    [LibraryImport(Library, EntryPoint = "glfwWindowShouldClose")]
+    public static partial int WindowShouldClose(IntPtr window);
+
+    [LibraryImport(Library, EntryPoint = "glfwPollEvents")]
+    public static partial void PollEvents();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetFramebufferSize")]
+    public static partial void GetFramebufferSize(IntPtr window, int* width, int* height);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowSize")]
+    public static partial void SetWindowSize(IntPtr window, int width, int height);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowPos")]
+    public static partial void GetWindowPos(IntPtr window, int* x, int* y);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowPos")]
+    public static partial void SetWindowPos(IntPtr window, int x, int y);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowUserPointer")]
+    public static partial void SetWindowUserPointer(IntPtr window, IntPtr pointer);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetWindowUserPointer")]
+    public static partial IntPtr GetWindowUserPointer(IntPtr window);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetKeyCallback")]
+    public static partial IntPtr SetKeyCallback(IntPtr window, delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetCursorPosCallback")]
+    public static partial IntPtr SetCursorPosCallback(IntPtr window, delegate* unmanaged[Cdecl]<IntPtr, double, double, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetMouseButtonCallback")]
+    public static partial IntPtr SetMouseButtonCallback(IntPtr window, delegate* unmanaged[Cdecl]<IntPtr, int, int, int, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "glfwSetFramebufferSizeCallback")]
+    public static partial IntPtr SetFramebufferSizeCallback(IntPtr window, delegate* unmanaged[Cdecl]<IntPtr, int, int, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "glfwJoystickIsGamepad")]
+    public static partial int JoystickIsGamepad(int joystick);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetGamepadState")]
+    public static partial int GetGamepadState(int joystick, GlfwGamepadState* state);
+
+    [LibraryImport(Library, EntryPoint = "glfwGetGamepadName")]
+    public static partial byte* GetGamepadName(int joystick);
+
+    [LibraryImport(Library, EntryPoint = "glfwVulkanSupported")]
+    public static partial int VulkanSupported();
+
+    [LibraryImport(Library, EntryPoint = "glfwGetRequiredInstanceExtensions")]
+    public static partial byte** GetRequiredInstanceExtensions(uint* count);
+
+    /// <summary>VkResult glfwCreateWindowSurface(VkInstance, GLFWwindow*, const VkAllocationCallbacks*, VkSurfaceKHR*).</summary>
+    [LibraryImport(Library, EntryPoint = "glfwCreateWindowSurface")]
+    public static partial int CreateWindowSurface(IntPtr instance, IntPtr window, void* allocator, ulong* surface);
+}
+
+/// <summary>GLFW's <c>GLFWgamepadstate</c>: 15 button bytes, then (after one byte of padding) 6 float axes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GlfwGamepadState
+{
+    public fixed byte Buttons[15];
+    public fixed float Axes[6];
 }

@@ -96,6 +96,58 @@ public sealed unsafe class GlfwSession : IDisposable
         return list;
     }
 
+    /// <summary>
+    /// The Vulkan instance extensions GLFW needs to make window surfaces (VK_KHR_surface and the
+    /// platform's, e.g. VK_KHR_xlib_surface): pass them to <c>GpuInstanceOptions.Extensions</c>.
+    /// </summary>
+    /// <exception cref="GlfwException">GLFW finds no Vulkan loader, or no surface extension.</exception>
+    public IReadOnlyList<string> RequiredVulkanExtensions()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (GlfwNative.VulkanSupported() != GlfwNative.True)
+            throw new GlfwException($"GLFW finds no Vulkan loader with surface support ({Interlocked.Exchange(ref s_lastError, null) ?? "glfwVulkanSupported is false"})");
+        uint count;
+        byte** names = GlfwNative.GetRequiredInstanceExtensions(&count);
+        ThrowIfError("glfwGetRequiredInstanceExtensions");
+        if (names is null) throw new GlfwException("GLFW knows no Vulkan surface extension for this platform");
+        var list = new List<string>((int)count);
+        for (int i = 0; i < count; i++) list.Add(Marshal.PtrToStringUTF8((IntPtr)names[i]) ?? "");
+        return list;
+    }
+
+    /// <summary>
+    /// Handles every pending window event (keys, mouse, resizes, close requests), calling the windows'
+    /// listeners. Call on the thread that opened the session, once per frame.
+    /// </summary>
+    public void PollEvents()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        GlfwNative.PollEvents();
+        // Errors during event handling (a lost display) are reported, not thrown: the next frame tries again.
+        Interlocked.Exchange(ref s_lastError, null);
+    }
+
+    /// <summary>
+    /// Finds a monitor by index ("1") or by name ("HDMI-1", or a part of it); null when none matches.
+    /// </summary>
+    public MonitorInfo? FindMonitor(string nameOrIndex)
+    {
+        IReadOnlyList<MonitorInfo> monitors = Monitors();
+        if (int.TryParse(nameOrIndex, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            return monitors.FirstOrDefault(m => m.Index == index);
+        return monitors.FirstOrDefault(m => m.Name == nameOrIndex) ?? monitors.FirstOrDefault(m => m.Name.Contains(nameOrIndex, StringComparison.OrdinalIgnoreCase));
+    }
+
+    internal static IntPtr MonitorHandle(int index)
+    {
+        int count;
+        IntPtr* monitors = GlfwNative.GetMonitors(&count);
+        return index >= 0 && index < count ? monitors[index] : IntPtr.Zero;
+    }
+
+    /// <summary>The GLFW error reported since the last call, if any (cleared).</summary>
+    internal static string? TakeLastError() => Interlocked.Exchange(ref s_lastError, null);
+
     /// <inheritdoc/>
     public void Dispose()
     {
