@@ -1,6 +1,7 @@
 #version 450
-// Scene pass (inner, outer): primitive meshes instanced per kind; each instance's transform and
-// colour come from a storage buffer indexed by gl_InstanceIndex (firstInstance selects the kind's run).
+// Scene pass (inner, outer): primitives instanced per kind and meshes instanced per mesh; each
+// instance's transform and colour come from a storage buffer indexed by gl_InstanceIndex
+// (firstInstance selects the run). A mesh is drawn once per submesh with its base colour as the tint.
 
 struct Instance {
     mat4 model;         // local → stage (uploaded from a System.Numerics row-vector matrix: model * v works)
@@ -12,6 +13,7 @@ layout(set = 0, binding = 1, std430) readonly buffer Instances { Instance items[
 
 layout(push_constant) uniform Push {
     mat4 viewProj;      // stage → clip of this view (Vulkan: y down, depth 0..1)
+    vec4 tint;          // linear RGB multiplying the instance colour (a mesh's base colour; 1 for primitives)
 } pc;
 
 layout(location = 0) in vec3 inPosition;
@@ -26,6 +28,6 @@ void main() {
     vec4 stage = item.model * vec4(inPosition, 1.0);
     outStageM = stage.xyz;
     outNormal = mat3(item.normalMatrix) * inNormal;
-    outColor = item.color.rgb;
+    outColor = item.color.rgb * pc.tint.rgb;
     gl_Position = pc.viewProj * stage;
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Stage.Physics;
+using Stage.Render.Meshes;
 using Stage.Render.Scene;
 using Stage.World;
 using RenderKind = Stage.Render.Scene.PrimitiveKind;
@@ -10,7 +11,10 @@ namespace Stage.Engine.Rendering;
 /// <summary>
 /// Draws a Stage.World: one <see cref="DrawItem"/> per entity with an <see cref="Appearance"/>, in
 /// ascending id order, sized by the entity's body shape and placed by
-/// <see cref="StageWorld.InterpolatedPose"/> every frame.
+/// <see cref="StageWorld.InterpolatedPose"/> every frame. Boxes, spheres, cylinders and planes are the
+/// renderer's unit primitives scaled; capsules (whose caps a scale would squash), terrain (the body's
+/// heightfield) and glTF meshes (<see cref="Appearance.MeshPath"/>, relative to the scene's folder) are
+/// <see cref="SceneMesh"/>es made once per distinct shape or file and shared.
 /// </summary>
 /// <remarks>
 /// Both sides use one stage space (right-handed, metres, +Y up), so positions and orientations pass
@@ -26,8 +30,16 @@ public sealed class WorldSceneBridge
     /// <summary>Edge length of the square drawn for an infinite plane (the world's planes have no extent), metres.</summary>
     public const float PlaneSizeM = 60f;
 
+    /// <summary>Segments around a capsule mesh (a multiple of 4, so its bounds are exact).</summary>
+    public const int CapsuleSegments = 24;
+
     private readonly Func<StageWorld> _currentWorld;
     private readonly string _sceneDirectory;
+    private readonly MeshLibrary _library = new();
+    // Generated meshes by shape (records compare by value: every capsule of one size shares a mesh).
+    private readonly Dictionary<Shape, SceneMesh> _shapeMeshes = [];
+    private readonly HashSet<string> _badMeshPaths = new(StringComparer.Ordinal);
+    private readonly List<string> _meshFaults = [];
 
     // What the mapping was built from: the world instance and, per entity of it, its id and appearance
     // (compared by reference: appearance records are replaced, never mutated).
@@ -55,6 +67,12 @@ public sealed class WorldSceneBridge
 
     /// <summary>The folder relative mesh paths are resolved against.</summary>
     public string SceneDirectory => _sceneDirectory;
+
+    /// <summary>Told one line per entity look that cannot be drawn (a glTF file that fails to load, a terrain look without a heightfield), once per file or entity; the entity is skipped, the frame goes on.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Every fault met so far, one line each, naming the entity, the file and the fault (for <c>stage render</c> to refuse a bad scene).</summary>
+    public IReadOnlyList<string> MeshFaults => _meshFaults;
 
     /// <summary>Entities drawn by the current mapping.</summary>
     public int DrawnEntityCount => _slotCount;
@@ -129,9 +147,22 @@ public sealed class WorldSceneBridge
             _ids[i] = e.Id;
             _appearances[i] = e.Appearance;
             if (e.Appearance is not { } appearance) continue;
-            if (!TryMap(e, appearance, out RenderKind kind, out Matrix4x4 local, out bool fixedInStage)) continue;
+            SceneMesh? mesh = null;
+            bool fixedInStage = false;
+            Matrix4x4 local;
+            RenderKind kind;
+            if (appearance.Primitive is WorldKind.Mesh or WorldKind.Terrain || (appearance.Primitive == WorldKind.Capsule && e.Body?.Shape is CapsuleShape))
+            {
+                mesh = MeshFor(e, appearance, out local);
+                if (mesh is null) continue;
+                kind = RenderKind.Mesh;
+            }
+            else if (!TryMap(e, appearance, out kind, out local, out fixedInStage))
+            {
+                continue;
+            }
             var color = new Vector3((float)appearance.ColorLinear.R, (float)appearance.ColorLinear.G, (float)appearance.ColorLinear.B);
-            int index = scene.Add(new DrawItem(kind, local, color));
+            int index = scene.Add(new DrawItem(kind, local, color) { Mesh = mesh });
             _slots[_slotCount++] = new Slot(e, local, index, fixedInStage);
         }
         Rebuilds++;
@@ -147,6 +178,76 @@ public sealed class WorldSceneBridge
             (Vector3D p, QuaternionD q) = world.InterpolatedPose(slot.Entity);
             scene.SetTransform(slot.Index, slot.Local * PoseMatrix(p, q));
         }
+    }
+
+    /// <summary>
+    /// The mesh of a capsule, terrain or glTF look and the matrix from the mesh's space to the entity's
+    /// local frame; null (logged once) when it cannot be drawn.
+    /// </summary>
+    private SceneMesh? MeshFor(Entity entity, Appearance appearance, out Matrix4x4 local)
+    {
+        local = Matrix4x4.Identity;
+        Shape? shape = entity.Body?.Shape;
+        switch (appearance.Primitive)
+        {
+            case WorldKind.Capsule when shape is CapsuleShape capsule:
+                local = YAlongZ;
+                return ShapeMesh(capsule, () => new SceneMesh($"capsule r {capsule.RadiusM} m, length {capsule.LengthM} m",
+                    MeshPrimitives.Capsule((float)capsule.RadiusM, (float)capsule.LengthM, CapsuleSegments)));
+            case WorldKind.Terrain when shape is HeightfieldShape field:
+                return ShapeMesh(field, () => TerrainMesh(entity.Name, field));
+            case WorldKind.Terrain:
+                Fault($"entity {entity.Id} '{entity.Name}': a terrain look needs a terrain (heightfield) shape; not drawn");
+                return null;
+            default:
+            {
+                if (appearance.MeshPath is not { } relative)
+                {
+                    Fault($"entity {entity.Id} '{entity.Name}': a mesh look without a mesh file; not drawn");
+                    return null;
+                }
+                string path = Path.IsPathRooted(relative) ? relative : Path.Combine(_sceneDirectory, relative);
+                if (_badMeshPaths.Contains(path)) return null;
+                try
+                {
+                    return _library.Load(path);
+                }
+                catch (GltfException ex)
+                {
+                    _badMeshPaths.Add(path);
+                    Fault($"entity {entity.Id} '{entity.Name}': {ex.Message}; not drawn");
+                    return null;
+                }
+            }
+        }
+    }
+
+    private SceneMesh ShapeMesh(Shape shape, Func<SceneMesh> make)
+    {
+        if (!_shapeMeshes.TryGetValue(shape, out SceneMesh? mesh))
+        {
+            mesh = make();
+            _shapeMeshes.Add(shape, mesh);
+        }
+        return mesh;
+    }
+
+    /// <summary>The heightfield's top surface, laid out as the physics lays it out (sample (ix, iz) at x = −W/2 + ix·W/(nx−1), z = −D/2 + iz·D/(nz−1)).</summary>
+    internal static SceneMesh TerrainMesh(string name, HeightfieldShape field)
+    {
+        var heights = new float[field.HeightsM.Count];
+        for (var i = 0; i < heights.Length; i++) heights[i] = (float)field.HeightsM[i];
+        MeshData data = MeshPrimitives.Terrain(heights, field.WidthSamples, field.DepthSamples,
+            (float)(field.WidthM / (field.WidthSamples - 1)), (float)(field.DepthM / (field.DepthSamples - 1)));
+        return new SceneMesh($"terrain of '{name}'", data);
+    }
+
+    private void Fault(string line)
+    {
+        // Once per fault: a rebuild maps the same entities again.
+        if (_meshFaults.Contains(line)) return;
+        _meshFaults.Add(line);
+        Log?.Invoke(line);
     }
 
     /// <summary>The entity's pose as a System.Numerics row-vector matrix (rotation, then translation).</summary>

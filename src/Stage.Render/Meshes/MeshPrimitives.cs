@@ -152,11 +152,20 @@ public static class MeshPrimitives
     /// normals from central differences of the heights (one-sided at the border), so a plane of any slope
     /// gets its exact normal.
     /// </summary>
-    public static MeshData Terrain(ReadOnlySpan<float> heightsM, int widthSamples, int depthSamples, float cellSizeM)
+    public static MeshData Terrain(ReadOnlySpan<float> heightsM, int widthSamples, int depthSamples, float cellSizeM) =>
+        Terrain(heightsM, widthSamples, depthSamples, cellSizeM, cellSizeM);
+
+    /// <summary>
+    /// Terrain with cells <paramref name="cellWidthM"/> along X and <paramref name="cellDepthM"/> along Z (the
+    /// physics heightfield's <c>WidthM / (WidthSamples − 1)</c> and <c>DepthM / (DepthSamples − 1)</c>, which
+    /// need not be equal); otherwise as <see cref="Terrain(ReadOnlySpan{float}, int, int, float)"/>.
+    /// </summary>
+    public static MeshData Terrain(ReadOnlySpan<float> heightsM, int widthSamples, int depthSamples, float cellWidthM, float cellDepthM)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(widthSamples, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(depthSamples, 2);
-        RequirePositive(cellSizeM, nameof(cellSizeM));
+        RequirePositive(cellWidthM, nameof(cellWidthM));
+        RequirePositive(cellDepthM, nameof(cellDepthM));
         if ((long)widthSamples * depthSamples != heightsM.Length)
             throw new ArgumentException($"{heightsM.Length} heights for a grid of {widthSamples} × {depthSamples} samples", nameof(heightsM));
         for (int i = 0; i < heightsM.Length; i++)
@@ -164,7 +173,7 @@ public static class MeshPrimitives
             if (!float.IsFinite(heightsM[i]))
                 throw new ArgumentException($"heightsM[{i}] (ix {i % widthSamples}, iz {i / widthSamples}) is {heightsM[i]}, not finite", nameof(heightsM));
         }
-        float x0 = -(widthSamples - 1) * cellSizeM / 2, z0 = -(depthSamples - 1) * cellSizeM / 2;
+        float x0 = -(widthSamples - 1) * cellWidthM / 2, z0 = -(depthSamples - 1) * cellDepthM / 2;
         var positions = new Vector3[heightsM.Length];
         var normals = new Vector3[heightsM.Length];
         for (int iz = 0; iz < depthSamples; iz++)
@@ -172,11 +181,11 @@ public static class MeshPrimitives
             for (int ix = 0; ix < widthSamples; ix++)
             {
                 int v = iz * widthSamples + ix;
-                positions[v] = new Vector3(x0 + ix * cellSizeM, heightsM[v], z0 + iz * cellSizeM);
+                positions[v] = new Vector3(x0 + ix * cellWidthM, heightsM[v], z0 + iz * cellDepthM);
                 int xa = Math.Max(ix - 1, 0), xb = Math.Min(ix + 1, widthSamples - 1);
                 int za = Math.Max(iz - 1, 0), zb = Math.Min(iz + 1, depthSamples - 1);
-                float slopeX = (heightsM[iz * widthSamples + xb] - heightsM[iz * widthSamples + xa]) / ((xb - xa) * cellSizeM);
-                float slopeZ = (heightsM[zb * widthSamples + ix] - heightsM[za * widthSamples + ix]) / ((zb - za) * cellSizeM);
+                float slopeX = (heightsM[iz * widthSamples + xb] - heightsM[iz * widthSamples + xa]) / ((xb - xa) * cellWidthM);
+                float slopeZ = (heightsM[zb * widthSamples + ix] - heightsM[za * widthSamples + ix]) / ((zb - za) * cellDepthM);
                 // The surface y = h(x, z) has normal (−∂h/∂x, 1, −∂h/∂z).
                 normals[v] = Vector3.Normalize(new Vector3(-slopeX, 1, -slopeZ));
             }

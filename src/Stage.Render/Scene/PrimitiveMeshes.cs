@@ -42,6 +42,9 @@ public sealed class PrimitiveMeshes
     /// <summary>Every primitive's indices (relative to its <see cref="MeshRange.VertexOffset"/>).</summary>
     public uint[] Indices { get; }
 
+    /// <summary>The unit primitives, in the order they are built and drawn (every kind but <see cref="PrimitiveKind.Mesh"/>).</summary>
+    public static readonly PrimitiveKind[] Kinds = [PrimitiveKind.Box, PrimitiveKind.Sphere, PrimitiveKind.Capsule, PrimitiveKind.Cylinder, PrimitiveKind.Plane];
+
     /// <summary>Where <paramref name="kind"/> lies.</summary>
     public MeshRange this[PrimitiveKind kind] => _ranges[(int)kind];
 
@@ -51,8 +54,8 @@ public sealed class PrimitiveMeshes
         ArgumentOutOfRangeException.ThrowIfLessThan(segments, 3);
         var vertices = new List<MeshVertex>();
         var indices = new List<uint>();
-        var ranges = new MeshRange[Enum.GetValues<PrimitiveKind>().Length];
-        foreach (PrimitiveKind kind in Enum.GetValues<PrimitiveKind>())
+        var ranges = new MeshRange[Kinds.Length];
+        foreach (PrimitiveKind kind in Kinds)
         {
             var v = new List<MeshVertex>();
             var i = new List<uint>();

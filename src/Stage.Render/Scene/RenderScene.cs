@@ -15,13 +15,26 @@ public enum PrimitiveKind
     Cylinder,
     /// <summary>A 1 × 1 square in the XZ plane facing +Y.</summary>
     Plane,
+    /// <summary>A triangle mesh (<see cref="DrawItem.Mesh"/>): a glTF model, a terrain, any <see cref="Meshes.MeshData"/>.</summary>
+    Mesh,
 }
 
-/// <summary>One thing to draw: a primitive placed by a transform, with a colour.</summary>
-/// <param name="Kind">The shape.</param>
+/// <summary>One thing to draw: a primitive or a mesh placed by a transform, with a colour.</summary>
+/// <param name="Kind">The shape (<see cref="PrimitiveKind.Mesh"/> draws <see cref="Mesh"/>).</param>
 /// <param name="Transform">Local → stage, System.Numerics row-vector convention (scale · rotation · translation).</param>
-/// <param name="ColorLinear">Base colour, linear RGB (0..1, may exceed 1 for emissive-looking objects under strong light).</param>
-public readonly record struct DrawItem(PrimitiveKind Kind, Matrix4x4 Transform, Vector3 ColorLinear);
+/// <param name="ColorLinear">Base colour, linear RGB (0..1, may exceed 1 for emissive-looking objects under strong light). A mesh's own base colours are multiplied by it.</param>
+public readonly record struct DrawItem(PrimitiveKind Kind, Matrix4x4 Transform, Vector3 ColorLinear)
+{
+    /// <summary>The mesh of a <see cref="PrimitiveKind.Mesh"/> item (uploaded once per instance of <see cref="SceneMesh"/>, then shared); null for primitives.</summary>
+    public SceneMesh? Mesh { get; init; }
+
+    /// <summary>An item that draws <paramref name="mesh"/> at <paramref name="transform"/>, its base colours times <paramref name="tintLinear"/>.</summary>
+    public static DrawItem ForMesh(SceneMesh mesh, Matrix4x4 transform, Vector3 tintLinear)
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        return new DrawItem(PrimitiveKind.Mesh, transform, tintLinear) { Mesh = mesh };
+    }
+}
 
 /// <summary>
 /// What the renderer draws: a list of draw items plus the light. The world fills it (later from

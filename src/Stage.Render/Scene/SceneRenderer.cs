@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Stage.Render.Gpu;
+using Stage.Render.Meshes;
 using Stage.Vulkan;
 using Stage.Vulkan.Native;
 
@@ -21,13 +22,17 @@ public sealed record SceneRendererOptions
 
     /// <summary>Segments around curved primitives.</summary>
     public int Segments { get; init; } = 24;
+
+    /// <summary>Told one line per mesh that is not drawn (bad content), once per mesh; null says nothing (the faults are still in <see cref="SceneRenderer.MeshFaults"/>).</summary>
+    public Action<string>? Log { get; init; }
 }
 
 /// <summary>
-/// Draws a <see cref="RenderScene"/>: primitives instanced per kind with per-item transform and colour
-/// from a storage buffer, lit by ambient + a directional sun with a shadow map. Call <see cref="Update"/>
-/// once per frame (rewrites the per-item buffer in place; it only grows when the scene does), then
-/// record the shadow pass and any number of views. One frame in flight, as for the compose pass.
+/// Draws a <see cref="RenderScene"/>: primitives instanced per kind and meshes instanced per
+/// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by ambient + a
+/// directional sun with a shadow map. Call <see cref="Update"/> once per frame (rewrites the per-item
+/// buffer in place; it only grows when the scene does; a mesh is uploaded the first frame it is used and
+/// kept), then record the shadow pass and any number of views. One frame in flight, as for the compose pass.
 /// </summary>
 public sealed class SceneRenderer : IDisposable
 {
@@ -50,7 +55,12 @@ public sealed class SceneRenderer : IDisposable
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
     private readonly List<(VkFormat Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
-    private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[Enum.GetValues<PrimitiveKind>().Length];
+    private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
+    // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
+    private readonly Dictionary<SceneMesh, GpuMesh?> _gpuMeshes = new(ReferenceEqualityComparer.Instance);
+    private readonly List<GpuMesh> _meshRuns = [];
+    private readonly List<string> _meshFaults = [];
+    private long _frame;
     private GpuBuffer _instances;
     private int _instanceCapacity;
     private InstanceData[] _staging = [];
@@ -83,7 +93,7 @@ public sealed class SceneRenderer : IDisposable
             FragmentSpirv = GpuShaders.Load("shadow.frag"),
             ColorFormat = VkFormat.VK_FORMAT_UNDEFINED,
             DepthFormat = DepthFormat,
-            PushConstantBytes = 64,
+            PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
             VertexStrideBytes = MeshVertex.SizeBytes,
             VertexAttributes = [new(0, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 0)],
             DescriptorSetLayouts = [_layout],
@@ -100,6 +110,12 @@ public sealed class SceneRenderer : IDisposable
 
     /// <summary>Times the per-item buffer was replaced by a larger one (it is rewritten in place otherwise).</summary>
     public int InstanceBufferGrowths { get; private set; }
+
+    /// <summary>Meshes uploaded to the GPU so far (each <see cref="SceneMesh"/> once, however many items or frames use it).</summary>
+    public int MeshUploads { get; private set; }
+
+    /// <summary>One line per mesh that is not drawn because its content is bad (named, with the faults).</summary>
+    public IReadOnlyList<string> MeshFaults => _meshFaults;
 
     private GpuBuffer NewInstanceBuffer(int capacity) =>
         new(_device, (ulong)(capacity * Unsafe.SizeOf<InstanceData>()), VkBufferUsageFlags.VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, GpuMemoryUse.Upload);
@@ -129,7 +145,7 @@ public sealed class SceneRenderer : IDisposable
             FragmentSpirv = GpuShaders.Load("scene.frag"),
             ColorFormat = format,
             DepthFormat = DepthFormat,
-            PushConstantBytes = 64,
+            PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
             VertexStrideBytes = MeshVertex.SizeBytes,
             VertexAttributes = [new(0, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 0), new(1, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 12)],
             DescriptorSetLayouts = [_layout],
@@ -139,18 +155,41 @@ public sealed class SceneRenderer : IDisposable
     }
 
     /// <summary>
-    /// Writes this frame's items (grouped by kind, in list order within a kind) and light into the GPU
-    /// buffers. Call while no frame is in flight.
+    /// Writes this frame's items (primitives grouped by kind, then meshes grouped by mesh in order of
+    /// first use, list order within a group) and light into the GPU buffers, uploading any mesh not seen
+    /// before. A mesh with bad content is not drawn (logged once, listed in <see cref="MeshFaults"/>); the
+    /// frame goes on. Call while no frame is in flight.
     /// </summary>
     public void Update(RenderScene scene)
     {
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
         IReadOnlyList<DrawItem> items = scene.Items;
-        if (items.Count > _instanceCapacity)
+        _frame++;
+        _meshRuns.Clear();
+        var needed = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            DrawItem item = items[i];
+            if (item.Kind != PrimitiveKind.Mesh)
+            {
+                needed++;
+                continue;
+            }
+            if (item.Mesh is null || Resolve(item.Mesh) is not { } mesh) continue;
+            if (mesh.Frame != _frame)
+            {
+                mesh.Frame = _frame;
+                mesh.InstanceCount = 0;
+                _meshRuns.Add(mesh);
+            }
+            mesh.InstanceCount++;
+            needed++;
+        }
+        if (needed > _instanceCapacity)
         {
             // Growth only: the old buffer is retired until the GPU is done with it.
-            while (_instanceCapacity < items.Count) _instanceCapacity *= 2;
+            while (_instanceCapacity < needed) _instanceCapacity *= 2;
             _instances.Dispose();
             _instances = NewInstanceBuffer(_instanceCapacity);
             _set.WriteBuffer(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, _instances);
@@ -158,22 +197,27 @@ public sealed class SceneRenderer : IDisposable
         }
         if (_staging.Length < _instanceCapacity) _staging = new InstanceData[_instanceCapacity];
         var n = 0;
-        foreach (PrimitiveKind kind in Enum.GetValues<PrimitiveKind>())
+        foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
         {
             var first = n;
             for (var i = 0; i < items.Count; i++)
             {
                 DrawItem item = items[i];
-                if (item.Kind != kind) continue;
-                Matrix4x4.Invert(item.Transform, out Matrix4x4 inverse);
-                _staging[n++] = new InstanceData
-                {
-                    Model = item.Transform,
-                    NormalMatrix = Matrix4x4.Transpose(inverse),
-                    Color = new Vector4(item.ColorLinear, 1),
-                };
+                if (item.Kind == kind) _staging[n++] = Instance(item);
             }
             _runs[(int)kind] = ((uint)first, (uint)(n - first));
+        }
+        foreach (GpuMesh mesh in _meshRuns)
+        {
+            mesh.FirstInstance = n;
+            mesh.Filled = 0;
+            n += mesh.InstanceCount;
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            DrawItem item = items[i];
+            if (item.Kind != PrimitiveKind.Mesh || item.Mesh is null || !_gpuMeshes.TryGetValue(item.Mesh, out GpuMesh? mesh) || mesh is null) continue;
+            _staging[mesh.FirstInstance + mesh.Filled++] = Instance(item);
         }
         ItemCount = n;
         if (n > 0) _instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
@@ -189,6 +233,42 @@ public sealed class SceneRenderer : IDisposable
             Shadow = new Vector4(_options.ShadowDepthBias, _options.ShadowNormalOffsetM, _options.ShadowMapSize > 0 ? 1 : 0, 0),
         };
         _frameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
+    }
+
+    private static InstanceData Instance(in DrawItem item)
+    {
+        Matrix4x4.Invert(item.Transform, out Matrix4x4 inverse);
+        return new InstanceData
+        {
+            Model = item.Transform,
+            NormalMatrix = Matrix4x4.Transpose(inverse),
+            Color = new Vector4(item.ColorLinear, 1),
+        };
+    }
+
+    /// <summary>The GPU copy of <paramref name="mesh"/>, uploading it the first time; null when its content is bad.</summary>
+    private GpuMesh? Resolve(SceneMesh mesh)
+    {
+        if (_gpuMeshes.TryGetValue(mesh, out GpuMesh? gpu)) return gpu;
+        MeshData data = mesh.Data;
+        IReadOnlyList<string> faults = data.TriangleCount == 0 ? ["it has no triangles"] : data.FindFaults();
+        if (faults.Count > 0)
+        {
+            string line = $"mesh {mesh.Name} is not drawn: {string.Join("; ", faults)}";
+            _meshFaults.Add(line);
+            _options.Log?.Invoke(line);
+            _gpuMeshes.Add(mesh, null);
+            return null;
+        }
+        float[] vertices = data.ToInterleavedPositionNormal();
+        GpuBuffer vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(vertices.AsSpan()), VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+        GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), VkBufferUsageFlags.VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+        var submeshes = new MeshSubmesh[data.Submeshes.Count];
+        for (var i = 0; i < submeshes.Length; i++) submeshes[i] = data.Submeshes[i];
+        gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes);
+        _gpuMeshes.Add(mesh, gpu);
+        MeshUploads++;
+        return gpu;
     }
 
     /// <summary>Records the sun's shadow map and leaves it ready for the views' fragment shaders.</summary>
@@ -223,15 +303,26 @@ public sealed class SceneRenderer : IDisposable
         if (ItemCount == 0) return;
         cmd.BindPipeline(pipeline, width, height);
         cmd.BindDescriptorSets(pipeline, 0, _set);
-        cmd.PushConstants(pipeline, viewProjection);
+        cmd.PushConstants(pipeline, new DrawConstants { ViewProjection = viewProjection, Tint = Vector4.One });
         cmd.BindVertexBuffer(_vertexBuffer);
         cmd.BindIndexBuffer(_indexBuffer);
-        foreach (PrimitiveKind kind in Enum.GetValues<PrimitiveKind>())
+        foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
         {
             var (first, count) = _runs[(int)kind];
             if (count == 0) continue;
             MeshRange mesh = _meshes[kind];
             cmd.DrawIndexed(mesh.IndexCount, count, mesh.FirstIndex, mesh.VertexOffset, first);
+        }
+        foreach (GpuMesh mesh in _meshRuns)
+        {
+            cmd.BindVertexBuffer(mesh.Vertices);
+            cmd.BindIndexBuffer(mesh.Indices);
+            foreach (MeshSubmesh sub in mesh.Submeshes)
+            {
+                // The submesh's base colour multiplies every instance's colour (the entity's tint).
+                cmd.PushConstants(pipeline, new DrawConstants { ViewProjection = viewProjection, Tint = sub.BaseColorLinear });
+                cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
+            }
         }
     }
 
@@ -247,6 +338,7 @@ public sealed class SceneRenderer : IDisposable
         _pool.Dispose();
         _layout.Dispose();
         _instances.Dispose();
+        foreach (GpuMesh? mesh in _gpuMeshes.Values) mesh?.Dispose();
         _frameUniforms.Dispose();
         _indexBuffer.Dispose();
         _vertexBuffer.Dispose();
@@ -258,6 +350,32 @@ public sealed class SceneRenderer : IDisposable
         public Matrix4x4 Model;
         public Matrix4x4 NormalMatrix;
         public Vector4 Color;
+    }
+
+    /// <summary>Push constants of every scene and shadow draw (80 bytes, within the 128 every device allows).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct DrawConstants
+    {
+        public Matrix4x4 ViewProjection;
+        public Vector4 Tint;
+    }
+
+    /// <summary>A mesh on the GPU and where its instances lie in this frame's per-item buffer.</summary>
+    private sealed class GpuMesh(GpuBuffer vertices, GpuBuffer indices, MeshSubmesh[] submeshes) : IDisposable
+    {
+        public GpuBuffer Vertices { get; } = vertices;
+        public GpuBuffer Indices { get; } = indices;
+        public MeshSubmesh[] Submeshes { get; } = submeshes;
+        public long Frame { get; set; }
+        public int InstanceCount { get; set; }
+        public int FirstInstance { get; set; }
+        public int Filled { get; set; }
+
+        public void Dispose()
+        {
+            Vertices.Dispose();
+            Indices.Dispose();
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -276,22 +394,40 @@ public static class SunShadow
 {
     /// <summary>
     /// Stage → sun clip: an orthographic box along <paramref name="sunDirection"/> holding a sphere around
-    /// every item (centre of the items' origins, radius reaching each item's farthest unit-cube corner).
-    /// x, y map to −1..1 and depth to 0..1 (nearest to the sun 0), as Vulkan clips.
+    /// every shadow caster (centre of the casters' origins, radius reaching each one's farthest bounding-box
+    /// corner: the unit primitives' cube of side 2, a mesh's own bounds). Planes are left out: they are
+    /// the ground things cast shadows on, and fitting a 60 m floor would spread the map's texels over it
+    /// (a fragment outside the map counts as lit). x, y map to −1..1 and depth to 0..1 (nearest to the sun 0), as Vulkan clips.
     /// </summary>
     public static Matrix4x4 ViewProjection(Vector3 sunDirection, IReadOnlyList<DrawItem> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         Vector3 d = Vector3.Normalize(sunDirection);
         var centre = Vector3.Zero;
-        foreach (DrawItem item in items) centre += item.Transform.Translation;
-        if (items.Count > 0) centre /= items.Count;
-        var radius = 1f;
-        foreach (DrawItem item in items)
+        var casters = 0;
+        for (var i = 0; i < items.Count; i++)
         {
+            if (!IsCaster(items[i])) continue;
+            centre += items[i].Transform.Translation;
+            casters++;
+        }
+        if (casters > 0) centre /= casters;
+        var radius = 1f;
+        for (var i = 0; i < items.Count; i++)
+        {
+            DrawItem item = items[i];
+            if (!IsCaster(item)) continue;
             // The unit primitives fit in a cube of side 2 (the capsule is 2 tall): its corners bound them.
+            Vector3 min = -Vector3.One, max = Vector3.One;
+            if (item.Kind == PrimitiveKind.Mesh)
+            {
+                AxisAlignedBox bounds = item.Mesh!.Data.BoundsM;
+                if (bounds.IsEmpty) continue;
+                (min, max) = (bounds.MinM, bounds.MaxM);
+            }
             for (var corner = 0; corner < 8; corner++)
             {
-                var local = new Vector3((corner & 1) == 0 ? -1 : 1, (corner & 2) == 0 ? -1 : 1, (corner & 4) == 0 ? -1 : 1);
+                var local = new Vector3((corner & 1) == 0 ? min.X : max.X, (corner & 2) == 0 ? min.Y : max.Y, (corner & 4) == 0 ? min.Z : max.Z);
                 radius = MathF.Max(radius, Vector3.Distance(centre, Vector3.Transform(local, item.Transform)));
             }
         }
@@ -309,4 +445,11 @@ public static class SunShadow
         };
         return view * ortho;
     }
+
+    private static bool IsCaster(in DrawItem item) => item.Kind switch
+    {
+        PrimitiveKind.Plane => false,
+        PrimitiveKind.Mesh => item.Mesh is not null,
+        _ => true,
+    };
 }

@@ -1,7 +1,9 @@
 using System.Numerics;
 using Stage.Engine.Rendering;
 using Stage.Physics;
+using Stage.Render.Meshes;
 using Stage.Render.Scene;
+using Stage.Tests.Shared;
 using Stage.World;
 using RenderKind = Stage.Render.Scene.PrimitiveKind;
 using WorldKind = Stage.World.PrimitiveKind;
@@ -57,12 +59,11 @@ public sealed class WorldSceneBridgeTests : IDisposable
     }
 
     [Fact]
-    public void Capsules_and_cylinders_lie_along_the_worlds_local_z_with_the_shapes_radius_and_length()
+    public void A_cylinder_lies_along_the_worlds_local_z_with_the_shapes_radius_and_length()
     {
         QuaternionD q = Turn(0, 90, 30);
         var p = new Vector3D(-2, 1, 4);
         Add(_world, "pipe", new CylinderShape(0.3, 2.0), WorldKind.Cylinder, p, q);
-        Add(_world, "pill", new CapsuleShape(0.25, 1.5), WorldKind.Capsule, p, q);
         var scene = new RenderScene();
         new WorldSceneBridge(() => _world, ".").Fill(scene);
 
@@ -77,12 +78,6 @@ public sealed class WorldSceneBridgeTests : IDisposable
         AssertClose(V(p) - axis * 1.0f, Vector3.Transform(new Vector3(0, -0.5f, 0), cylinder.Transform), "cylinder bottom");
         AssertClose(V(p) + side * 0.3f, Vector3.Transform(new Vector3(0.5f, 0, 0), cylinder.Transform), "cylinder rim x");
         AssertClose(V(p) - other * 0.3f, Vector3.Transform(new Vector3(0, 0, 0.5f), cylinder.Transform), "cylinder rim z");
-
-        // Renderer capsule: radius 0.5, tips at ±1 along Y; world: tips at ±(L/2 + r) along local Z.
-        DrawItem capsule = scene.Items[1];
-        Assert.Equal(RenderKind.Capsule, capsule.Kind);
-        AssertClose(V(p) + axis * 1.0f, Vector3.Transform(new Vector3(0, 1, 0), capsule.Transform), "capsule tip");
-        AssertClose(V(p) + side * 0.25f, Vector3.Transform(new Vector3(0.5f, 0, 0), capsule.Transform), "capsule radius");
     }
 
     [Fact]
@@ -179,5 +174,87 @@ public sealed class WorldSceneBridgeTests : IDisposable
         var v = new Vector3D(0.3, -1.1, 2.5);
         Matrix4x4 m = WorldSceneBridge.PoseMatrix(new Vector3D(1, 2, 3), q);
         AssertClose(V(q.Rotate(v) + new Vector3D(1, 2, 3)), Vector3.Transform(V(v), m), "rotated point");
+    }
+
+    [Fact]
+    public void A_capsule_is_an_exact_mesh_shared_by_capsules_of_its_size_with_its_axis_along_local_z()
+    {
+        QuaternionD q = Turn(20, 0, 50);
+        var p = new Vector3D(1, 1, 1);
+        Add(_world, "pill", new CapsuleShape(0.25, 1.5), WorldKind.Capsule, p, q);
+        Add(_world, "twin", new CapsuleShape(0.25, 1.5), WorldKind.Capsule, new Vector3D(3, 1, 1), q);
+        var scene = new RenderScene();
+        new WorldSceneBridge(() => _world, ".").Fill(scene);
+
+        DrawItem pill = scene.Items[0];
+        Assert.Equal(RenderKind.Mesh, pill.Kind);
+        Assert.Same(pill.Mesh, scene.Items[1].Mesh);
+        // The mesh's tip (the top of its bounds along Y) lands at L/2 + r along the body's local Z.
+        AxisAlignedBox bounds = pill.Mesh!.Data.BoundsM;
+        Assert.Equal(1.0f, bounds.MaxM.Y, 5);
+        Assert.Equal(0.25f, bounds.MaxM.X, 5);
+        AssertClose(V(p + q.Rotate(new Vector3D(0, 0, 1))), Vector3.Transform(new Vector3(0, bounds.MaxM.Y, 0), pill.Transform), "capsule tip");
+    }
+
+    [Fact]
+    public void Terrain_is_the_heightfield_mesh_with_samples_where_the_physics_puts_them()
+    {
+        // 3 × 2 samples over 4 m × 1 m: cells 2 m along X, 1 m along Z (not square).
+        double[] heights = [0.0, 0.5, 1.0, 0.2, 0.7, 1.2];
+        var field = new HeightfieldShape(4, 1, 3, 2, heights);
+        var p = new Vector3D(0, -1, -5);
+        Add(_world, "valley", field, WorldKind.Terrain, p, QuaternionD.Identity);
+        var scene = new RenderScene();
+        new WorldSceneBridge(() => _world, ".").Fill(scene);
+
+        DrawItem item = Assert.Single(scene.Items);
+        Assert.Equal(RenderKind.Mesh, item.Kind);
+        ReadOnlySpan<Vector3> positions = item.Mesh!.Data.PositionsM;
+        for (var iz = 0; iz < 2; iz++)
+        for (var ix = 0; ix < 3; ix++)
+        {
+            var expected = new Vector3(-2 + 2 * ix, (float)heights[iz * 3 + ix], -0.5f + iz);
+            AssertClose(expected + V(p), Vector3.Transform(positions[iz * 3 + ix], item.Transform), $"sample ({ix}, {iz})");
+        }
+    }
+
+    [Fact]
+    public void A_gltf_look_is_loaded_relative_to_the_scene_folder_and_a_bad_file_is_skipped_and_logged_once()
+    {
+        string assets = RepositoryPaths.Of("stage-configs", "assets");
+        string folder = Directory.CreateTempSubdirectory("stage-bridge-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "bad.gltf"), "{ \"asset\": { \"version\": \"1.0\" } }");
+            File.Copy(Path.Combine(assets, "unit-cube.glb"), Path.Combine(folder, "cube.glb"));
+            var good = new EntityDefinition { Name = "crate", PositionM = new Vector3D(0, 1, 0), Appearance = new Appearance(WorldKind.Mesh, new ColorRgb(1, 1, 1), "cube.glb") };
+            var bad = new EntityDefinition { Name = "prop", Appearance = new Appearance(WorldKind.Mesh, new ColorRgb(1, 1, 1), "bad.gltf") };
+            _world.CreateEntity(bad);
+            _world.CreateEntity(good);
+            _world.CreateEntity(good with { Name = "crate 2" });
+            var logged = new List<string>();
+            var scene = new RenderScene();
+            var bridge = new WorldSceneBridge(() => _world, folder) { Log = logged.Add };
+            bridge.Fill(scene);
+
+            Assert.Equal(2, scene.Count);
+            Assert.Same(scene.Items[0].Mesh, scene.Items[1].Mesh);
+            Assert.Equal(Path.Combine(folder, "cube.glb"), scene.Items[0].Mesh!.Name);
+            AssertClose(new Vector3(0, 1, 0), scene.Items[0].Transform.Translation, "crate");
+            string line = Assert.Single(logged);
+            Assert.Contains("'prop'", line);
+            Assert.Contains(Path.Combine(folder, "bad.gltf"), line);
+            Assert.Contains("version", line);
+
+            _world.CreateEntity(good with { Name = "crate 3" });
+            bridge.Update(scene);
+            Assert.Equal(3, scene.Count);
+            Assert.Single(logged);
+            Assert.Equal(logged, bridge.MeshFaults);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
     }
 }
