@@ -32,6 +32,9 @@ public sealed class CanvasWindow : IDisposable
     private long _lastPresentTicks;
     private long _intervalCount;
     private bool _recreate;
+    // The window size the swapchain was last built for: the surface may report another extent, and
+    // comparing against that would rebuild every frame.
+    private (int Width, int Height) _builtFor;
     private bool _disposed;
 
     /// <summary>Opens the window for <paramref name="outputId"/> with its swapchain.</summary>
@@ -60,6 +63,7 @@ public sealed class CanvasWindow : IDisposable
             _commands[i] = _pool.Allocate();
             _acquired[i] = new GpuSemaphore(device);
         }
+        _builtFor = (window.FramebufferWidthPx, window.FramebufferHeightPx);
         MakePresentSemaphores();
     }
 
@@ -94,7 +98,7 @@ public sealed class CanvasWindow : IDisposable
     public void Present(in CanvasImage canvas, object? overlayState)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_recreate || Window.FramebufferWidthPx != Swapchain.Width || Window.FramebufferHeightPx != Swapchain.Height) Recreate();
+        if (_recreate || (Window.FramebufferWidthPx, Window.FramebufferHeightPx) != _builtFor) Recreate();
         if (!Swapchain.IsUsable)
         {
             Skipped++;
@@ -203,6 +207,7 @@ public sealed class CanvasWindow : IDisposable
     public void Recreate()
     {
         _recreate = false;
+        _builtFor = (Window.FramebufferWidthPx, Window.FramebufferHeightPx);
         Swapchain.Recreate((uint)Math.Max(0, Window.FramebufferWidthPx), (uint)Math.Max(0, Window.FramebufferHeightPx));
         MakePresentSemaphores();
     }
