@@ -41,3 +41,13 @@ public sealed record DestroyEntityCommand(long EntityId) : WorldCommand;
 /// <param name="Sequence">The world's submission counter when it was submitted (unique, ascending).</param>
 /// <param name="Command">The command.</param>
 public sealed record PendingCommand(long Step, long Sequence, WorldCommand Command);
+
+/// <summary>
+/// Create a joint between two entities' dynamic bodies (or one body and the world) as they are
+/// when the command takes effect; it gets the next joint id. A breakable joint breaks at the
+/// first step whose constraint force or torque exceeds its strength, raising <see cref="JointBrokeEvent"/>.
+/// </summary>
+public sealed record CreateJointCommand(JointDefinition Definition) : WorldCommand;
+
+/// <summary>Remove a joint (held or broken) from the world; the bodies it held are woken.</summary>
+public sealed record DestroyJointCommand(long JointId) : WorldCommand;

@@ -9,6 +9,10 @@ namespace Stage.World;
 /// </summary>
 public sealed class Entity
 {
+    private IReadOnlyList<string> _tags = [];
+    private Appearance? _appearance;
+    private EntityOverrides _overrides;
+
     internal Entity(long id, EntityDefinition definition, long createdAtStep)
     {
         Id = id;
@@ -36,19 +40,43 @@ public sealed class Entity
     public string Name { get; }
 
     /// <summary>Tags, in the order given.</summary>
-    public IReadOnlyList<string> Tags { get; internal set; }
+    public IReadOnlyList<string> Tags
+    {
+        get => _tags;
+        internal set
+        {
+            _tags = value;
+            CanonicalDefinition = null;
+        }
+    }
 
     /// <summary>The physical part, or null.</summary>
     public BodyComponent? Body { get; }
 
     /// <summary>What the renderer draws, or null.</summary>
-    public Appearance? Appearance { get; internal set; }
+    public Appearance? Appearance
+    {
+        get => _appearance;
+        internal set
+        {
+            _appearance = value;
+            CanonicalDefinition = null;
+        }
+    }
 
     /// <summary>The behaviour, or null.</summary>
     public Behaviour? Behaviour { get; }
 
     /// <summary>Per-entity rule overrides.</summary>
-    public EntityOverrides Overrides { get; internal set; }
+    public EntityOverrides Overrides
+    {
+        get => _overrides;
+        internal set
+        {
+            _overrides = value;
+            CanonicalDefinition = null;
+        }
+    }
 
     /// <summary>The pose the entity was created at (paths and joints are relative to it).</summary>
     public Vector3D HomePositionM { get; }
@@ -106,6 +134,13 @@ public sealed class Entity
 
     internal Vector3D PreStepLinearVelocityMps { get; set; }
 
+    /// <summary>
+    /// The canonical bytes of <see cref="ToDefinition"/>, kept between state hashes (the definition
+    /// is most of an entity's bytes and changes only by command); null until needed and whenever
+    /// tags, appearance or overrides change.
+    /// </summary>
+    internal byte[]? CanonicalDefinition { get; set; }
+
     /// <summary>The definition that recreates this entity as it is now (home pose, current components).</summary>
     public EntityDefinition ToDefinition() => new()
     {
@@ -161,4 +196,7 @@ public sealed class WorldJoint
     public long? BrokenAtStep => Native?.BrokenAtStep;
 
     internal Joint? Native { get; set; }
+
+    /// <summary>The canonical bytes of everything but the broken step (fixed for a joint's life), kept between state hashes.</summary>
+    internal byte[]? CanonicalPrefix { get; set; }
 }

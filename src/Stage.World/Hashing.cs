@@ -5,24 +5,44 @@ namespace Stage.World;
 /// <summary>CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320): the checksum of snapshots and journal records.</summary>
 public static class Crc32
 {
-    private static readonly uint[] Table = BuildTable();
+    // Slicing-by-8 (Intel's method): eight 256-entry tables let one step fold 8 bytes with 8
+    // independent lookups instead of 8 dependent ones — about 4× the byte-at-a-time loop, which
+    // was the largest single cost of loading a 10,000-entity snapshot. Table[0] is the classic table.
+    private static readonly uint[] Table = BuildTables();
 
     /// <summary>The CRC-32 of <paramref name="data"/> ("123456789" → 0xCBF43926).</summary>
     public static uint Compute(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFFu;
-        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        uint[] t = Table;
+        int i = 0;
+        for (; i <= data.Length - 8; i += 8)
+        {
+            uint lo = BinaryPrimitives.ReadUInt32LittleEndian(data[i..]) ^ crc;
+            uint hi = BinaryPrimitives.ReadUInt32LittleEndian(data[(i + 4)..]);
+            crc = t[(7 * 256) + (lo & 0xFF)] ^ t[(6 * 256) + ((lo >> 8) & 0xFF)] ^ t[(5 * 256) + ((lo >> 16) & 0xFF)] ^ t[(4 * 256) + (lo >> 24)]
+                ^ t[(3 * 256) + (hi & 0xFF)] ^ t[(2 * 256) + ((hi >> 8) & 0xFF)] ^ t[256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
+        }
+        for (; i < data.Length; i++) crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
         return ~crc;
     }
 
-    private static uint[] BuildTable()
+    private static uint[] BuildTables()
     {
-        var table = new uint[256];
+        var table = new uint[8 * 256];
         for (uint i = 0; i < 256; i++)
         {
             uint c = i;
             for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
             table[i] = c;
+        }
+        for (int slice = 1; slice < 8; slice++)
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                uint previous = table[((slice - 1) * 256) + i];
+                table[(slice * 256) + i] = (previous >> 8) ^ table[previous & 0xFF];
+            }
         }
         return table;
     }

@@ -121,9 +121,10 @@ public sealed class StageWorld : IDisposable
     /// <summary>Creates an entity now, with the next id, and raises <see cref="EntitySpawnedEvent"/>. For building a world; during a run use <see cref="CreateEntityCommand"/> so the journal records it.</summary>
     public Entity CreateEntity(EntityDefinition definition) => CreateEntity(definition, null);
 
-    /// <summary>Creates a joint now between current poses. For building a world (scene load).</summary>
+    /// <summary>Creates a joint now between current poses. For building a world (scene load); during a run use <see cref="CreateJointCommand"/> so the journal records it.</summary>
     public WorldJoint CreateJoint(JointDefinition definition)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(definition);
         Entity a = Get(definition.EntityA) ?? throw new ArgumentException($"Joint '{definition.Name}': no entity {definition.EntityA}.", nameof(definition));
         RigidBody bodyA = a.RigidBody ?? throw new ArgumentException($"Joint '{definition.Name}': entity '{a.Name}' has no dynamic body.", nameof(definition));
@@ -134,10 +135,27 @@ public sealed class StageWorld : IDisposable
             bodyB = b.RigidBody ?? throw new ArgumentException($"Joint '{definition.Name}': entity '{b.Name}' has no dynamic body.", nameof(definition));
             if (ReferenceEquals(bodyA, bodyB)) throw new ArgumentException($"Joint '{definition.Name}' joins an entity to itself.", nameof(definition));
         }
+        if (!definition.AnchorM.IsFinite || !definition.Axis.IsFinite) throw new ArgumentException($"Joint '{definition.Name}': anchor and axis must be finite.", nameof(definition));
+        if (definition.Kind == JointKind.Hinge && !(definition.Axis.Length > 0)) throw new ArgumentException($"Joint '{definition.Name}': a hinge needs a non-zero axis.", nameof(definition));
+        if (!(definition.Strength.ForceN > 0) || !(definition.Strength.TorqueNm > 0)) throw new ArgumentException($"Joint '{definition.Name}': strengths must be positive (infinity: unbreakable).", nameof(definition));
         var joint = new WorldJoint(NextJointId++, definition, bodyA.GetState(), bodyB?.GetState(), StepCount);
         joint.Native = MakeNativeJoint(definition, bodyA, bodyB);
         _joints.Add(joint);
         return joint;
+    }
+
+    /// <summary>The joint with this id (held or broken), or null.</summary>
+    public WorldJoint? GetJoint(long id)
+    {
+        foreach (WorldJoint j in _joints) if (j.Id == id) return j;
+        return null;
+    }
+
+    /// <summary>The lowest-id joint with this name, or null.</summary>
+    public WorldJoint? FindJoint(string name)
+    {
+        foreach (WorldJoint j in _joints) if (j.Definition.Name == name) return j;
+        return null;
     }
 
     /// <summary>Submits a command to take effect at the next step taken (at the current step count).</summary>
@@ -253,8 +271,18 @@ public sealed class StageWorld : IDisposable
         InterpolationAlpha = _engineAccumulator / (double)TimeSpan.TicksPerSecond;
     }
 
-    /// <summary>The state hash: xxHash64 of the canonical serialisation of the world state (<see cref="WorldImage"/>, ascending ids; see <see cref="WorldCodec.Hash"/> for what it leaves out).</summary>
-    public ulong ComputeStateHash() => WorldCodec.Hash(WorldImage.Capture(this));
+    /// <summary>
+    /// The state hash: xxHash64 of the canonical serialisation of the world state (the bytes of
+    /// <see cref="WorldImage.Capture"/>, ascending ids, every double's exact bits; see
+    /// <see cref="WorldCodec.Hash(WorldImage)"/> for what it leaves out). Written straight from the
+    /// live world with each entity's definition bytes kept between calls, so it costs a copy of
+    /// the state, not a capture.
+    /// </summary>
+    public ulong ComputeStateHash()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return WorldCodec.Hash(this);
+    }
 
     /// <summary>Frees the physics world. Idempotent.</summary>
     public void Dispose()
@@ -262,6 +290,95 @@ public sealed class StageWorld : IDisposable
         if (_disposed) return;
         _disposed = true;
         Physics.Dispose();
+    }
+
+    internal void WriteSpaceOrder(CanonicalWriter w)
+    {
+        IReadOnlyList<Geom> order = Physics.GetSpaceOrder();
+        w.Write(order.Count);
+        for (int i = 0; i < order.Count; i++) w.Write(_byGeom[order[i].Id].Id);
+    }
+
+    /// <summary>
+    /// Puts this world into <paramref name="image"/>'s state in place; the caller has checked that
+    /// the image holds exactly this world's entities and joints, built the same way
+    /// (<see cref="WorldImage.TryRestoreInto"/>): each entity's changeable components, then the
+    /// state (<see cref="ResetState"/>).
+    /// </summary>
+    internal void ResetTo(WorldImage image)
+    {
+        var states = new EntityState[_entities.Count];
+        for (int i = 0; i < _entities.Count; i++)
+        {
+            Entity e = _entities[i];
+            EntityImage from = image.Entities[i];
+            EntityDefinition d = from.Definition;
+            if (!ReferenceEquals(e.Tags, d.Tags) && !e.Tags.SequenceEqual(d.Tags)) e.Tags = [.. d.Tags];
+            if (e.Appearance != d.Appearance) e.Appearance = d.Appearance;
+            if (e.Overrides != d.Overrides) e.Overrides = d.Overrides;
+            states[i] = new EntityState(from.SpawnedCount, from.SpawnerRngState, from.BodyState, from.OwnPositionM, from.OwnOrientation, from.OwnLinearVelocityMps);
+        }
+        var broken = new long?[_joints.Count];
+        for (int i = 0; i < broken.Length; i++) broken[i] = image.Joints[i].BrokenAtStep;
+        var space = new long[image.SpaceOrder.Count];
+        for (int i = 0; i < space.Length; i++) space[i] = image.SpaceOrder[i];
+        ResetState(image.Rules, image.Step, image.SolverSeed, image.NextEntityId, image.NextJointId, image.NextCommandSequence,
+            states, broken, space, image.PendingCommands);
+    }
+
+    /// <summary>
+    /// The in-place restore of everything that changes while a world runs, for a world that holds
+    /// exactly the entities and joints described (same order): rules, overrides applied, spawner
+    /// state and own poses, then every body's exact state, the joints' broken flags, the collision
+    /// space's order (as entity ids), the solver seed and the step (Stage.Physics' RestoreState),
+    /// then the pending commands and counters.
+    /// </summary>
+    internal void ResetState(WorldRules rules, long step, ulong seed, long nextEntityId, long nextJointId, long nextCommandSequence,
+        EntityState[] entities, long?[] jointsBrokenAtStep, long[] spaceOrder, IReadOnlyList<PendingCommand> pending)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WorldRules before = Rules;
+        Rules = rules;
+        Physics.GravityMps2 = Rules.EffectiveGravityMps2;
+        bool damping = before.LinearDampingPerS != Rules.LinearDampingPerS || before.AngularDampingPerS != Rules.AngularDampingPerS;
+        var bodyIds = new List<int>(_entities.Count);
+        var bodies = new List<BodyState>(_entities.Count);
+        for (int i = 0; i < _entities.Count; i++)
+        {
+            Entity e = _entities[i];
+            EntityState from = entities[i];
+            ApplyOverrides(e);
+            e.SpawnedCount = from.SpawnedCount;
+            e.SpawnerRngState = from.SpawnerRngState;
+            e.OwnPositionM = from.OwnPositionM;
+            e.OwnOrientation = from.OwnOrientation;
+            e.OwnLinearVelocityMps = from.OwnLinearVelocityMps;
+            if (e.RigidBody is { } body)
+            {
+                if (damping) ApplyDamping(body);
+                bodyIds.Add(body.Id);
+                bodies.Add(from.Body ?? throw new ArgumentException($"Entity {e.Id} has a dynamic body but no body state."));
+            }
+        }
+        var jointIds = new List<int>(_joints.Count);
+        for (int i = 0; i < _joints.Count; i++) jointIds.Add(_joints[i].Native!.Id);
+        var space = new List<int>(spaceOrder.Length);
+        foreach (long id in spaceOrder)
+        {
+            space.Add((Get(id)?.Geom ?? throw new ArgumentException($"The space order names entity {id}, which has no geom.")).Id);
+        }
+        Physics.RestoreState(new PhysicsState(step, seed, bodyIds, bodies, jointIds, jointsBrokenAtStep, space));
+        foreach (Entity e in _entities)
+        {
+            e.PreviousPositionM = e.PositionM;
+            e.PreviousOrientation = e.Orientation;
+        }
+        _pending.Clear();
+        foreach (PendingCommand p in pending) InsertPending(p);
+        SetCounters(nextEntityId, nextJointId, nextCommandSequence);
+        _stepEvents.Clear();
+        _engineAccumulator = 0;
+        InterpolationAlpha = 1;
     }
 
     internal void InsertPending(PendingCommand pending)
@@ -384,7 +501,18 @@ public sealed class StageWorld : IDisposable
         {
             PendingCommand p = _pending[0];
             _pending.RemoveAt(0);
-            Apply(p.Command);
+            try
+            {
+                Apply(p.Command);
+            }
+            catch (ArgumentException e)
+            {
+                // A command that cannot apply (its entity was destroyed meanwhile, invalid rules,
+                // a static entity to move) changes nothing and is reported; the run goes on — bad
+                // input never stops the world, and a replay refuses it at the same step.
+                Raise(new CommandRejectedEvent(step, p.Sequence, p.Command, e.Message));
+                continue;
+            }
             Raise(new CommandAppliedEvent(step, p.Sequence, p.Command));
         }
     }
@@ -422,6 +550,7 @@ public sealed class StageWorld : IDisposable
             case SetVelocityCommand c:
             {
                 Entity e = Require(c.EntityId);
+                if (!c.LinearVelocityMps.IsFinite || !c.AngularVelocityRadps.IsFinite) throw new ArgumentException($"Velocity of entity {e.Id} '{e.Name}' must be finite.");
                 if (e.RigidBody is { } b)
                 {
                     b.LinearVelocityMps = c.LinearVelocityMps;
@@ -436,6 +565,7 @@ public sealed class StageWorld : IDisposable
             case TeleportCommand c:
             {
                 Entity e = Require(c.EntityId);
+                if (!c.PositionM.IsFinite || !c.Orientation.IsFinite || !(c.Orientation.Norm > 0)) throw new ArgumentException($"Teleport of entity {e.Id} '{e.Name}': the pose must be finite with a non-zero orientation.");
                 if (e.RigidBody is { } b)
                 {
                     b.PositionM = c.PositionM;
@@ -464,6 +594,30 @@ public sealed class StageWorld : IDisposable
             case DestroyEntityCommand c:
                 Destroy(Require(c.EntityId));
                 break;
+            case CreateJointCommand c:
+            {
+                WorldJoint joint = CreateJoint(c.Definition);
+                // A joint made between sleeping bodies must act at once (a hook grabbing a resting
+                // crate): wake both, as a command that moves a body does.
+                joint.Native!.Body1.Wake();
+                joint.Native.Body2?.Wake();
+                Raise(new JointCreatedEvent(StepCount, joint.Id, c.Definition.Name));
+                break;
+            }
+            case DestroyJointCommand c:
+            {
+                WorldJoint joint = GetJoint(c.JointId) ?? throw new ArgumentException($"No joint with id {c.JointId}.");
+                Joint native = joint.Native!;
+                RigidBody body1 = native.Body1;
+                RigidBody? body2 = native.Body2;
+                native.Dispose();
+                _joints.Remove(joint);
+                // What the joint held must now fall or swing free.
+                body1.Wake();
+                body2?.Wake();
+                Raise(new JointDestroyedEvent(StepCount, joint.Id, joint.Definition.Name));
+                break;
+            }
             default:
                 throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
         }
@@ -535,3 +689,6 @@ public sealed class StageWorld : IDisposable
         EventRaised?.Invoke(this, e);
     }
 }
+
+/// <summary>What changes about an entity while a world runs (besides commands' component changes): for in-place restores.</summary>
+internal readonly record struct EntityState(int SpawnedCount, ulong SpawnerRngState, BodyState? Body, Vector3D OwnPositionM, QuaternionD OwnOrientation, Vector3D OwnLinearVelocityMps);

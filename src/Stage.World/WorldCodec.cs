@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers.Binary;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -28,61 +28,57 @@ public static class WorldCodec
     /// world restored from a journal already holds the commands the original run had not yet
     /// received, and must still hash like it at every step.
     /// </summary>
-    public static ulong Hash(WorldImage image) => XxHash64.Compute(Encode(image, includeInputs: false));
+    public static ulong Hash(WorldImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        Write(w, image, includeInputs: false);
+        return XxHash64.Compute(w.Written);
+    }
+
+    /// <summary>
+    /// The state hash of a live world: the same value as <c>Hash(WorldImage.Capture(world))</c>,
+    /// computed without capturing an image (see <see cref="StageWorld.ComputeStateHash"/>).
+    /// </summary>
+    public static ulong Hash(StageWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        WriteWorld(w, world, includeInputs: false);
+        return XxHash64.Compute(w.Written);
+    }
+
+    /// <summary>A live world's snapshot file bytes: the same bytes as <c>EncodeSnapshot(WorldImage.Capture(world))</c>, without the image.</summary>
+    public static byte[] EncodeSnapshot(StageWorld world) => WriteSnapshot(world).Written.ToArray();
+
+    /// <summary>Saves a live world's snapshot crash-safely (as <see cref="SaveSnapshot(WorldImage, string)"/>), without capturing an image first.</summary>
+    public static void SaveSnapshot(StageWorld world, string path) => DurableFile.Write(path, WriteSnapshot(world).Written);
 
     /// <summary>The canonical bytes of an image (with its pending commands unless <paramref name="includeInputs"/> is false).</summary>
     public static byte[] Encode(WorldImage image, bool includeInputs = true)
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) Write(w, image, includeInputs);
-        return stream.ToArray();
+        ArgumentNullException.ThrowIfNull(image);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        Write(w, image, includeInputs);
+        return w.Written.ToArray();
     }
 
     /// <summary>Reads an image from its canonical bytes (throws <see cref="InvalidDataException"/> when malformed).</summary>
     public static WorldImage Decode(ReadOnlySpan<byte> bytes)
     {
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        using var r = new BinaryReader(stream, Encoding.UTF8);
-        try
-        {
-            WorldImage image = ReadImage(r);
-            if (stream.Position != stream.Length) throw new InvalidDataException($"{stream.Length - stream.Position} bytes after the state.");
-            return image;
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException("The state ends early.");
-        }
+        var r = new CanonicalReader(bytes);
+        WorldImage image = ReadImage(ref r);
+        if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
+        return image;
     }
 
     /// <summary>A snapshot file's bytes: magic, version, payload length, payload, CRC-32 of the payload.</summary>
-    public static byte[] EncodeSnapshot(WorldImage image)
-    {
-        byte[] payload = Encode(image);
-        using var stream = new MemoryStream(payload.Length + 20);
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(SnapshotMagic);
-            w.Write(SnapshotVersion);
-            w.Write(payload.Length);
-            w.Write(payload);
-            w.Write(Crc32.Compute(payload));
-        }
-        return stream.ToArray();
-    }
+    public static byte[] EncodeSnapshot(WorldImage image) => WriteSnapshot(image).Written.ToArray();
 
     /// <summary>Reads a snapshot file's bytes; throws <see cref="WorldFileException"/> naming <paramref name="path"/> and the fault.</summary>
     public static WorldImage DecodeSnapshot(ReadOnlySpan<byte> bytes, string path)
     {
-        if (bytes.Length < 20 || !bytes[..8].SequenceEqual(SnapshotMagic)) throw new WorldFileException(path, "not a Stage world snapshot (bad magic or too short)");
-        int version = BitConverter.ToInt32(bytes[8..12]);
-        if (version != SnapshotVersion) throw new WorldFileException(path, $"snapshot version {version} is not supported (this build reads {SnapshotVersion})");
-        int length = BitConverter.ToInt32(bytes[12..16]);
-        if (length < 0 || (long)length + 20 != bytes.Length) throw new WorldFileException(path, $"truncated or padded: the header says {length} payload bytes, the file has {bytes.Length - 20}");
-        ReadOnlySpan<byte> payload = bytes.Slice(16, length);
-        uint stored = BitConverter.ToUInt32(bytes[(16 + length)..]);
-        uint actual = Crc32.Compute(payload);
-        if (stored != actual) throw new WorldFileException(path, $"checksum mismatch (stored CRC-32 {stored:x8}, computed {actual:x8}): the file is corrupt");
+        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path);
         try
         {
             return Decode(payload);
@@ -93,17 +89,88 @@ public static class WorldCodec
         }
     }
 
-    /// <summary>Writes a snapshot crash-safely: a temporary file beside it, flushed to disk, then renamed over <paramref name="path"/>.</summary>
-    public static void SaveSnapshot(WorldImage image, string path)
+    private static ReadOnlySpan<byte> CheckedPayload(ReadOnlySpan<byte> bytes, string path)
     {
-        byte[] bytes = EncodeSnapshot(image);
-        string temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        if (bytes.Length < 20 || !bytes[..8].SequenceEqual(SnapshotMagic)) throw new WorldFileException(path, "not a Stage world snapshot (bad magic or too short)");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..12]);
+        if (version != SnapshotVersion) throw new WorldFileException(path, $"snapshot version {version} is not supported (this build reads {SnapshotVersion})");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[12..16]);
+        if (length < 0 || (long)length + 20 != bytes.Length) throw new WorldFileException(path, $"truncated or padded: the header says {length} payload bytes, the file has {bytes.Length - 20}");
+        ReadOnlySpan<byte> payload = bytes.Slice(16, length);
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(16 + length)..]);
+        uint actual = Crc32.Compute(payload);
+        if (stored != actual) throw new WorldFileException(path, $"checksum mismatch (stored CRC-32 {stored:x8}, computed {actual:x8}): the file is corrupt");
+        return payload;
+    }
+
+    /// <summary>
+    /// Writes a snapshot crash-safely (<see cref="DurableFile.Write"/>): a temporary file beside it,
+    /// flushed to disk, renamed over <paramref name="path"/>, and the folder flushed.
+    /// </summary>
+    public static void SaveSnapshot(WorldImage image, string path) => DurableFile.Write(path, WriteSnapshot(image).Written);
+
+    /// <summary>
+    /// Restores a snapshot file's bytes into <paramref name="world"/> in place, without decoding an
+    /// image, when the snapshot holds exactly the world's entities and joints with the same
+    /// definitions byte for byte (same ids, creation steps, components, tags, appearance and
+    /// overrides) — a take reset to its start snapshot, the common case. Each entity's definition
+    /// is compared as canonical bytes against the bytes the world keeps for its state hash, so
+    /// nothing is allocated per entity. Returns false and leaves the world untouched when anything
+    /// differs (then decode and use <see cref="WorldImage.TryRestoreInto"/> or
+    /// <see cref="WorldImage.Restore"/>); throws <see cref="WorldFileException"/> naming
+    /// <paramref name="path"/> when the bytes are corrupt. The world continues exactly as one
+    /// restored from the decoded image would.
+    /// </summary>
+    public static bool TryRestoreSnapshotInto(ReadOnlySpan<byte> bytes, string path, StageWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path);
+        try
         {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
+            var r = new CanonicalReader(payload);
+            var settings = new WorldSettings { StepHz = r.ReadInt32(), SolverSeed = r.ReadUInt64(), SolverIterations = r.ReadInt32(), SleepEnabled = r.ReadBoolean() };
+            if (settings != world.Settings) return false;
+            WorldRules rules = ReadRules(ref r);
+            long step = r.ReadInt64();
+            ulong seed = r.ReadUInt64();
+            long nextEntity = r.ReadInt64(), nextJoint = r.ReadInt64(), nextSeq = r.ReadInt64();
+            IReadOnlyList<Entity> entities = world.Entities;
+            if (ReadCount(ref r) != entities.Count) return false;
+            var states = new EntityState[entities.Count];
+            for (int i = 0; i < states.Length; i++)
+            {
+                Entity e = entities[i];
+                if (r.ReadInt64() != e.Id || !r.TryMatch(e.CanonicalDefinition ??= DefinitionBytes(e.ToDefinition())) || r.ReadInt64() != e.CreatedAtStep) return false;
+                int spawned = r.ReadInt32();
+                ulong rng = r.ReadUInt64();
+                bool hasBody = r.ReadBoolean();
+                if (hasBody != e.RigidBody is not null) return false;
+                BodyState? body = hasBody ? ReadBody(ref r) : null;
+                states[i] = new EntityState(spawned, rng, body, ReadV(ref r), ReadQ(ref r), ReadV(ref r));
+            }
+            IReadOnlyList<WorldJoint> joints = world.Joints;
+            if (ReadCount(ref r) != joints.Count) return false;
+            var broken = new long?[joints.Count];
+            for (int i = 0; i < broken.Length; i++)
+            {
+                WorldJoint j = joints[i];
+                if (!r.TryMatch(j.CanonicalPrefix ??= JointPrefixBytes(j.Id, j.Definition, j.CreationPoseA, j.CreationPoseB, j.CreatedAtStep))) return false;
+                long brokenAt = r.ReadInt64();
+                broken[i] = brokenAt < 0 ? null : brokenAt;
+            }
+            var pending = new PendingCommand[ReadCount(ref r)];
+            for (int i = 0; i < pending.Length; i++) pending[i] = new PendingCommand(r.ReadInt64(), r.ReadInt64(), ReadCommand(ref r));
+            var space = new long[ReadCount(ref r)];
+            for (int i = 0; i < space.Length; i++) space[i] = r.ReadInt64();
+            if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
+            if (space.Length != world.Physics.GetSpaceOrder().Count) return false;
+            world.ResetState(rules, step, seed, nextEntity, nextJoint, nextSeq, states, broken, space, pending);
+            return true;
         }
-        File.Move(temp, path, overwrite: true);
+        catch (InvalidDataException e)
+        {
+            throw new WorldFileException(path, "malformed state: " + e.Message);
+        }
     }
 
     /// <summary>Reads a snapshot file; throws <see cref="WorldFileException"/> naming the file when it is missing, unreadable or corrupt.</summary>
@@ -121,8 +188,64 @@ public static class WorldCodec
         return DecodeSnapshot(bytes, path);
     }
 
-    /// <summary>Writes one command (journal records and snapshots).</summary>
+    /// <summary>Writes one command (journal records and snapshots) in its canonical form.</summary>
     public static void WriteCommand(BinaryWriter w, WorldCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var buffer = new CanonicalWriter(256);
+        WriteCommand(buffer, command);
+        w.Write(buffer.Written);
+    }
+
+    /// <summary>Reads one command written by <see cref="WriteCommand(BinaryWriter, WorldCommand)"/>. The reader's stream must be seekable (it is read as a span, then positioned after the command).</summary>
+    public static WorldCommand ReadCommand(BinaryReader r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        Stream stream = r.BaseStream;
+        if (!stream.CanSeek) throw new NotSupportedException("ReadCommand needs a seekable stream.");
+        long start = stream.Position;
+        byte[] rest = new byte[stream.Length - start];
+        stream.ReadExactly(rest);
+        var reader = new CanonicalReader(rest);
+        WorldCommand command = ReadCommand(ref reader);
+        stream.Position = start + reader.Position;
+        return command;
+    }
+
+    internal static CanonicalWriter WriteSnapshot(WorldImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        int lengthAt = StartSnapshot(w);
+        Write(w, image, includeInputs: true);
+        return EndSnapshot(w, lengthAt);
+    }
+
+    internal static CanonicalWriter WriteSnapshot(StageWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        int lengthAt = StartSnapshot(w);
+        WriteWorld(w, world, includeInputs: true);
+        return EndSnapshot(w, lengthAt);
+    }
+
+    private static int StartSnapshot(CanonicalWriter w)
+    {
+        w.Write(SnapshotMagic);
+        w.Write(SnapshotVersion);
+        return w.Skip(4);
+    }
+
+    private static CanonicalWriter EndSnapshot(CanonicalWriter w, int lengthAt)
+    {
+        int payloadLength = w.Length - lengthAt - 4;
+        BinaryPrimitives.WriteInt32LittleEndian(w.At(lengthAt, 4), payloadLength);
+        w.Write(Crc32.Compute(w.Written.Slice(lengthAt + 4, payloadLength)));
+        return w;
+    }
+
+    internal static void WriteCommand(CanonicalWriter w, WorldCommand command)
     {
         switch (command)
         {
@@ -134,25 +257,116 @@ public static class WorldCodec
             case SetTagsCommand c: w.Write((byte)6); w.Write(c.EntityId); WriteStrings(w, c.Tags); break;
             case CreateEntityCommand c: w.Write((byte)7); WriteDefinition(w, c.Definition); break;
             case DestroyEntityCommand c: w.Write((byte)8); w.Write(c.EntityId); break;
-            default: throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
+            case CreateJointCommand c: w.Write((byte)9); WriteJointDefinition(w, c.Definition); break;
+            case DestroyJointCommand c: w.Write((byte)10); w.Write(c.JointId); break;
+            default: throw new ArgumentException($"Unknown command {command?.GetType().Name ?? "null"}.", nameof(command));
         }
     }
 
-    /// <summary>Reads one command.</summary>
-    public static WorldCommand ReadCommand(BinaryReader r) => r.ReadByte() switch
+    internal static WorldCommand ReadCommand(ref CanonicalReader r) => r.ReadByte() switch
     {
-        1 => new SetRulesCommand(ReadRules(r)),
-        2 => new SetOverridesCommand(r.ReadInt64(), ReadOverrides(r)),
-        3 => new SetVelocityCommand(r.ReadInt64(), ReadV(r), ReadV(r)),
-        4 => new TeleportCommand(r.ReadInt64(), ReadV(r), ReadQ(r)),
-        5 => new SetAppearanceCommand(r.ReadInt64(), ReadAppearance(r)),
-        6 => new SetTagsCommand(r.ReadInt64(), ReadStrings(r)),
-        7 => new CreateEntityCommand(ReadDefinition(r)),
+        1 => new SetRulesCommand(ReadRules(ref r)),
+        2 => new SetOverridesCommand(r.ReadInt64(), ReadOverrides(ref r)),
+        3 => new SetVelocityCommand(r.ReadInt64(), ReadV(ref r), ReadV(ref r)),
+        4 => new TeleportCommand(r.ReadInt64(), ReadV(ref r), ReadQ(ref r)),
+        5 => new SetAppearanceCommand(r.ReadInt64(), ReadAppearance(ref r)),
+        6 => new SetTagsCommand(r.ReadInt64(), ReadStrings(ref r)),
+        7 => new CreateEntityCommand(ReadDefinition(ref r)),
         8 => new DestroyEntityCommand(r.ReadInt64()),
+        9 => new CreateJointCommand(ReadJointDefinition(ref r)),
+        10 => new DestroyJointCommand(r.ReadInt64()),
         var k => throw new InvalidDataException($"Unknown command kind {k}."),
     };
 
-    private static void Write(BinaryWriter w, WorldImage m, bool includeInputs)
+    /// <summary>
+    /// Writes a live world's canonical bytes without capturing a <see cref="WorldImage"/> first —
+    /// byte for byte what <see cref="Write(CanonicalWriter, WorldImage, bool)"/> writes for
+    /// <c>WorldImage.Capture(world)</c> (a test holds the two together). Each entity's definition
+    /// and each joint's fixed part are kept as bytes between calls, so a state hash costs the
+    /// copy of those and the body states, not a rebuild of every record.
+    /// </summary>
+    internal static void WriteWorld(CanonicalWriter w, StageWorld world, bool includeInputs)
+    {
+        w.Write(world.Settings.StepHz);
+        w.Write(world.Settings.SolverSeed);
+        w.Write(world.Settings.SolverIterations);
+        w.Write(world.Settings.SleepEnabled);
+        WriteRules(w, world.Rules);
+        w.Write(world.StepCount);
+        w.Write(world.Physics.RandomSeed);
+        w.Write(world.NextEntityId);
+        w.Write(world.NextJointId);
+        if (includeInputs) w.Write(world.NextCommandSequence);
+        IReadOnlyList<Entity> entities = world.Entities;
+        w.Write(entities.Count);
+        for (int i = 0; i < entities.Count; i++)
+        {
+            Entity e = entities[i];
+            w.Write(e.Id);
+            w.Write(e.CanonicalDefinition ??= DefinitionBytes(e.ToDefinition()));
+            w.Write(e.CreatedAtStep);
+            w.Write(e.SpawnedCount);
+            w.Write(e.SpawnerRngState);
+            w.Write(e.RigidBody is not null);
+            if (e.RigidBody is { } body) WriteBody(w, body.GetState());
+            WriteV(w, e.OwnPositionM);
+            WriteQ(w, e.OwnOrientation);
+            WriteV(w, e.OwnLinearVelocityMps);
+        }
+        IReadOnlyList<WorldJoint> joints = world.Joints;
+        w.Write(joints.Count);
+        for (int i = 0; i < joints.Count; i++)
+        {
+            WorldJoint j = joints[i];
+            w.Write(j.CanonicalPrefix ??= JointPrefixBytes(j.Id, j.Definition, j.CreationPoseA, j.CreationPoseB, j.CreatedAtStep));
+            w.Write(j.BrokenAtStep ?? -1);
+        }
+        IReadOnlyList<PendingCommand> pending = world.PendingCommands;
+        w.Write(includeInputs ? pending.Count : 0);
+        if (includeInputs)
+        {
+            for (int i = 0; i < pending.Count; i++)
+            {
+                w.Write(pending[i].Step);
+                w.Write(pending[i].Sequence);
+                WriteCommand(w, pending[i].Command);
+            }
+        }
+        world.WriteSpaceOrder(w);
+    }
+
+    internal static byte[] BehaviourBytes(Behaviour behaviour)
+    {
+        var w = new CanonicalWriter(256);
+        WriteBehaviour(w, behaviour);
+        return w.Written.ToArray();
+    }
+
+    private static byte[] DefinitionBytes(EntityDefinition definition)
+    {
+        var w = new CanonicalWriter(256);
+        WriteDefinition(w, definition);
+        return w.Written.ToArray();
+    }
+
+    private static byte[] JointPrefixBytes(long id, JointDefinition definition, BodyState poseA, BodyState? poseB, long createdAtStep)
+    {
+        var w = new CanonicalWriter(256);
+        WriteJointPrefix(w, id, definition, poseA, poseB, createdAtStep);
+        return w.Written.ToArray();
+    }
+
+    private static void WriteJointPrefix(CanonicalWriter w, long id, JointDefinition definition, BodyState poseA, BodyState? poseB, long createdAtStep)
+    {
+        w.Write(id);
+        WriteJointDefinition(w, definition);
+        WriteBody(w, poseA);
+        w.Write(poseB is not null);
+        if (poseB is { } pb) WriteBody(w, pb);
+        w.Write(createdAtStep);
+    }
+
+    private static void Write(CanonicalWriter w, WorldImage m, bool includeInputs)
     {
         w.Write(m.Settings.StepHz);
         w.Write(m.Settings.SolverSeed);
@@ -181,19 +395,7 @@ public static class WorldCodec
         w.Write(m.Joints.Count);
         foreach (JointImage j in m.Joints)
         {
-            w.Write(j.Id);
-            w.Write(j.Definition.Name);
-            w.Write((byte)j.Definition.Kind);
-            w.Write(j.Definition.EntityA);
-            w.Write(j.Definition.EntityB ?? -1);
-            WriteV(w, j.Definition.AnchorM);
-            WriteV(w, j.Definition.Axis);
-            w.Write(j.Definition.Strength.ForceN);
-            w.Write(j.Definition.Strength.TorqueNm);
-            WriteBody(w, j.CreationPoseA);
-            w.Write(j.CreationPoseB is not null);
-            if (j.CreationPoseB is { } pb) WriteBody(w, pb);
-            w.Write(j.CreatedAtStep);
+            WriteJointPrefix(w, j.Id, j.Definition, j.CreationPoseA, j.CreationPoseB, j.CreatedAtStep);
             w.Write(j.BrokenAtStep ?? -1);
         }
         w.Write(includeInputs ? m.PendingCommands.Count : 0);
@@ -207,42 +409,38 @@ public static class WorldCodec
         foreach (long id in m.SpaceOrder) w.Write(id);
     }
 
-    private static WorldImage ReadImage(BinaryReader r)
+    private static WorldImage ReadImage(ref CanonicalReader r)
     {
         var settings = new WorldSettings { StepHz = r.ReadInt32(), SolverSeed = r.ReadUInt64(), SolverIterations = r.ReadInt32(), SleepEnabled = r.ReadBoolean() };
-        WorldRules rules = ReadRules(r);
+        WorldRules rules = ReadRules(ref r);
         long step = r.ReadInt64();
         ulong seed = r.ReadUInt64();
         long nextEntity = r.ReadInt64(), nextJoint = r.ReadInt64(), nextSeq = r.ReadInt64();
-        var entities = new EntityImage[ReadCount(r)];
+        var entities = new EntityImage[ReadCount(ref r)];
         for (int i = 0; i < entities.Length; i++)
         {
             long id = r.ReadInt64();
-            EntityDefinition d = ReadDefinition(r);
+            EntityDefinition d = ReadDefinition(ref r);
             long created = r.ReadInt64();
             int spawned = r.ReadInt32();
             ulong rng = r.ReadUInt64();
-            BodyState? body = r.ReadBoolean() ? ReadBody(r) : null;
-            entities[i] = new EntityImage(id, d, created, spawned, rng, body, ReadV(r), ReadQ(r), ReadV(r));
+            BodyState? body = r.ReadBoolean() ? ReadBody(ref r) : null;
+            entities[i] = new EntityImage(id, d, created, spawned, rng, body, ReadV(ref r), ReadQ(ref r), ReadV(ref r));
         }
-        var joints = new JointImage[ReadCount(r)];
+        var joints = new JointImage[ReadCount(ref r)];
         for (int i = 0; i < joints.Length; i++)
         {
             long id = r.ReadInt64();
-            string name = r.ReadString();
-            var kind = (JointKind)r.ReadByte();
-            long a = r.ReadInt64();
-            long b = r.ReadInt64();
-            var def = new JointDefinition(name, kind, a, b < 0 ? null : b, ReadV(r), ReadV(r), new JointStrength(r.ReadDouble(), r.ReadDouble()));
-            BodyState poseA = ReadBody(r);
-            BodyState? poseB = r.ReadBoolean() ? ReadBody(r) : null;
+            JointDefinition def = ReadJointDefinition(ref r);
+            BodyState poseA = ReadBody(ref r);
+            BodyState? poseB = r.ReadBoolean() ? ReadBody(ref r) : null;
             long created = r.ReadInt64();
             long broken = r.ReadInt64();
             joints[i] = new JointImage(id, def, poseA, poseB, created, broken < 0 ? null : broken);
         }
-        var pending = new PendingCommand[ReadCount(r)];
-        for (int i = 0; i < pending.Length; i++) pending[i] = new PendingCommand(r.ReadInt64(), r.ReadInt64(), ReadCommand(r));
-        var space = new long[ReadCount(r)];
+        var pending = new PendingCommand[ReadCount(ref r)];
+        for (int i = 0; i < pending.Length; i++) pending[i] = new PendingCommand(r.ReadInt64(), r.ReadInt64(), ReadCommand(ref r));
+        var space = new long[ReadCount(ref r)];
         for (int i = 0; i < space.Length; i++) space[i] = r.ReadInt64();
         return new WorldImage
         {
@@ -252,14 +450,36 @@ public static class WorldCodec
         };
     }
 
-    private static int ReadCount(BinaryReader r)
+    private static int ReadCount(ref CanonicalReader r)
     {
         int n = r.ReadInt32();
-        if (n < 0 || n > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException($"Count {n} does not fit the data.");
+        if (n < 0 || n > r.Remaining) throw new InvalidDataException($"Count {n} does not fit the data.");
         return n;
     }
 
-    private static void WriteRules(BinaryWriter w, WorldRules rules)
+    private static void WriteJointDefinition(CanonicalWriter w, JointDefinition d)
+    {
+        w.Write(d.Name);
+        w.Write((byte)d.Kind);
+        w.Write(d.EntityA);
+        w.Write(d.EntityB ?? -1);
+        WriteV(w, d.AnchorM);
+        WriteV(w, d.Axis);
+        w.Write(d.Strength.ForceN);
+        w.Write(d.Strength.TorqueNm);
+    }
+
+    private static JointDefinition ReadJointDefinition(ref CanonicalReader r)
+    {
+        string name = r.ReadString();
+        var kind = (JointKind)r.ReadByte();
+        if (!Enum.IsDefined(kind)) throw new InvalidDataException($"Unknown joint kind {(int)kind}.");
+        long a = r.ReadInt64();
+        long b = r.ReadInt64();
+        return new JointDefinition(name, kind, a, b < 0 ? null : b, ReadV(ref r), ReadV(ref r), new JointStrength(r.ReadDouble(), r.ReadDouble()));
+    }
+
+    private static void WriteRules(CanonicalWriter w, WorldRules rules)
     {
         WriteV(w, rules.GravityMps2);
         w.Write(rules.GravityScale);
@@ -269,9 +489,9 @@ public static class WorldCodec
         w.Write(rules.ContactEventThresholdMps);
     }
 
-    private static WorldRules ReadRules(BinaryReader r) => new()
+    private static WorldRules ReadRules(ref CanonicalReader r) => new()
     {
-        GravityMps2 = ReadV(r),
+        GravityMps2 = ReadV(ref r),
         GravityScale = r.ReadDouble(),
         TimeScale = r.ReadDouble(),
         LinearDampingPerS = r.ReadDouble(),
@@ -279,20 +499,20 @@ public static class WorldCodec
         ContactEventThresholdMps = r.ReadDouble(),
     };
 
-    private static void WriteOverrides(BinaryWriter w, EntityOverrides o)
+    private static void WriteOverrides(CanonicalWriter w, EntityOverrides o)
     {
         w.Write((byte)((o.Floats ? 1 : 0) | (o.Kinematic ? 2 : 0) | (o.Frozen ? 4 : 0) | (o.GravityScale is null ? 0 : 8)));
         w.Write(o.GravityScale ?? 0);
     }
 
-    private static EntityOverrides ReadOverrides(BinaryReader r)
+    private static EntityOverrides ReadOverrides(ref CanonicalReader r)
     {
         byte flags = r.ReadByte();
         double scale = r.ReadDouble();
         return new EntityOverrides((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0 ? scale : null);
     }
 
-    private static void WriteDefinition(BinaryWriter w, EntityDefinition d)
+    private static void WriteDefinition(CanonicalWriter w, EntityDefinition d)
     {
         w.Write(d.Name);
         WriteStrings(w, d.Tags);
@@ -317,31 +537,31 @@ public static class WorldCodec
         WriteOverrides(w, d.Overrides);
     }
 
-    private static EntityDefinition ReadDefinition(BinaryReader r)
+    private static EntityDefinition ReadDefinition(ref CanonicalReader r)
     {
         string name = r.ReadString();
-        IReadOnlyList<string> tags = ReadStrings(r);
-        Vector3D p = ReadV(r);
-        QuaternionD q = ReadQ(r);
-        Vector3D v = ReadV(r);
-        Vector3D av = ReadV(r);
+        IReadOnlyList<string> tags = ReadStrings(ref r);
+        Vector3D p = ReadV(ref r);
+        QuaternionD q = ReadQ(ref r);
+        Vector3D v = ReadV(ref r);
+        Vector3D av = ReadV(ref r);
         BodyComponent? body = null;
         if (r.ReadBoolean())
         {
             var kind = (BodyKind)r.ReadByte();
             if (kind is not (BodyKind.Static or BodyKind.Dynamic)) throw new InvalidDataException($"Unknown body kind {(int)kind}.");
-            Shape shape = ReadShape(r);
+            Shape shape = ReadShape(ref r);
             var material = new Material(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
             body = new BodyComponent(kind, shape, material, r.ReadDouble());
         }
         return new EntityDefinition
         {
             Name = name, Tags = tags, PositionM = p, Orientation = q, LinearVelocityMps = v, AngularVelocityRadps = av,
-            Body = body, Appearance = ReadAppearance(r), Behaviour = ReadBehaviour(r), Overrides = ReadOverrides(r),
+            Body = body, Appearance = ReadAppearance(ref r), Behaviour = ReadBehaviour(ref r), Overrides = ReadOverrides(ref r),
         };
     }
 
-    private static void WriteShape(BinaryWriter w, Shape shape)
+    private static void WriteShape(CanonicalWriter w, Shape shape)
     {
         switch (shape)
         {
@@ -364,21 +584,21 @@ public static class WorldCodec
         }
     }
 
-    private static Shape ReadShape(BinaryReader r)
+    private static Shape ReadShape(ref CanonicalReader r)
     {
         switch (r.ReadByte())
         {
-            case 1: return new BoxShape(ReadV(r));
+            case 1: return new BoxShape(ReadV(ref r));
             case 2: return new SphereShape(r.ReadDouble());
             case 3: return new CapsuleShape(r.ReadDouble(), r.ReadDouble());
             case 4: return new CylinderShape(r.ReadDouble(), r.ReadDouble());
-            case 5: return new PlaneShape(ReadV(r), r.ReadDouble());
+            case 5: return new PlaneShape(ReadV(ref r), r.ReadDouble());
             case 6:
             {
                 double width = r.ReadDouble(), depth = r.ReadDouble();
                 int ws = r.ReadInt32(), ds = r.ReadInt32();
                 double thickness = r.ReadDouble();
-                var heights = new double[ReadCount(r)];
+                var heights = new double[ReadCount(ref r)];
                 for (int i = 0; i < heights.Length; i++) heights[i] = r.ReadDouble();
                 return new HeightfieldShape(width, depth, ws, ds, heights, thickness);
             }
@@ -386,7 +606,7 @@ public static class WorldCodec
         }
     }
 
-    private static void WriteAppearance(BinaryWriter w, Appearance? a)
+    private static void WriteAppearance(CanonicalWriter w, Appearance? a)
     {
         w.Write(a is not null);
         if (a is null) return;
@@ -397,7 +617,7 @@ public static class WorldCodec
         w.Write(a.MeshPath ?? "");
     }
 
-    private static Appearance? ReadAppearance(BinaryReader r)
+    private static Appearance? ReadAppearance(ref CanonicalReader r)
     {
         if (!r.ReadBoolean()) return null;
         var kind = (PrimitiveKind)r.ReadByte();
@@ -407,7 +627,7 @@ public static class WorldCodec
         return new Appearance(kind, colour, mesh.Length == 0 ? null : mesh);
     }
 
-    private static void WriteBehaviour(BinaryWriter w, Behaviour? b)
+    private static void WriteBehaviour(CanonicalWriter w, Behaviour? b)
     {
         switch (b)
         {
@@ -432,25 +652,25 @@ public static class WorldCodec
         }
     }
 
-    private static Behaviour? ReadBehaviour(BinaryReader r)
+    private static Behaviour? ReadBehaviour(ref CanonicalReader r)
     {
         switch (r.ReadByte())
         {
             case 0: return null;
             case 1:
             {
-                var points = new Vector3D[ReadCount(r)];
-                for (int i = 0; i < points.Length; i++) points[i] = ReadV(r);
+                var points = new Vector3D[ReadCount(ref r)];
+                for (int i = 0; i < points.Length; i++) points[i] = ReadV(ref r);
                 return new LoopPathBehaviour(points, r.ReadDouble());
             }
-            case 2: return new SwingBehaviour(ReadV(r), ReadV(r), r.ReadDouble(), r.ReadDouble());
-            case 3: return new SpinBehaviour(ReadV(r), r.ReadDouble());
-            case 4: return new SpawnerBehaviour(ReadDefinition(r), r.ReadDouble(), r.ReadInt32(), r.ReadUInt64(), ReadV(r));
+            case 2: return new SwingBehaviour(ReadV(ref r), ReadV(ref r), r.ReadDouble(), r.ReadDouble());
+            case 3: return new SpinBehaviour(ReadV(ref r), r.ReadDouble());
+            case 4: return new SpawnerBehaviour(ReadDefinition(ref r), r.ReadDouble(), r.ReadInt32(), r.ReadUInt64(), ReadV(ref r));
             case var k: throw new InvalidDataException($"Unknown behaviour kind {k}.");
         }
     }
 
-    private static void WriteBody(BinaryWriter w, BodyState b)
+    private static void WriteBody(CanonicalWriter w, BodyState b)
     {
         WriteV(w, b.PositionM);
         WriteQ(w, b.Orientation);
@@ -460,31 +680,31 @@ public static class WorldCodec
         w.Write(b.SleepCounter);
     }
 
-    private static BodyState ReadBody(BinaryReader r) => new(ReadV(r), ReadQ(r), ReadV(r), ReadV(r), r.ReadBoolean(), r.ReadInt32());
+    private static BodyState ReadBody(ref CanonicalReader r) => new(ReadV(ref r), ReadQ(ref r), ReadV(ref r), ReadV(ref r), r.ReadBoolean(), r.ReadInt32());
 
-    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> items)
+    private static void WriteStrings(CanonicalWriter w, IReadOnlyList<string> items)
     {
         w.Write(items.Count);
         foreach (string s in items) w.Write(s);
     }
 
-    private static string[] ReadStrings(BinaryReader r)
+    private static string[] ReadStrings(ref CanonicalReader r)
     {
-        var items = new string[ReadCount(r)];
+        var items = new string[ReadCount(ref r)];
         for (int i = 0; i < items.Length; i++) items[i] = r.ReadString();
         return items;
     }
 
-    private static void WriteV(BinaryWriter w, Vector3D v)
+    private static void WriteV(CanonicalWriter w, Vector3D v)
     {
         w.Write(v.X);
         w.Write(v.Y);
         w.Write(v.Z);
     }
 
-    private static Vector3D ReadV(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+    private static Vector3D ReadV(ref CanonicalReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
 
-    private static void WriteQ(BinaryWriter w, QuaternionD q)
+    private static void WriteQ(CanonicalWriter w, QuaternionD q)
     {
         w.Write(q.W);
         w.Write(q.X);
@@ -492,5 +712,5 @@ public static class WorldCodec
         w.Write(q.Z);
     }
 
-    private static QuaternionD ReadQ(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+    private static QuaternionD ReadQ(ref CanonicalReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
 }

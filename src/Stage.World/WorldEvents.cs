@@ -22,3 +22,12 @@ public sealed record RulesChangedEvent(long Step, WorldRules Before, WorldRules 
 
 /// <summary>A command took effect at this step.</summary>
 public sealed record CommandAppliedEvent(long Step, long Sequence, WorldCommand Command) : WorldEvent(Step);
+
+/// <summary>A joint was created by command at this step (joints of the scene file raise none).</summary>
+public sealed record JointCreatedEvent(long Step, long JointId, string JointName) : WorldEvent(Step);
+
+/// <summary>A joint was removed by command at this step.</summary>
+public sealed record JointDestroyedEvent(long Step, long JointId, string JointName) : WorldEvent(Step);
+
+/// <summary>A command could not take effect at this step (the reason says why) and changed nothing: its entity or joint is gone, its rules are invalid, its values are not finite.</summary>
+public sealed record CommandRejectedEvent(long Step, long Sequence, WorldCommand Command, string Reason) : WorldEvent(Step);

@@ -94,6 +94,40 @@ public sealed record WorldImage
     }
 
     /// <summary>
+    /// Puts <paramref name="world"/> into this exact state in place, when it holds the same
+    /// entities and joints (same ids, created at the same steps, the same bodies, shapes, materials,
+    /// behaviours, home poses and joint definitions; tags, appearance and overrides may differ, they
+    /// are set) — as a take reset to its start snapshot does. Nothing is rebuilt: bodies, geoms and
+    /// joints stay, and get their exact state back (a broken joint is disabled in ODE, not destroyed,
+    /// so it comes back whole). Returns false, and leaves the world untouched, when the world is not
+    /// built the same way (an entity created or destroyed since, another scene): use
+    /// <see cref="Restore"/> then. The world continues exactly as one from <see cref="Restore"/> would.
+    /// </summary>
+    public bool TryRestoreInto(StageWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (world.Settings != Settings || world.Entities.Count != Entities.Count || world.Joints.Count != Joints.Count) return false;
+        for (int i = 0; i < Entities.Count; i++)
+        {
+            if (!SameBuild(world.Entities[i], Entities[i])) return false;
+        }
+        for (int i = 0; i < Joints.Count; i++)
+        {
+            WorldJoint live = world.Joints[i];
+            JointImage j = Joints[i];
+            if (live.Id != j.Id || live.CreatedAtStep != j.CreatedAtStep || live.Definition != j.Definition
+                || !live.CreationPoseA.BitEquals(j.CreationPoseA) || live.CreationPoseB.HasValue != j.CreationPoseB.HasValue
+                || (j.CreationPoseB is { } pb && !live.CreationPoseB!.Value.BitEquals(pb)))
+            {
+                return false;
+            }
+        }
+        if (SpaceOrder.Count != world.Physics.GetSpaceOrder().Count) return false;
+        world.ResetTo(this);
+        return true;
+    }
+
+    /// <summary>
     /// Builds a new world in this exact state: entities in id order at their home poses, joints in
     /// id order with their bodies put back at the poses they were made at, then every body's exact
     /// state, the broken joints, the collision space's order and the solver seed.
@@ -145,5 +179,35 @@ public sealed record WorldImage
             world.Dispose();
             throw;
         }
+    }
+
+    /// <summary>True when a live entity is the one an image entry describes, built the same way (what cannot change after creation).</summary>
+    private static bool SameBuild(Entity live, EntityImage image)
+    {
+        EntityDefinition d = image.Definition;
+        return live.Id == image.Id && live.CreatedAtStep == image.CreatedAtStep && live.Name == d.Name
+            && live.HomePositionM.BitEquals(d.PositionM) && live.HomeOrientation.BitEquals(d.Orientation)
+            && SameBody(live.Body, d.Body) && SameBehaviour(live.Behaviour, d.Behaviour)
+            && (live.Body is { Kind: BodyKind.Dynamic }) == image.BodyState.HasValue;
+    }
+
+    private static bool SameBody(BodyComponent? a, BodyComponent? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null || a.Kind != b.Kind || a.Material != b.Material || !a.MassKg.Equals(b.MassKg)) return false;
+        return (a.Shape, b.Shape) switch
+        {
+            (HeightfieldShape x, HeightfieldShape y) => x.WidthM.Equals(y.WidthM) && x.DepthM.Equals(y.DepthM) && x.WidthSamples == y.WidthSamples
+                && x.DepthSamples == y.DepthSamples && x.ThicknessM.Equals(y.ThicknessM) && x.HeightsM.SequenceEqual(y.HeightsM),
+            var (x, y) => x.Equals(y),
+        };
+    }
+
+    private static bool SameBehaviour(Behaviour? a, Behaviour? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null || a.GetType() != b.GetType()) return false;
+        // Behaviours holding lists (waypoints, a spawner's template) compare by their canonical bytes.
+        return a is SpinBehaviour or SwingBehaviour ? a.Equals(b) : WorldCodec.BehaviourBytes(a).AsSpan().SequenceEqual(WorldCodec.BehaviourBytes(b));
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Buffers.Binary;
 
 namespace Stage.World;
 
@@ -12,7 +12,7 @@ public sealed record JournalRecovery(StageWorld? World, string? SnapshotPath, in
 
 /// <summary>
 /// Persists a running world as the engine does: a snapshot every N steps
-/// (<c>snapshot-STEP.snap</c>, written to a temporary file, flushed to disk, renamed) and, since the
+/// (<c>snapshot-STEP.snap</c>, written to a temporary file, flushed to disk, renamed, the folder flushed) and, since the
 /// latest one, an append-only log of every submitted command (<c>journal-STEP.log</c>: header
 /// <c>STGJRNL1</c> + the snapshot's step, then records of [u32 payload length][u32 CRC-32 of the
 /// payload][payload: i64 step, i64 sequence, command], each flushed to disk). Recovery takes the
@@ -148,10 +148,12 @@ public sealed class WorldJournal : IDisposable
             }
             try
             {
-                using var r = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
-                records.Add(new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCodec.ReadCommand(r)));
+                var r = new CanonicalReader(payload);
+                var record = new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCodec.ReadCommand(ref r));
+                if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the command");
+                records.Add(record);
             }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            catch (InvalidDataException e)
             {
                 problems.Add($"{path}: record at byte {at} is malformed ({e.Message}); it and everything after it dropped");
                 break;
@@ -171,14 +173,12 @@ public sealed class WorldJournal : IDisposable
         LatestSnapshotPath = snapshot;
         _log?.Dispose();
         string logPath = System.IO.Path.Combine(Directory, JournalName(step));
-        string temp = logPath + ".tmp";
-        using (var header = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            header.Write(JournalMagic);
-            header.Write(BitConverter.GetBytes(step));
-            header.Flush(flushToDisk: true);
-        }
-        File.Move(temp, logPath, overwrite: true);
+        Span<byte> header = stackalloc byte[16];
+        JournalMagic.CopyTo(header);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], step);
+        // Temp + fsync + rename + folder fsync: the new journal's name is on disk before any
+        // record is appended to it.
+        DurableFile.Write(logPath, header);
         _log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read);
         Prune();
     }
@@ -195,19 +195,15 @@ public sealed class WorldJournal : IDisposable
 
     private void OnCommandSubmitted(object? sender, PendingCommand p)
     {
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(p.Step);
-            w.Write(p.Sequence);
-            WorldCodec.WriteCommand(w, p.Command);
-        }
-        byte[] body = payload.ToArray();
-        var record = new byte[8 + body.Length];
-        BitConverter.TryWriteBytes(record.AsSpan(0, 4), body.Length);
-        BitConverter.TryWriteBytes(record.AsSpan(4, 4), Crc32.Compute(body));
-        body.CopyTo(record, 8);
-        _log!.Write(record);
+        CanonicalWriter w = CanonicalWriter.Shared();
+        int headerAt = w.Skip(8);
+        w.Write(p.Step);
+        w.Write(p.Sequence);
+        WorldCodec.WriteCommand(w, p.Command);
+        int length = w.Length - headerAt - 8;
+        BinaryPrimitives.WriteInt32LittleEndian(w.At(headerAt, 4), length);
+        BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.Compute(w.Written.Slice(headerAt + 8, length)));
+        _log!.Write(w.Written);
         _log.Flush(flushToDisk: true);
     }
 
