@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Numerics;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
+using Stage.Engine.Rendering;
 using Stage.Render;
 using Stage.Render.Imaging;
 using Stage.Render.Scene;
 using Stage.Vulkan;
+using Stage.World;
 
 namespace Stage.Cli;
 
@@ -28,11 +30,14 @@ public static class RenderCommand
         var chromaKey = new Option<bool>("--chroma-key") { Description = "Fill the camera's inner frustum with the key colour." };
         var markers = new Option<bool>("--markers") { Description = "Draw tracking markers over the inner frustum." };
         var validate = new Option<bool>("--validate") { Description = "Run with the Vulkan validation layer; exit 1 if it reports anything." };
+        var world = new Option<string?>("--world") { Description = "World scene file to draw (default: the world the stage configuration names; none: an empty world)." };
+        var at = new Option<double?>("--at") { Description = "Simulation time to draw the world at, seconds (the world is stepped there from its start; default 0)." };
         var command = new Command("render",
             "Render one frame headless: every output canvas (inner frustum through the camera at --pose, the outer view elsewhere) " +
             "to <out>/<output-id>.png and the camera's inner frustum to <out>/inner-<camera>.png; with --wall-map, per output an image " +
-            "showing which wall each pixel belongs to, to check the mapping before the LED processors are plugged in.")
-        { config, camera, pose, focal, outDir, wallMap, chromaKey, markers, validate };
+            "showing which wall each pixel belongs to, to check the mapping before the LED processors are plugged in. With --world (or a " +
+            "world in the configuration) the world is stepped to --at seconds and drawn; a scene with faults or a mesh that cannot be loaded is refused.")
+        { config, camera, pose, focal, outDir, wallMap, chromaKey, markers, validate, world, at };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
@@ -49,6 +54,26 @@ public static class RenderCommand
             if (!TryParsePose(result.GetValue(pose)!, out Pose trackedPose, out string poseError)) return Fail(error, poseError);
             double focalMm = result.GetValue(focal) ?? cameraConfig.FocalLengthMm;
             if (!(focalMm > 0)) return Fail(error, $"--focal {focalMm} must be positive");
+            string? scenePath = result.GetValue(world) is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
+            double atS = result.GetValue(at) ?? 0;
+            if (!double.IsFinite(atS) || atS < 0) return Fail(error, $"--at {atS.ToString(CultureInfo.InvariantCulture)} must be a time of 0 seconds or more");
+            if (result.GetValue(at) is not null && scenePath is null) return Fail(error, "--at needs a world: give --world <scene> (the configuration names none)");
+            using StageWorld? simulated = scenePath is null ? null : LoadWorld(scenePath, atS, error);
+            if (scenePath is not null && simulated is null) return ExitCodes.Fault;
+            var scene = new RenderScene();
+            if (simulated is not null)
+            {
+                var bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(scenePath!)!);
+                bridge.Fill(scene);
+                if (bridge.MeshFaults.Count > 0)
+                {
+                    error.WriteLine($"stage: {scenePath} cannot be drawn ({bridge.MeshFaults.Count} {(bridge.MeshFaults.Count == 1 ? "fault" : "faults")}):");
+                    foreach (string fault in bridge.MeshFaults) error.WriteLine($"  {fault}");
+                    return ExitCodes.Fault;
+                }
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"world {scenePath}: step {simulated.StepCount} ({simulated.TimeS:0.###} s at {simulated.Settings.StepHz} Hz), {bridge.DrawnEntityCount} of {simulated.Entities.Count} entities drawn"));
+            }
             string folder = Path.GetFullPath(result.GetValue(outDir)!);
             Directory.CreateDirectory(folder);
             var written = new List<string>();
@@ -67,7 +92,6 @@ public static class RenderCommand
                 using (GpuDevice device = instance.CreateDevice())
                 using (var renderer = new StageRenderer(device, stage))
                 {
-                    var scene = new RenderScene();
                     canvases = renderer.Render([new RenderCamera(cameraConfig, trackedPose, focalMm, result.GetValue(chromaKey), result.GetValue(markers))], scene);
                     foreach (CanvasPixels canvas in canvases) written.Add(Write(folder, $"{canvas.OutputId}.png", ToPng(canvas)));
                     inner = renderer.ReadInner(cameraId);
@@ -89,6 +113,39 @@ public static class RenderCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Loads the scene and steps its world to <paramref name="atS"/> seconds of simulation time; null
+    /// (every fault written to <paramref name="error"/> with its place) when the scene is invalid.
+    /// </summary>
+    private static StageWorld? LoadWorld(string scenePath, double atS, TextWriter error)
+    {
+        if (!File.Exists(scenePath))
+        {
+            error.WriteLine($"stage: world scene {scenePath} does not exist");
+            return null;
+        }
+        SceneLoadResult loaded = SceneLoader.LoadFile(scenePath);
+        if (!loaded.IsValid)
+        {
+            error.WriteLine($"stage: {scenePath} has {loaded.Faults.Count} {(loaded.Faults.Count == 1 ? "fault" : "faults")}:");
+            foreach (ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
+            return null;
+        }
+        StageWorld? built = null;
+        try
+        {
+            built = loaded.Scene!.Build();
+            built.AdvanceToSeconds(atS);
+            return built;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or Stage.Physics.PhysicsException)
+        {
+            built?.Dispose();
+            error.WriteLine($"stage: {scenePath}: the world cannot be built or stepped: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Parses "x,y,z,pan,tilt,roll".</summary>
