@@ -82,6 +82,12 @@ public static class SimCommand
                 bool asJson = result.GetValue(json);
                 using WorldJournal? journaling = journalDir is null ? null
                     : new WorldJournal(journalDir, world, Math.Max(1, (long)Math.Round(result.GetValue(journalSeconds) * hz)));
+                // The world's log: what changed and when, at the step it took effect (contacts
+                // are too many for a log; they are in the events, not here).
+                world.EventRaised += (_, e) =>
+                {
+                    if (Describe(e) is { } line) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stage sim: step {e.Step}: {line}"));
+                };
                 var stepClock = new Stopwatch();
                 var hashClock = new Stopwatch();
                 while (world.StepCount < target)
@@ -98,7 +104,7 @@ public static class SimCommand
                         output.Flush();
                     }
                 }
-                if (result.GetValue(snapshotOut) is { } outPath) WorldCodec.SaveSnapshot(WorldImage.Capture(world), outPath);
+                if (result.GetValue(snapshotOut) is { } outPath) WorldCodec.SaveSnapshot(world, outPath);
                 long taken = world.StepCount - start;
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"stage sim: {taken} steps ({start} → {world.StepCount}) of {world.Entities.Count} entities: {stepClock.Elapsed.TotalMilliseconds / Math.Max(1, taken):0.###} ms/step, state hash {hashClock.Elapsed.TotalMilliseconds / Math.Max(1, (taken + reportEvery - 1) / reportEvery):0.###} ms each"));
@@ -106,6 +112,36 @@ public static class SimCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>One log line for an event worth a log (null for contacts and applied commands, which the other lines cover).</summary>
+    internal static string? Describe(WorldEvent e) => e switch
+    {
+        RulesChangedEvent r => "rules changed: " + RuleChanges(r.Before, r.After),
+        JointBrokeEvent j => string.Create(CultureInfo.InvariantCulture, $"joint {j.JointId} '{j.JointName}' broke ({j.ForceN:0.#} N, {j.TorqueNm:0.#} N·m)"),
+        JointCreatedEvent j => $"joint {j.JointId} '{j.JointName}' created",
+        JointDestroyedEvent j => $"joint {j.JointId} '{j.JointName}' removed",
+        EntitySpawnedEvent s => $"entity {s.EntityId} '{s.Name}' created{(s.SpawnerId is long by ? $" by spawner {by}" : "")}",
+        EntityDestroyedEvent d => $"entity {d.EntityId} '{d.Name}' destroyed",
+        CommandRejectedEvent c => $"command {c.Sequence} ({c.Command.GetType().Name}) refused: {c.Reason}",
+        _ => null,
+    };
+
+    private static string RuleChanges(WorldRules a, WorldRules b)
+    {
+        var changes = new List<string>();
+        void Field(string name, string before, string after)
+        {
+            if (before != after) changes.Add($"{name} {before} → {after}");
+        }
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        Field("gravityMps2", $"[{N(a.GravityMps2.X)}, {N(a.GravityMps2.Y)}, {N(a.GravityMps2.Z)}]", $"[{N(b.GravityMps2.X)}, {N(b.GravityMps2.Y)}, {N(b.GravityMps2.Z)}]");
+        Field("gravityScale", N(a.GravityScale), N(b.GravityScale));
+        Field("timeScale", N(a.TimeScale), N(b.TimeScale));
+        Field("linearDampingPerS", N(a.LinearDampingPerS), N(b.LinearDampingPerS));
+        Field("angularDampingPerS", N(a.AngularDampingPerS), N(b.AngularDampingPerS));
+        Field("contactEventThresholdMps", N(a.ContactEventThresholdMps), N(b.ContactEventThresholdMps));
+        return changes.Count == 0 ? "(no field changed)" : string.Join(", ", changes);
     }
 
     private static string ReportText(StageWorld world, ulong hash)

@@ -169,7 +169,7 @@ public sealed class WorldJournal : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         long step = _world.StepCount;
         string snapshot = System.IO.Path.Combine(Directory, SnapshotName(step));
-        WorldCodec.SaveSnapshot(WorldImage.Capture(_world), snapshot);
+        WorldCodec.SaveSnapshot(_world, snapshot);
         LatestSnapshotPath = snapshot;
         _log?.Dispose();
         string logPath = System.IO.Path.Combine(Directory, JournalName(step));

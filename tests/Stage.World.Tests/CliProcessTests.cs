@@ -148,6 +148,28 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
+    public void Sim_reports_each_entity_per_reported_step_and_logs_rule_changes_and_breaks_at_their_step()
+    {
+        (int exit, string output, string err) = Run("sim", Worlds.Example("floating"), "--steps", "240", "--every", "120");
+        Assert.True(exit == 0, err);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("step 120  t 1.000 s  hash ", lines[0]);
+        // Then one line per entity: id, name, position, velocity.
+        Assert.Matches(@"^\s+1 \S+\s+position \(-?\d+\.\d{4}, -?\d+\.\d{4}, -?\d+\.\d{4}\) m  velocity \(-?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}\) m/s", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("step 240  t 2.000 s  hash ", StringComparison.Ordinal));
+        // The scene's setRules at 1.0 s takes effect at step 120, and says so.
+        Assert.Contains("stage sim: step 120: rules changed: gravityScale 1 → 0.35", err);
+
+        (exit, _, err) = Run("sim", Worlds.Example("breakout"), "--seconds", "3", "--every", "360");
+        Assert.True(exit == 0, err);
+        string[] breaks = [.. err.Split('\n').Where(l => l.Contains(" broke (", StringComparison.Ordinal))];
+        Assert.NotEmpty(breaks);
+        Assert.All(breaks, l => Assert.Matches(@"^stage sim: step \d+: joint \d+ '.+' broke \(", l));
+        long[] steps = [.. breaks.Select(l => long.Parse(l.Split(' ')[3].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(steps.Order(), steps);
+    }
+
+    [Fact]
     public void A_bad_scene_fails_with_every_fault_on_stderr()
     {
         string bad = Path.Combine(_dir, "bad.json");
