@@ -37,6 +37,11 @@ public static class GpuCommand
                     {
                         index = d.Index, name = d.Name, kind = d.Kind.ToString(), vulkan = d.ApiVersion.ToString(), driver = $"{d.DriverName} {d.DriverInfo}".Trim(),
                         suitable = d.IsSuitable, requirements = d.Requirements.Select(r => new { name = r.Name, present = r.Present }), extensions = d.Extensions.Count,
+                        presentation = new
+                        {
+                            swapchain = d.PresentationOffered.Swapchain, presentId = d.PresentationOffered.PresentId,
+                            presentWait = d.PresentationOffered.PresentWait, presentBarrier = d.PresentationOffered.PresentBarrier,
+                        },
                     }),
                     chosen = report.Chosen?.Index,
                     error = report.ChoiceError,

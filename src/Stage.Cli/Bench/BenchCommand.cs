@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Subcommands.Add(RenderBench.Create(output, error));
         bench.Subcommands.Add(RunBench.Create(output, error));
         bench.Subcommands.Add(TrackingBench.Create(output, error));
+        bench.Subcommands.Add(WindowBench.Create(output, error));
         bench.Subcommands.Add(WorldBench.Create(output, error));
         return bench;
     }

@@ -195,11 +195,10 @@ public sealed class CanvasWindow : IDisposable
         return result;
     }
 
-    /// <summary>Forgets the intervals and counters measured so far (a bench's warm-up).</summary>
+    /// <summary>Forgets the intervals and late frames measured so far (a bench's warm-up); the next present's interval still counts.</summary>
     public void ResetPacing()
     {
         _intervalCount = 0;
-        _lastPresentTicks = 0;
         LateFrames = 0;
     }
 
