@@ -40,7 +40,8 @@ internal sealed class WindowRig : IDisposable
             Extensions = Glfw.RequiredVulkanExtensions(),
         });
         _device = _instance.CreateDevice();
-        Output = new WindowOutput(Glfw, _device, config, options ?? new WindowOutputOptions(), NullLogger.Instance);
+        // Without the status overlay unless a test asks: the pixel comparisons cover the whole window.
+        Output = new WindowOutput(Glfw, _device, config, options ?? new WindowOutputOptions { NoOverlay = true }, NullLogger.Instance);
     }
 
     public StageConfig Config { get; }
@@ -85,6 +86,14 @@ internal sealed class WindowRig : IDisposable
     }
 
     public static (byte R, byte G, byte B) BlockColour(int column, int row, byte tag) => ((byte)(column * 29 + 7), (byte)(row * 53 + 11), tag);
+
+    /// <summary>A canvas of one sRGB grey level.</summary>
+    public static CanvasImage Grey(string outputId, int width, int height, byte level)
+    {
+        var rgba = new byte[width * height * 4];
+        for (int i = 0; i < rgba.Length; i += 4) (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = (level, level, level, 255);
+        return new CanvasImage(outputId, width, height, 8, rgba);
+    }
 
     /// <summary>Every pixel of a canvas as an exact gradient (each pixel different from its neighbours).</summary>
     public static CanvasImage Gradient(string outputId, int width, int height, byte tag)

@@ -75,7 +75,7 @@ public static class WindowBench
 
         using PrivateXvfb? xvfb = display is null ? new PrivateXvfb() : null;
         using GlfwSession glfw = GlfwSession.Open(display ?? xvfb!.Display);
-        using WindowOutput windows = WindowOutput.Open(glfw, config, new WindowOutputOptions { ForceWindowed = true }, NullLogger.Instance, validation);
+        using WindowOutput windows = WindowOutput.Open(glfw, config, new WindowOutputOptions { ForceWindowed = true, NoOverlay = true }, NullLogger.Instance, validation);
         CanvasWindow window = windows.Windows[0];
         var rgba = new byte[first.PixelWidth * first.PixelHeight * 4];
         var canvases = new CanvasImage[1];

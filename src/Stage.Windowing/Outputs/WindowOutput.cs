@@ -22,6 +22,9 @@ public sealed record WindowOutputOptions
     /// <summary>Swapchain images may be read back (tests).</summary>
     public bool AllowReadback { get; init; }
 
+    /// <summary>No status overlay on any window, whatever the configuration says (benchmarks).</summary>
+    public bool NoOverlay { get; init; }
+
     /// <summary>Largest window on the desk, pixels: bigger canvases open at a whole-number fraction of their size.</summary>
     public (int Width, int Height) MaxWindowPx { get; init; } = (1920, 1080);
 }
@@ -43,6 +46,8 @@ public sealed class WindowOutput : IFrameOutput
     private readonly GpuDevice? _ownedDevice;
     private readonly GpuDevice _device;
     private readonly StageConfig _config;
+    private readonly List<StatusOverlay> _overlays = [];
+    private readonly OverlayText _text = new();
     private long _faults;
     private long _lastFaultLogTicks;
 
@@ -98,7 +103,12 @@ public sealed class WindowOutput : IFrameOutput
                 }
                 _windows.Add(canvasWindow);
                 _byOutput[output.Id] = canvasWindow;
-                OverlayWanted[output.Id] = display.Overlay;
+                if (display.Overlay && !options.NoOverlay)
+                {
+                    var overlay = new StatusOverlay(device, canvasWindow.Swapchain.Format);
+                    _overlays.Add(overlay);
+                    canvasWindow.Overlay = overlay;
+                }
                 _log.LogInformation("Output {Output}: {Where}, swapchain {Width}×{Height} {Format}, {Mode}, {Images} images",
                     output.Id, spec.Monitor is null ? "window" : $"full screen on {spec.Monitor.Name}", canvasWindow.Swapchain.Width, canvasWindow.Swapchain.Height,
                     canvasWindow.Swapchain.Format, canvasWindow.Swapchain.PresentMode, canvasWindow.Swapchain.Images.Count);
@@ -155,11 +165,14 @@ public sealed class WindowOutput : IFrameOutput
     /// <summary>Where the gamepad is read each frame (GLFW's by default; tests give their own).</summary>
     public IGamepadReader? Gamepads { get; set; } = new GlfwGamepads();
 
-    /// <summary>Per output: whether the configuration wants the status overlay on it.</summary>
-    public Dictionary<string, bool> OverlayWanted { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Writes the status overlay's text for a frame (engine thread, once per frame while an overlay shows);
+    /// null writes frame, timecode and the windows' own status. Write in place: nothing should be allocated per frame.
+    /// </summary>
+    public Action<FrameTick, OverlayText>? WriteOverlay { get; set; }
 
-    /// <summary>Called on the engine thread before each window is presented, with the frame: returns the overlay state for that output, or null for none.</summary>
-    public Func<FrameTick, string, object?>? OverlayState { get; set; }
+    /// <summary>The overlay text of the last frame.</summary>
+    public OverlayText OverlayText => _text;
 
     /// <summary>The windows, in configuration order.</summary>
     public IReadOnlyList<CanvasWindow> Windows => _windows;
@@ -184,14 +197,19 @@ public sealed class WindowOutput : IFrameOutput
             if (Gamepads is not null && Gamepads.TryRead(out GamepadState pad)) input.Gamepad(pad);
             input.Update(Stopwatch.GetTimestamp());
         }
+        bool overlayShown = _overlays.Count > 0 && (input?.OverlayVisible ?? true);
+        if (overlayShown)
+        {
+            if (WriteOverlay is not null) WriteOverlay(tick, _text);
+            else WriteDefaultOverlay(tick);
+        }
         for (int i = 0; i < canvases.Count; i++)
         {
             CanvasImage canvas = canvases[i];
             if (!_byOutput.TryGetValue(canvas.OutputId, out CanvasWindow? window)) continue;
             try
             {
-                object? overlay = OverlayWanted.GetValueOrDefault(canvas.OutputId) && (input?.OverlayVisible ?? true) ? OverlayState?.Invoke(tick, canvas.OutputId) : null;
-                window.Present(canvas, overlay);
+                window.Present(canvas, overlayShown && window.Overlay is not null ? _text : null);
             }
             catch (Exception e) when (e is VulkanException or GlfwException or GpuUnavailableException or InvalidOperationException)
             {
@@ -230,10 +248,74 @@ public sealed class WindowOutput : IFrameOutput
             $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, recreated {recreated}, faults {_faults}; {PresentationText}");
     }
 
+    /// <summary>Writes "FRAME n  TC hh:mm:ss:ff" and the windows' counters into the overlay, in place.</summary>
+    public void WriteDefaultOverlay(FrameTick tick)
+    {
+        WriteFrameLine(tick, _text.Line(0));
+        Span<char> line = _text.Line(1);
+        line.Fill(' ');
+        long presented = 0, late = 0, skipped = 0;
+        foreach (CanvasWindow w in _windows)
+        {
+            presented += w.Presented;
+            late += w.LateFrames;
+            skipped += w.Skipped;
+        }
+        int at = 0;
+        Append(line, ref at, "PRESENTED ");
+        Append(line, ref at, presented);
+        Append(line, ref at, "  LATE ");
+        Append(line, ref at, late);
+        Append(line, ref at, "  SKIPPED ");
+        Append(line, ref at, skipped);
+        _text.Line(2).Fill(' ');
+        _text.Line(3).Fill(' ');
+    }
+
+    /// <summary>Writes "FRAME n  TC hh:mm:ss:ff" (";" before frames when drop-frame) into <paramref name="line"/>, padded.</summary>
+    public static void WriteFrameLine(FrameTick tick, Span<char> line)
+    {
+        line.Fill(' ');
+        int at = 0;
+        Append(line, ref at, "FRAME ");
+        Append(line, ref at, tick.Frame);
+        Append(line, ref at, "  TC ");
+        Two(line, ref at, tick.Timecode.Hours);
+        Append(line, ref at, ":");
+        Two(line, ref at, tick.Timecode.Minutes);
+        Append(line, ref at, ":");
+        Two(line, ref at, tick.Timecode.Seconds);
+        Append(line, ref at, tick.Timecode.DropFrame ? ";" : ":");
+        Two(line, ref at, tick.Timecode.Frames);
+    }
+
+    /// <summary>Appends text at <paramref name="at"/>, as much as fits.</summary>
+    public static void Append(Span<char> line, ref int at, ReadOnlySpan<char> text)
+    {
+        int n = Math.Min(text.Length, line.Length - at);
+        text[..n].CopyTo(line[at..]);
+        at += n;
+    }
+
+    /// <summary>Appends a number at <paramref name="at"/>, when it fits.</summary>
+    public static void Append(Span<char> line, ref int at, long value)
+    {
+        if (value.TryFormat(line[at..], out int written, default, CultureInfo.InvariantCulture)) at += written;
+    }
+
+    private static void Two(Span<char> line, ref int at, int value)
+    {
+        if (at + 2 > line.Length) return;
+        line[at++] = (char)('0' + value / 10 % 10);
+        line[at++] = (char)('0' + value % 10);
+    }
+
     /// <summary>Closes every window, then the device and instance when the output made them.</summary>
     public void Dispose()
     {
         foreach (CanvasWindow window in _windows) window.Dispose();
+        foreach (StatusOverlay overlay in _overlays) overlay.Dispose();
+        _overlays.Clear();
         _windows.Clear();
         _byOutput.Clear();
         Input?.Dispose();
