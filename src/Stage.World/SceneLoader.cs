@@ -172,10 +172,12 @@ public static class SceneLoader
             }
             var commands = new List<SceneCommand>();
             WorldRules rulesSoFar = rules;
+            var context = new CommandContext(names, dynamicNames, entities, joints);
             foreach ((JsonElement item, string path) in o.Array("commands", required: false))
             {
-                if (ReadCommand(item, path, settings.StepHz, names, ref rulesSoFar) is { } c) commands.Add(c);
+                if (ReadCommand(item, path, settings.StepHz, context, ref rulesSoFar) is { } c) commands.Add(c);
             }
+            context.ResolveJointRemovals(faults);
             if (faults.Count > 0) return null;
             return new Scene(sourcePath, settings, rules, entities, joints, commands);
         }
@@ -468,9 +470,10 @@ public static class SceneLoader
             return new SceneJoint(name, Enum.Parse<JointKind>(kind, ignoreCase: true), a, b, anchor ?? Vector3D.Zero, axis ?? Vector3D.UnitY, strength);
         }
 
-        private SceneCommand? ReadCommand(JsonElement element, string path, int stepHz, HashSet<string> names, ref WorldRules rulesSoFar)
+        private SceneCommand? ReadCommand(JsonElement element, string path, int stepHz, CommandContext context, ref WorldRules rulesSoFar)
         {
-            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "step", "atS", "entity", "setRules", "setOverrides", "setVelocity", "destroy");
+            HashSet<string> names = context.Names;
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "step", "atS", "entity", "setRules", "setOverrides", "setVelocity", "destroy", "createJoint", "destroyJoint");
             if (!r.IsValid) return null;
             int? step = r.Integer("step", false, 0);
             double? atS = r.Number("atS", false, 0);
@@ -479,17 +482,33 @@ public static class SceneLoader
             long at = step ?? (long)Math.Round((atS ?? 0) * stepHz);
             string? entity = r.String("entity", false);
             if (entity is not null && !names.Contains(entity)) r.Fault("entity", $"names no entity ('{entity}')");
-            string[] actions = [.. new[] { "setRules", "setOverrides", "setVelocity", "destroy" }.Where(r.Has)];
+            string[] actions = [.. new[] { "setRules", "setOverrides", "setVelocity", "destroy", "createJoint", "destroyJoint" }.Where(r.Has)];
             if (actions.Length != 1)
             {
-                r.Fault(actions.Length == 0 ? "setRules" : actions[1], "a command needs exactly one of setRules, setOverrides, setVelocity, destroy");
+                r.Fault(actions.Length == 0 ? "setRules" : actions[1], "a command needs exactly one of setRules, setOverrides, setVelocity, destroy, createJoint, destroyJoint");
                 return null;
             }
-            bool needsEntity = actions[0] != "setRules";
+            bool needsEntity = actions[0] is not ("setRules" or "createJoint" or "destroyJoint");
             if (needsEntity && entity is null) r.Fault("entity", $"is required for {actions[0]}");
-            if (!needsEntity && entity is not null) r.Fault("entity", "does not apply to setRules");
+            if (!needsEntity && entity is not null) r.Fault("entity", $"does not apply to {actions[0]}");
             switch (actions[0])
             {
+                case "createJoint":
+                {
+                    // Entity ids are 1, 2, … in file order (Scene.Build creates them so).
+                    if (ReadJoint(r.Element("createJoint", true)!.Value, r.PathOf("createJoint"), names, context.DynamicNames) is not { } j) return null;
+                    var definition = new JointDefinition(j.Name, j.Kind, context.IdOf(j.EntityA), j.EntityB is null ? null : context.IdOf(j.EntityB), j.AnchorM, j.Axis, j.Strength);
+                    context.Created.Add((at, context.Created.Count, j.Name));
+                    return new SceneCommand(at, null, _ => new CreateJointCommand(definition));
+                }
+                case "destroyJoint":
+                {
+                    string? joint = r.String("destroyJoint", true);
+                    if (joint is null) return null;
+                    var removal = new JointRemoval(joint, at, r.PathOf("destroyJoint"));
+                    context.Removals.Add(removal);
+                    return new SceneCommand(at, null, _ => new DestroyJointCommand(removal.JointId));
+                }
                 case "setRules":
                 {
                     WorldRules rules = ReadRules(r.Element("setRules", true)!.Value, r.PathOf("setRules"), rulesSoFar);
@@ -520,4 +539,60 @@ public static class SceneLoader
 
         private static Vector3D? Vec(double[]? v) => v is null ? null : new Vector3D(v[0], v[1], v[2]);
     }
+}
+
+/// <summary>What a scene's commands may name: entities (ids 1, 2, … in file order) and joints.</summary>
+internal sealed class CommandContext(HashSet<string> names, HashSet<string> dynamicNames, List<EntityDefinition> entities, List<SceneJoint> joints)
+{
+    public HashSet<string> Names { get; } = names;
+
+    public HashSet<string> DynamicNames { get; } = dynamicNames;
+
+    /// <summary>createJoint commands: (step, file order, joint name).</summary>
+    public List<(long Step, int Order, string Name)> Created { get; } = [];
+
+    public List<JointRemoval> Removals { get; } = [];
+
+    public long IdOf(string entity) => entities.FindIndex(e => e.Name == entity) + 1;
+
+    /// <summary>
+    /// Gives each destroyJoint the id of the joint it names: the scene's joints get ids 1, 2, … in
+    /// file order at build; createJoint commands take the next ids in the order they take effect
+    /// (step, then file order) — so long as nothing else makes a joint before them.
+    /// </summary>
+    public void ResolveJointRemovals(List<ConfigFault> faults)
+    {
+        var created = Created.OrderBy(c => c.Step).ThenBy(c => c.Order).ToList();
+        foreach (JointRemoval removal in Removals)
+        {
+            int declared = joints.FindIndex(j => j.Name == removal.JointName);
+            int made = created.FindIndex(c => c.Name == removal.JointName);
+            if (declared >= 0)
+            {
+                removal.JointId = declared + 1;
+            }
+            else if (made >= 0 && created[made].Step <= removal.Step)
+            {
+                removal.JointId = joints.Count + made + 1;
+            }
+            else
+            {
+                faults.Add(new ConfigFault(removal.Path, made >= 0
+                    ? $"joint '{removal.JointName}' is created at step {created[made].Step}, after this removal"
+                    : $"names no joint ('{removal.JointName}') in 'joints' or a createJoint command"));
+            }
+        }
+    }
+}
+
+/// <summary>A destroyJoint command's joint, resolved to an id once every command is read.</summary>
+internal sealed class JointRemoval(string jointName, long step, string path)
+{
+    public string JointName { get; } = jointName;
+
+    public long Step { get; } = step;
+
+    public string Path { get; } = path;
+
+    public long JointId { get; set; }
 }

@@ -158,4 +158,57 @@ public class SceneFileTests
         Assert.Equal(0.5, world.Rules.GravityScale);
         Assert.Equal(-1.62, world.Rules.GravityMps2.Y);
     }
+
+    [Fact]
+    public void Scene_commands_create_and_remove_joints_at_their_steps()
+    {
+        const string json = """
+            { "entities": [
+                { "name": "floor", "body": "static", "shape": { "kind": "plane" } },
+                { "name": "a", "body": "dynamic", "shape": { "kind": "sphere", "radiusM": 0.1 }, "massKg": 1, "positionM": [0, 1, 0], "overrides": { "floats": true } },
+                { "name": "b", "body": "dynamic", "shape": { "kind": "sphere", "radiusM": 0.1 }, "massKg": 1, "positionM": [0.5, 1, 0] } ],
+              "joints": [ { "name": "declared", "kind": "ball", "a": "b", "anchorM": [0.5, 1.5, 0] } ],
+              "commands": [
+                { "step": 50, "destroyJoint": "held" },
+                { "step": 10, "createJoint": { "name": "held", "kind": "fixed", "a": "a", "b": "b", "strength": { "forceN": 1000 } } },
+                { "step": 70, "destroyJoint": "declared" } ] }
+            """;
+        SceneLoadResult loaded = SceneLoader.LoadText(json, "joints.json");
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Faults));
+        using StageWorld world = loaded.Scene!.Build();
+        var events = new List<WorldEvent>();
+        world.EventRaised += (_, e) => events.Add(e);
+        world.StepTo(100);
+        Assert.Equal(
+            ["10 created 2 held", "50 removed 2 held", "70 removed 1 declared"],
+            events.Select(e => e switch
+            {
+                JointCreatedEvent c => $"{c.Step} created {c.JointId} {c.JointName}",
+                JointDestroyedEvent d => $"{d.Step} removed {d.JointId} {d.JointName}",
+                _ => null,
+            }).OfType<string>());
+        Assert.Empty(world.Joints);
+        Assert.DoesNotContain(events, e => e is CommandRejectedEvent);
+    }
+
+    [Fact]
+    public void A_joint_removal_naming_no_joint_or_one_made_later_is_a_fault_at_its_path()
+    {
+        const string json = """
+            { "entities": [ { "name": "a", "body": "dynamic", "shape": { "kind": "sphere", "radiusM": 0.1 }, "massKg": 1 } ],
+              "commands": [
+                { "step": 5, "destroyJoint": "later" },
+                { "step": 9, "createJoint": { "name": "later", "kind": "ball", "a": "a", "anchorM": [0, 1, 0] } },
+                { "step": 9, "destroyJoint": "ghost" },
+                { "step": 9, "entity": "a", "createJoint": { "name": "x", "kind": "weld", "a": "nobody" } } ] }
+            """;
+        SceneLoadResult result = SceneLoader.LoadText(json, "bad-joints.json");
+        Assert.False(result.IsValid);
+        string[] faults = [.. result.Faults.Select(f => f.ToString())];
+        Assert.Contains(faults, f => f.StartsWith("commands[0].destroyJoint:", StringComparison.Ordinal) && f.Contains("created at step 9, after this removal"));
+        Assert.Contains(faults, f => f.StartsWith("commands[2].destroyJoint:", StringComparison.Ordinal) && f.Contains("names no joint ('ghost')"));
+        Assert.Contains(faults, f => f.StartsWith("commands[3].entity:", StringComparison.Ordinal));
+        Assert.Contains(faults, f => f.StartsWith("commands[3].createJoint.kind:", StringComparison.Ordinal));
+        Assert.Contains(faults, f => f.StartsWith("commands[3].createJoint.a:", StringComparison.Ordinal));
+    }
 }
