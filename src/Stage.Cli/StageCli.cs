@@ -41,6 +41,8 @@ public static class StageCli
         root.Subcommands.Add(MonitorsCommand.Create(output, error));
         root.Subcommands.Add(RenderCommand.Create(output, error));
         root.Subcommands.Add(RunCommand.Create(output, error));
+        root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(TrackCommand.Create(output, error));
         root.Subcommands.Add(Bench.BenchCommand.Create(output, error));
         root.Subcommands.Add(SimCommand.Create(output, error));

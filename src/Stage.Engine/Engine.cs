@@ -40,6 +40,7 @@ public sealed class Engine : ITakeContext
     private long _worldBaseStep;
     private long _worldBaseFrame;
     private FrameTick _current;
+    private long _nextStatusFrame;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -112,7 +113,12 @@ public sealed class Engine : ITakeContext
             }
             RunFrame(tick);
             Statistics.DroppedFrames = _frames.DroppedFrames;
-            if (status is not null && tick.Frame % _options.StatusEveryFrames == 0) status(StatusLine(tick));
+            // Due by frame number, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
+            if (status is not null && tick.Frame >= _nextStatusFrame)
+            {
+                status(StatusLine(tick));
+                _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
+            }
         }
         _takes.Close();
         return Statistics;
@@ -179,7 +185,7 @@ public sealed class Engine : ITakeContext
         {
             ulong hash = _world?.StateHash ?? 0;
             long worldStep = _world?.WorldStep ?? 0;
-            long takeFrame = _takes.NextTakeFrame;
+            long takeFrame = _takes.TakeFrameOf(tick.Frame);
             for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash, WorldStep = worldStep };
             _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
         }
@@ -202,7 +208,7 @@ public sealed class Engine : ITakeContext
         PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} | {cameras} | {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch
@@ -246,7 +252,7 @@ public sealed class Engine : ITakeContext
                 double value = call.Number("value");
                 if (!_world.TrySetRule(name, value, out string message)) return ControlReply.Failure(message);
                 // A take records its rule changes so that a replay makes the same ones at the same frame.
-                _takes.Recording?.AddWorldCommand(name, value);
+                _takes.Recording?.AddWorldCommand(_takes.TakeFrameOf(_current.Frame), name, value);
                 _log.LogInformation("World rule {Rule} at world step {Step}", message, _world.WorldStep);
                 return ControlReply.Success(message);
             }, timeout),

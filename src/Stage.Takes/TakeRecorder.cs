@@ -15,6 +15,7 @@ public sealed class TakeRecorder
     private int _pendingCount;
     private long _frameCount;
     private long _droppedFrames;
+    private long _flushedThrough;
 
     internal TakeRecorder(TakeLog log, long takeId, IReadOnlyList<TakeCamera> cameras, Timecode start)
     {
@@ -35,38 +36,36 @@ public sealed class TakeRecorder
     /// <summary>Timecode of the take's first frame.</summary>
     public Timecode Start { get; }
 
-    /// <summary>Frames recorded so far.</summary>
+    /// <summary>The take's length so far in timecode frames (the last recorded frame's index + 1).</summary>
     public long FrameCount => _frameCount;
 
     /// <summary>True until <see cref="Stop"/>.</summary>
     public bool IsRecording { get; private set; } = true;
 
-    /// <summary>Records one frame: one <see cref="TrackFrame"/> per camera, all with the same frame index (the next one).</summary>
+    /// <summary>
+    /// Records one frame: one <see cref="TrackFrame"/> per camera, all with the same frame index. Frame
+    /// indices count timecode frames from the take's start and only go up; a frame the engine dropped is
+    /// a gap, so the take's timecode out stays true to the clock.
+    /// </summary>
     /// <param name="frames">This frame's samples, one per camera.</param>
     /// <param name="droppedFramesSoFar">The engine's dropped-frame count for the take so far.</param>
     public void AddFrame(ReadOnlySpan<TrackFrame> frames, long droppedFramesSoFar)
     {
         if (!IsRecording) throw new InvalidOperationException($"take {TakeId} has stopped");
+        if (frames.IsEmpty) throw new ArgumentException("a frame needs a sample per camera", nameof(frames));
+        long index = frames[0].Frame;
+        if (index < _frameCount) throw new ArgumentException($"frame {index} given after frame {_frameCount - 1}: frames only go forward", nameof(frames));
         foreach (TrackFrame frame in frames)
         {
-            if (frame.Frame != _frameCount) throw new ArgumentException($"frame {frame.Frame} given where frame {_frameCount} was expected", nameof(frames));
+            if (frame.Frame != index) throw new ArgumentException($"frame {frame.Frame} given with frame {index}: one frame per call", nameof(frames));
             if ((uint)frame.CameraIndex >= (uint)Cameras.Count) throw new ArgumentException($"camera index {frame.CameraIndex} is not one of the take's {Cameras.Count} cameras", nameof(frames));
             if (_pendingCount == _pending.Length) Flush();
             _pending[_pendingCount++] = frame;
         }
-        _frameCount++;
+        _frameCount = index + 1;
         _droppedFrames = droppedFramesSoFar;
-        if (_frameCount % _flushEveryFrames == 0) Flush();
-    }
-
-    /// <summary>
-    /// Records a world rule change made by command now: it takes effect before the steps of the frame
-    /// <see cref="AddFrame"/> records next, which is where a replay applies it. Written at once (rare).
-    /// </summary>
-    public void AddWorldCommand(string name, double value)
-    {
-        if (!IsRecording) throw new InvalidOperationException($"take {TakeId} has stopped");
-        _log.AppendWorldCommand(TakeId, _frameCount, name, value);
+        // A second of timecode, not of recorded frames: a slow stage records few frames a second.
+        if (_frameCount - _flushedThrough >= _flushEveryFrames) Flush();
     }
 
     /// <summary>Commits the buffered frames now.</summary>
@@ -74,7 +73,20 @@ public sealed class TakeRecorder
     {
         _log.AppendFrames(TakeId, _pending.AsSpan(0, _pendingCount), _frameCount, _droppedFrames);
         _pendingCount = 0;
+        _flushedThrough = _frameCount;
     }
+
+    /// <summary>
+    /// Records a world rule change made by command before the steps of take frame
+    /// <paramref name="frame"/>, which is where a replay makes it again. Written at once (rare).
+    /// </summary>
+    public void AddWorldCommand(long frame, string name, double value)
+    {
+        if (!IsRecording) throw new InvalidOperationException($"take {TakeId} has stopped");
+        if (frame < _frameCount) throw new ArgumentException($"a rule change at frame {frame} comes after frame {_frameCount - 1} was recorded", nameof(frame));
+        _log.AppendWorldCommand(TakeId, frame, name, value);
+    }
+
 
     /// <summary>Ends the take: commits what is buffered and records the world's state hash at the end.</summary>
     public TakeInfo Stop(ulong endStateHash)

@@ -89,7 +89,7 @@ public sealed class EngineTests : IDisposable
 
     private Engine Build(long frames, IFrameOutput? output = null) =>
         new(_config, _tracking, _world, _renderer, output ?? new HeadlessOutput(), _takes, NullLogger.Instance,
-            new EngineOptions { MaxFrames = frames }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+            new EngineOptions { MaxFrames = frames, CommandTimeout = TimeSpan.FromSeconds(60) }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
 
     [Fact]
     public void Each_frame_advances_the_world_by_whole_steps_to_its_time()
@@ -132,7 +132,9 @@ public sealed class EngineTests : IDisposable
     private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
     {
         int before = engine.Queue.Count;
-        Task<ControlReply> reply = Task.Run(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply);
+        // Its own thread: queued commands block until the run starts, and blocked pool threads make the pool slow to grow under load.
+        Task<ControlReply> reply = Task.Factory.StartNew(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply,
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
         return reply;
     }

@@ -24,8 +24,8 @@ public sealed class WorldRecordTests : IDisposable
             [9, 9], 0xabc, _morning, "/stages/volume.json");
         for (int f = 0; f < 30; f++)
         {
-            if (f == 3) recorder.AddWorldCommand("gravityScale", 0.5);
-            if (f == 10) recorder.AddWorldCommand("floats:pane", 1);
+            if (f == 3) recorder.AddWorldCommand(f, "gravityScale", 0.5);
+            if (f == 10) recorder.AddWorldCommand(f, "floats:pane", 1);
             recorder.AddFrame([new TrackFrame(f, 0, new Vector3(0, 1.6f, 2), Quaternion.Identity, 35, double.NaN, 500, 100 + (ulong)f, 5 * f + 5)], 0);
         }
         return recorder.Stop(0xdef);
@@ -84,6 +84,6 @@ public sealed class WorldRecordTests : IDisposable
         using TakeLog log = TakeLog.Open(DbPath);
         TakeRecorder recorder = log.StartTake("8", [TakeLogTests.CameraA], FrameRate.Fps24, Timecode.Parse("01:00:00:00", FrameRate.Fps24), [], 0, _morning);
         recorder.Stop(0);
-        Assert.Throws<InvalidOperationException>(() => recorder.AddWorldCommand("timeScale", 2));
+        Assert.Throws<InvalidOperationException>(() => recorder.AddWorldCommand(0, "timeScale", 2));
     }
 }

@@ -13,6 +13,7 @@ public sealed class PreviewOutput : IFrameOutput
     private readonly string _folder;
     private readonly int _everyFrames;
     private readonly int _maxWidthPx;
+    private long _nextFrame;
 
     /// <summary>Writes previews at most <paramref name="maxWidthPx"/> wide every <paramref name="everyFrames"/> frames.</summary>
     public PreviewOutput(string folder, int everyFrames, int maxWidthPx = 640)
@@ -37,7 +38,9 @@ public sealed class PreviewOutput : IFrameOutput
     /// <inheritdoc/>
     public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases)
     {
-        if (tick.Frame % _everyFrames != 0) return;
+        // By due frame, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
+        if (tick.Frame < _nextFrame) return;
+        _nextFrame = tick.Frame + _everyFrames;
         foreach (CanvasImage canvas in canvases)
         {
             try

@@ -36,6 +36,7 @@ public sealed class TakeController
     private readonly ITakeContext _context;
     private TakeRecorder? _recording;
     private long _droppedAtStart;
+    private long _startFrame;
 
     /// <summary>Controls takes in <paramref name="log"/>.</summary>
     public TakeController(TakeLog log, ITakeContext context)
@@ -50,7 +51,7 @@ public sealed class TakeController
     /// <summary>The last take started (running or not), or null.</summary>
     public TakeInfo? LastTake { get; private set; }
 
-    /// <summary>"REC 12A/3 00:00:12:04" or "idle (last 12A/3)".</summary>
+    /// <summary>"REC 12A/3 240 frames" or "idle (last 12A/3)".</summary>
     public string Status => _recording is null
         ? LastTake is null ? "idle" : $"idle (last {LastTake.Scene}/{LastTake.TakeNumber}{(LastTake.Circled ? " ●" : "")})"
         : $"REC {LastTake!.Scene}/{LastTake.TakeNumber} {_recording.FrameCount} frames";
@@ -64,6 +65,7 @@ public sealed class TakeController
         (byte[] snapshot, ulong hash) = _context.CaptureWorld();
         _recording = _log.StartTake(scene, _context.Cameras, tick.Timecode.Rate, tick.Timecode, snapshot, hash, _context.LocalNow, _context.StageConfigPath);
         _droppedAtStart = _context.DroppedFrames;
+        _startFrame = tick.Frame;
         LastTake = _log.Take(_recording.TakeId);
         return ControlReply.Success($"recording {scene}/{LastTake.TakeNumber} from {tick.Timecode}");
     }
@@ -75,8 +77,8 @@ public sealed class TakeController
         _recording.AddFrame(frames, engineDroppedFrames - _droppedAtStart);
     }
 
-    /// <summary>The frame index within the running take that the next <see cref="RecordFrame"/> gets.</summary>
-    public long NextTakeFrame => _recording?.FrameCount ?? 0;
+    /// <summary>The frame index within the running take of engine frame <paramref name="engineFrame"/> (timecode frames since its start).</summary>
+    public long TakeFrameOf(long engineFrame) => engineFrame - _startFrame;
 
     /// <summary>Stops the running take, recording the world's state hash at the end.</summary>
     public ControlReply Stop()

@@ -41,9 +41,29 @@ public sealed class TakeControllerTests : IDisposable
 
     private void At(long frame) => _context.CurrentFrame = new FrameTick(frame, Timecode.FromFrameCount(86400 + frame, FrameRate.Fps24), 0, 0, 0);
 
+    /// <summary>Records the current engine frame and moves to the next.</summary>
     private void Frame()
     {
-        _takes.RecordFrame([new TrackFrame(_takes.NextTakeFrame, 0, new Vector3(0, 1.6f, 2), Quaternion.Identity, 35, 2, 500, _context.Hash)], _context.DroppedFrames);
+        long frame = _context.CurrentFrame.Frame;
+        _takes.RecordFrame([new TrackFrame(_takes.TakeFrameOf(frame), 0, new Vector3(0, 1.6f, 2), Quaternion.Identity, 35, 2, 500, _context.Hash)], _context.DroppedFrames);
+        At(frame + 1);
+    }
+
+    [Fact]
+    public void Frames_the_engine_dropped_are_gaps_and_the_timecode_out_follows_the_clock()
+    {
+        At(100);
+        Assert.True(_takes.Start("9").Ok);
+        Frame();
+        At(112);
+        _context.DroppedFrames = 11;
+        Frame();
+        _takes.Stop();
+        TakeInfo take = _log.Take(_takes.LastTake!.Id);
+        Assert.Equal(13, take.FrameCount);
+        Assert.Equal(11, take.DroppedFrames);
+        Assert.Equal(take.Start + 12, take.LastFrame);
+        Assert.Equal([0L, 12], _log.Track(take.Id).Select(f => f.Sample.Frame));
     }
 
     [Fact]

@@ -67,13 +67,15 @@ public sealed class WorldRunTests : IDisposable
 
     private Engine Build(long frames) =>
         new(_config, _tracking, _host, new NullRenderer(), new HeadlessOutput(), _takes, NullLogger.Instance,
-            new EngineOptions { MaxFrames = frames }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+            new EngineOptions { MaxFrames = frames, CommandTimeout = TimeSpan.FromSeconds(60) }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
 
     /// <summary>Queues a command before the run: it runs on the run's first frame, in queue order.</summary>
     private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
     {
         int before = engine.Queue.Count;
-        Task<ControlReply> reply = Task.Run(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply);
+        // Its own thread: queued commands block until the run starts, and blocked pool threads make the pool slow to grow under load.
+        Task<ControlReply> reply = Task.Factory.StartNew(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply,
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
         return reply;
     }
@@ -150,7 +152,7 @@ public sealed class WorldRunTests : IDisposable
         Task<ControlReply> negative = Queue(engine, "/stage/world/rule", OscValue.FromString("timeScale"), OscValue.FromFloat32(-1));
         Task<ControlReply> noTag = Queue(engine, "/stage/world/rule", OscValue.FromString("floats:dragons"), OscValue.FromInt32(1));
         engine.Run(CancellationToken.None);
-        Assert.True((await start).Ok);
+        Assert.True((await start).Ok, (await start).Text);
         Assert.Contains("stop it before resetting", (await reset).Text);
         Assert.Contains("no world rule 'warpFactor'", (await unknown).Text);
         Assert.Contains("timeScale must be positive", (await negative).Text);

@@ -1,0 +1,213 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Stage.Core.Configuration;
+using Stage.Core.Time;
+using Stage.Engine;
+using Stage.Engine.Control;
+using Stage.Engine.Outputs;
+using Stage.Engine.Rendering;
+using Stage.Engine.Timing;
+using Stage.Engine.World;
+using Stage.Render;
+using Stage.Render.Scene;
+using Stage.Takes;
+using Stage.Tracking;
+using Stage.Vulkan;
+
+namespace Stage.Cli;
+
+/// <summary>How a run goes: what <c>stage run</c> and <c>stage demo</c> ask of <see cref="RunSession"/>.</summary>
+public sealed record RunSettings
+{
+    /// <summary>The stage configuration file.</summary>
+    public required string ConfigPath { get; init; }
+
+    /// <summary>Stop after this many seconds of frames (null: until cancelled).</summary>
+    public double? Seconds { get; init; }
+
+    /// <summary>headless, files or preview (or another output the factory knows).</summary>
+    public string Output { get; init; } = "preview";
+
+    /// <summary>Folder of files/preview output.</summary>
+    public string OutputFolder { get; init; } = "stage-output";
+
+    /// <summary>Run the GPU with the validation layer.</summary>
+    public bool Validate { get; init; }
+
+    /// <summary>A simulated tracker path for every camera (orbit, dolly, handheld, a CSV), or null.</summary>
+    public string? SimulateTracking { get; init; }
+
+    /// <summary>The world scene instead of the configuration's (null: the configuration's, if any).</summary>
+    public string? WorldScenePath { get; init; }
+
+    /// <summary>Start the world from its scene even when a journal could resume it (the journal is set aside).</summary>
+    public bool FreshWorld { get; init; }
+
+    /// <summary>Record one take of this slate for the whole run (null: takes by command only).</summary>
+    public string? TakeSlate { get; init; }
+
+    /// <summary>Seconds of simulation between journal snapshots.</summary>
+    public double JournalEverySeconds { get; init; } = 1.0;
+
+    /// <summary>Render canvases at 1/N size each way (rehearsal and previews on a slow GPU; 1 for the wall).</summary>
+    public int CanvasScaleDivisor { get; init; } = 1;
+
+    /// <summary>The take log instead of the configuration's (the demo keeps its own).</summary>
+    public string? TakeDatabasePath { get; init; }
+
+    /// <summary>The world journal folder instead of the one beside the take log.</summary>
+    public string? JournalDirectory { get; init; }
+
+    /// <summary>Builds an output the three built-in kinds don't cover (a window), or null for none.</summary>
+    public Func<StageConfig, GpuDevice, IFrameOutput?>? OutputFactory { get; init; }
+}
+
+/// <summary>What a run ended with.</summary>
+/// <param name="ExitCode">The process exit code.</param>
+/// <param name="Statistics">The engine's measurements (null when the run never started).</param>
+/// <param name="LastTake">The last take of the run, or null.</param>
+/// <param name="TakeDatabasePath">The take log.</param>
+public sealed record RunOutcome(int ExitCode, EngineStatistics? Statistics, TakeInfo? LastTake, string? TakeDatabasePath);
+
+/// <summary>
+/// The main job, shared by <c>stage run</c> and <c>stage demo</c>: loads and validates the stage,
+/// opens the take log (reporting interrupted takes), opens the world (resuming its journal after a
+/// crash), starts tracking, the renderer, the output and the control surface, runs the frame loop
+/// with a status line every second, and prints a summary.
+/// </summary>
+public static class RunSession
+{
+    /// <summary>Runs the stage until <paramref name="cancellation"/> or the settings' duration.</summary>
+    public static RunOutcome Execute(RunSettings settings, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
+    {
+        ILogger log = logging.CreateLogger("Stage.Run");
+        ConfigLoadResult loaded = StageConfigLoader.LoadFile(settings.ConfigPath);
+        if (!loaded.IsValid)
+        {
+            error.WriteLine($"stage: {settings.ConfigPath} has {loaded.Faults.Count} faults:");
+            foreach (ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
+            return new RunOutcome(ExitCodes.Fault, null, null, null);
+        }
+        StageConfig stage = loaded.Config!;
+        if (settings.TakeDatabasePath is string database) stage = stage with { TakeDatabasePath = Path.GetFullPath(database) };
+        try
+        {
+            using TakeLog takes = TakeLog.Open(stage.TakeDatabasePath);
+            foreach (long id in takes.RecoveredTakeIds)
+            {
+                TakeInfo take = takes.Take(id);
+                error.WriteLine($"take {take.Scene}/{take.TakeNumber} was interrupted (the engine stopped while recording); kept its {take.FrameCount} frames");
+            }
+            using StageWorldHost? world = OpenWorld(settings, stage, error);
+            using TrackingSystem tracking = TrackingSystem.Create(stage);
+            foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
+                error.WriteLine($"warning: tracking source '{unhandled.Id}' ({unhandled.Kind}) cannot be read by this build; its cameras show NO DATA");
+            using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage run", EnableValidation = settings.Validate });
+            using GpuDevice device = instance.CreateDevice();
+            string folder = Path.GetFullPath(settings.OutputFolder);
+            using IFrameOutput frameOutput = settings.Output switch
+            {
+                "headless" => new HeadlessOutput(),
+                "files" => new FilesOutput(folder, FileFormat.Png),
+                "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase)),
+                _ => settings.OutputFactory?.Invoke(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
+            };
+            using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
+            var scene = new RenderScene();
+            WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, SceneDirectory(settings, stage));
+            bridge?.Fill(scene);
+            using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
+            long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
+            var engine = new Engine.Engine(stage, tracking, world, renderer, frameOutput, takes, log,
+                new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate },
+                new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
+            using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
+            control.Start();
+            tracking.Start();
+            using var simulation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, simulation.Token, error) : [];
+            if (settings.CanvasScaleDivisor > 1)
+                output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
+            output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; " +
+                             $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
+                             $"control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
+            output.Flush();
+            EngineStatistics statistics = engine.Run(cancellation, line => { output.WriteLine(line); output.Flush(); });
+            simulation.Cancel();
+            foreach (Thread simulator in simulators) simulator.Join();
+            tracking.Stop();
+            output.WriteLine("summary:");
+            foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
+            foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
+            if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(world.JournalDirectory is null ? "" : $", journal {world.JournalDirectory}")}");
+            TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
+            if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");
+            if (instance.Validation is { Messages.Count: > 0 } validation)
+            {
+                foreach (ValidationMessage message in validation.Messages) error.WriteLine($"validation: {message}");
+                return new RunOutcome(ExitCodes.Fault, statistics, last, takes.Path);
+            }
+            return new RunOutcome(ExitCodes.Ok, statistics, last, takes.Path);
+        }
+        catch (Exception e) when (e is TakeLogException or GpuUnavailableException or VulkanException or SocketException or IOException or FormatException or WorldLoadException)
+        {
+            error.WriteLine($"stage: {e.Message}");
+            return new RunOutcome(ExitCodes.Fault, null, null, null);
+        }
+    }
+
+    /// <summary>
+    /// The world journal's folder: beside the take log, named after the stage configuration, so every
+    /// stage keeps its own world across restarts.
+    /// </summary>
+    public static string JournalDirectory(StageConfig stage) =>
+        Path.Combine(Path.GetDirectoryName(stage.TakeDatabasePath)!, Path.GetFileNameWithoutExtension(stage.TakeDatabasePath) + ".world");
+
+    private static StageWorldHost? OpenWorld(RunSettings settings, StageConfig stage, TextWriter error)
+    {
+        string? scene = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
+        if (scene is null) return null;
+        if (!File.Exists(scene)) throw new WorldLoadException($"world scene {scene} does not exist");
+        return StageWorldHost.Open(scene, settings.JournalDirectory ?? JournalDirectory(stage), settings.FreshWorld, settings.JournalEverySeconds, line => error.WriteLine(line));
+    }
+
+    private static string SceneDirectory(RunSettings settings, StageConfig stage)
+    {
+        string? scene = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
+        return Path.GetDirectoryName(scene) ?? Environment.CurrentDirectory;
+    }
+
+    /// <summary>One simulated tracker thread per camera, each sending its path at 100 Hz to the camera's own source.</summary>
+    private static List<Thread> StartSimulators(StageConfig stage, string pathName, CancellationToken stop, TextWriter error)
+    {
+        var threads = new List<Thread>();
+        foreach (CameraConfig camera in stage.Cameras)
+        {
+            TrackingSourceConfig source = stage.FindSource(camera.SourceId)!;
+            var protocol = source switch
+            {
+                OscSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.Osc,
+                FreeDSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.FreeD,
+                _ => Stage.Tracking.Simulation.SimulatedProtocol.OpenTrackIO,
+            };
+            var tracker = new Stage.Tracking.Simulation.SimulatedTracker(camera, source,
+                Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), protocol,
+                Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));
+            var thread = new Thread(() =>
+            {
+                using (tracker) tracker.Run(100, null, stop);
+            }) { IsBackground = true, Name = $"simulated tracker {camera.Id}" };
+            thread.Start();
+            threads.Add(thread);
+            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol} to {source.Id}");
+        }
+        return threads;
+    }
+
+    /// <summary>Timecode starts at the time of day (the usual free-run time-of-day timecode on a stage).</summary>
+    private static long TimeOfDayFrames(FrameRate rate)
+    {
+        TimeSpan now = DateTime.Now.TimeOfDay;
+        return rate.FrameAtNanoseconds((long)(now.TotalSeconds * 1e9));
+    }
+}
