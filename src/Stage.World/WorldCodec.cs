@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -176,16 +178,68 @@ public static class WorldCodec
     /// <summary>Reads a snapshot file; throws <see cref="WorldFileException"/> naming the file when it is missing, unreadable or corrupt.</summary>
     public static WorldImage LoadSnapshot(string path)
     {
-        byte[] bytes;
+        byte[] buffer = ReadPooled(path, out int length);
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return DecodeSnapshot(buffer.AsSpan(0, length), path);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads a snapshot file into a reused buffer and restores it into <paramref name="world"/> in
+    /// place (see <see cref="TryRestoreSnapshotInto"/>); false when the world is not built the same
+    /// way. Throws <see cref="WorldFileException"/> naming the file when it is unreadable or corrupt.
+    /// </summary>
+    public static bool TryRestoreSnapshotFileInto(string path, StageWorld world)
+    {
+        byte[] buffer = ReadPooled(path, out int length);
+        try
+        {
+            return TryRestoreSnapshotInto(buffer.AsSpan(0, length), path, world);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A whole file in a pooled buffer: a snapshot of thousands of entities is megabytes, and a
+    /// fresh array that size is fresh memory the kernel must fault in page by page on every load.
+    /// </summary>
+    internal static byte[] ReadPooled(string path, out int length)
+    {
+        try
+        {
+            using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long size = RandomAccess.GetLength(file);
+            if (size > int.MaxValue) throw new WorldFileException(path, $"{size} bytes is too large for a snapshot");
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)size));
+            length = 0;
+            try
+            {
+                while (length < size)
+                {
+                    int read = RandomAccess.Read(file, buffer.AsSpan(length, (int)size - length), length);
+                    if (read == 0) break;
+                    length += read;
+                }
+                return buffer;
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new WorldFileException(path, "cannot read: " + e.Message);
         }
-        return DecodeSnapshot(bytes, path);
     }
 
     /// <summary>Writes one command (journal records and snapshots) in its canonical form.</summary>
