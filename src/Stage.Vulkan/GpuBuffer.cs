@@ -57,6 +57,24 @@ public sealed unsafe class GpuBuffer : IDisposable
         _device.Memory.Flush(_allocation, offsetBytes, (ulong)source.Length);
     }
 
+    /// <summary>
+    /// Copies 32-bit pixels in with red and blue exchanged (RGBA bytes become BGRA): filling a BGRA image
+    /// (most swapchains) from RGBA pixels in the one pass the copy makes anyway.
+    /// </summary>
+    public void WriteSwappingRedBlue(ReadOnlySpan<byte> rgba, ulong offsetBytes = 0)
+    {
+        if (rgba.Length % 4 != 0) throw new ArgumentException("not whole 32-bit pixels", nameof(rgba));
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(MappedRange(offsetBytes, (ulong)rgba.Length));
+        var source = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(rgba);
+        // Little-endian: RGBA bytes are 0xAABBGGRR; exchanging bytes 0 and 2 gives BGRA.
+        for (var i = 0; i < source.Length; i++)
+        {
+            var p = source[i];
+            target[i] = (p & 0xFF00FF00u) | ((p & 0xFFu) << 16) | ((p >> 16) & 0xFFu);
+        }
+        _device.Memory.Flush(_allocation, offsetBytes, (ulong)rgba.Length);
+    }
+
     /// <summary>Copies bytes out to the CPU, invalidating first when non-coherent. Wait for the GPU's writes first.</summary>
     public void Read(Span<byte> destination, ulong offsetBytes = 0)
     {

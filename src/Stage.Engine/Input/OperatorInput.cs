@@ -20,7 +20,7 @@ namespace Stage.Engine.Input;
 /// </summary>
 public sealed class OperatorInput : IInputListener, IDisposable
 {
-    private readonly CommandRegistry _commands;
+    private readonly Func<OscMessageData, IReadOnlyList<(string Address, ControlReply Reply)>> _execute;
     private readonly ILogger _log;
     private readonly Dictionary<KeyChord, OperatorAction> _byChord = [];
     private readonly string? _camera;
@@ -38,10 +38,19 @@ public sealed class OperatorInput : IInputListener, IDisposable
     /// <see cref="VirtualCamera"/> for every camera bound to a virtual source (its buffer from <paramref name="buffers"/>).
     /// </summary>
     public OperatorInput(StageConfig config, CommandRegistry commands, IReadOnlyList<PoseBuffer> buffers, ILogger log)
+        : this(config, (commands ?? throw new ArgumentNullException(nameof(commands))).ExecuteAsKeyboard, buffers, log)
+    {
+    }
+
+    /// <summary>
+    /// As above, with commands carried out by <paramref name="execute"/> (e.g. sent to the engine's OSC control
+    /// surface when the registry is in another part of the program); it returns one reply per command reached.
+    /// </summary>
+    public OperatorInput(StageConfig config, Func<OscMessageData, IReadOnlyList<(string Address, ControlReply Reply)>> execute, IReadOnlyList<PoseBuffer> buffers, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(buffers);
-        _commands = commands ?? throw new ArgumentNullException(nameof(commands));
+        _execute = execute ?? throw new ArgumentNullException(nameof(execute));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         foreach ((OperatorAction action, KeyChord chord) in config.Operator.Shortcuts) _byChord[chord] = action;
         _camera = config.Operator.CameraId ?? config.Cameras.FirstOrDefault()?.Id;
@@ -159,7 +168,7 @@ public sealed class OperatorInput : IInputListener, IDisposable
         {
             try
             {
-                foreach ((string address, ControlReply reply) in _commands.Execute(message, "keyboard"))
+                foreach ((string address, ControlReply reply) in _execute(message))
                 {
                     _replies.Enqueue((address, reply));
                     while (_replies.Count > 32) _replies.TryDequeue(out _);
@@ -189,4 +198,12 @@ public sealed class OperatorInput : IInputListener, IDisposable
         _dispatcher?.Join(TimeSpan.FromSeconds(5));
         _pending.Dispose();
     }
+}
+
+/// <summary>Runs commands as the keyboard.</summary>
+internal static class KeyboardCommands
+{
+    /// <summary>Executes <paramref name="message"/> with sender "keyboard".</summary>
+    public static IReadOnlyList<(string Address, ControlReply Reply)> ExecuteAsKeyboard(this CommandRegistry registry, OscMessageData message) =>
+        registry.Execute(message, "keyboard");
 }

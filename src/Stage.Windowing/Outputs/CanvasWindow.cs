@@ -7,9 +7,9 @@ using Stage.Vulkan.Native;
 namespace Stage.Windowing.Outputs;
 
 /// <summary>
-/// One output canvas on a window: its surface and swapchain, and per frame the canvas uploaded into a
-/// GPU image and blitted (scaled only when the window's size differs) into the acquired swapchain image,
-/// then presented. Two frame slots (command buffer, acquire semaphore, staging buffer) let the CPU fill one
+/// One output canvas on a window: its surface and swapchain, and per frame the canvas copied into the
+/// acquired swapchain image (one buffer-to-image copy when sizes match, the stage case; through a GPU
+/// image and a scaling blit when the window's size differs or the canvas is 16-bit), then presented. Two frame slots (command buffer, acquire semaphore, staging buffer) let the CPU fill one
 /// while the GPU copies the other. A resize or an out-of-date swapchain is recreated in place; nothing
 /// here throws past <see cref="Present"/>'s caller for those.
 /// </summary>
@@ -109,8 +109,14 @@ public sealed class CanvasWindow : IDisposable
         // The slot's previous submission must be done before its staging buffer and semaphore are reused.
         if (commands.LastSubmission != 0) _device.Wait(commands.LastSubmission);
         GpuBuffer staging = Staging(slot, canvas);
-        staging.Write(canvas.Rgba.Span);
-        GpuImage source = CanvasImageFor(canvas);
+        // An 8-bit canvas the size of the swapchain goes straight in with one buffer copy (its bytes are already
+        // sRGB-encoded, which is what an _SRGB image stores); otherwise through a canvas image and a scaling blit.
+        VkFormat format = Swapchain.Format;
+        bool direct = canvas.BitDepth == 8 && canvas.Width == Swapchain.Width && canvas.Height == Swapchain.Height &&
+            format is VkFormat.VK_FORMAT_B8G8R8A8_SRGB or VkFormat.VK_FORMAT_R8G8B8A8_SRGB;
+        if (direct && format == VkFormat.VK_FORMAT_B8G8R8A8_SRGB) staging.WriteSwappingRedBlue(canvas.Rgba.Span);
+        else staging.Write(canvas.Rgba.Span);
+        GpuImage? source = direct ? null : CanvasImageFor(canvas);
 
         GpuAcquireResult acquired = Swapchain.Acquire(_acquired[slot], TimeSpan.FromSeconds(1), out int imageIndex);
         if (acquired == GpuAcquireResult.OutOfDate)
@@ -130,23 +136,30 @@ public sealed class CanvasWindow : IDisposable
 
         GpuImage target = Swapchain.Images[imageIndex];
         commands.Begin();
-        commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
-        commands.CopyBufferToImage(staging, source);
-        commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
         commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
             VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
-        // Same size: nearest, so every LED pixel is the canvas pixel; scaled (a rehearsal window): linear.
-        bool sameSize = source.Width == target.Width && source.Height == target.Height;
-        commands.Blit(source, target, sameSize ? VkFilter.VK_FILTER_NEAREST : VkFilter.VK_FILTER_LINEAR);
+            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        if (source is null)
+        {
+            commands.CopyBufferToImage(staging, target);
+        }
+        else
+        {
+            commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            commands.CopyBufferToImage(staging, source);
+            commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+            // Same size: nearest, so every LED pixel is the canvas pixel; scaled (a rehearsal window): linear.
+            bool sameSize = source.Width == target.Width && source.Height == target.Height;
+            commands.Blit(source, target, sameSize ? VkFilter.VK_FILTER_NEAREST : VkFilter.VK_FILTER_LINEAR);
+        }
         if (Overlay is not null && overlayState is not null)
         {
             commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
                 VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
                 VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
             Overlay.Record(commands, target, slot, overlayState);
@@ -157,7 +170,7 @@ public sealed class CanvasWindow : IDisposable
         else
         {
             commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
                 VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE);
         }
         commands.End();
