@@ -138,8 +138,8 @@ public static class WorldCodec
             long nextEntity = r.ReadInt64(), nextJoint = r.ReadInt64(), nextSeq = r.ReadInt64();
             IReadOnlyList<Entity> entities = world.Entities;
             if (ReadCount(ref r) != entities.Count) return false;
-            var states = new EntityState[entities.Count];
-            for (int i = 0; i < states.Length; i++)
+            EntityState[] states = world.ResetStates(entities.Count);
+            for (int i = 0; i < entities.Count; i++)
             {
                 Entity e = entities[i];
                 if (r.ReadInt64() != e.Id || !r.TryMatch(e.CanonicalDefinition ??= DefinitionBytes(e.ToDefinition())) || r.ReadInt64() != e.CreatedAtStep) return false;
@@ -165,7 +165,7 @@ public static class WorldCodec
             var space = new long[ReadCount(ref r)];
             for (int i = 0; i < space.Length; i++) space[i] = r.ReadInt64();
             if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
-            if (space.Length != world.Physics.GetSpaceOrder().Count) return false;
+            if (space.Length != world.GeomCount) return false;
             world.ResetState(rules, step, seed, nextEntity, nextJoint, nextSeq, states, broken, space, pending);
             return true;
         }
