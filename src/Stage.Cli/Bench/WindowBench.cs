@@ -81,6 +81,7 @@ public static class WindowBench
         var canvases = new CanvasImage[1];
         var clock = new FrameClock(rate, Timecode.FromFrameCount(0, rate), new StopwatchClock());
         const int WarmUp = 60;
+        var presentCallMs = new double[frameCount];
         for (int i = 0; i < WarmUp + frameCount; i++)
         {
             FrameTick tick = clock.WaitForNextFrame(CancellationToken.None);
@@ -88,8 +89,11 @@ public static class WindowBench
             // A moving bar, so every frame differs (a static image could be skipped by nothing, but be honest about the copy).
             DrawBar(rgba, first.PixelWidth, first.PixelHeight, (int)(tick.Frame % first.PixelWidth));
             canvases[0] = new CanvasImage(first.Id, first.PixelWidth, first.PixelHeight, 8, rgba);
+            long before = Stopwatch.GetTimestamp();
             windows.Present(tick, canvases);
+            if (i >= WarmUp) presentCallMs[i - WarmUp] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
         }
+        Array.Sort(presentCallMs);
         windows.Device.WaitIdle();
         double[] intervals = window.PresentIntervalsMs();
         Array.Sort(intervals);
@@ -100,6 +104,8 @@ public static class WindowBench
         output.WriteLine($"display: {(display ?? xvfb!.Display + " (private Xvfb)")}; {windows.PresentationText}{(validation ? "; validation on" : "")}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"present-to-present over {intervals.Length} intervals: p50 {P(0.5):0.000} ms, p99 {P(0.99):0.000} ms, max {(intervals.Length == 0 ? double.NaN : intervals[^1]):0.000} ms; late (> {period * 1.5:0.0} ms) {window.LateFrames}; skipped {window.Skipped}; frame clock dropped {clock.DroppedFrames}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"time inside the output's Present (events, upload, copy, submit, present): p50 {presentCallMs[frameCount / 2]:0.000} ms, p99 {presentCallMs[Math.Min(frameCount - 1, (int)Math.Ceiling(0.99 * frameCount) - 1)]:0.000} ms"));
         if (validation && windows.Device.Instance.Validation is { } log && log.Messages.Count > 0)
         {
             foreach (ValidationMessage message in log.Messages) output.WriteLine($"validation: {message}");
@@ -157,8 +163,10 @@ public static class WindowBench
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
-                _process.WaitForExit(5000);
+                // SIGTERM, not Kill (SIGKILL): Xvfb then removes its /tmp/.X<n>-lock and socket, so display numbers are not used up.
+                using (Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])))
+                    term?.WaitForExit(5000);
+                if (!_process.WaitForExit(5000)) _process.Kill();
             }
             _process.Dispose();
         }
