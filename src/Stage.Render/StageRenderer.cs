@@ -27,9 +27,9 @@ public readonly record struct RenderCamera(CameraConfig Camera, Pose TrackedPose
 /// <param name="Rgba">The pixels; the array is reused by the next frame.</param>
 public sealed record CanvasPixels(string OutputId, int Width, int Height, int BitDepth, byte[] Rgba);
 
-/// <summary>Wall time of one pass of the last frame (each pass is submitted and waited for on its own).</summary>
-/// <param name="Pass">"shadow", "inner A", "outer", "compose", "readback".</param>
-/// <param name="Milliseconds">Record + submit + GPU execution + wait.</param>
+/// <summary>Wall time of one part of the last frame (see <see cref="StageRenderer.TimeEachPass"/> for what the parts are).</summary>
+/// <param name="Pass">"record", "gpu", "readback" for a frame in one submission; "shadow", "inner A", "outer", "compose", "readback" when each pass is timed.</param>
+/// <param name="Milliseconds">Wall time of that part.</param>
 public readonly record struct RenderPassTiming(string Pass, double Milliseconds);
 
 /// <summary>Options of the <see cref="StageRenderer"/>.</summary>
@@ -80,6 +80,10 @@ public sealed class StageRenderer : IDisposable
     private readonly List<GpuCommandBuffer> _commandBuffers = [];
     private readonly List<RenderPassTiming> _timings = [];
     private readonly bool[] _innerDrawn;
+    private readonly string[] _innerPassNames;
+    private readonly ComposeCamera[] _composeCameras = new ComposeCamera[CanvasCompositor.MaxCameras];
+    private readonly List<GpuImage> _innerImages = new(CanvasCompositor.MaxCameras);
+    private readonly Stopwatch _clock = new();
     private bool _disposed;
 
     /// <summary>Creates every target and pipeline for <paramref name="config"/>.</summary>
@@ -99,6 +103,7 @@ public sealed class StageRenderer : IDisposable
         _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage)).ToArray();
         _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
         _innerDrawn = new bool[_innerCameras.Length];
+        _innerPassNames = _innerCameras.Select(c => "inner " + c.Id).ToArray();
         var face = (uint)_options.OuterFaceSizePx;
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
         _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
@@ -125,6 +130,17 @@ public sealed class StageRenderer : IDisposable
     public SceneRenderer Scene => _scene;
 
     /// <summary>
+    /// False (default): the whole frame — shadow, inner views, outer cube, compose, canvas copies — is
+    /// recorded into one command buffer, submitted once and waited for once; <see cref="LastTimings"/> holds
+    /// "record" (CPU: scene update and recording), "gpu" (submit to fence: the GPU's work, all passes) and
+    /// "readback" (copying the canvases to the CPU arrays). True: each pass is its own submission, waited
+    /// for, and <see cref="LastTimings"/> holds each pass's wall time (record + submit + GPU + wait) —
+    /// a diagnostic: the extra submissions and waits cost time (Stage.Vulkan has no timestamp queries yet,
+    /// so this is how per-pass GPU time is seen).
+    /// </summary>
+    public bool TimeEachPass { get; set; }
+
+    /// <summary>
     /// Renders one frame: <paramref name="cameras"/> in priority order (the first wins where inner frusta
     /// overlap; cameras beyond the first four configured are not drawn), <paramref name="scene"/> as it is now.
     /// Returns every canvas's pixels, valid until the next call. Blocks until the frame is read back.
@@ -136,34 +152,34 @@ public sealed class StageRenderer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _timings.Clear();
         Array.Clear(_innerDrawn);
+        _innerImages.Clear();
+        bool each = TimeEachPass;
         var pass = 0;
-        var clock = Stopwatch.StartNew();
+        _clock.Restart();
         _scene.Update(scene);
 
         GpuCommandBuffer cmd = BeginPass(pass++);
         _scene.RecordShadowPass(cmd);
-        EndPass(cmd, "shadow", clock);
+        if (each) cmd = NextPass(cmd, "shadow", ref pass);
 
-        var composeCameras = new List<ComposeCamera>();
-        var innerImages = new List<GpuImage>();
-        foreach (RenderCamera camera in cameras)
+        var composed = 0;
+        for (var i = 0; i < cameras.Count; i++)
         {
-            var slot = Array.FindIndex(_innerCameras, c => c.Id == camera.Camera.Id);
-            if (slot < 0 || innerImages.Contains(_innerColor[slot])) continue;
+            RenderCamera camera = cameras[i];
+            var slot = SlotOf(camera.Camera.Id);
+            if (slot < 0 || _innerDrawn[slot]) continue;
             LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm, camera.Camera.SensorHeightMm,
                 Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM);
             Matrix4x4 viewProjection = lens.ViewProjection;
             _innerDrawn[slot] = true;
-            cmd = BeginPass(pass++);
             GpuTransfers.ToColorAttachment(cmd, _innerColor[slot]);
             _scene.RecordView(cmd, _innerColor[slot], 0, _innerDepth[slot], viewProjection, scene.BackgroundLinear);
             GpuTransfers.ColorToSampled(cmd, _innerColor[slot]);
-            EndPass(cmd, "inner " + camera.Camera.Id, clock);
-            composeCameras.Add(new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers));
-            innerImages.Add(_innerColor[slot]);
+            if (each) cmd = NextPass(cmd, _innerPassNames[slot], ref pass);
+            _composeCameras[composed++] = new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers);
+            _innerImages.Add(_innerColor[slot]);
         }
 
-        cmd = BeginPass(pass++);
         var outer = new OuterView(_options.OuterEyeM, _options.DepthRange.NearM, _options.DepthRange.FarM);
         GpuTransfers.ToColorAttachment(cmd, _outerColor);
         for (var face = 0; face < CubeFaces.Count; face++)
@@ -171,23 +187,41 @@ public sealed class StageRenderer : IDisposable
             _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, CubeFaces.ViewProjection(face, outer.EyeM, outer.NearM, outer.FarM), scene.BackgroundLinear);
         }
         GpuTransfers.ColorToSampled(cmd, _outerColor);
-        EndPass(cmd, "outer", clock);
+        if (each) cmd = NextPass(cmd, "outer", ref pass);
 
-        cmd = BeginPass(pass++);
-        _compositor.SetSources(innerImages, _outerColor);
-        _compositor.Record(cmd, composeCameras.ToArray(), outer, _options.Style);
-        EndPass(cmd, "compose", clock);
+        _compositor.SetSources(_innerImages, _outerColor);
+        _compositor.Record(cmd, _composeCameras.AsSpan(0, composed), outer, _options.Style);
+        if (each) cmd = NextPass(cmd, "compose", ref pass);
 
-        cmd = BeginPass(pass++);
         for (var i = 0; i < _readback.Length; i++)
         {
             GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, _readback[i]);
         }
         cmd.End();
+        if (!each) Lap("record");
         _device.Wait(_device.Submit(cmd));
+        if (!each) Lap("gpu");
         for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
-        Lap("readback", clock);
+        Lap("readback");
         return _pixels;
+    }
+
+    private int SlotOf(string cameraId)
+    {
+        for (var i = 0; i < _innerCameras.Length; i++)
+        {
+            if (_innerCameras[i].Id == cameraId) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Ends, submits and waits for one pass (per-pass timing), then begins the next command buffer.</summary>
+    private GpuCommandBuffer NextPass(GpuCommandBuffer cmd, string name, ref int pass)
+    {
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        Lap(name);
+        return BeginPass(pass++);
     }
 
     /// <summary>
@@ -254,17 +288,10 @@ public sealed class StageRenderer : IDisposable
         return cmd;
     }
 
-    private void EndPass(GpuCommandBuffer cmd, string name, Stopwatch clock)
+    private void Lap(string name)
     {
-        cmd.End();
-        _device.Wait(_device.Submit(cmd));
-        Lap(name, clock);
-    }
-
-    private void Lap(string name, Stopwatch clock)
-    {
-        _timings.Add(new RenderPassTiming(name, clock.Elapsed.TotalMilliseconds));
-        clock.Restart();
+        _timings.Add(new RenderPassTiming(name, _clock.Elapsed.TotalMilliseconds));
+        _clock.Restart();
     }
 
     /// <summary>Waits for the GPU and retires every target, pipeline and buffer.</summary>

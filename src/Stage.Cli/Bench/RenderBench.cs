@@ -2,16 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
+using Stage.Engine.Rendering;
 using Stage.Engine.Statistics;
 using Stage.Render;
 using Stage.Render.Scene;
 using Stage.Vulkan;
+using Stage.World;
 
 namespace Stage.Cli.Bench;
 
 /// <summary>
-/// <c>stage bench render &lt;config&gt;</c>: frame time of the renderer on a stage, per pass, against the raw
-/// floor of the same pixels (clear + copy + readback of the same canvases) measured in the same run.
+/// <c>stage bench render &lt;config&gt;</c>: frame time of the renderer on a stage against the raw floor of the
+/// same pixels (clear + copy + readback of the same canvases) measured in the same run, as wall time and as
+/// the process's CPU time (on lavapipe the GPU is the CPU, and CPU time is steadier than wall time on a
+/// shared machine); then the same frames with each pass submitted and waited for on its own, for the
+/// per-pass breakdown.
 /// </summary>
 public static class RenderBench
 {
@@ -20,9 +25,11 @@ public static class RenderBench
     {
         var config = new Argument<string>("config") { Description = "The stage configuration to render." };
         var frames = new Option<int>("--frames") { Description = "Frames to measure (after one warm-up frame).", DefaultValueFactory = _ => 10 };
+        var world = new Option<string?>("--world") { Description = "A world scene to draw, stepped 1/60 s per frame (default: twelve primitives in a ring)." };
         var command = new Command("render",
-            "Render N frames of a stage (all outputs, the first camera orbiting the stage centre, a few primitives) and print per-pass and " +
-            "total frame time (median, p99) against the raw copy floor of the same canvases measured in the same run.") { config, frames };
+            "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
+            "the frame's wall and CPU time (median, p99) against the raw copy floor of the same canvases measured in the same run, then N more " +
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
@@ -39,50 +46,84 @@ public static class RenderBench
                 using GpuDevice device = instance.CreateDevice();
                 using var renderer = new StageRenderer(device, stage);
                 var scene = new RenderScene();
-                for (int i = 0; i < 12; i++)
+                StageWorld? simulated = null;
+                WorldSceneBridge? bridge = null;
+                if (result.GetValue(world) is string scenePath)
                 {
-                    double angle = i * Math.PI / 6;
-                    scene.Add(new DrawItem((PrimitiveKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
-                        System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(angle)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(angle))),
-                        new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
-                }
-                CameraConfig camera = stage.Cameras[0];
-                var passTimes = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
-                var passOrder = new List<string>();
-                var total = new RollingPercentiles(count);
-                var floor = new RollingPercentiles(count);
-                long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
-                output.WriteLine($"{stage.Name}: {stage.Outputs.Count} outputs, {pixels / 1e6:0.0} Mpx, camera {camera.Id} inner {camera.InnerWidthPx} × {camera.InnerHeightPx}, {count} frames on {device.Info.Name}");
-                for (int frame = -1; frame < count; frame++)
-                {
-                    double pan = frame * 3.0;
-                    var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(pan, -2, 0));
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    renderer.Render([new RenderCamera(camera, pose, camera.FocalLengthMm)], scene);
-                    double ms = clock.Elapsed.TotalMilliseconds;
-                    double floorMs = renderer.MeasureCopyFloorMs();
-                    if (frame < 0) continue;
-                    total.Record(ms);
-                    floor.Record(floorMs);
-                    foreach (RenderPassTiming timing in renderer.LastTimings)
+                    SceneLoadResult sceneLoad = SceneLoader.LoadFile(scenePath);
+                    if (!sceneLoad.IsValid)
                     {
-                        if (!passTimes.TryGetValue(timing.Pass, out RollingPercentiles? series))
-                        {
-                            passTimes[timing.Pass] = series = new RollingPercentiles(count);
-                            passOrder.Add(timing.Pass);
-                        }
-                        series.Record(timing.Milliseconds);
+                        error.WriteLine($"stage: {scenePath} has faults; run stage sim or stage render --world to see them");
+                        return ExitCodes.Fault;
+                    }
+                    simulated = sceneLoad.Scene!.Build();
+                    bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(Path.GetFullPath(scenePath))!) { Log = line => error.WriteLine($"stage: {line}") };
+                    bridge.Fill(scene);
+                }
+                else
+                {
+                    for (int i = 0; i < 12; i++)
+                    {
+                        double angle = i * Math.PI / 6;
+                        scene.Add(new DrawItem((Stage.Render.Scene.PrimitiveKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                            System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(angle)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(angle))),
+                            new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
                     }
                 }
-                foreach (string pass in passOrder)
+                using (simulated)
                 {
-                    PercentileSummary s = passTimes[pass].Summarise();
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {pass,-12} median {s.P50,9:0.00} ms   p99 {s.P99,9:0.00} ms"));
+                    CameraConfig camera = stage.Cameras[0];
+                    long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
+                    output.WriteLine($"{stage.Name}: {stage.Outputs.Count} outputs, {pixels / 1e6:0.0} Mpx, camera {camera.Id} inner {camera.InnerWidthPx} × {camera.InnerHeightPx}, " +
+                        $"{scene.Count} items, {count} frames on {device.Info.Name}");
+                    var process = System.Diagnostics.Process.GetCurrentProcess();
+                    var wall = new RollingPercentiles(count);
+                    var cpu = new RollingPercentiles(count);
+                    var floorWall = new RollingPercentiles(count);
+                    var floorCpu = new RollingPercentiles(count);
+                    var parts = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
+                    var partOrder = new List<string>();
+                    for (int round = 0; round < 2; round++)
+                    {
+                        // Round 0: the frame as the engine runs it (one submission); round 1: each pass on its own.
+                        renderer.TimeEachPass = round == 1;
+                        for (int frame = -1; frame < count; frame++)
+                        {
+                            var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+                            simulated?.Advance(TimeSpan.FromSeconds(1 / 60.0));
+                            bridge?.Update(scene);
+                            (double ms, double cpuMs) = Measure(process, () => renderer.Render([new RenderCamera(camera, pose, camera.FocalLengthMm)], scene));
+                            (double floorMs, double floorCpuMs) = Measure(process, () => renderer.MeasureCopyFloorMs());
+                            if (frame < 0) continue;
+                            if (round == 0)
+                            {
+                                wall.Record(ms);
+                                cpu.Record(cpuMs);
+                                floorWall.Record(floorMs);
+                                floorCpu.Record(floorCpuMs);
+                            }
+                            foreach (RenderPassTiming timing in renderer.LastTimings)
+                            {
+                                string key = (round == 0 ? "one submission: " : "each pass: ") + timing.Pass;
+                                if (!parts.TryGetValue(key, out RollingPercentiles? series))
+                                {
+                                    parts[key] = series = new RollingPercentiles(count);
+                                    partOrder.Add(key);
+                                }
+                                series.Record(timing.Milliseconds);
+                            }
+                        }
+                    }
+                    foreach (string part in partOrder)
+                    {
+                        PercentileSummary s = parts[part].Summarise();
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {part,-26} median {s.P50,9:0.00} ms   p99 {s.P99,9:0.00} ms"));
+                    }
+                    PercentileSummary t = wall.Summarise(), f = floorWall.Summarise(), tc = cpu.Summarise(), fc = floorCpu.Summarise();
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"frame",-26} median {t.P50,9:0.00} ms   p99 {t.P99,9:0.00} ms   CPU {tc.P50,9:0.00} ms"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"copy floor",-26} median {f.P50,9:0.00} ms   p99 {f.P99,9:0.00} ms   CPU {fc.P50,9:0.00} ms   (clear + copy + readback of the same canvases)"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frame / floor: {t.P50 / f.P50:0.00}× wall, {tc.P50 / Math.Max(fc.P50, 1e-3):0.00}× CPU (target ≤ 1.5×)"));
                 }
-                PercentileSummary t = total.Summarise(), f = floor.Summarise();
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"frame",-12} median {t.P50,9:0.00} ms   p99 {t.P99,9:0.00} ms"));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"copy floor",-12} median {f.P50,9:0.00} ms   p99 {f.P99,9:0.00} ms   (clear + copy + readback of the same canvases)"));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frame / floor: {t.P50 / f.P50:0.00}× (target ≤ 1.5×)"));
             }
             catch (Exception e) when (e is GpuUnavailableException or VulkanException)
             {
@@ -92,5 +133,17 @@ public static class RenderBench
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Wall and process CPU milliseconds of <paramref name="work"/> (CPU: every thread, lavapipe's included).</summary>
+    private static (double WallMs, double CpuMs) Measure(System.Diagnostics.Process process, Action work)
+    {
+        process.Refresh();
+        TimeSpan cpu0 = process.TotalProcessorTime;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        work();
+        double wallMs = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        process.Refresh();
+        return (wallMs, (process.TotalProcessorTime - cpu0).TotalMilliseconds);
     }
 }

@@ -85,7 +85,8 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuSampler _outerSampler;
     private readonly GpuImage _blankInner;
     private readonly GpuImage _blankOuter;
-    private readonly List<(VkFormat Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    // One pipeline per canvas format and camera count (shaders/compose0..4.frag: straight-line code per count).
+    private readonly List<(VkFormat Format, int Cameras, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly GpuImage[] _canvases;
     private bool _disposed;
 
@@ -114,7 +115,7 @@ public sealed class CanvasCompositor : IDisposable
 
         _uniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), VkBufferUsageFlags.VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
-            new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
+            new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT | VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
             new GpuDescriptorBinding(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT, MaxCameras),
             new GpuDescriptorBinding(2, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
         _pool = new GpuDescriptorPool(device, 1, _layout);
@@ -138,7 +139,6 @@ public sealed class CanvasCompositor : IDisposable
             int divisor = options.CanvasScaleDivisor;
             _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
                 VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
-            if (_pipelines.All(p => p.Format != format)) _pipelines.Add((format, CreatePipeline(format)));
         }
     }
 
@@ -151,10 +151,22 @@ public sealed class CanvasCompositor : IDisposable
     /// <summary>Each output's compose mesh (what the GPU rasterises).</summary>
     public IReadOnlyList<ComposeVertex[]> Meshes { get; }
 
-    private GpuGraphicsPipeline CreatePipeline(VkFormat format) => new(_device, new GpuGraphicsPipelineDesc
+    /// <summary>The pipeline for a canvas format and camera count, created the first time it is needed.</summary>
+    private GpuGraphicsPipeline PipelineFor(VkFormat format, int cameras)
+    {
+        foreach (var (f, n, p) in _pipelines)
+        {
+            if (f == format && n == cameras) return p;
+        }
+        GpuGraphicsPipeline pipeline = CreatePipeline(format, cameras);
+        _pipelines.Add((format, cameras, pipeline));
+        return pipeline;
+    }
+
+    private GpuGraphicsPipeline CreatePipeline(VkFormat format, int cameras) => new(_device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("compose.vert"),
-        FragmentSpirv = GpuShaders.Load("compose.frag"),
+        FragmentSpirv = GpuShaders.Load($"compose{cameras}.frag"),
         ColorFormat = format,
         PushConstantBytes = 8,
         VertexStrideBytes = ComposeVertex.SizeBytes,
@@ -212,7 +224,7 @@ public sealed class CanvasCompositor : IDisposable
         for (var i = 0; i < _canvases.Length; i++)
         {
             GpuImage canvas = _canvases[i];
-            GpuGraphicsPipeline pipeline = _pipelines.First(p => p.Format == canvas.Format).Pipeline;
+            GpuGraphicsPipeline pipeline = PipelineFor(canvas.Format, cameras.Length);
             GpuTransfers.ToColorAttachment(cmd, canvas);
             cmd.BeginRendering(canvas, (0f, 0f, 0f, 1f));
             if (_ranges[i].Count > 0)
@@ -236,7 +248,7 @@ public sealed class CanvasCompositor : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, pipeline) in _pipelines) pipeline.Dispose();
         foreach (GpuImage canvas in _canvases) canvas.Dispose();
         _blankInner.Dispose();
         _blankOuter.Dispose();
@@ -249,7 +261,7 @@ public sealed class CanvasCompositor : IDisposable
     }
 }
 
-/// <summary>The compose shader's uniform block (std140, 800 bytes; see shaders/compose.frag).</summary>
+/// <summary>The compose shader's uniform block (std140, 800 bytes; see shaders/compose.glsl).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ComposeUniforms
 {
