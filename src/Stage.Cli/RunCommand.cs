@@ -14,8 +14,8 @@ public static class RunCommand
     {
         var config = new Argument<string>("config") { Description = "The stage configuration file." };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds of frames (default: until Ctrl+C)." };
-        var outputKind = new Option<string>("--output") { Description = "headless (render and discard), files (a PNG per canvas per frame) or preview (a scaled PNG per canvas every second).", DefaultValueFactory = _ => "preview" };
-        outputKind.AcceptOnlyFromAmong("headless", "files", "preview");
+        var outputKind = new Option<string>("--output") { Description = "headless (render and discard), files (a PNG per canvas per frame), preview (a scaled PNG per canvas every second) or window (every canvas on a display: docs/windows.md).", DefaultValueFactory = _ => "preview" };
+        outputKind.AcceptOnlyFromAmong("headless", "files", "preview", "window");
         var outDir = new Option<string?>("--out") { Description = "Folder for files/preview output (default: ./stage-output)." };
         var validate = new Option<bool>("--validate") { Description = "Run the GPU with the Vulkan validation layer (slower; for diagnosis)." };
         var simulate = new Option<string?>("--simulate-tracking") { Description = "Feed every camera from an in-process simulated tracker (orbit, dolly, handheld or a path CSV) over its source's protocol on loopback, when no real tracker is attached." };
@@ -45,6 +45,7 @@ public static class RunCommand
             Output = result.GetValue(outputOption)!,
             OutputFolder = result.GetValue(outOption) ?? "stage-output",
             Validate = result.GetValue(validateOption),
+            OutputFactory = result.GetValue(outputOption) == "window" ? WindowRun.Factory(result.GetValue(validateOption), logging) : null,
             SimulateTracking = result.GetValue(simulateOption),
             WorldScenePath = result.GetValue(worldOption),
             FreshWorld = result.GetValue(freshOption),
