@@ -22,20 +22,22 @@ public static class RunCommand
         var world = new Option<string?>("--world") { Description = "The world scene to run (default: the configuration's world, if it names one)." };
         var fresh = new Option<bool>("--fresh-world") { Description = "Start the world from its scene even when its journal (beside the take log) could resume it; the old journal is set aside, not deleted." };
         var take = new Option<string?>("--take") { Description = "Record one take of this slate from the first frame to the end of the run." };
+        var timecode = new Option<string>("--timecode") { Description = "free (time of day on the monotonic clock, the default) or tracking (the hero camera's tracker timecode where it sends one, e.g. OpenTrackIO; free otherwise). Frames are paced by the clock either way.", DefaultValueFactory = _ => "free" };
+        timecode.AcceptOnlyFromAmong("free", "tracking");
         var canvasScale = new Option<int>("--canvas-scale") { Description = "Render every canvas at 1/N size each way: rehearsal and previews on a slow GPU, never for the wall (default 1).", DefaultValueFactory = _ => 1 };
         canvasScale.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
         var command = new Command("run",
             "Run the stage: latch tracked camera poses every frame, advance the world, render every output, log takes, obey the OSC control " +
             "surface. The world is journalled beside the take log and resumed from it after a crash. Prints a status line every second " +
             "(frame, timecode, latency, cameras, take) and a summary at exit. Ctrl+C stops cleanly.")
-        { config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale };
-        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, cancellation), CancellationToken.None));
+        { config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode };
+        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, cancellation), CancellationToken.None));
         return command;
     }
 
     private static int Run(ParseResult result, TextWriter output, TextWriter error, Argument<string> configArgument, Option<double?> secondsOption,
         Option<string> outputOption, Option<string?> outOption, Option<bool> validateOption, Option<string?> simulateOption,
-        Option<string?> worldOption, Option<bool> freshOption, Option<string?> takeOption, Option<int> canvasScaleOption, CancellationToken cancellation)
+        Option<string?> worldOption, Option<bool> freshOption, Option<string?> takeOption, Option<int> canvasScaleOption, Option<string> timecodeOption, CancellationToken cancellation)
     {
         using ILoggerFactory logging = CommonOptions.CreateLogging(result);
         var settings = new RunSettings
@@ -51,6 +53,7 @@ public static class RunCommand
             FreshWorld = result.GetValue(freshOption),
             TakeSlate = result.GetValue(takeOption),
             CanvasScaleDivisor = result.GetValue(canvasScaleOption),
+            TimecodeFromTracking = result.GetValue(timecodeOption) == "tracking",
         };
         return RunSession.Execute(settings, output, error, logging, cancellation).ExitCode;
     }

@@ -49,6 +49,9 @@ public sealed record RunSettings
     /// <summary>Seconds of simulation between journal snapshots.</summary>
     public double JournalEverySeconds { get; init; } = 1.0;
 
+    /// <summary>Label frames with the hero camera tracker's timecode (where it sends one) instead of the time of day.</summary>
+    public bool TimecodeFromTracking { get; init; }
+
     /// <summary>Render canvases at 1/N size each way (rehearsal and previews on a slow GPU; 1 for the wall).</summary>
     public int CanvasScaleDivisor { get; init; } = 1;
 
@@ -119,7 +122,7 @@ public static class RunSession
             using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
             var engine = new Engine.Engine(stage, tracking, world, renderer, frameOutput, takes, log,
-                new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate },
+                new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control.Start();

@@ -104,6 +104,7 @@ public sealed class Engine : ITakeContext
         {
             FrameTick tick = _frames.WaitForNextFrame(cancellation);
             if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
+            if (_options.TimecodeFromTracking) tick = tick with { Timecode = TrackingTimecode(tick) };
             _current = tick;
             if (tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
             if (_options.RecordTakeSlate is string slate && Statistics.Frames == 0)
@@ -194,6 +195,27 @@ public sealed class Engine : ITakeContext
         Statistics.FrameMs.Record((_clock.NowTicks - latchTicks) * 1000.0 / _clock.Frequency);
     }
 
+    /// <summary>
+    /// The hero camera's timecode now: its newest sample's timecode plus the whole frames since it was
+    /// received. The clock's own timecode when the tracker sends none, or at another rate.
+    /// </summary>
+    private Timecode TrackingTimecode(in FrameTick tick)
+    {
+        if (_tracking.Cameras.Count == 0) return tick.Timecode;
+        long now = _clock.NowTicks;
+        if (!_tracking.Cameras[0].TrySample(now, out PoseQuery query) || query.Sample.SourceTimecode is not Timecode source || source.Rate != _config.FrameRate)
+        {
+            TimecodeSource = "free";
+            return tick.Timecode;
+        }
+        long since = (long)((Int128)Math.Max(0, now - query.Sample.ReceiveTicks) * _config.FrameRate.Numerator / ((Int128)_config.FrameRate.Denominator * _clock.Frequency));
+        TimecodeSource = "tracking";
+        return source + since;
+    }
+
+    /// <summary>Where frame timecode comes from now: "free" (the clock) or "tracking" (the hero camera's tracker).</summary>
+    public string TimecodeSource { get; private set; } = "free";
+
     /// <summary>The world step a frame's time falls on: exact rational arithmetic from the last reset.</summary>
     private long WorldStepFor(long frame)
     {
@@ -208,7 +230,7 @@ public sealed class Engine : ITakeContext
         PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

@@ -20,4 +20,11 @@ public sealed record EngineOptions
 
     /// <summary>Start a take of this slate on the first frame and stop it at the end of the run (scripted runs, the demo); null: takes by command only.</summary>
     public string? RecordTakeSlate { get; init; }
+
+    /// <summary>
+    /// Label frames with the hero camera's tracking timecode (OpenTrackIO carries one) instead of the
+    /// free-running clock's, where the tracker sends it at the stage's rate; frames stay paced by the
+    /// monotonic clock either way.
+    /// </summary>
+    public bool TimecodeFromTracking { get; init; }
 }

@@ -119,6 +119,29 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public void Frames_can_carry_the_trackers_timecode_and_fall_back_to_the_clocks()
+    {
+        var engine = new Engine(_config, _tracking, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
+            new EngineOptions { MaxFrames = 2, TimecodeFromTracking = true }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+        Timecode tracker = Timecode.Parse("14:22:10:05", _config.FrameRate);
+        // Received three frames (at 24 fps) before the first frame starts: the frame is three frames on.
+        long received = _clock.NowTicks - 3 * _clock.Frequency / 24 - _clock.Frequency / 1000;
+        _tracking.Cameras[0].Write(CameraSample.Create("A", new Vector3(0, 1.6f, 2), Quaternion.Identity, received, 1) with { SourceTimecode = tracker });
+        engine.Run(CancellationToken.None);
+        Assert.Equal("14:22:10:08", _renderer.Frames[0].Tick.Timecode.ToString());
+        Assert.Equal("tracking", engine.TimecodeSource);
+
+        // A tracker at another rate is not followed.
+        using TrackingSystem other = TrackingSystem.Create(_config);
+        var free = new Engine(_config, other, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
+            new EngineOptions { MaxFrames = 1, TimecodeFromTracking = true }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
+        other.Cameras[0].Write(CameraSample.Create("A", new Vector3(0, 1.6f, 2), Quaternion.Identity, _clock.NowTicks, 1) with { SourceTimecode = Timecode.Parse("10:00:00:00", FrameRate.Parse("25")) });
+        free.Run(CancellationToken.None);
+        Assert.Equal("01:00:00:00", _renderer.Frames[^1].Tick.Timecode.ToString());
+        Assert.Equal("free", free.TimecodeSource);
+    }
+
+    [Fact]
     public void A_render_fault_is_counted_and_the_next_frame_still_comes()
     {
         _renderer.FailOnFrame = 3;
