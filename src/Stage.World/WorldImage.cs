@@ -149,8 +149,8 @@ public sealed record WorldImage
                 if (e.BodyState is null && entity.RigidBody is not null) throw new ArgumentException($"Entity {e.Id} has a dynamic body but no body state.");
             }
             foreach (JointImage j in Joints) world.RestoreJoint(j.Id, j.Definition, j.CreationPoseA, j.CreationPoseB, j.CreatedAtStep);
-            var bodyIds = new List<int>();
-            var bodies = new List<BodyState>();
+            var bodyIds = new List<int>(Entities.Count);
+            var bodies = new List<BodyState>(Entities.Count);
             foreach (EntityImage e in Entities)
             {
                 if (e.BodyState is not { } state) continue;
