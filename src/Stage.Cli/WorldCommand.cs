@@ -72,6 +72,22 @@ public static class WorldCommand
                     w.WriteNumber("joints", image.Joints.Count);
                     w.WriteNumber("brokenJoints", image.Joints.Count(j => j.BrokenAtStep is not null));
                     w.WriteNumber("pendingCommands", image.PendingCommands.Count);
+                    w.WriteStartArray("jointList");
+                    foreach (JointImage j in image.Joints)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("id", j.Id);
+                        w.WriteString("name", j.Definition.Name);
+                        w.WriteString("kind", j.Definition.Kind.ToString().ToLowerInvariant());
+                        w.WriteNumber("a", j.Definition.EntityA);
+                        if (j.Definition.EntityB is long jb) w.WriteNumber("b", jb);
+                        else w.WriteNull("b");
+                        w.WriteNumber("createdAtStep", j.CreatedAtStep);
+                        if (j.BrokenAtStep is long broke) w.WriteNumber("brokenAtStep", broke);
+                        else w.WriteNull("brokenAtStep");
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 }
                 output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
@@ -88,6 +104,13 @@ public static class WorldCommand
                 string body = e.Definition.Body is { } b ? $"{b.Kind.ToString().ToLowerInvariant()} {b.Shape.GetType().Name.Replace("Shape", "", StringComparison.Ordinal).ToLowerInvariant()}" : "no body";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {e.Id,5} {e.Definition.Name,-16} {body,-18} position ({p.X:0.0000}, {p.Y:0.0000}, {p.Z:0.0000}) m  velocity ({v.X:0.000}, {v.Y:0.000}, {v.Z:0.000}) m/s{(e.BodyState is { IsAwake: false } ? "  asleep" : "")}"));
+            }
+            foreach (JointImage j in image.Joints)
+            {
+                JointStrength s = j.Definition.Strength;
+                string strength = s.IsBreakable ? string.Create(CultureInfo.InvariantCulture, $"breaks above {s.ForceN} N or {s.TorqueNm} N·m") : "unbreakable";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  joint {j.Id,3} {j.Definition.Name,-16} {j.Definition.Kind.ToString().ToLowerInvariant(),-5} {j.Definition.EntityA} – {(j.Definition.EntityB is long jb ? jb.ToString(CultureInfo.InvariantCulture) : "world")}, {strength}, made at step {j.CreatedAtStep}{(j.BrokenAtStep is long broke ? $", broke at step {broke}" : "")}"));
             }
             return ExitCodes.Ok;
         });
