@@ -36,8 +36,9 @@ public sealed class WorldSceneBridge
     private readonly Func<StageWorld> _currentWorld;
     private readonly string _sceneDirectory;
     private readonly MeshLibrary _library = new();
-    // Generated meshes by shape (records compare by value: every capsule of one size shares a mesh).
-    private readonly Dictionary<Shape, SceneMesh> _shapeMeshes = [];
+    // Generated meshes by shape, compared by value (every capsule of one size shares a mesh; a terrain
+    // rebuilt by a snapshot restore finds its mesh again instead of uploading another copy).
+    private readonly Dictionary<Shape, SceneMesh> _shapeMeshes = new(ShapeValueComparer.Instance);
     private readonly HashSet<string> _badMeshPaths = new(StringComparer.Ordinal);
     private readonly List<string> _meshFaults = [];
 
@@ -349,4 +350,21 @@ public sealed class WorldSceneBridge
     }
 
     private readonly record struct Slot(Entity Entity, Matrix4x4 Local, int Index, bool FixedInStage);
+
+    /// <summary>Shapes equal by value, a heightfield's heights included (its record equality compares the list by reference).</summary>
+    private sealed class ShapeValueComparer : IEqualityComparer<Shape>
+    {
+        public static readonly ShapeValueComparer Instance = new();
+
+        public bool Equals(Shape? x, Shape? y) => (x, y) switch
+        {
+            (HeightfieldShape a, HeightfieldShape b) => a.WidthM.Equals(b.WidthM) && a.DepthM.Equals(b.DepthM) && a.WidthSamples == b.WidthSamples
+                && a.DepthSamples == b.DepthSamples && a.ThicknessM.Equals(b.ThicknessM) && a.HeightsM.SequenceEqual(b.HeightsM),
+            _ => object.Equals(x, y),
+        };
+
+        public int GetHashCode(Shape shape) => shape is HeightfieldShape h
+            ? HashCode.Combine(h.WidthM, h.DepthM, h.WidthSamples, h.DepthSamples, h.HeightsM.Count > 0 ? h.HeightsM[0] : 0, h.HeightsM.Count > 0 ? h.HeightsM[^1] : 0)
+            : shape.GetHashCode();
+    }
 }

@@ -257,4 +257,31 @@ public sealed class WorldSceneBridgeTests : IDisposable
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void A_restored_world_with_the_same_terrain_and_capsules_reuses_their_meshes()
+    {
+        double[] heights = [0.0, 0.5, 1.0, 0.2, 0.7, 1.2];
+        Add(_world, "valley", new HeightfieldShape(4, 1, 3, 2, heights), WorldKind.Terrain, new Vector3D(0, 0, -5), QuaternionD.Identity);
+        Add(_world, "pill", new CapsuleShape(0.2, 1), WorldKind.Capsule, new Vector3D(0, 2, -5), QuaternionD.Identity);
+        var scene = new RenderScene();
+        var bridge = new WorldSceneBridge(() => _world, ".");
+        bridge.Fill(scene);
+        SceneMesh terrain = scene.Items[0].Mesh!, capsule = scene.Items[1].Mesh!;
+
+        // A restore builds new shape records (a new heights list): equal by value, so the same meshes.
+        StageWorld old = _world;
+        _world = new StageWorld();
+        old.Dispose();
+        Add(_world, "valley", new HeightfieldShape(4, 1, 3, 2, [.. heights]), WorldKind.Terrain, new Vector3D(0, 0, -5), QuaternionD.Identity);
+        Add(_world, "pill", new CapsuleShape(0.2, 1), WorldKind.Capsule, new Vector3D(0, 2, -5), QuaternionD.Identity);
+        bridge.Update(scene);
+        Assert.Same(terrain, scene.Items[0].Mesh);
+        Assert.Same(capsule, scene.Items[1].Mesh);
+
+        // A different terrain gets its own mesh.
+        Add(_world, "hill", new HeightfieldShape(4, 1, 3, 2, [0.0, 0.5, 1.0, 0.2, 0.7, 9.0]), WorldKind.Terrain, new Vector3D(0, 0, 5), QuaternionD.Identity);
+        bridge.Update(scene);
+        Assert.NotSame(terrain, scene.Items[2].Mesh);
+    }
 }
