@@ -38,8 +38,11 @@ internal sealed class WindowRunOutput : IFrameOutput
     // Written by the command dispatch thread, read by the engine thread: one reference, swapped whole.
     private volatile LastReply? _lastReply;
 
-    private WindowRunOutput(GlfwSession glfw, WindowOutput windows, LoopbackControl control, string keys)
+    private readonly ILogger _log;
+
+    private WindowRunOutput(GlfwSession glfw, WindowOutput windows, LoopbackControl control, string keys, ILogger log)
     {
+        _log = log;
         _glfw = glfw;
         _windows = windows;
         _control = control;
@@ -59,7 +62,7 @@ internal sealed class WindowRunOutput : IFrameOutput
             var input = new OperatorInput(stage, control.Execute, [], logging.CreateLogger("Stage.Keyboard"));
             windows.Input = input;
             string keys = string.Join("  ", stage.Operator.Shortcuts.OrderBy(p => p.Key).Select(p => $"{p.Value} {OperatorConfig.NameOf(p.Key)}"));
-            var output = new WindowRunOutput(glfw, windows, control, keys);
+            var output = new WindowRunOutput(glfw, windows, control, keys, log);
             input.CommandReplied += (address, reply) => output._lastReply = new LastReply(address, reply);
             windows.WriteOverlay = output.WriteOverlay;
             return output;
@@ -104,6 +107,8 @@ internal sealed class WindowRunOutput : IFrameOutput
     public void Dispose()
     {
         _windows.Dispose();
+        // The windows' own Vulkan instance (made with --validate): its messages, teardown included, belong in the run's report too.
+        foreach (ValidationMessage message in _windows.Validation?.Messages ?? []) _log.LogError("window output validation: {Message}", message.ToString());
         _control.Dispose();
         _glfw.Dispose();
     }

@@ -148,6 +148,9 @@ public sealed class WindowOutput : IFrameOutput
         }
     }
 
+    /// <summary>The validation messages of the instance this output made for itself (null when it was given a device, or without validation).</summary>
+    public ValidationLog? Validation => _ownedInstance?.Validation;
+
     /// <summary>The device presenting.</summary>
     public GpuDevice Device => _device;
 
