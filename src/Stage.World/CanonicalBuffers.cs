@@ -97,6 +97,9 @@ internal ref struct CanonicalReader(ReadOnlySpan<byte> bytes)
 {
     private readonly ReadOnlySpan<byte> _bytes = bytes;
 
+    /// <summary>Shares equal components between the entities of one decode (null: none shared).</summary>
+    public DecodeCache? Cache { get; init; }
+
     /// <summary>Bytes read so far.</summary>
     public int Position { get; private set; }
 
@@ -131,6 +134,9 @@ internal ref struct CanonicalReader(ReadOnlySpan<byte> bytes)
         return count == 0 ? "" : Encoding.UTF8.GetString(Take(count));
     }
 
+    /// <summary>The bytes read since <paramref name="from"/> (a position).</summary>
+    public readonly ReadOnlySpan<byte> Since(int from) => _bytes[from..Position];
+
     /// <summary>Reads past <paramref name="expected"/> when the next bytes are exactly it; otherwise reads nothing and returns false.</summary>
     public bool TryMatch(ReadOnlySpan<byte> expected)
     {
@@ -145,5 +151,43 @@ internal ref struct CanonicalReader(ReadOnlySpan<byte> bytes)
         ReadOnlySpan<byte> span = _bytes.Slice(Position, count);
         Position += count;
         return span;
+    }
+}
+
+/// <summary>
+/// One decode's shared immutable components. A world's entities repeat the same few shapes,
+/// materials, appearances and tags; decoded once each, thousands of entities hold the same
+/// objects instead of thousands of equal copies — fewer objects for the collector to carry.
+/// Components are matched by their canonical bytes, not by value equality (0.0 equals −0.0, and
+/// a shared component must write back the very bits it was read from).
+/// </summary>
+internal sealed class DecodeCache
+{
+    private readonly Dictionary<ulong, List<(byte[] Bytes, object Value)>> _values = [];
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private string[]? _lastTags;
+
+    /// <summary>The component already decoded from exactly <paramref name="canonical"/>, or <paramref name="value"/> (remembered).</summary>
+    public T Share<T>(T value, ReadOnlySpan<byte> canonical) where T : class
+    {
+        ulong key = XxHash64.Compute(canonical);
+        if (!_values.TryGetValue(key, out List<(byte[] Bytes, object Value)>? entries)) _values.Add(key, entries = []);
+        foreach ((byte[] bytes, object shared) in entries)
+        {
+            if (shared is T match && canonical.SequenceEqual(bytes)) return match;
+        }
+        entries.Add((canonical.ToArray(), value));
+        return value;
+    }
+
+    public string[] ShareTags(string[] tags)
+    {
+        if (_lastTags is { } last && last.AsSpan().SequenceEqual(tags)) return last;
+        for (int i = 0; i < tags.Length; i++)
+        {
+            if (_strings.TryGetValue(tags[i], out string? shared)) tags[i] = shared;
+            else _strings.Add(tags[i], tags[i]);
+        }
+        return _lastTags = tags;
     }
 }

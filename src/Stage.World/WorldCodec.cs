@@ -68,7 +68,7 @@ public static class WorldCodec
     /// <summary>Reads an image from its canonical bytes (throws <see cref="InvalidDataException"/> when malformed).</summary>
     public static WorldImage Decode(ReadOnlySpan<byte> bytes)
     {
-        var r = new CanonicalReader(bytes);
+        var r = new CanonicalReader(bytes) { Cache = new DecodeCache() };
         WorldImage image = ReadImage(ref r);
         if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
         return image;
@@ -594,7 +594,8 @@ public static class WorldCodec
     private static EntityDefinition ReadDefinition(ref CanonicalReader r)
     {
         string name = r.ReadString();
-        IReadOnlyList<string> tags = ReadStrings(ref r);
+        string[] tags = ReadStrings(ref r);
+        if (r.Cache is { } cache) tags = cache.ShareTags(tags);
         Vector3D p = ReadV(ref r);
         QuaternionD q = ReadQ(ref r);
         Vector3D v = ReadV(ref r);
@@ -602,16 +603,21 @@ public static class WorldCodec
         BodyComponent? body = null;
         if (r.ReadBoolean())
         {
+            int bodyAt = r.Position;
             var kind = (BodyKind)r.ReadByte();
             if (kind is not (BodyKind.Static or BodyKind.Dynamic)) throw new InvalidDataException($"Unknown body kind {(int)kind}.");
             Shape shape = ReadShape(ref r);
             var material = new Material(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
             body = new BodyComponent(kind, shape, material, r.ReadDouble());
+            if (r.Cache is { } shared) body = shared.Share(body, r.Since(bodyAt));
         }
+        int appearanceAt = r.Position;
+        Appearance? appearance = ReadAppearance(ref r);
+        if (appearance is not null && r.Cache is { } c) appearance = c.Share(appearance, r.Since(appearanceAt));
         return new EntityDefinition
         {
             Name = name, Tags = tags, PositionM = p, Orientation = q, LinearVelocityMps = v, AngularVelocityRadps = av,
-            Body = body, Appearance = ReadAppearance(ref r), Behaviour = ReadBehaviour(ref r), Overrides = ReadOverrides(ref r),
+            Body = body, Appearance = appearance, Behaviour = ReadBehaviour(ref r), Overrides = ReadOverrides(ref r),
         };
     }
 

@@ -124,6 +124,30 @@ public class SnapshotPathTests
     }
 
     [Fact]
+    public void Decoding_shares_equal_components_but_gives_back_every_bit()
+    {
+        using var world = new StageWorld();
+        // 0.0 and −0.0 are equal as doubles but not as bits: the two must not share a material.
+        Material plus = new(0.5, 0.0), minus = new(0.5, -0.0);
+        for (int i = 0; i < 6; i++)
+        {
+            world.CreateEntity(Worlds.Ball($"b{i}", new Vector3D(i, 1, 0), 0.1, i % 2 == 0 ? plus : minus) with
+            {
+                Tags = ["prop", i % 3 == 0 ? "hero" : "extra"],
+                Appearance = new Appearance(PrimitiveKind.Sphere, new ColorRgb(i % 2 == 0 ? 0.0 : -0.0, 0.5, 0.5)),
+            });
+        }
+        byte[] bytes = WorldCodec.EncodeSnapshot(world);
+        WorldImage image = WorldCodec.DecodeSnapshot(bytes, "shared.snap");
+        Assert.Equal(bytes, WorldCodec.EncodeSnapshot(image));
+        Assert.Same(image.Entities[0].Definition.Body, image.Entities[2].Definition.Body);
+        Assert.NotSame(image.Entities[0].Definition.Body, image.Entities[1].Definition.Body);
+        Assert.Same(image.Entities[0].Definition.Tags[0], image.Entities[1].Definition.Tags[0]);
+        using StageWorld restored = image.Restore();
+        Assert.Equal(world.ComputeStateHash(), restored.ComputeStateHash());
+    }
+
+    [Fact]
     public void Crc32_matches_the_standard_check_value_at_every_length_and_alignment()
     {
         Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
