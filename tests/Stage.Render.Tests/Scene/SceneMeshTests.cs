@@ -186,4 +186,25 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         Vector3 corner = ClipSpace.Project(new Vector3(30, 0, 30), sun);
         Assert.False(MathF.Abs(corner.X) <= 1 && MathF.Abs(corner.Y) <= 1, "the floor's far corner should not widen the map");
     }
+
+    [Fact]
+    public void One_submission_per_frame_and_one_per_pass_give_the_same_canvases()
+    {
+        StageConfig config = RenderGpuTest.TestRig();
+        var (camera, pose, _) = FrontCamera(config);
+        var scene = new RenderScene();
+        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
+        scene.Add(DrawItem.ForMesh(new MeshLibrary().Load(Asset("unit-cube.glb")), Matrix4x4.CreateScale(0.2f) * Matrix4x4.CreateTranslation(0, 0.3f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
+        RenderGpuTest.Run(device =>
+        {
+            using var renderer = new StageRenderer(device, config, SmallOptions);
+            RenderCamera[] cameras = [new RenderCamera(camera, pose, 24)];
+            byte[][] single = [.. renderer.Render(cameras, scene).Select(c => c.Rgba.ToArray())];
+            Assert.Equal(["record", "gpu", "readback"], renderer.LastTimings.Select(t => t.Pass));
+            renderer.TimeEachPass = true;
+            byte[][] each = [.. renderer.Render(cameras, scene).Select(c => c.Rgba.ToArray())];
+            Assert.Equal(["shadow", "inner A", "outer", "compose", "readback"], renderer.LastTimings.Select(t => t.Pass));
+            Assert.Equal(single, each);
+        });
+    }
 }
