@@ -63,7 +63,7 @@ public sealed class WorldRunCommandTests : IDisposable
         Assert.Equal(1, StageCli.Run(["replay", Path.Combine(_folder, "none.sqlite"), "1"], new StringWriter(), error));
         Assert.Contains("does not exist", error.ToString());
         (string path, _, _) = TestStages.TestRig(_folder);
-        Assert.Equal(0, StageCli.Run(["run", path, "--seconds", "0.5", "--output", "headless", "--take", "X", "--log-dir", _folder], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, StageCli.Run(["run", path, "--seconds", "2", "--output", "headless", "--take", "X", "--log-dir", _folder], new StringWriter(), new StringWriter()));
         error = new StringWriter();
         Assert.Equal(1, StageCli.Run(["replay", Path.Combine(_folder, "takes.sqlite"), "abc"], new StringWriter(), error));
         Assert.Contains("'abc' is not a take id", error.ToString());
@@ -79,10 +79,10 @@ public sealed class WorldRunCommandTests : IDisposable
         string full = Path.Combine(_folder, "full"), half = Path.Combine(_folder, "half");
         var fullOutput = new StringWriter();
         var fullError = new StringWriter();
-        Assert.True(StageCli.Run(["run", path, "--seconds", "0.2", "--output", "files", "--out", full, "--log-dir", _folder], fullOutput, fullError) == 0, fullOutput + "\n" + fullError);
+        Assert.True(StageCli.Run(["run", path, "--seconds", "2", "--output", "files", "--out", full, "--log-dir", _folder], fullOutput, fullError) == 0, fullOutput + "\n" + fullError);
         var output = new StringWriter();
         var halfError = new StringWriter();
-        Assert.True(StageCli.Run(["run", path, "--seconds", "0.2", "--output", "files", "--out", half, "--canvas-scale", "2", "--log-dir", _folder], output, halfError) == 0, output + "\n" + halfError);
+        Assert.True(StageCli.Run(["run", path, "--seconds", "2", "--output", "files", "--out", half, "--canvas-scale", "2", "--log-dir", _folder], output, halfError) == 0, output + "\n" + halfError);
         Assert.NotEmpty(Directory.GetFiles(half, "*.png", SearchOption.AllDirectories));
         Assert.Contains("1/2 size", output.ToString());
         string[] frames = Directory.GetFiles(full, "*.png", SearchOption.AllDirectories);

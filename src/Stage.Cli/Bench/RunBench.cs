@@ -9,6 +9,7 @@ using Stage.Core.Time;
 using Stage.Engine;
 using Stage.Engine.Outputs;
 using Stage.Engine.Rendering;
+using Stage.Engine.World;
 using Stage.Engine.Statistics;
 using Stage.Engine.Timing;
 using Stage.Render;
@@ -33,10 +34,12 @@ public static class RunBench
     {
         var config = new Argument<string>("config") { Description = "The stage configuration to run." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 10 };
+        var world = new Option<string?>("--world") { Description = "The world scene to run (default: the configuration's world; none when it names none)." };
+        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render canvases at 1/N size each way (default 1).", DefaultValueFactory = _ => 1 };
         var command = new Command("run",
             "Run the frame loop headless for N seconds with every camera fed 1 kHz of poses in-process; print fps against the stage rate, " +
             "frame and render time (p50/p99), dropped and late frames, and pose age (receive → submit) with the engine's overhead (latch → submit) " +
-            "separated from render time.") { config, seconds };
+            "separated from render time. With a world (the configuration's or --world) the world is stepped and drawn as in stage run.") { config, seconds, world, canvasScale };
         command.SetAction((result, cancellation) => Task.Run(() =>
         {
             ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
@@ -53,11 +56,16 @@ public static class RunBench
                 using TrackingSystem tracking = TrackingSystem.Create(stage);
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench run" });
                 using GpuDevice device = instance.CreateDevice();
-                using var stageRenderer = new StageRenderer(device, stage);
-                using var renderer = new StageFrameRenderer(stageRenderer, new RenderScene(), null);
+                using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = Math.Max(1, result.GetValue(canvasScale)) } });
+                string? scenePath = result.GetValue(world) is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
+                using StageWorldHost? host = scenePath is null ? null : StageWorldHost.Open(scenePath, null, fresh: true, 1.0, line => error.WriteLine(line));
+                var scene = new RenderScene();
+                WorldSceneBridge? bridge = host is null ? null : new WorldSceneBridge(() => host.World, Path.GetDirectoryName(scenePath)!);
+                bridge?.Fill(scene);
+                using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
                 using var headless = new HeadlessOutput();
                 long frames = (long)Math.Ceiling(result.GetValue(seconds) * stage.FrameRate.FramesPerSecond);
-                var engine = new Engine.Engine(stage, tracking, null, renderer, headless, takes, NullLogger.Instance,
+                var engine = new Engine.Engine(stage, tracking, host, renderer, headless, takes, NullLogger.Instance,
                     new EngineOptions { MaxFrames = frames }, new StopwatchClock(), Timecode.FromFrameCount(0, stage.FrameRate));
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 Thread feeder = StartFeeder(tracking.Cameras, stop.Token);
@@ -72,10 +80,12 @@ public static class RunBench
                 output.WriteLine(Inv($"  frame time  p50 {frame.P50:0.00} ms  p99 {frame.P99:0.00} ms"));
                 output.WriteLine(Inv($"  render      p50 {render.P50:0.00} ms  p99 {render.P99:0.00} ms (GPU work, submit → read back)"));
                 output.WriteLine(Inv($"  pose age    p50 {age.P50:0.000} ms  p99 {age.P99:0.000} ms (tracker receive → frame submit)"));
+                if (host is not null)
+                    output.WriteLine(Inv($"  world       {host.World.Entities.Count} entities, {stats.WorldSteps} steps at {host.StepRateHz} Hz ({stats.WorldSteps / (double)Math.Max(1, stats.Frames):0.0} per frame), hashed once per frame"));
                 output.WriteLine(Inv($"  engine overhead (latch → submit) p50 {latch.P50:0.000} ms  p99 {latch.P99:0.000} ms (target p99 < 1 ms)"));
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is GpuUnavailableException or VulkanException)
+            catch (Exception e) when (e is GpuUnavailableException or VulkanException or WorldLoadException)
             {
                 error.WriteLine($"stage: {e.Message}");
                 return ExitCodes.Fault;
