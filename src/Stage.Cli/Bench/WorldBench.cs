@@ -163,7 +163,7 @@ public static class WorldBench
         string floorPath = Path.Combine(dir, "floor.bin");
         string[] names =
         [
-            "save: encode + CRC-32", "save", "load: read", "load: restore in place", "load (in place)", "save + load (in place)",
+            "encode + CRC-32 + copy out", "save", "load: read", "load: restore in place", "load (in place)", "save + load (in place)",
             "load: CRC-32 + decode", "load: restore, new world", "load (new world)", "save + load (new world)",
             "floor: durable write", "floor: read", "floor (same bytes, raw)",
         ];
