@@ -97,6 +97,32 @@ public sealed class WorldRunCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_take_records_the_poses_a_simulated_osc_tracker_sent_over_loopback()
+    {
+        (string path, _, _) = TestStages.TestRig(_folder);
+        string moves = Path.Combine(_folder, "hold.csv");
+        // The camera holds one pose, so what each frame used must be exactly what was sent (no interpolation to blur it).
+        File.WriteAllText(moves, "time,x,y,z,pan,tilt,roll\n0,0.5,1.6,2.25,10,-2,1.5\n600,0.5,1.6,2.25,10,-2,1.5\n");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.True(StageCli.Run(["run", path, "--seconds", "3", "--output", "headless", "--simulate-tracking", moves, "--take", "P", "--log-dir", _folder], output, error) == 0,
+            output + "\n" + error);
+        Assert.Contains("over Osc", error.ToString());
+        using var log = Stage.Takes.TakeLog.Open(Path.Combine(_folder, "takes.sqlite"), create: false);
+        IReadOnlyList<Stage.Takes.RecordedFrame> track = log.Track(log.LastTake()!.Id);
+        Stage.Core.Space.Pose sent = Stage.Core.Space.Pose.FromPanTiltRoll(new System.Numerics.Vector3(0.5f, 1.6f, 2.25f), new Stage.Core.Space.PanTiltRoll(10, -2, 1.5));
+        Stage.Takes.RecordedFrame[] tracked = [.. track.Where(f => !double.IsNaN(f.Sample.PoseAgeUs))];
+        Assert.True(tracked.Length >= track.Count - 3, $"{tracked.Length} of {track.Count} frames had a pose");
+        foreach (Stage.Takes.RecordedFrame frame in tracked)
+        {
+            Assert.True(System.Numerics.Vector3.Distance(sent.PositionM, frame.Sample.PositionM) < 1e-5f, $"frame {frame.Sample.Frame}: {frame.Sample.PositionM}");
+            Assert.True(Math.Abs(System.Numerics.Quaternion.Dot(sent.Orientation, frame.Sample.Orientation)) > 1 - 1e-6f, $"frame {frame.Sample.Frame}: {frame.Sample.Orientation}");
+            // The newest sample: the tracker sends every 10 ms, so the pose used is at most a few sends old.
+            Assert.InRange(frame.Sample.PoseAgeUs, 0, 200_000);
+        }
+    }
+
+    [Fact]
     public void A_broken_world_scene_stops_the_run_with_its_faults()
     {
         (string path, _, _) = TestStages.TestRig(_folder);
