@@ -104,7 +104,8 @@ public static class RunSession
             using StageWorldHost? world = OpenWorld(settings, stage, error);
             using TrackingSystem tracking = TrackingSystem.Create(stage);
             foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
-                error.WriteLine($"warning: tracking source '{unhandled.Id}' ({unhandled.Kind}) cannot be read by this build; its cameras show NO DATA");
+                if (unhandled is VirtualCameraSourceConfig) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
+                else error.WriteLine($"warning: tracking source '{unhandled.Id}' ({unhandled.Kind}) cannot be read by this build; its cameras show NO DATA");
             using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage run", EnableValidation = settings.Validate });
             using GpuDevice device = instance.CreateDevice();
             string folder = Path.GetFullPath(settings.OutputFolder);
@@ -124,6 +125,7 @@ public static class RunSession
             var engine = new Engine.Engine(stage, tracking, world, renderer, frameOutput, takes, log,
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
+            if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
             using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control.Start();
             tracking.Start();

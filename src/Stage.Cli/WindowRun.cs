@@ -28,7 +28,7 @@ public static class WindowRun
 }
 
 /// <summary>The window output of a run, with the GLFW session and the keyboard's link to the control surface.</summary>
-internal sealed class WindowRunOutput : IFrameOutput
+internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
 {
     private readonly GlfwSession _glfw;
     private readonly WindowOutput _windows;
@@ -39,6 +39,11 @@ internal sealed class WindowRunOutput : IFrameOutput
     private volatile LastReply? _lastReply;
 
     private readonly ILogger _log;
+    private StageConfig? _stage;
+    private ILoggerFactory? _logging;
+    private Engine.Engine? _engine;
+    private string _status = "";
+    private long _nextStatusFrame;
 
     private WindowRunOutput(GlfwSession glfw, WindowOutput windows, LoopbackControl control, string keys, ILogger log)
     {
@@ -62,7 +67,7 @@ internal sealed class WindowRunOutput : IFrameOutput
             var input = new OperatorInput(stage, control.Execute, [], logging.CreateLogger("Stage.Keyboard"));
             windows.Input = input;
             string keys = string.Join("  ", stage.Operator.Shortcuts.OrderBy(p => p.Key).Select(p => $"{p.Value} {OperatorConfig.NameOf(p.Key)}"));
-            var output = new WindowRunOutput(glfw, windows, control, keys, log);
+            var output = new WindowRunOutput(glfw, windows, control, keys, log) { _stage = stage, _logging = logging };
             input.CommandReplied += (address, reply) => output._lastReply = new LastReply(address, reply);
             windows.WriteOverlay = output.WriteOverlay;
             return output;
@@ -77,6 +82,22 @@ internal sealed class WindowRunOutput : IFrameOutput
     }
 
     public string Name => _windows.Name;
+
+    /// <summary>
+    /// Once the engine exists: the keys go straight to its commands (on the input's own dispatch thread)
+    /// instead of over loopback, virtual cameras fly their pose buffers, and the overlay shows its status.
+    /// </summary>
+    public void Attach(Engine.Engine engine, Stage.Tracking.TrackingSystem tracking)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(tracking);
+        var input = new OperatorInput(_stage!, engine.Commands, tracking.Cameras, _logging!.CreateLogger("Stage.Keyboard"));
+        input.CommandReplied += (address, reply) => _lastReply = new LastReply(address, reply);
+        OperatorInput? previous = _windows.Input;
+        _windows.Input = input;
+        previous?.Dispose();
+        _engine = engine;
+    }
 
     public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases) => _windows.Present(tick, canvases);
 
@@ -101,7 +122,17 @@ internal sealed class WindowRunOutput : IFrameOutput
             _lastReplyShown = last.Reply.Text;
             text.SetLine(2, $"{last.Address} {(last.Reply.Ok ? "OK" : "ERROR")} {last.Reply.Text}");
         }
-        text.SetLine(3, _keys);
+        // Attached to the engine, the last line is its status from the latency on (cameras, take) instead of the key list,
+        // refreshed once a second: a new string then, none per frame.
+        if (_engine is not { } engine) text.SetLine(3, _keys);
+        else if (tick.Frame >= _nextStatusFrame)
+        {
+            string status = engine.StatusLine(tick);
+            int from = status.IndexOf("pose age", StringComparison.Ordinal);
+            _status = (from >= 0 ? status[from..] : status).ToUpperInvariant();
+            _nextStatusFrame = tick.Frame + Math.Max(1, _stage!.FrameRate.TimecodeBase);
+            text.SetLine(3, _status);
+        }
     }
 
     public void Dispose()

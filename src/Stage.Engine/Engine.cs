@@ -35,6 +35,7 @@ public sealed class Engine : ITakeContext
     private readonly FrameClock _frames;
     private readonly CameraView[] _views;
     private readonly bool[] _chromaKey;
+    private readonly bool[] _markers;
     private readonly TrackFrame[] _trackFrames;
     private readonly TakeController _takes;
     private long _worldBaseStep;
@@ -58,6 +59,7 @@ public sealed class Engine : ITakeContext
         _frames = new FrameClock(config.FrameRate, startTimecode, clock);
         _views = new CameraView[config.Cameras.Count];
         _chromaKey = new bool[config.Cameras.Count];
+        _markers = new bool[config.Cameras.Count];
         _trackFrames = new TrackFrame[config.Cameras.Count];
         for (int i = 0; i < _views.Length; i++)
             _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
@@ -141,6 +143,7 @@ public sealed class Engine : ITakeContext
                     TrackedPose = sample.Pose,
                     FocalLengthMm = sample.HasFocalLength ? sample.FocalLengthMm : _views[i].Camera.FocalLengthMm,
                     ChromaKey = _chromaKey[i],
+                    Markers = _markers[i],
                 };
                 Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
                 _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
@@ -148,7 +151,7 @@ public sealed class Engine : ITakeContext
             }
             else
             {
-                _views[i] = _views[i] with { ChromaKey = _chromaKey[i] };
+                _views[i] = _views[i] with { ChromaKey = _chromaKey[i], Markers = _markers[i] };
                 _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0);
             }
         }
@@ -260,6 +263,19 @@ public sealed class Engine : ITakeContext
                 if (index < 0) return ControlReply.Failure($"no camera '{call.Text("camera")}' (cameras: {string.Join(", ", _views.Select(v => v.Camera.Id))})");
                 _chromaKey[index] = call.Switch("on");
                 return ControlReply.Success($"camera {call.Text("camera")} chroma key {(_chromaKey[index] ? "on" : "off")}");
+            }, timeout),
+        });
+        Commands.Register(new ControlCommand
+        {
+            Address = "/stage/camera/markers",
+            Description = "Draw tracking markers on a camera's chroma-key fill (1) or not (0).",
+            Parameters = [new ControlParameter("camera", ControlParameterKind.Text), new ControlParameter("on", ControlParameterKind.Switch)],
+            Handler = call => Queue.Invoke(() =>
+            {
+                int index = Array.FindIndex(_views, v => v.Camera.Id == call.Text("camera"));
+                if (index < 0) return ControlReply.Failure($"no camera '{call.Text("camera")}' (cameras: {string.Join(", ", _views.Select(v => v.Camera.Id))})");
+                _markers[index] = call.Switch("on");
+                return ControlReply.Success($"camera {call.Text("camera")} markers {(_markers[index] ? "on" : "off")}{(_chromaKey[index] || !_markers[index] ? "" : " (shown when its chroma key is on)")}");
             }, timeout),
         });
         Commands.Register(new ControlCommand

@@ -10,7 +10,8 @@ namespace Stage.Engine;
 /// <param name="TrackedPose">The latched pose (tracked point, before the entrance-pupil offset).</param>
 /// <param name="FocalLengthMm">The lens now.</param>
 /// <param name="ChromaKey">Fill its inner frustum with the key colour.</param>
-public readonly record struct CameraView(CameraConfig Camera, Pose TrackedPose, double FocalLengthMm, bool ChromaKey);
+/// <param name="Markers">Draw tracking markers on the key fill.</param>
+public readonly record struct CameraView(CameraConfig Camera, Pose TrackedPose, double FocalLengthMm, bool ChromaKey, bool Markers = false);
 
 /// <summary>What a frame is rendered from.</summary>
 /// <param name="Tick">The frame.</param>

@@ -142,6 +142,19 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_markers_command_toggles_a_cameras_markers_for_the_next_frame()
+    {
+        Engine engine = Build(1);
+        Task<ControlReply> on = Queue(engine, "/stage/camera/markers", OscValue.FromString("A"), OscValue.FromInt32(1));
+        Task<ControlReply> bad = Queue(engine, "/stage/camera/markers", OscValue.FromString("Q"), OscValue.FromInt32(1));
+        engine.Run(CancellationToken.None);
+        Assert.StartsWith("camera A markers on", (await on).Text);
+        Assert.False((await bad).Ok);
+        Assert.Contains("no camera 'Q'", (await bad).Text);
+        Assert.True(Assert.Single(Assert.Single(_renderer.Frames).Cameras).Markers);
+    }
+
+    [Fact]
     public void A_render_fault_is_counted_and_the_next_frame_still_comes()
     {
         _renderer.FailOnFrame = 3;

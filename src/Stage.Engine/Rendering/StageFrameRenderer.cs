@@ -27,7 +27,7 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         updateScene?.Invoke(scene);
         _cameras.Clear();
         foreach (CameraView view in inputs.Cameras)
-            _cameras.Add(new RenderCamera(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey));
+            _cameras.Add(new RenderCamera(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey, view.Markers));
         IReadOnlyList<CanvasPixels> pixels = renderer.Render(_cameras, scene);
         _images.Clear();
         foreach (CanvasPixels canvas in pixels)
