@@ -9,21 +9,22 @@ internal sealed class XvfbServer : IDisposable
 
     public XvfbServer(int width = 1920, int height = 1080)
     {
-        int display = Enumerable.Range(90, 100).First(n => !File.Exists($"/tmp/.X11-unix/X{n}") && !File.Exists($"/tmp/.X{n}-lock"));
-        Display = $":{display}";
-        var start = new ProcessStartInfo("Xvfb", $"{Display} -screen 0 {width}x{height}x24 -nolisten tcp -noreset")
+        // -displayfd: Xvfb picks a free display itself and writes its number when ready, so tests running
+        // in parallel never race for one number, and stale locks of dead servers are Xvfb's to clear.
+        var start = new ProcessStartInfo("Xvfb", $"-displayfd 1 -screen 0 {width}x{height}x24 -nolisten tcp -noreset")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
         _process = Process.Start(start) ?? throw new InvalidOperationException("Xvfb did not start (Debian xvfb; tools/setup installs it)");
-        var waited = Stopwatch.StartNew();
-        while (!File.Exists($"/tmp/.X11-unix/X{display}"))
+        Task<string?> line = _process.StandardOutput.ReadLineAsync();
+        if (!line.Wait(TimeSpan.FromSeconds(20)) || !int.TryParse(line.Result, out int display))
         {
-            if (_process.HasExited) throw new InvalidOperationException($"Xvfb exited: {_process.StandardError.ReadToEnd()}");
-            if (waited.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException("Xvfb did not open its socket within 20 s");
-            Thread.Sleep(20);
+            string why = _process.HasExited ? _process.StandardError.ReadToEnd() : "no display number within 20 s";
+            Stop();
+            throw new InvalidOperationException($"Xvfb did not start: {why}");
         }
+        Display = $":{display}";
     }
 
     /// <summary>The DISPLAY value, e.g. ":93".</summary>
@@ -31,11 +32,20 @@ internal sealed class XvfbServer : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        Stop();
+        _process.Dispose();
+    }
+
+    /// <summary>SIGTERM, so Xvfb removes its socket and lock file (SIGKILL leaves them and uses up display numbers); SIGKILL if it lingers.</summary>
+    private void Stop()
+    {
+        if (_process.HasExited) return;
+        using (Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+            term?.WaitForExit(5000);
+        if (!_process.WaitForExit(5000))
         {
             _process.Kill();
             _process.WaitForExit(5000);
         }
-        _process.Dispose();
     }
 }
