@@ -42,6 +42,8 @@ public sealed class Engine : ITakeContext
     private long _worldBaseFrame;
     private FrameTick _current;
     private long _nextStatusFrame;
+    private long _rateFrames;
+    private long _rateTicks = long.MinValue;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -121,6 +123,7 @@ public sealed class Engine : ITakeContext
             {
                 status(StatusLine(tick));
                 _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
+                (_rateFrames, _rateTicks) = (Statistics.Frames, _clock.NowTicks);
             }
         }
         _takes.Close();
@@ -231,9 +234,14 @@ public sealed class Engine : ITakeContext
     public string StatusLine(FrameTick tick)
     {
         PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
+        // Frames rendered per second since the last status line: what the stage really does, against its rate.
+        long now = _clock.NowTicks;
+        string rate = _rateTicks == long.MinValue || now <= _rateTicks
+            ? $"{_config.FrameRate} fps"
+            : string.Create(CultureInfo.InvariantCulture, $"{(Statistics.Frames - _rateFrames) * (double)_clock.Frequency / (now - _rateTicks):0.0} of {_config.FrameRate} fps");
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {_config.FrameRate} fps | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

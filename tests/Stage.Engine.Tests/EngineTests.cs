@@ -224,7 +224,7 @@ public sealed class EngineTests : IDisposable
         var lines = new List<string>();
         engine.Run(CancellationToken.None, lines.Add);
         Assert.Equal(2, lines.Count);
-        Assert.StartsWith("frame 24 01:00:01:00 | 24 fps |", lines[1]);
+        Assert.StartsWith("frame 24 01:00:01:00 | 24.0 of 24 fps |", lines[1]);
         Assert.Contains("A:NO DATA", lines[1]);
         Assert.EndsWith("| idle", lines[1]);
     }
