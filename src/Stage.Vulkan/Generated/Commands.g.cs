@@ -322,8 +322,10 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkCommandBuffer, VkDebugUtilsLabelEXT*, void> _vkCmdInsertDebugUtilsLabelEXT;
     private readonly delegate* unmanaged<VkCommandBuffer, VkDependencyInfo*, void> _vkCmdPipelineBarrier2;
     private readonly delegate* unmanaged<VkCommandBuffer, VkPipelineLayout, VkShaderStageFlags, uint, uint, void*, void> _vkCmdPushConstants;
+    private readonly delegate* unmanaged<VkCommandBuffer, VkQueryPool, uint, uint, void> _vkCmdResetQueryPool;
     private readonly delegate* unmanaged<VkCommandBuffer, uint, uint, VkRect2D*, void> _vkCmdSetScissor;
     private readonly delegate* unmanaged<VkCommandBuffer, uint, uint, VkViewport*, void> _vkCmdSetViewport;
+    private readonly delegate* unmanaged<VkCommandBuffer, VkPipelineStageFlags2, VkQueryPool, uint, void> _vkCmdWriteTimestamp2;
     private readonly delegate* unmanaged<VkDevice, VkBufferCreateInfo*, VkAllocationCallbacks*, VkBuffer*, VkResult> _vkCreateBuffer;
     private readonly delegate* unmanaged<VkDevice, VkCommandPoolCreateInfo*, VkAllocationCallbacks*, VkCommandPool*, VkResult> _vkCreateCommandPool;
     private readonly delegate* unmanaged<VkDevice, VkPipelineCache, uint, VkComputePipelineCreateInfo*, VkAllocationCallbacks*, VkPipeline*, VkResult> _vkCreateComputePipelines;
@@ -334,6 +336,7 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, VkImageCreateInfo*, VkAllocationCallbacks*, VkImage*, VkResult> _vkCreateImage;
     private readonly delegate* unmanaged<VkDevice, VkImageViewCreateInfo*, VkAllocationCallbacks*, VkImageView*, VkResult> _vkCreateImageView;
     private readonly delegate* unmanaged<VkDevice, VkPipelineLayoutCreateInfo*, VkAllocationCallbacks*, VkPipelineLayout*, VkResult> _vkCreatePipelineLayout;
+    private readonly delegate* unmanaged<VkDevice, VkQueryPoolCreateInfo*, VkAllocationCallbacks*, VkQueryPool*, VkResult> _vkCreateQueryPool;
     private readonly delegate* unmanaged<VkDevice, VkSamplerCreateInfo*, VkAllocationCallbacks*, VkSampler*, VkResult> _vkCreateSampler;
     private readonly delegate* unmanaged<VkDevice, VkSemaphoreCreateInfo*, VkAllocationCallbacks*, VkSemaphore*, VkResult> _vkCreateSemaphore;
     private readonly delegate* unmanaged<VkDevice, VkShaderModuleCreateInfo*, VkAllocationCallbacks*, VkShaderModule*, VkResult> _vkCreateShaderModule;
@@ -348,6 +351,7 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, VkImageView, VkAllocationCallbacks*, void> _vkDestroyImageView;
     private readonly delegate* unmanaged<VkDevice, VkPipeline, VkAllocationCallbacks*, void> _vkDestroyPipeline;
     private readonly delegate* unmanaged<VkDevice, VkPipelineLayout, VkAllocationCallbacks*, void> _vkDestroyPipelineLayout;
+    private readonly delegate* unmanaged<VkDevice, VkQueryPool, VkAllocationCallbacks*, void> _vkDestroyQueryPool;
     private readonly delegate* unmanaged<VkDevice, VkSampler, VkAllocationCallbacks*, void> _vkDestroySampler;
     private readonly delegate* unmanaged<VkDevice, VkSemaphore, VkAllocationCallbacks*, void> _vkDestroySemaphore;
     private readonly delegate* unmanaged<VkDevice, VkShaderModule, VkAllocationCallbacks*, void> _vkDestroyShaderModule;
@@ -363,6 +367,7 @@ public sealed unsafe partial class VkDeviceCommands
     private readonly delegate* unmanaged<VkDevice, uint, uint, VkQueue*, void> _vkGetDeviceQueue;
     private readonly delegate* unmanaged<VkDevice, VkFence, VkResult> _vkGetFenceStatus;
     private readonly delegate* unmanaged<VkDevice, VkImage, VkMemoryRequirements*, void> _vkGetImageMemoryRequirements;
+    private readonly delegate* unmanaged<VkDevice, VkQueryPool, uint, uint, nuint, void*, ulong, VkQueryResultFlags, VkResult> _vkGetQueryPoolResults;
     private readonly delegate* unmanaged<VkDevice, VkSemaphore, ulong*, VkResult> _vkGetSemaphoreCounterValue;
     private readonly delegate* unmanaged<VkDevice, VkSwapchainKHR, uint*, VkImage*, VkResult> _vkGetSwapchainImagesKHR;
     private readonly delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult> _vkInvalidateMappedMemoryRanges;
@@ -415,8 +420,10 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkCmdInsertDebugUtilsLabelEXT\0"u8) { _vkCmdInsertDebugUtilsLabelEXT = (delegate* unmanaged<VkCommandBuffer, VkDebugUtilsLabelEXT*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdPipelineBarrier2\0"u8) { _vkCmdPipelineBarrier2 = (delegate* unmanaged<VkCommandBuffer, VkDependencyInfo*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdPushConstants\0"u8) { _vkCmdPushConstants = (delegate* unmanaged<VkCommandBuffer, VkPipelineLayout, VkShaderStageFlags, uint, uint, void*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkCmdResetQueryPool\0"u8) { _vkCmdResetQueryPool = (delegate* unmanaged<VkCommandBuffer, VkQueryPool, uint, uint, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdSetScissor\0"u8) { _vkCmdSetScissor = (delegate* unmanaged<VkCommandBuffer, uint, uint, VkRect2D*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCmdSetViewport\0"u8) { _vkCmdSetViewport = (delegate* unmanaged<VkCommandBuffer, uint, uint, VkViewport*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkCmdWriteTimestamp2\0"u8) { _vkCmdWriteTimestamp2 = (delegate* unmanaged<VkCommandBuffer, VkPipelineStageFlags2, VkQueryPool, uint, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateBuffer\0"u8) { _vkCreateBuffer = (delegate* unmanaged<VkDevice, VkBufferCreateInfo*, VkAllocationCallbacks*, VkBuffer*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateCommandPool\0"u8) { _vkCreateCommandPool = (delegate* unmanaged<VkDevice, VkCommandPoolCreateInfo*, VkAllocationCallbacks*, VkCommandPool*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateComputePipelines\0"u8) { _vkCreateComputePipelines = (delegate* unmanaged<VkDevice, VkPipelineCache, uint, VkComputePipelineCreateInfo*, VkAllocationCallbacks*, VkPipeline*, VkResult>)getProcAddr(device, n); }
@@ -427,6 +434,7 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkCreateImage\0"u8) { _vkCreateImage = (delegate* unmanaged<VkDevice, VkImageCreateInfo*, VkAllocationCallbacks*, VkImage*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateImageView\0"u8) { _vkCreateImageView = (delegate* unmanaged<VkDevice, VkImageViewCreateInfo*, VkAllocationCallbacks*, VkImageView*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreatePipelineLayout\0"u8) { _vkCreatePipelineLayout = (delegate* unmanaged<VkDevice, VkPipelineLayoutCreateInfo*, VkAllocationCallbacks*, VkPipelineLayout*, VkResult>)getProcAddr(device, n); }
+        fixed (byte* n = "vkCreateQueryPool\0"u8) { _vkCreateQueryPool = (delegate* unmanaged<VkDevice, VkQueryPoolCreateInfo*, VkAllocationCallbacks*, VkQueryPool*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateSampler\0"u8) { _vkCreateSampler = (delegate* unmanaged<VkDevice, VkSamplerCreateInfo*, VkAllocationCallbacks*, VkSampler*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateSemaphore\0"u8) { _vkCreateSemaphore = (delegate* unmanaged<VkDevice, VkSemaphoreCreateInfo*, VkAllocationCallbacks*, VkSemaphore*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkCreateShaderModule\0"u8) { _vkCreateShaderModule = (delegate* unmanaged<VkDevice, VkShaderModuleCreateInfo*, VkAllocationCallbacks*, VkShaderModule*, VkResult>)getProcAddr(device, n); }
@@ -441,6 +449,7 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkDestroyImageView\0"u8) { _vkDestroyImageView = (delegate* unmanaged<VkDevice, VkImageView, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyPipeline\0"u8) { _vkDestroyPipeline = (delegate* unmanaged<VkDevice, VkPipeline, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyPipelineLayout\0"u8) { _vkDestroyPipelineLayout = (delegate* unmanaged<VkDevice, VkPipelineLayout, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkDestroyQueryPool\0"u8) { _vkDestroyQueryPool = (delegate* unmanaged<VkDevice, VkQueryPool, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroySampler\0"u8) { _vkDestroySampler = (delegate* unmanaged<VkDevice, VkSampler, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroySemaphore\0"u8) { _vkDestroySemaphore = (delegate* unmanaged<VkDevice, VkSemaphore, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkDestroyShaderModule\0"u8) { _vkDestroyShaderModule = (delegate* unmanaged<VkDevice, VkShaderModule, VkAllocationCallbacks*, void>)getProcAddr(device, n); }
@@ -456,6 +465,7 @@ public sealed unsafe partial class VkDeviceCommands
         fixed (byte* n = "vkGetDeviceQueue\0"u8) { _vkGetDeviceQueue = (delegate* unmanaged<VkDevice, uint, uint, VkQueue*, void>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetFenceStatus\0"u8) { _vkGetFenceStatus = (delegate* unmanaged<VkDevice, VkFence, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetImageMemoryRequirements\0"u8) { _vkGetImageMemoryRequirements = (delegate* unmanaged<VkDevice, VkImage, VkMemoryRequirements*, void>)getProcAddr(device, n); }
+        fixed (byte* n = "vkGetQueryPoolResults\0"u8) { _vkGetQueryPoolResults = (delegate* unmanaged<VkDevice, VkQueryPool, uint, uint, nuint, void*, ulong, VkQueryResultFlags, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetSemaphoreCounterValue\0"u8) { _vkGetSemaphoreCounterValue = (delegate* unmanaged<VkDevice, VkSemaphore, ulong*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkGetSwapchainImagesKHR\0"u8) { _vkGetSwapchainImagesKHR = (delegate* unmanaged<VkDevice, VkSwapchainKHR, uint*, VkImage*, VkResult>)getProcAddr(device, n); }
         fixed (byte* n = "vkInvalidateMappedMemoryRanges\0"u8) { _vkInvalidateMappedMemoryRanges = (delegate* unmanaged<VkDevice, uint, VkMappedMemoryRange*, VkResult>)getProcAddr(device, n); }
@@ -730,6 +740,15 @@ public sealed unsafe partial class VkDeviceCommands
         f(commandBuffer, layout, stageFlags, offset, size, pValues);
     }
 
+    /// <summary>True when the loader returned <c>vkCmdResetQueryPool</c>.</summary>
+    public bool Has_vkCmdResetQueryPool => _vkCmdResetQueryPool != null;
+    public void vkCmdResetQueryPool(VkCommandBuffer commandBuffer, VkQueryPool queryPool, uint firstQuery, uint queryCount)
+    {
+        var f = _vkCmdResetQueryPool;
+        if (f == null) throw new VkCommandNotLoadedException("vkCmdResetQueryPool");
+        f(commandBuffer, queryPool, firstQuery, queryCount);
+    }
+
     /// <summary>True when the loader returned <c>vkCmdSetScissor</c>.</summary>
     public bool Has_vkCmdSetScissor => _vkCmdSetScissor != null;
     public void vkCmdSetScissor(VkCommandBuffer commandBuffer, uint firstScissor, uint scissorCount, VkRect2D* pScissors)
@@ -746,6 +765,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkCmdSetViewport;
         if (f == null) throw new VkCommandNotLoadedException("vkCmdSetViewport");
         f(commandBuffer, firstViewport, viewportCount, pViewports);
+    }
+
+    /// <summary>True when the loader returned <c>vkCmdWriteTimestamp2</c>.</summary>
+    public bool Has_vkCmdWriteTimestamp2 => _vkCmdWriteTimestamp2 != null;
+    public void vkCmdWriteTimestamp2(VkCommandBuffer commandBuffer, VkPipelineStageFlags2 stage, VkQueryPool queryPool, uint query)
+    {
+        var f = _vkCmdWriteTimestamp2;
+        if (f == null) throw new VkCommandNotLoadedException("vkCmdWriteTimestamp2");
+        f(commandBuffer, stage, queryPool, query);
     }
 
     /// <summary>True when the loader returned <c>vkCreateBuffer</c>.</summary>
@@ -836,6 +864,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkCreatePipelineLayout;
         if (f == null) throw new VkCommandNotLoadedException("vkCreatePipelineLayout");
         return f(device, pCreateInfo, pAllocator, pPipelineLayout);
+    }
+
+    /// <summary>True when the loader returned <c>vkCreateQueryPool</c>.</summary>
+    public bool Has_vkCreateQueryPool => _vkCreateQueryPool != null;
+    public VkResult vkCreateQueryPool(VkDevice device, VkQueryPoolCreateInfo* pCreateInfo, VkAllocationCallbacks* pAllocator, VkQueryPool* pQueryPool)
+    {
+        var f = _vkCreateQueryPool;
+        if (f == null) throw new VkCommandNotLoadedException("vkCreateQueryPool");
+        return f(device, pCreateInfo, pAllocator, pQueryPool);
     }
 
     /// <summary>True when the loader returned <c>vkCreateSampler</c>.</summary>
@@ -962,6 +999,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkDestroyPipelineLayout;
         if (f == null) throw new VkCommandNotLoadedException("vkDestroyPipelineLayout");
         f(device, pipelineLayout, pAllocator);
+    }
+
+    /// <summary>True when the loader returned <c>vkDestroyQueryPool</c>.</summary>
+    public bool Has_vkDestroyQueryPool => _vkDestroyQueryPool != null;
+    public void vkDestroyQueryPool(VkDevice device, VkQueryPool queryPool, VkAllocationCallbacks* pAllocator)
+    {
+        var f = _vkDestroyQueryPool;
+        if (f == null) throw new VkCommandNotLoadedException("vkDestroyQueryPool");
+        f(device, queryPool, pAllocator);
     }
 
     /// <summary>True when the loader returned <c>vkDestroySampler</c>.</summary>
@@ -1097,6 +1143,15 @@ public sealed unsafe partial class VkDeviceCommands
         var f = _vkGetImageMemoryRequirements;
         if (f == null) throw new VkCommandNotLoadedException("vkGetImageMemoryRequirements");
         f(device, image, pMemoryRequirements);
+    }
+
+    /// <summary>True when the loader returned <c>vkGetQueryPoolResults</c>.</summary>
+    public bool Has_vkGetQueryPoolResults => _vkGetQueryPoolResults != null;
+    public VkResult vkGetQueryPoolResults(VkDevice device, VkQueryPool queryPool, uint firstQuery, uint queryCount, nuint dataSize, void* pData, ulong stride, VkQueryResultFlags flags)
+    {
+        var f = _vkGetQueryPoolResults;
+        if (f == null) throw new VkCommandNotLoadedException("vkGetQueryPoolResults");
+        return f(device, queryPool, firstQuery, queryCount, dataSize, pData, stride, flags);
     }
 
     /// <summary>True when the loader returned <c>vkGetSemaphoreCounterValue</c>.</summary>

@@ -291,6 +291,21 @@ public readonly struct VkPipelineLayout : System.IEquatable<VkPipelineLayout>
     public override string ToString() => "VkPipelineLayout(0x" + Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + ")";
 }
 
+/// <summary>Non-dispatchable handle <c>VkQueryPool</c> (ulong).</summary>
+public readonly struct VkQueryPool : System.IEquatable<VkQueryPool>
+{
+    public readonly ulong Handle;
+    public VkQueryPool(ulong handle) { Handle = handle; }
+    public static VkQueryPool Null => default;
+    public bool IsNull => Handle == 0;
+    public bool Equals(VkQueryPool other) => Handle == other.Handle;
+    public override bool Equals(object? obj) => obj is VkQueryPool other && Equals(other);
+    public override int GetHashCode() => Handle.GetHashCode();
+    public static bool operator ==(VkQueryPool left, VkQueryPool right) => left.Handle == right.Handle;
+    public static bool operator !=(VkQueryPool left, VkQueryPool right) => left.Handle != right.Handle;
+    public override string ToString() => "VkQueryPool(0x" + Handle.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + ")";
+}
+
 /// <summary>Dispatchable handle <c>VkQueue</c> (nint).</summary>
 public readonly struct VkQueue : System.IEquatable<VkQueue>
 {

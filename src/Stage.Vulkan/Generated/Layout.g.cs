@@ -108,6 +108,10 @@ internal static unsafe class VkLayoutTable
         new("VkPrimitiveTopology", sizeof(VkPrimitiveTopology), []),
         new("VkQueryControlFlags", sizeof(VkQueryControlFlags), []),
         new("VkQueryPipelineStatisticFlags", sizeof(VkQueryPipelineStatisticFlags), []),
+        new("VkQueryPool", sizeof(VkQueryPool), []),
+        new("VkQueryPoolCreateFlags", sizeof(VkQueryPoolCreateFlags), []),
+        new("VkQueryResultFlags", sizeof(VkQueryResultFlags), []),
+        new("VkQueryType", sizeof(VkQueryType), []),
         new("VkQueue", sizeof(VkQueue), []),
         new("VkQueueFlags", sizeof(VkQueueFlags), []),
         new("VkRenderPass", sizeof(VkRenderPass), []),
@@ -232,6 +236,7 @@ internal static unsafe class VkLayoutTable
         Layout_VkPresentIdKHR(),
         Layout_VkPresentInfoKHR(),
         Layout_VkPushConstantRange(),
+        Layout_VkQueryPoolCreateInfo(),
         Layout_VkQueueFamilyProperties(),
         Layout_VkRect2D(),
         Layout_VkRenderingAttachmentInfo(),
@@ -1847,6 +1852,21 @@ internal static unsafe class VkLayoutTable
             new("stageFlags", (int)((byte*)&s.stageFlags - b)),
             new("offset", (int)((byte*)&s.offset - b)),
             new("size", (int)((byte*)&s.size - b)),
+        ]);
+    }
+
+    private static VkTypeLayout Layout_VkQueryPoolCreateInfo()
+    {
+        VkQueryPoolCreateInfo s = default;
+        var b = (byte*)&s;
+        return new("VkQueryPoolCreateInfo", sizeof(VkQueryPoolCreateInfo),
+        [
+            new("sType", (int)((byte*)&s.sType - b)),
+            new("pNext", (int)((byte*)&s.pNext - b)),
+            new("flags", (int)((byte*)&s.flags - b)),
+            new("queryType", (int)((byte*)&s.queryType - b)),
+            new("queryCount", (int)((byte*)&s.queryCount - b)),
+            new("pipelineStatistics", (int)((byte*)&s.pipelineStatistics - b)),
         ]);
     }
 

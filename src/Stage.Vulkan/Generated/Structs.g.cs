@@ -1426,6 +1426,20 @@ public unsafe partial struct VkPushConstantRange
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public unsafe partial struct VkQueryPoolCreateInfo
+{
+    /// <summary>The <c>sType</c> this struct must carry; the parameterless constructor sets it.</summary>
+    public const VkStructureType StructureType = VkStructureType.VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
+    public VkQueryPoolCreateInfo() { sType = StructureType; }
+    public VkStructureType sType;
+    public void* pNext;
+    public VkQueryPoolCreateFlags flags;
+    public VkQueryType queryType;
+    public uint queryCount;
+    public VkQueryPipelineStatisticFlags pipelineStatistics;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public unsafe partial struct VkQueueFamilyProperties
 {
     public VkQueueFlags queueFlags;

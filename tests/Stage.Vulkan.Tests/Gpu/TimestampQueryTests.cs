@@ -1,0 +1,77 @@
+using Stage.Vulkan.Native;
+using Xunit.Abstractions;
+
+namespace Stage.Vulkan.Tests.Gpu;
+
+public sealed class TimestampQueryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Timestamps_are_monotonic_and_a_big_clear_takes_longer_than_nothing()
+    {
+        GpuTest.Run(device =>
+        {
+            using var stamps = new GpuTimestampQueries(device, 4);
+            Assert.True(stamps.IsSupported, "lavapipe writes timestamps: " + stamps.Unsupported);
+            Assert.Null(GpuTimestampQueries.UnsupportedReason(device));
+            Assert.True(stamps.PeriodNs > 0);
+            Assert.InRange(stamps.ValidBits, 36, 64);
+            using var image = new GpuImage(device, 2048, 2048, VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT, VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            using var pool = new GpuCommandPool(device);
+            GpuCommandBuffer cmd = pool.Allocate();
+            // Twice through the same pool and command buffer: the reset makes the queries writable again.
+            for (var round = 0; round < 2; round++)
+            {
+                cmd.Begin();
+                stamps.Reset(cmd);
+                stamps.Write(cmd, 0);
+                stamps.Write(cmd, 1); // nothing between 0 and 1
+                cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                    VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
+                    VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+                cmd.ClearColor(image, 0.25f, 0.5f, 0.75f, 1f);
+                cmd.ClearColor(image, 0.75f, 0.5f, 0.25f, 1f);
+                stamps.Write(cmd, 2); // two clears of 32 MiB between 1 and 2
+                stamps.Write(cmd, 3); // nothing between 2 and 3
+                cmd.End();
+                device.Wait(device.Submit(cmd));
+                Assert.Equal(4, stamps.Read());
+                for (var i = 1; i < 4; i++) Assert.True(stamps.Ticks(i) >= stamps.Ticks(i - 1), $"timestamp {i} is before timestamp {i - 1}");
+                double nothing = stamps.Milliseconds(0, 1), clears = stamps.Milliseconds(1, 2), nothingAgain = stamps.Milliseconds(2, 3);
+                output.WriteLine($"round {round}: nothing {nothing:0.000} ms, two 2048² RGBA16F clears {clears:0.000} ms, nothing {nothingAgain:0.000} ms");
+                Assert.True(clears > nothing, $"clears {clears} ms not longer than nothing {nothing} ms");
+                Assert.True(clears > nothingAgain, $"clears {clears} ms not longer than nothing {nothingAgain} ms");
+                Assert.True(stamps.Milliseconds(0, 3) >= clears);
+            }
+        });
+    }
+
+    [Fact]
+    public void Queries_are_read_only_when_written_and_each_index_once_per_reset()
+    {
+        GpuTest.Run(device =>
+        {
+            using var stamps = new GpuTimestampQueries(device, 3);
+            using var pool = new GpuCommandPool(device);
+            GpuCommandBuffer cmd = pool.Allocate();
+            cmd.Begin();
+            stamps.Reset(cmd);
+            cmd.End();
+            device.Wait(device.Submit(cmd));
+            Assert.Equal(0, stamps.Read());
+            Assert.Throws<ArgumentOutOfRangeException>(() => stamps.Ticks(0));
+
+            cmd.Begin();
+            stamps.Reset(cmd);
+            stamps.Write(cmd, 0);
+            Assert.Throws<InvalidOperationException>(() => stamps.Write(cmd, 0));
+            Assert.Throws<ArgumentOutOfRangeException>(() => stamps.Write(cmd, 3));
+            stamps.Write(cmd, 1);
+            cmd.End();
+            device.Wait(device.Submit(cmd));
+            Assert.Equal(2, stamps.Read());
+            Assert.True(stamps.Milliseconds(0, 1) >= 0);
+            stamps.Dispose();
+            stamps.Dispose();
+        });
+    }
+}
