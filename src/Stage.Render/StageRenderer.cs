@@ -28,8 +28,9 @@ public readonly record struct RenderCamera(CameraConfig Camera, Pose TrackedPose
 public sealed record CanvasPixels(string OutputId, int Width, int Height, int BitDepth, byte[] Rgba);
 
 /// <summary>Wall time of one part of the last frame (see <see cref="StageRenderer.TimeEachPass"/> for what the parts are).</summary>
-/// <param name="Pass">"record", "gpu", "readback" for a frame in one submission; "shadow", "inner A", "outer", "compose", "readback" when each pass is timed.</param>
-/// <param name="Milliseconds">Wall time of that part.</param>
+/// <param name="Pass">"record", "gpu", "readback" for a frame in one submission; "shadow", "inner A", "outer", "compose", "readback" when each pass is timed;
+/// "gpu shadow", "gpu inner A", "gpu outer", "gpu compose", "gpu copy" in <see cref="StageRenderer.LastGpuTimings"/>.</param>
+/// <param name="Milliseconds">Wall time of that part (GPU time between timestamps for the "gpu …" passes).</param>
 public readonly record struct RenderPassTiming(string Pass, double Milliseconds);
 
 /// <summary>Options of the <see cref="StageRenderer"/>.</summary>
@@ -84,6 +85,11 @@ public sealed class StageRenderer : IDisposable
     private readonly ComposeCamera[] _composeCameras = new ComposeCamera[CanvasCompositor.MaxCameras];
     private readonly List<GpuImage> _innerImages = new(CanvasCompositor.MaxCameras);
     private readonly Stopwatch _clock = new();
+    private readonly GpuTimestampQueries _stamps;
+    private readonly string[] _stampNames;
+    private readonly string[] _innerGpuNames;
+    private readonly List<RenderPassTiming> _gpuTimings = [];
+    private int _stampCount;
     private bool _disposed;
 
     /// <summary>Creates every target and pipeline for <paramref name="config"/>.</summary>
@@ -104,6 +110,10 @@ public sealed class StageRenderer : IDisposable
         _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
         _innerDrawn = new bool[_innerCameras.Length];
         _innerPassNames = _innerCameras.Select(c => "inner " + c.Id).ToArray();
+        _innerGpuNames = _innerCameras.Select(c => "gpu inner " + c.Id).ToArray();
+        // Start, shadow, each inner camera, outer, compose, canvas copy.
+        _stampNames = new string[_innerCameras.Length + 5];
+        _stamps = new GpuTimestampQueries(device, _stampNames.Length);
         var face = (uint)_options.OuterFaceSizePx;
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
         _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
@@ -126,6 +136,17 @@ public sealed class StageRenderer : IDisposable
     /// <summary>Per-pass timings of the last <see cref="Render"/>.</summary>
     public IReadOnlyList<RenderPassTiming> LastTimings => _timings;
 
+    /// <summary>
+    /// GPU time of each pass of the last <see cref="Render"/> in one submission, from timestamps written at the
+    /// start of the frame and after each pass: "gpu shadow", "gpu inner A" (one per camera drawn), "gpu outer",
+    /// "gpu compose", "gpu copy" (the canvases into their readback buffers), in that order. Empty with
+    /// <see cref="TimeEachPass"/> or where the device cannot write timestamps (see <see cref="GpuTimestampsUnsupported"/>).
+    /// </summary>
+    public IReadOnlyList<RenderPassTiming> LastGpuTimings => _gpuTimings;
+
+    /// <summary>Null when per-pass GPU times are measured with timestamp queries; otherwise why not.</summary>
+    public string? GpuTimestampsUnsupported => _stamps.Unsupported;
+
     /// <summary>The scene renderer (its counters show whether GPU buffers were rebuilt).</summary>
     public SceneRenderer Scene => _scene;
 
@@ -135,8 +156,8 @@ public sealed class StageRenderer : IDisposable
     /// "record" (CPU: scene update and recording), "gpu" (submit to fence: the GPU's work, all passes) and
     /// "readback" (copying the canvases to the CPU arrays). True: each pass is its own submission, waited
     /// for, and <see cref="LastTimings"/> holds each pass's wall time (record + submit + GPU + wait) —
-    /// a diagnostic: the extra submissions and waits cost time (Stage.Vulkan has no timestamp queries yet,
-    /// so this is how per-pass GPU time is seen).
+    /// a diagnostic: the extra submissions and waits cost time. Per-pass GPU time of the one-submission frame is in
+    /// <see cref="LastGpuTimings"/> (timestamp queries), which stays empty while this is true.
     /// </summary>
     public bool TimeEachPass { get; set; }
 
@@ -151,6 +172,7 @@ public sealed class StageRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _timings.Clear();
+        _gpuTimings.Clear();
         Array.Clear(_innerDrawn);
         _innerImages.Clear();
         bool each = TimeEachPass;
@@ -159,8 +181,16 @@ public sealed class StageRenderer : IDisposable
         _scene.Update(scene);
 
         GpuCommandBuffer cmd = BeginPass(pass++);
+        _stampCount = 0;
+        bool stamp = !each && _stamps.IsSupported;
+        if (stamp)
+        {
+            _stamps.Reset(cmd);
+            Stamp(cmd, "");
+        }
         _scene.RecordShadowPass(cmd);
         if (each) cmd = NextPass(cmd, "shadow", ref pass);
+        if (stamp) Stamp(cmd, "gpu shadow");
 
         var composed = 0;
         for (var i = 0; i < cameras.Count; i++)
@@ -176,6 +206,7 @@ public sealed class StageRenderer : IDisposable
             _scene.RecordView(cmd, _innerColor[slot], 0, _innerDepth[slot], viewProjection, scene.BackgroundLinear);
             GpuTransfers.ColorToSampled(cmd, _innerColor[slot]);
             if (each) cmd = NextPass(cmd, _innerPassNames[slot], ref pass);
+            if (stamp) Stamp(cmd, _innerGpuNames[slot]);
             _composeCameras[composed++] = new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers);
             _innerImages.Add(_innerColor[slot]);
         }
@@ -188,22 +219,36 @@ public sealed class StageRenderer : IDisposable
         }
         GpuTransfers.ColorToSampled(cmd, _outerColor);
         if (each) cmd = NextPass(cmd, "outer", ref pass);
+        if (stamp) Stamp(cmd, "gpu outer");
 
         _compositor.SetSources(_innerImages, _outerColor);
         _compositor.Record(cmd, _composeCameras.AsSpan(0, composed), outer, _options.Style);
         if (each) cmd = NextPass(cmd, "compose", ref pass);
+        if (stamp) Stamp(cmd, "gpu compose");
 
         for (var i = 0; i < _readback.Length; i++)
         {
             GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, _readback[i]);
         }
+        if (stamp) Stamp(cmd, "gpu copy");
         cmd.End();
         if (!each) Lap("record");
         _device.Wait(_device.Submit(cmd));
         if (!each) Lap("gpu");
+        if (stamp && _stamps.Read() == _stampCount)
+        {
+            for (var i = 1; i < _stampCount; i++) _gpuTimings.Add(new RenderPassTiming(_stampNames[i], _stamps.Milliseconds(i - 1, i)));
+        }
         for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
         Lap("readback");
         return _pixels;
+    }
+
+    /// <summary>Records the next timestamp; <paramref name="name"/> names the pass that ends there.</summary>
+    private void Stamp(GpuCommandBuffer cmd, string name)
+    {
+        _stampNames[_stampCount] = name;
+        _stamps.Write(cmd, _stampCount++);
     }
 
     private int SlotOf(string cameraId)
@@ -301,6 +346,7 @@ public sealed class StageRenderer : IDisposable
         _disposed = true;
         _device.WaitIdle();
         _pool.Dispose();
+        _stamps.Dispose();
         foreach (GpuBuffer buffer in _readback) buffer.Dispose();
         _outerDepth.Dispose();
         _outerColor.Dispose();
