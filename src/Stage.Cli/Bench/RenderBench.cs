@@ -15,8 +15,9 @@ namespace Stage.Cli.Bench;
 /// <c>stage bench render &lt;config&gt;</c>: frame time of the renderer on a stage against the raw floor of the
 /// same pixels (clear + copy + readback of the same canvases) measured in the same run, as wall time and as
 /// the process's CPU time (on lavapipe the GPU is the CPU, and CPU time is steadier than wall time on a
-/// shared machine); then the same frames with each pass submitted and waited for on its own, for the
-/// per-pass breakdown.
+/// shared machine), with each pass's GPU time from timestamp queries ("gpu shadow" …) where the device
+/// writes timestamps; then the same frames with each pass submitted and waited for on its own, for the
+/// per-pass wall times.
 /// </summary>
 public static class RenderBench
 {
@@ -28,7 +29,8 @@ public static class RenderBench
         var world = new Option<string?>("--world") { Description = "A world scene to draw, stepped 1/60 s per frame (default: twelve primitives in a ring)." };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
-            "the frame's wall and CPU time (median, p99) against the raw copy floor of the same canvases measured in the same run, then N more " +
+            "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
+            "measured in the same run, then N more " +
             "frames with each pass submitted on its own for the per-pass times.") { config, frames, world };
         command.SetAction(result =>
         {
@@ -83,6 +85,16 @@ public static class RenderBench
                     var floorCpu = new RollingPercentiles(count);
                     var parts = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
                     var partOrder = new List<string>();
+                    void Record(string key, double ms)
+                    {
+                        if (!parts.TryGetValue(key, out RollingPercentiles? series))
+                        {
+                            parts[key] = series = new RollingPercentiles(count);
+                            partOrder.Add(key);
+                        }
+                        series.Record(ms);
+                    }
+                    if (renderer.GpuTimestampsUnsupported is string why) output.WriteLine($"  no per-pass GPU times: {why}");
                     for (int round = 0; round < 2; round++)
                     {
                         // Round 0: the frame as the engine runs it (one submission); round 1: each pass on its own.
@@ -102,26 +114,20 @@ public static class RenderBench
                                 floorWall.Record(floorMs);
                                 floorCpu.Record(floorCpuMs);
                             }
-                            foreach (RenderPassTiming timing in renderer.LastTimings)
-                            {
-                                string key = (round == 0 ? "one submission: " : "each pass: ") + timing.Pass;
-                                if (!parts.TryGetValue(key, out RollingPercentiles? series))
-                                {
-                                    parts[key] = series = new RollingPercentiles(count);
-                                    partOrder.Add(key);
-                                }
-                                series.Record(timing.Milliseconds);
-                            }
+                            string prefix = round == 0 ? "one submission: " : "each pass: ";
+                            foreach (RenderPassTiming timing in renderer.LastTimings) Record(prefix + timing.Pass, timing.Milliseconds);
+                            // GPU timestamps of the one-submission frame (empty with each pass on its own or without timestamp support).
+                            foreach (RenderPassTiming timing in renderer.LastGpuTimings) Record(prefix + timing.Pass, timing.Milliseconds);
                         }
                     }
                     foreach (string part in partOrder)
                     {
                         PercentileSummary s = parts[part].Summarise();
-                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {part,-26} median {s.P50,9:0.00} ms   p99 {s.P99,9:0.00} ms"));
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {part,-30} median {s.P50,9:0.00} ms   p99 {s.P99,9:0.00} ms"));
                     }
                     PercentileSummary t = wall.Summarise(), f = floorWall.Summarise(), tc = cpu.Summarise(), fc = floorCpu.Summarise();
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"frame",-26} median {t.P50,9:0.00} ms   p99 {t.P99,9:0.00} ms   CPU {tc.P50,9:0.00} ms"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"copy floor",-26} median {f.P50,9:0.00} ms   p99 {f.P99,9:0.00} ms   CPU {fc.P50,9:0.00} ms   (clear + copy + readback of the same canvases)"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"frame",-30} median {t.P50,9:0.00} ms   p99 {t.P99,9:0.00} ms   CPU {tc.P50,9:0.00} ms"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"copy floor",-30} median {f.P50,9:0.00} ms   p99 {f.P99,9:0.00} ms   CPU {fc.P50,9:0.00} ms   (clear + copy + readback of the same canvases)"));
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frame / floor: {t.P50 / f.P50:0.00}× wall, {tc.P50 / Math.Max(fc.P50, 1e-3):0.00}× CPU (target ≤ 1.5×)"));
                 }
             }
