@@ -94,7 +94,8 @@ public static class DemoCommand
         output.WriteLine($"previews ({previews.Length}, refreshed every second):");
         foreach (string file in previews) output.WriteLine($"  {file}");
         output.WriteLine($"take log: {outcome.TakeDatabasePath}");
-        output.WriteLine($"replay it frame for frame and verify the world: tools/stage replay {outcome.TakeDatabasePath} {take.Id} --out {Path.Combine(folder, "replay")}");
+        int scale = result.GetValue(canvasScaleOption);
+        output.WriteLine($"replay it frame for frame and verify the world: tools/stage replay {outcome.TakeDatabasePath} {take.Id} --out {Path.Combine(folder, "replay")}{(scale > 1 ? $" --canvas-scale {scale}" : "")}");
         return ExitCodes.Ok;
     }
 }

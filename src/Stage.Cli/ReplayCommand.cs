@@ -30,16 +30,18 @@ public static class ReplayCommand
         var outputKind = new Option<string>("--output") { Description = "files (a PNG per canvas per frame) or headless (verify the world only, render and discard).", DefaultValueFactory = _ => "files" };
         outputKind.AcceptOnlyFromAmong("files", "headless");
         var validate = new Option<bool>("--validate") { Description = "Run the GPU with the Vulkan validation layer (exit 1 on any message)." };
+        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render canvases at 1/N size each way (a quick look on a slow GPU; default 1).", DefaultValueFactory = _ => 1 };
+        canvasScale.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
         var command = new Command("replay",
             "Re-render a take offline, frame for frame, from its recorded camera track and world snapshot, making the take's recorded rule " +
             "changes again, and verify the world's state hash at every frame against the recorded one. Exit 1 when any frame differs.")
-        { db, take, outDir, config, outputKind, validate };
-        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, db, take, outDir, config, outputKind, validate, cancellation), CancellationToken.None));
+        { db, take, outDir, config, outputKind, validate, canvasScale };
+        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, db, take, outDir, config, outputKind, validate, canvasScale, cancellation), CancellationToken.None));
         return command;
     }
 
     private static int Run(ParseResult result, TextWriter output, TextWriter error, Argument<string> dbArgument, Argument<string> takeArgument,
-        Option<string?> outOption, Option<string?> configOption, Option<string> outputOption, Option<bool> validateOption, CancellationToken cancellation)
+        Option<string?> outOption, Option<string?> configOption, Option<string> outputOption, Option<bool> validateOption, Option<int> canvasScaleOption, CancellationToken cancellation)
     {
         try
         {
@@ -72,7 +74,7 @@ public static class ReplayCommand
             using StageWorldHost? world = TakeReplay.RestoreStartWorld(log, take.Id);
             using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage replay", EnableValidation = result.GetValue(validateOption) });
             using GpuDevice device = instance.CreateDevice();
-            using var stageRenderer = new StageRenderer(device, stage);
+            using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScaleOption) } });
             var scene = new RenderScene();
             string sceneDirectory = Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory;
             WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, sceneDirectory);

@@ -118,7 +118,7 @@ public static class TakeReplay
             }
             frames++;
             if (frames % progressEvery == 0 || row == track.Count)
-                progress($"replay {take.Scene}/{take.TakeNumber}: frame {frames}/{take.FrameCount} {timecode}" +
+                progress($"replay {take.Scene}/{take.TakeNumber}: frame {frame + 1}/{take.FrameCount} {timecode} ({frames} recorded frames so far)" +
                          (world is null ? "" : $" | hashes {verified} match, {mismatches.Count} differ"));
         }
         return new ReplayResult(frames, verified, mismatches, world is not null, faults);
