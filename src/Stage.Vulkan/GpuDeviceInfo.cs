@@ -55,6 +55,9 @@ public sealed record GpuDeviceInfo
     /// <summary>The queue family used for graphics, compute and transfer; -1 when there is none.</summary>
     public required int GraphicsQueueFamily { get; init; }
 
+    /// <summary>Whether the device writes GPU timestamps on <see cref="GraphicsQueueFamily"/> (per-pass GPU times).</summary>
+    public GpuTimestampSupport Timestamps { get; init; }
+
     /// <summary>The physical device handle.</summary>
     internal VkPhysicalDevice Handle { get; init; }
 
@@ -133,9 +136,28 @@ public sealed record GpuDeviceInfo
                 new("graphics+compute queue", graphics >= 0),
             ],
             GraphicsQueueFamily = graphics,
+            Timestamps = new GpuTimestampSupport(graphics >= 0 ? (int)families[graphics].timestampValidBits : 0, properties.limits.timestampPeriod,
+                properties.limits.timestampComputeAndGraphics),
             Handle = device,
         };
     }
+}
+
+/// <summary>Timestamp queries on a device's graphics queue family.</summary>
+/// <param name="ValidBits">The queue family's <c>timestampValidBits</c> (0: no timestamps on it).</param>
+/// <param name="PeriodNs">Nanoseconds per tick (<c>VkPhysicalDeviceLimits.timestampPeriod</c>).</param>
+/// <param name="ComputeAndGraphics">The limit <c>timestampComputeAndGraphics</c>: every graphics and compute queue writes timestamps.</param>
+public readonly record struct GpuTimestampSupport(int ValidBits, double PeriodNs, bool ComputeAndGraphics)
+{
+    /// <summary>Null when timestamps can be used; otherwise why not.</summary>
+    public string? Unsupported => ValidBits == 0 ? "timestampValidBits of the graphics queue family is 0"
+        : !ComputeAndGraphics ? "timestampComputeAndGraphics is false"
+        : null;
+
+    /// <summary>"64 valid bits, 1 ns per tick" or "unsupported: …".</summary>
+    public override string ToString() => Unsupported is null
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ValidBits} valid bits, {PeriodNs:G6} ns per tick")
+        : "unsupported: " + Unsupported;
 }
 
 /// <summary>Presentation capabilities: offered by a device, or active on a created one.</summary>

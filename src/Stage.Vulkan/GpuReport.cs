@@ -39,6 +39,7 @@ public sealed record GpuReport(GpuApiVersion LoaderVersion, IReadOnlyList<GpuDev
             lines.AddRange(d.Requirements.Select(r => $"      {(r.Present ? "ok     " : "MISSING")} {r.Name}"));
             lines.Add($"      {d.Extensions.Count} device extensions");
             lines.Add($"      presentation offered: {d.PresentationOffered}");
+            lines.Add($"      timestamps: {d.Timestamps}");
         }
         lines.Add(Chosen is not null ? $"chosen: [{Chosen.Index}] {Chosen.Name}" : $"no usable device: {ChoiceError}");
         return lines;

@@ -8,8 +8,8 @@ namespace Stage.Vulkan;
 /// <see cref="Read"/> the values and take <see cref="Milliseconds"/> between two of them.
 /// Ticks are converted with the device's <c>timestampPeriod</c> (nanoseconds per tick) and differences
 /// are taken modulo the queue family's <c>timestampValidBits</c>.
-/// Where the device cannot write timestamps on Stage's queue (<c>timestampValidBits</c> is 0 or the limit
-/// <c>timestampComputeAndGraphics</c> is false) no pool is created, <see cref="IsSupported"/> is false,
+/// Where the device cannot write timestamps on Stage's queue (<see cref="GpuDeviceInfo.Timestamps"/>:
+/// <c>timestampValidBits</c> is 0 or the limit <c>timestampComputeAndGraphics</c> is false) no pool is created, <see cref="IsSupported"/> is false,
 /// <see cref="Unsupported"/> says why, and every recording call does nothing.
 /// Nothing is allocated after construction.
 /// </summary>
@@ -33,9 +33,9 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
         Count = count;
         _ticks = new ulong[count];
         _written = new bool[count];
-        PeriodNs = device.Limits.timestampPeriod;
-        ValidBits = QueueTimestampValidBits(device);
-        Unsupported = UnsupportedReason(device.Limits.timestampComputeAndGraphics, ValidBits);
+        PeriodNs = device.Info.Timestamps.PeriodNs;
+        ValidBits = device.Info.Timestamps.ValidBits;
+        Unsupported = device.Info.Timestamps.Unsupported;
         _mask = ValidBits >= 64 ? ulong.MaxValue : (1UL << ValidBits) - 1;
         if (Unsupported is not null) return;
         var info = new VkQueryPoolCreateInfo { queryType = VkQueryType.VK_QUERY_TYPE_TIMESTAMP, queryCount = (uint)count };
@@ -140,23 +140,7 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
     public static string? UnsupportedReason(GpuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return UnsupportedReason(device.Limits.timestampComputeAndGraphics, QueueTimestampValidBits(device));
-    }
-
-    private static string? UnsupportedReason(bool computeAndGraphics, int validBits) =>
-        validBits == 0 ? "timestampValidBits of the graphics queue family is 0"
-        : !computeAndGraphics ? "timestampComputeAndGraphics is false"
-        : null;
-
-    private static int QueueTimestampValidBits(GpuDevice device)
-    {
-        var vk = device.Instance.Commands;
-        uint familyCount;
-        vk.vkGetPhysicalDeviceQueueFamilyProperties(device.Info.Handle, &familyCount, null);
-        var families = new VkQueueFamilyProperties[familyCount];
-        fixed (VkQueueFamilyProperties* p = families) vk.vkGetPhysicalDeviceQueueFamilyProperties(device.Info.Handle, &familyCount, p);
-        var family = device.Info.GraphicsQueueFamily;
-        return family >= 0 && family < familyCount ? (int)families[family].timestampValidBits : 0;
+        return device.Info.Timestamps.Unsupported;
     }
 
     /// <summary>Retires the pool until the GPU is done with the submissions in flight.</summary>

@@ -46,6 +46,18 @@ public sealed class TimestampQueryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Gpu_info_reports_timestamp_support_and_says_why_when_there_is_none()
+    {
+        var report = GpuReport.Query("llvmpipe");
+        Assert.NotNull(report.Chosen);
+        Assert.Null(report.Chosen.Timestamps.Unsupported);
+        Assert.Contains(report.ToLines(), l => l.Trim().StartsWith("timestamps: ", StringComparison.Ordinal) && l.Contains("valid bits") && l.Contains("ns per tick"));
+        Assert.Equal("unsupported: timestampValidBits of the graphics queue family is 0", new GpuTimestampSupport(0, 1, true).ToString());
+        Assert.Equal("timestampComputeAndGraphics is false", new GpuTimestampSupport(64, 1, false).Unsupported);
+        Assert.Equal("36 valid bits, 52.08 ns per tick", new GpuTimestampSupport(36, 52.08, true).ToString());
+    }
+
+    [Fact]
     public void Queries_are_read_only_when_written_and_each_index_once_per_reset()
     {
         GpuTest.Run(device =>
