@@ -19,7 +19,7 @@ public readonly record struct CameraView(CameraConfig Camera, Pose TrackedPose, 
 public readonly record struct FrameInputs(FrameTick Tick, IReadOnlyList<CameraView> Cameras);
 
 /// <summary>Time one render pass took.</summary>
-/// <param name="Pass">"inner A", "outer", "compose out-1", "readback" …</param>
+/// <param name="Pass">"record", "gpu", "readback" (wall time of the frame's parts) and, where the GPU writes timestamps, "gpu shadow", "gpu inner A", "gpu outer", "gpu compose", "gpu copy".</param>
 /// <param name="Milliseconds">Wall time of the pass.</param>
 public readonly record struct PassTiming(string Pass, double Milliseconds);
 

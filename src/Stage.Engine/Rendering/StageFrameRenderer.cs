@@ -34,6 +34,8 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
             _images.Add(new CanvasImage(canvas.OutputId, canvas.Width, canvas.Height, canvas.BitDepth, canvas.Rgba));
         _timings.Clear();
         foreach (RenderPassTiming timing in renderer.LastTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
+        // Per-pass GPU time from timestamp queries, where the device writes them ("gpu shadow", "gpu inner A" …).
+        foreach (RenderPassTiming timing in renderer.LastGpuTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
         return _images;
     }
 

@@ -146,17 +146,29 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
     /// <inheritdoc/>
     public void Restore(ReadOnlySpan<byte> snapshot)
     {
-        WorldImage image = WorldCodec.DecodeSnapshot(snapshot, "take snapshot");
-        StageWorld restored = image.Restore();
         _journal?.Dispose();
         _journal = null;
-        _world.Dispose();
-        _world = restored;
-        _clockStep = restored.StepCount;
+        try
+        {
+            // In place when the snapshot is of this world's build (a take reset: no bodies recreated); otherwise a new world.
+            // A corrupt snapshot fails its checksum before anything changes.
+            if (!WorldCodec.TryRestoreSnapshotInto(snapshot, "take snapshot", _world))
+            {
+                StageWorld restored = WorldCodec.DecodeSnapshot(snapshot, "take snapshot").Restore();
+                _world.Dispose();
+                _world = restored;
+            }
+        }
+        catch
+        {
+            StartJournal();
+            throw;
+        }
+        _clockStep = _world.StepCount;
         _pendingSteps = 0;
         _hashStale = true;
         // Before the new journal starts: its pruning keeps the newest snapshots by step, which would be the discarded ones.
-        DiscardJournalAfter(restored.StepCount);
+        DiscardJournalAfter(_world.StepCount);
         StartJournal();
         WorldReplaced?.Invoke(this, EventArgs.Empty);
     }
@@ -197,7 +209,7 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
             return false;
         }
         _world.Submit(new SetRulesCommand(changed));
-        message = $"{name} = {value.ToString(CultureInfo.InvariantCulture)} from step {_world.StepCount + 1}";
+        message = $"{name} = {value.ToString(CultureInfo.InvariantCulture)} from world step {_world.StepCount}";
         return true;
     }
 
@@ -235,7 +247,7 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
             return false;
         }
         foreach (Entity entity in tagged) _world.Submit(new SetOverridesCommand(entity.Id, change(entity.Overrides)));
-        message = $"{what} = {value.ToString(CultureInfo.InvariantCulture)} for {tagged.Count} entities tagged '{tag}' from step {_world.StepCount + 1}";
+        message = $"{what} = {value.ToString(CultureInfo.InvariantCulture)} for {tagged.Count} entities tagged '{tag}' from world step {_world.StepCount}";
         return true;
     }
 

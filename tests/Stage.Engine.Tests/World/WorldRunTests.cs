@@ -213,6 +213,21 @@ public sealed class WorldRunTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_snapshot_is_refused_and_leaves_the_world_as_it_was()
+    {
+        _host.AdvanceToStep(90);
+        byte[] snapshot = _host.Snapshot();
+        _host.AdvanceToStep(200);
+        ulong before = _host.StateHash;
+        snapshot[snapshot.Length / 2] ^= 0x40;
+        Assert.Throws<WorldFileException>(() => _host.Restore(snapshot));
+        Assert.Equal(200, _host.WorldStep);
+        Assert.Equal(before, _host.StateHash);
+        _host.AdvanceToStep(201);
+        Assert.Equal(201, _host.WorldStep);
+    }
+
+    [Fact]
     public void An_invalid_scene_names_every_fault()
     {
         string bad = Path.Combine(_folder, "bad.json");
