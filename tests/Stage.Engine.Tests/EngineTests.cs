@@ -16,13 +16,6 @@ namespace Stage.Engine.Tests;
 
 public sealed class EngineTests : IDisposable
 {
-    /// <summary>A clock that jumps to whatever is waited for, so frames run as fast as the test can go.</summary>
-    private sealed class JumpClock : IMonotonicClock
-    {
-        public long Frequency => System.Diagnostics.Stopwatch.Frequency;
-        public long NowTicks { get; set; } = 10 * System.Diagnostics.Stopwatch.Frequency;
-        public void WaitUntil(long ticks, CancellationToken cancellation) => NowTicks = Math.Max(NowTicks, ticks);
-    }
 
     /// <summary>A stand-in world whose state is its step count, hashed.</summary>
     private sealed class CountingWorld : IWorldHost
@@ -145,8 +138,8 @@ public sealed class EngineTests : IDisposable
     public async Task The_markers_command_toggles_a_cameras_markers_for_the_next_frame()
     {
         Engine engine = Build(1);
-        Task<ControlReply> on = Queue(engine, "/stage/camera/markers", OscValue.FromString("A"), OscValue.FromInt32(1));
-        Task<ControlReply> bad = Queue(engine, "/stage/camera/markers", OscValue.FromString("Q"), OscValue.FromInt32(1));
+        Task<ControlReply> on = EngineCommands.Queue(engine, "/stage/camera/markers", OscValue.FromString("A"), OscValue.FromInt32(1));
+        Task<ControlReply> bad = EngineCommands.Queue(engine, "/stage/camera/markers", OscValue.FromString("Q"), OscValue.FromInt32(1));
         engine.Run(CancellationToken.None);
         Assert.StartsWith("camera A markers on", (await on).Text);
         Assert.False((await bad).Ok);
@@ -164,16 +157,6 @@ public sealed class EngineTests : IDisposable
         Assert.Equal([0L, 1, 2, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
     }
 
-    /// <summary>Sends a command from another thread (as a control surface would) and waits until it is queued for the engine.</summary>
-    private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
-    {
-        int before = engine.Queue.Count;
-        // Its own thread: queued commands block until the run starts, and blocked pool threads make the pool slow to grow under load.
-        Task<ControlReply> reply = Task.Factory.StartNew(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply,
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
-        return reply;
-    }
 
     [Fact]
     public async Task Takes_record_frames_and_reset_brings_the_world_back_to_their_start()
@@ -182,7 +165,7 @@ public sealed class EngineTests : IDisposable
         // 100 frames at 24 fps and 120 Hz: the last frame (99) lands on step 495.
         long stepAtStart = 99 * 5;
         Engine engine = Build(10);
-        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("9"));
+        Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("9"));
         engine.Run(CancellationToken.None);
         ControlReply started = await start;
         Assert.True(started.Ok, started.Text);
@@ -194,7 +177,7 @@ public sealed class EngineTests : IDisposable
         Assert.Equal(10, _takes.Track(take.Id).Count);
 
         engine = Build(3);
-        Task<ControlReply> reset = Queue(engine, "/stage/world/reset");
+        Task<ControlReply> reset = EngineCommands.Queue(engine, "/stage/world/reset");
         engine.Run(CancellationToken.None);
         ControlReply done = await reset;
         Assert.True(done.Ok, done.Text);
@@ -206,9 +189,9 @@ public sealed class EngineTests : IDisposable
     public async Task Camera_and_world_commands_answer_and_take_effect_on_the_next_frame()
     {
         Engine engine = Build(2);
-        Task<ControlReply> key = Queue(engine, "/stage/camera/chromakey", OscValue.FromString("A"), OscValue.FromInt32(1));
-        Task<ControlReply> rule = Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.25f));
-        Task<ControlReply> bad = Queue(engine, "/stage/camera/chromakey", OscValue.FromString("Z"), OscValue.FromInt32(1));
+        Task<ControlReply> key = EngineCommands.Queue(engine, "/stage/camera/chromakey", OscValue.FromString("A"), OscValue.FromInt32(1));
+        Task<ControlReply> rule = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.25f));
+        Task<ControlReply> bad = EngineCommands.Queue(engine, "/stage/camera/chromakey", OscValue.FromString("Z"), OscValue.FromInt32(1));
         engine.Run(CancellationToken.None);
         Assert.Equal("camera A chroma key on", (await key).Text);
         Assert.True((await rule).Ok);

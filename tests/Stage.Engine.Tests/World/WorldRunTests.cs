@@ -18,12 +18,6 @@ namespace Stage.Engine.Tests.World;
 /// <summary>The engine driving a real Stage.World: takes, resets, rule commands and replays keep the world's state hashes.</summary>
 public sealed class WorldRunTests : IDisposable
 {
-    private sealed class JumpClock : IMonotonicClock
-    {
-        public long Frequency => System.Diagnostics.Stopwatch.Frequency;
-        public long NowTicks { get; set; } = 10 * System.Diagnostics.Stopwatch.Frequency;
-        public void WaitUntil(long ticks, CancellationToken cancellation) => NowTicks = Math.Max(NowTicks, ticks);
-    }
 
     /// <summary>Renders nothing; remembers the frames it was asked for.</summary>
     private sealed class NullRenderer : IFrameRenderer
@@ -69,23 +63,13 @@ public sealed class WorldRunTests : IDisposable
         new(_config, _tracking, _host, new NullRenderer(), new HeadlessOutput(), _takes, NullLogger.Instance,
             new EngineOptions { MaxFrames = frames, CommandTimeout = TimeSpan.FromSeconds(60) }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
 
-    /// <summary>Queues a command before the run: it runs on the run's first frame, in queue order.</summary>
-    private static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
-    {
-        int before = engine.Queue.Count;
-        // Its own thread: queued commands block until the run starts, and blocked pool threads make the pool slow to grow under load.
-        Task<ControlReply> reply = Task.Factory.StartNew(() => engine.Commands.Execute(new OscMessageData(address, args), "test").Single().Reply,
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        while (engine.Queue.Count == before && !reply.IsCompleted) Thread.Sleep(1);
-        return reply;
-    }
 
     private async Task<TakeInfo> RecordTake(bool resetFirst, int frames)
     {
         Engine engine = Build(frames);
-        Task<ControlReply>? reset = resetFirst ? Queue(engine, "/stage/world/reset") : null;
-        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("3"));
-        Task<ControlReply> rule = Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.5f));
+        Task<ControlReply>? reset = resetFirst ? EngineCommands.Queue(engine, "/stage/world/reset") : null;
+        Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("3"));
+        Task<ControlReply> rule = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.5f));
         engine.Run(CancellationToken.None);
         if (reset is not null) Assert.True((await reset).Ok, (await reset).Text);
         Assert.True((await start).Ok, (await start).Text);
@@ -146,11 +130,11 @@ public sealed class WorldRunTests : IDisposable
     public async Task A_reset_while_recording_is_refused_and_bad_rules_are_answered()
     {
         Engine engine = Build(3);
-        Task<ControlReply> start = Queue(engine, "/stage/take/start", OscValue.FromString("1"));
-        Task<ControlReply> reset = Queue(engine, "/stage/world/reset");
-        Task<ControlReply> unknown = Queue(engine, "/stage/world/rule", OscValue.FromString("warpFactor"), OscValue.FromFloat32(9));
-        Task<ControlReply> negative = Queue(engine, "/stage/world/rule", OscValue.FromString("timeScale"), OscValue.FromFloat32(-1));
-        Task<ControlReply> noTag = Queue(engine, "/stage/world/rule", OscValue.FromString("floats:dragons"), OscValue.FromInt32(1));
+        Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("1"));
+        Task<ControlReply> reset = EngineCommands.Queue(engine, "/stage/world/reset");
+        Task<ControlReply> unknown = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("warpFactor"), OscValue.FromFloat32(9));
+        Task<ControlReply> negative = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("timeScale"), OscValue.FromFloat32(-1));
+        Task<ControlReply> noTag = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("floats:dragons"), OscValue.FromInt32(1));
         engine.Run(CancellationToken.None);
         Assert.True((await start).Ok, (await start).Text);
         Assert.Contains("stop it before resetting", (await reset).Text);
