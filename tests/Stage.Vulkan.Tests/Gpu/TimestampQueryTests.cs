@@ -18,8 +18,11 @@ public sealed class TimestampQueryTests(ITestOutputHelper output)
             using var image = new GpuImage(device, 2048, 2048, VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT, VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
             using var pool = new GpuCommandPool(device);
             GpuCommandBuffer cmd = pool.Allocate();
-            // Twice through the same pool and command buffer: the reset makes the queries writable again.
-            for (var round = 0; round < 2; round++)
+            // Several times through the same pool and command buffer: the reset makes the queries writable again.
+            // Each interval is compared by its fastest round: a busy machine can preempt the CPU driver inside any one
+            // interval (an "empty" one included), never make one faster than its work.
+            double fastestNothing = double.MaxValue, fastestClears = double.MaxValue;
+            for (var round = 0; round < 6; round++)
             {
                 cmd.Begin();
                 stamps.Reset(cmd);
@@ -38,10 +41,11 @@ public sealed class TimestampQueryTests(ITestOutputHelper output)
                 for (var i = 1; i < 4; i++) Assert.True(stamps.Ticks(i) >= stamps.Ticks(i - 1), $"timestamp {i} is before timestamp {i - 1}");
                 double nothing = stamps.Milliseconds(0, 1), clears = stamps.Milliseconds(1, 2), nothingAgain = stamps.Milliseconds(2, 3);
                 output.WriteLine($"round {round}: nothing {nothing:0.000} ms, two 2048² RGBA16F clears {clears:0.000} ms, nothing {nothingAgain:0.000} ms");
-                Assert.True(clears > nothing, $"clears {clears} ms not longer than nothing {nothing} ms");
-                Assert.True(clears > nothingAgain, $"clears {clears} ms not longer than nothing {nothingAgain} ms");
                 Assert.True(stamps.Milliseconds(0, 3) >= clears);
+                fastestNothing = Math.Min(fastestNothing, Math.Min(nothing, nothingAgain));
+                fastestClears = Math.Min(fastestClears, clears);
             }
+            Assert.True(fastestClears > fastestNothing, $"the fastest clears {fastestClears} ms are not longer than the fastest nothing {fastestNothing} ms");
         });
     }
 
