@@ -74,7 +74,7 @@ public static class ReplayCommand
             using StageWorldHost? world = TakeReplay.RestoreStartWorld(log, take.Id);
             using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage replay", EnableValidation = result.GetValue(validateOption) });
             using GpuDevice device = instance.CreateDevice();
-            using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScaleOption) } });
+            using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScaleOption) } });
             var scene = new RenderScene();
             string sceneDirectory = Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory;
             WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, sceneDirectory);

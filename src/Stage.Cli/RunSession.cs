@@ -116,7 +116,7 @@ public static class RunSession
                 "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase)),
                 _ => settings.OutputFactory?.Invoke(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
             };
-            using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
+            using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
             var scene = new RenderScene();
             WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, SceneDirectory(settings, stage));
             bridge?.Fill(scene);

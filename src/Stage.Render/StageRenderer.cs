@@ -36,7 +36,7 @@ public readonly record struct RenderPassTiming(string Pass, double Milliseconds)
 /// <summary>Options of the <see cref="StageRenderer"/>.</summary>
 public sealed record StageRendererOptions
 {
-    /// <summary>Where the outer render is seen from (the stage configuration does not name one yet): eye height at the stage origin.</summary>
+    /// <summary>Where the outer render is seen from (the configuration's <c>render.outerEyeM</c>; default eye height at the stage origin).</summary>
     public Vector3 OuterEyeM { get; init; } = new(0f, 1.7f, 0f);
 
     /// <summary>Side of each of the outer cube's six faces, pixels.</summary>
@@ -56,6 +56,18 @@ public sealed record StageRendererOptions
 
     /// <summary>Compose options (inner filter, canvas formats).</summary>
     public CanvasCompositorOptions Compose { get; init; } = new();
+
+    /// <summary>The options a stage configuration asks for: its <c>render</c> section's outer viewpoint, outer resolution and soft edge.</summary>
+    public static StageRendererOptions FromConfig(StageConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new StageRendererOptions
+        {
+            OuterEyeM = config.Render.OuterEyeM,
+            OuterFaceSizePx = config.Render.OuterFaceSizePx,
+            SoftEdgeFraction = config.Render.SoftEdgePercent / 100.0,
+        };
+    }
 }
 
 /// <summary>
@@ -99,7 +111,7 @@ public sealed class StageRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         _device = device;
         _config = config;
-        _options = options ?? new StageRendererOptions();
+        _options = options ?? StageRendererOptions.FromConfig(config);
         _scene = new SceneRenderer(device, _options.Scene);
         _compositor = new CanvasCompositor(device, config, _options.Compose);
         _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();

@@ -56,7 +56,7 @@ public static class RunBench
                 using TrackingSystem tracking = TrackingSystem.Create(stage);
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench run" });
                 using GpuDevice device = instance.CreateDevice();
-                using var stageRenderer = new StageRenderer(device, stage, new StageRendererOptions { Compose = new() { CanvasScaleDivisor = Math.Max(1, result.GetValue(canvasScale)) } });
+                using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = Math.Max(1, result.GetValue(canvasScale)) } });
                 string? scenePath = result.GetValue(world) is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
                 using StageWorldHost? host = scenePath is null ? null : StageWorldHost.Open(scenePath, null, fresh: true, 1.0, line => error.WriteLine(line));
                 var scene = new RenderScene();

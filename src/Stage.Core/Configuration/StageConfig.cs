@@ -44,6 +44,9 @@ public sealed record StageConfig
     /// <summary>The operator's keyboard shortcuts (defaults when the section is absent).</summary>
     public OperatorConfig Operator { get; init; } = new();
 
+    /// <summary>Outer viewpoint, outer resolution and soft edge (defaults when the configuration has no <c>render</c> section).</summary>
+    public RenderConfig Render { get; init; } = new();
+
     /// <summary>The wall with this id, or null.</summary>
     public Wall? FindWall(string id) => Walls.FirstOrDefault(w => w.Id == id);
 

@@ -84,7 +84,7 @@ public static class StageConfigLoader
         public StageConfig? Read(JsonElement root)
         {
             var top = JsonObjectReader.Open(root, "", faults,
-                "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator");
+                "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator", "render");
             if (!top.IsValid) return null;
 
             string? name = top.String("name", required: true);
@@ -99,6 +99,7 @@ public static class StageConfigLoader
             string takesPath = ReadTakes(top);
             DisplayConfig display = ReadDisplay(top, outputs);
             OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
+            RenderConfig render = ReadRender(top);
 
             if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
             CheckUnique(walls.Select(w => w.Id), "walls", "wall");
@@ -124,6 +125,7 @@ public static class StageConfigLoader
                 TakeDatabasePath = takesPath,
                 Display = display,
                 Operator = operatorConfig,
+                Render = render,
             };
         }
 
@@ -568,6 +570,24 @@ public static class StageConfigLoader
                 SpeedMPerS = speed ?? defaults.SpeedMPerS,
                 TurnDegPerS = turn ?? defaults.TurnDegPerS,
                 MouseDegPerPx = mouse ?? defaults.MouseDegPerPx,
+            };
+        }
+
+        private RenderConfig ReadRender(JsonObjectReader top)
+        {
+            JsonElement? element = top.Element("render", required: false);
+            if (element is null) return new RenderConfig();
+            var reader = JsonObjectReader.Open(element.Value, "render", faults, "outerEyeM", "outerFaceSizePx", "softEdgePercent");
+            if (!reader.IsValid) return new RenderConfig();
+            var defaults = new RenderConfig();
+            double[]? eye = reader.Numbers("outerEyeM", required: false, 3);
+            int? face = reader.Integer("outerFaceSizePx", required: false, 16, 4096);
+            double? soft = reader.Number("softEdgePercent", required: false, 0, 25);
+            return new RenderConfig
+            {
+                OuterEyeM = eye is null ? defaults.OuterEyeM : new System.Numerics.Vector3((float)eye[0], (float)eye[1], (float)eye[2]),
+                OuterFaceSizePx = face ?? defaults.OuterFaceSizePx,
+                SoftEdgePercent = soft ?? defaults.SoftEdgePercent,
             };
         }
 
