@@ -24,8 +24,10 @@ public sealed class EngineTests : IDisposable
         public long StepCount { get; private set; }
         public long WorldStep => StepCount;
         public double GravityScale { get; private set; } = 1;
+        public long FailAtStep { get; set; } = -1;
         public int AdvanceToStep(long step)
         {
+            if (step == FailAtStep) throw new InvalidOperationException("solver blew up (test)");
             int ran = (int)Math.Max(0, step - StepCount);
             StepCount = Math.Max(StepCount, step);
             return ran;
@@ -145,6 +147,17 @@ public sealed class EngineTests : IDisposable
         Assert.False((await bad).Ok);
         Assert.Contains("no camera 'Q'", (await bad).Text);
         Assert.True(Assert.Single(Assert.Single(_renderer.Frames).Cameras).Markers);
+    }
+
+    [Fact]
+    public void A_world_fault_is_counted_and_the_next_frame_still_comes()
+    {
+        _world.FailAtStep = 15;
+        Engine engine = Build(6);
+        engine.Run(CancellationToken.None);
+        Assert.Equal(1, engine.Statistics.FaultedFrames);
+        Assert.Equal([0L, 1, 2, 3, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
+        Assert.Equal(25, _world.StepCount);
     }
 
     [Fact]
