@@ -51,6 +51,16 @@ public sealed class PhysicsState
     /// <summary>Geom ids in the hash space's list order, head first.</summary>
     public IReadOnlyList<int> SpaceOrder => _spaceOrder;
 
+    internal ReadOnlySpan<int> BodyIdSpan => _bodyIds;
+
+    internal ReadOnlySpan<BodyState> BodySpan => _bodies;
+
+    internal ReadOnlySpan<int> JointIdSpan => _jointIds;
+
+    internal ReadOnlySpan<long?> JointBrokenAtStepSpan => _jointBrokenAtStep;
+
+    internal ReadOnlySpan<int> SpaceOrderSpan => _spaceOrder;
+
     /// <summary>True when both states hold the same bits everywhere.</summary>
     public bool BitEquals(PhysicsState other)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Stage.Physics.Native;
@@ -309,6 +310,25 @@ public sealed unsafe class PhysicsWorld : IDisposable
     }
 
     /// <summary>
+    /// The hash space's geom ids, head first, appended to <paramref name="destination"/> (cleared
+    /// first) — <see cref="GetSpaceOrder"/> without allocating a list of geoms.
+    /// </summary>
+    public void GetSpaceOrderIds(List<int> destination)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Clear();
+        int count = Ode.SpaceGetNumGeoms(_space);
+        destination.EnsureCapacity(count);
+        for (int i = 0; i < count; i++)
+        {
+            nint g = Ode.SpaceGetGeom(_space, i);
+            if (g == 0) throw new PhysicsException($"dSpaceGetGeom returned null at {i} of {count}.");
+            destination.Add((int)Ode.GeomGetData(g) - 1);
+        }
+    }
+
+    /// <summary>
     /// Rebuilds the hash space's list in the given order (head first) by removing every geom
     /// and adding them back tail first (<c>dSpaceAdd</c> inserts at the head). The order must
     /// name every live geom once. Verified by reading the order back.
@@ -357,24 +377,38 @@ public sealed unsafe class PhysicsWorld : IDisposable
     /// </summary>
     public void RestoreState(PhysicsState state)
     {
-        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(state);
-        int[] liveBodies = [.. Bodies.Select(b => b.Id)];
-        if (!liveBodies.AsSpan().SequenceEqual([.. state.BodyIds]))
+        RestoreState(state.Step, state.RandomSeed, state.BodyIdSpan, state.BodySpan, state.JointIdSpan, state.JointBrokenAtStepSpan, state.SpaceOrderSpan);
+    }
+
+    /// <summary>
+    /// <see cref="RestoreState(PhysicsState)"/> from the parts of a state, without building a
+    /// <see cref="PhysicsState"/> (which copies every array): for a caller that restores a large
+    /// world often from buffers it reuses. Same checks, same order, same result.
+    /// </summary>
+    public void RestoreState(long step, ulong randomSeed, ReadOnlySpan<int> bodyIds, ReadOnlySpan<BodyState> bodies,
+        ReadOnlySpan<int> jointIds, ReadOnlySpan<long?> jointBrokenAtStep, ReadOnlySpan<int> spaceOrder)
+    {
+        ThrowIfDisposed();
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
+        if (bodyIds.Length != bodies.Length) throw new ArgumentException($"{bodyIds.Length} body ids but {bodies.Length} body states.");
+        if (jointIds.Length != jointBrokenAtStep.Length) throw new ArgumentException($"{jointIds.Length} joint ids but {jointBrokenAtStep.Length} joint states.");
+        // Checks first, without allocating: the state names exactly the live bodies and joints
+        // (ascending id, as CaptureState lists them) and every live geom once.
+        if (!LiveIdsEqual(_bodies, bodyIds))
         {
-            throw new ArgumentException($"The state holds bodies [{string.Join(", ", state.BodyIds)}] but the world has [{string.Join(", ", liveBodies)}].", nameof(state));
+            throw new ArgumentException($"The state holds bodies [{string.Join(", ", bodyIds.ToArray())}] but the world has [{string.Join(", ", Bodies.Select(b => b.Id))}].", "state");
         }
-        int[] liveJoints = [.. Joints.Select(j => j.Id)];
-        if (!liveJoints.AsSpan().SequenceEqual([.. state.JointIds]))
+        if (!LiveIdsEqual(_joints, jointIds))
         {
-            throw new ArgumentException($"The state holds joints [{string.Join(", ", state.JointIds)}] but the world has [{string.Join(", ", liveJoints)}].", nameof(state));
+            throw new ArgumentException($"The state holds joints [{string.Join(", ", jointIds.ToArray())}] but the world has [{string.Join(", ", Joints.Select(j => j.Id))}].", "state");
         }
-        ValidateSpaceOrder(state.SpaceOrder);
-        for (int i = 0; i < state.BodyIds.Count; i++) _bodies[state.BodyIds[i]]!.SetState(state.Bodies[i]);
-        for (int i = 0; i < state.JointIds.Count; i++) _joints[state.JointIds[i]]!.SetBroken(state.JointBrokenAtStep[i]);
-        SetSpaceOrderIds([.. state.SpaceOrder]);
-        _seed = state.RandomSeed;
-        StepCount = state.Step;
+        ValidateSpaceOrder(spaceOrder);
+        for (int i = 0; i < bodyIds.Length; i++) _bodies[bodyIds[i]]!.SetState(in bodies[i]);
+        for (int i = 0; i < jointIds.Length; i++) _joints[jointIds[i]]!.SetBroken(jointBrokenAtStep[i]);
+        SetSpaceOrderValidated(spaceOrder);
+        _seed = randomSeed;
+        StepCount = step;
         _contacts.Clear();
         _breaks.Clear();
     }
@@ -562,26 +596,63 @@ public sealed unsafe class PhysicsWorld : IDisposable
         return ids;
     }
 
-    private void ValidateSpaceOrder(IReadOnlyList<int> ids)
+    private static bool LiveIdsEqual<T>(List<T?> items, ReadOnlySpan<int> ids) where T : class
     {
-        int live = _geoms.Count(g => g is not null);
-        if (ids.Count != live) throw new ArgumentException($"The space order names {ids.Count} geoms but the world has {live}.");
-        var seen = new bool[_geoms.Count];
-        for (int i = 0; i < ids.Count; i++)
+        int n = 0;
+        for (int id = 0; id < items.Count; id++)
         {
-            int id = ids[i];
-            if (id < 0 || id >= _geoms.Count || _geoms[id] is null) throw new ArgumentException($"Space order [{i}] = {id} is not a live geom.");
-            if (seen[id]) throw new ArgumentException($"Space order names geom {id} twice.");
-            seen[id] = true;
+            if (items[id] is null) continue;
+            if (n >= ids.Length || ids[n] != id) return false;
+            n++;
+        }
+        return n == ids.Length;
+    }
+
+    private void ValidateSpaceOrder(ReadOnlySpan<int> ids)
+    {
+        int live = 0;
+        foreach (Geom? g in _geoms)
+        {
+            if (g is not null) live++;
+        }
+        if (ids.Length != live) throw new ArgumentException($"The space order names {ids.Length} geoms but the world has {live}.");
+        bool[] rented = ArrayPool<bool>.Shared.Rent(Math.Max(1, _geoms.Count));
+        try
+        {
+            Span<bool> seen = rented.AsSpan(0, _geoms.Count);
+            seen.Clear();
+            for (int i = 0; i < ids.Length; i++)
+            {
+                int id = ids[i];
+                if (id < 0 || id >= _geoms.Count || _geoms[id] is null) throw new ArgumentException($"Space order [{i}] = {id} is not a live geom.");
+                if (seen[id]) throw new ArgumentException($"Space order names geom {id} twice.");
+                seen[id] = true;
+            }
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(rented);
         }
     }
 
     private void SetSpaceOrderIds(int[] ids)
     {
         ValidateSpaceOrder(ids);
+        SetSpaceOrderValidated(ids);
+    }
+
+    private void SetSpaceOrderValidated(ReadOnlySpan<int> ids)
+    {
         foreach (int id in ids) Ode.SpaceRemove(_space, _geoms[id]!.Handle);
         for (int i = ids.Length - 1; i >= 0; i--) Ode.SpaceAdd(_space, _geoms[ids[i]]!.Handle);
-        if (!GetSpaceOrderIds().AsSpan().SequenceEqual(ids))
+        // Read the order back (head first) and compare in place.
+        bool same = Ode.SpaceGetNumGeoms(_space) == ids.Length;
+        for (int i = 0; same && i < ids.Length; i++)
+        {
+            nint g = Ode.SpaceGetGeom(_space, i);
+            same = g != 0 && (int)Ode.GeomGetData(g) - 1 == ids[i];
+        }
+        if (!same)
         {
             throw new PhysicsException("The hash space did not take the requested geom order (dSpaceAdd no longer inserts at the head?).");
         }

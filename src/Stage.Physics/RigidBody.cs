@@ -15,8 +15,26 @@ public sealed unsafe class RigidBody : IDisposable
     private double _linearDamping;
     private double _angularDamping;
 
+    // ODE's own arrays inside this body's dxBody (dBodyGetPosition & co. return these same
+    // addresses for the body's whole life): read once at creation so a state read or an exact
+    // restore does not cross into native code for each of them.
+    private readonly double* _position;
+    private readonly double* _quaternion;
+    private readonly double* _rotation;
+    private readonly double* _linearVelocity;
+    private readonly double* _angularVelocity;
+
     internal RigidBody(PhysicsWorld world, int id, nint handle, double massKg)
     {
+        _position = Ode.BodyGetPosition(handle);
+        _quaternion = Ode.BodyGetQuaternion(handle);
+        _rotation = Ode.BodyGetRotation(handle);
+        _linearVelocity = Ode.BodyGetLinearVel(handle);
+        _angularVelocity = Ode.BodyGetAngularVel(handle);
+        if (_position == null || _quaternion == null || _rotation == null || _linearVelocity == null || _angularVelocity == null)
+        {
+            throw new PhysicsException("ODE returned a null body state pointer.");
+        }
         _linearDamping = world.Settings.LinearDamping;
         _angularDamping = world.Settings.AngularDamping;
         World = world;
@@ -59,7 +77,7 @@ public sealed unsafe class RigidBody : IDisposable
     {
         get
         {
-            double* p = Read(&Ode.BodyGetPosition);
+            double* p = Cached(_position);
             return new Vector3D(p[0], p[1], p[2]);
         }
         set
@@ -79,7 +97,7 @@ public sealed unsafe class RigidBody : IDisposable
     {
         get
         {
-            double* q = Read(&Ode.BodyGetQuaternion);
+            double* q = Cached(_quaternion);
             return new QuaternionD(q[0], q[1], q[2], q[3]);
         }
         set
@@ -97,7 +115,7 @@ public sealed unsafe class RigidBody : IDisposable
     {
         get
         {
-            double* v = Read(&Ode.BodyGetLinearVel);
+            double* v = Cached(_linearVelocity);
             return new Vector3D(v[0], v[1], v[2]);
         }
         set
@@ -114,7 +132,7 @@ public sealed unsafe class RigidBody : IDisposable
     {
         get
         {
-            double* v = Read(&Ode.BodyGetAngularVel);
+            double* v = Cached(_angularVelocity);
             return new Vector3D(v[0], v[1], v[2]);
         }
         set
@@ -249,11 +267,7 @@ public sealed unsafe class RigidBody : IDisposable
     public BodyState GetState()
     {
         ThrowIfDisposed();
-        double* p = Ode.BodyGetPosition(Handle);
-        double* q = Ode.BodyGetQuaternion(Handle);
-        double* v = Ode.BodyGetLinearVel(Handle);
-        double* w = Ode.BodyGetAngularVel(Handle);
-        if (p == null || q == null || v == null || w == null) throw new PhysicsException("ODE returned a null body state pointer.");
+        double* p = _position, q = _quaternion, v = _linearVelocity, w = _angularVelocity;
         return new BodyState(
             new Vector3D(p[0], p[1], p[2]),
             new QuaternionD(q[0], q[1], q[2], q[3]),
@@ -271,7 +285,7 @@ public sealed unsafe class RigidBody : IDisposable
     /// the same function ODE's integrator uses, so the matrix matches too. (A quaternion that is
     /// not unit to within 1e-12 is left normalised by ODE.) Pending forces are
     /// cleared. This moves the body's geoms to the head of the hash space; restore the space
-    /// order afterwards (<see cref="PhysicsWorld.RestoreState"/> does).
+    /// order afterwards (<see cref="PhysicsWorld.RestoreState(PhysicsState)"/> does).
     /// </summary>
     public void SetState(in BodyState state)
     {
@@ -282,22 +296,23 @@ public sealed unsafe class RigidBody : IDisposable
         if (!state.Orientation.IsFinite || !(state.Orientation.Norm > 0)) throw new ArgumentException("Orientation must be a finite non-zero quaternion.", nameof(state));
         if (state.SleepCounter < 0) throw new ArgumentException("SleepCounter must be ≥ 0.", nameof(state));
 
+        // Always through the setters, even when the pose already has these bits: they also mark
+        // the body's geoms moved, and the hash-space rebuild that follows relies on every body
+        // geom being dirty (skipping unchanged bodies trips ODE's AABB assertion in the next collide).
         Ode.BodySetPosition(Handle, state.PositionM.X, state.PositionM.Y, state.PositionM.Z);
         QuaternionD o = state.Orientation;
         double* given = stackalloc double[4] { o.W, o.X, o.Y, o.Z };
         Ode.BodySetQuaternion(Handle, given);
-        double* stored = Ode.BodyGetQuaternion(Handle);
-        double* rotation = Ode.BodyGetRotation(Handle);
-        if (stored == null || rotation == null) throw new PhysicsException("ODE returned a null orientation pointer.");
+        double* stored = _quaternion;
         // Only a quaternion that is already unit (as every state read from ODE is) gets its
         // bits back; anything else keeps ODE's normalised version.
         if (Math.Abs(o.Norm - 1) <= 1e-12 && !new QuaternionD(stored[0], stored[1], stored[2], stored[3]).BitEquals(o))
         {
             // dBodySetQuaternion renormalised the (already unit) quaternion and moved its last
-            // bits. ODE hands out a pointer to its own q[4] and R[12]: write the exact bits back
-            // and rebuild R from them exactly as dxStepBody does (dRfromQ after normalising).
+            // bits. ODE's own q[4] and R[12] (pointers kept from creation): write the exact bits
+            // back and rebuild R from them exactly as dxStepBody does (dRfromQ after normalising).
             for (int i = 0; i < 4; i++) stored[i] = given[i];
-            Ode.RFromQ(rotation, stored);
+            Ode.RFromQ(_rotation, stored);
             World.ExactOrientationWrites++;
         }
         Ode.BodySetLinearVel(Handle, state.LinearVelocityMps.X, state.LinearVelocityMps.Y, state.LinearVelocityMps.Z);
@@ -312,7 +327,7 @@ public sealed unsafe class RigidBody : IDisposable
     /// <summary>ODE's 3×4 rotation matrix, row-major with a padding column (for exactness checks).</summary>
     internal double[] GetRotationMatrix()
     {
-        double* r = Read(&Ode.BodyGetRotation);
+        double* r = Cached(_rotation);
         var m = new double[12];
         for (int i = 0; i < 12; i++) m[i] = r[i];
         return m;
@@ -335,12 +350,10 @@ public sealed unsafe class RigidBody : IDisposable
         Handle = 0;
     }
 
-    private double* Read(delegate*<nint, double*> getter)
+    private double* Cached(double* pointer)
     {
         ThrowIfDisposed();
-        double* p = getter(Handle);
-        if (p == null) throw new PhysicsException("ODE returned a null body pointer.");
-        return p;
+        return pointer;
     }
 
     private static void RequireFinite(Vector3D v, string name)

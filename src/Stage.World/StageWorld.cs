@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -30,6 +31,9 @@ public sealed class StageWorld : IDisposable
     private EntityState[] _resetStates = [];
     private readonly List<int> _resetBodyIds = [];
     private readonly List<BodyState> _resetBodies = [];
+    private readonly List<int> _spaceOrderIds = [];
+    private readonly List<int> _resetJointIds = [];
+    private readonly List<int> _resetSpace = [];
     private bool _disposed;
 
     /// <summary>An empty world with the given settings and rules.</summary>
@@ -309,9 +313,10 @@ public sealed class StageWorld : IDisposable
 
     internal void WriteSpaceOrder(CanonicalWriter w)
     {
-        IReadOnlyList<Geom> order = Physics.GetSpaceOrder();
+        List<int> order = _spaceOrderIds;
+        Physics.GetSpaceOrderIds(order);
         w.Write(order.Count);
-        for (int i = 0; i < order.Count; i++) w.Write(_byGeom[order[i].Id].Id);
+        for (int i = 0; i < order.Count; i++) w.Write(_byGeom[order[i]].Id);
     }
 
     /// <summary>
@@ -377,14 +382,17 @@ public sealed class StageWorld : IDisposable
                 bodies.Add(from.Body ?? throw new ArgumentException($"Entity {e.Id} has a dynamic body but no body state."));
             }
         }
-        var jointIds = new List<int>(_joints.Count);
+        List<int> jointIds = _resetJointIds;
+        jointIds.Clear();
         for (int i = 0; i < _joints.Count; i++) jointIds.Add(_joints[i].Native!.Id);
-        var space = new List<int>(spaceOrder.Length);
+        List<int> space = _resetSpace;
+        space.Clear();
         foreach (long id in spaceOrder)
         {
             space.Add((Get(id)?.Geom ?? throw new ArgumentException($"The space order names entity {id}, which has no geom.")).Id);
         }
-        Physics.RestoreState(new PhysicsState(step, seed, bodyIds, bodies, jointIds, jointsBrokenAtStep, space));
+        Physics.RestoreState(step, seed, CollectionsMarshal.AsSpan(bodyIds), CollectionsMarshal.AsSpan(bodies),
+            CollectionsMarshal.AsSpan(jointIds), jointsBrokenAtStep, CollectionsMarshal.AsSpan(space));
         foreach (Entity e in _entities)
         {
             e.PreviousPositionM = e.PositionM;
