@@ -28,6 +28,18 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>--canvas-scale N: render every canvas at 1/N size each way (rehearsal and previews on a slow GPU).</summary>
+    public static Option<int> CanvasScale(int defaultDivisor, string purpose)
+    {
+        var option = new Option<int>("--canvas-scale")
+        {
+            Description = $"Render every canvas at 1/N size each way, {purpose} (default {defaultDivisor}; 1 is full size, the only size for the wall).",
+            DefaultValueFactory = _ => defaultDivisor,
+        };
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
+        return option;
+    }
+
     /// <summary>The verbosity a parse result asks for; --verbose wins over --quiet.</summary>
     public static Verbosity VerbosityOf(ParseResult result) =>
         result.GetValue(Verbose) ? Verbosity.Verbose : result.GetValue(Quiet) ? Verbosity.Quiet : Verbosity.Normal;

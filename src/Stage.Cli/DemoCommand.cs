@@ -19,8 +19,7 @@ public static class DemoCommand
         var world = new Option<string?>("--world") { Description = "The world scene (default: stage-configs/worlds/traffic.json)." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 20 };
         var outDir = new Option<string>("--out") { Description = "Folder for everything the demo writes.", DefaultValueFactory = _ => "demo-output" };
-        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render the canvases at 1/N size each way (default 4: the nine 4K canvases at 960 × 540, which a CPU Vulkan driver can draw a few times a second; 1 for full size).", DefaultValueFactory = _ => 4 };
-        canvasScale.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
+        Option<int> canvasScale = CommonOptions.CanvasScale(4, "so a CPU Vulkan driver draws the nine 4K canvases (960 × 540 each) a few times a second");
         var path = new Option<string>("--path") { Description = "The simulated camera's path: orbit, dolly, handheld or a CSV.", DefaultValueFactory = _ => "orbit" };
         var command = new Command("demo",
             "Run the demo: the 270° volume with the traffic world and a simulated tracked camera, one take recorded (slate DEMO), " +

@@ -30,8 +30,7 @@ public static class ReplayCommand
         var outputKind = new Option<string>("--output") { Description = "files (a PNG per canvas per frame) or headless (verify the world only, render and discard).", DefaultValueFactory = _ => "files" };
         outputKind.AcceptOnlyFromAmong("files", "headless");
         var validate = new Option<bool>("--validate") { Description = "Run the GPU with the Vulkan validation layer (exit 1 on any message)." };
-        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render canvases at 1/N size each way (a quick look on a slow GPU; default 1).", DefaultValueFactory = _ => 1 };
-        canvasScale.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
+        Option<int> canvasScale = CommonOptions.CanvasScale(1, "for a quick look on a slow GPU");
         var command = new Command("replay",
             "Re-render a take offline, frame for frame, from its recorded camera track and world snapshot, making the take's recorded rule " +
             "changes again, and verify the world's state hash at every frame against the recorded one. Exit 1 when any frame differs.")
@@ -75,11 +74,8 @@ public static class ReplayCommand
             using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage replay", EnableValidation = result.GetValue(validateOption) });
             using GpuDevice device = instance.CreateDevice();
             using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScaleOption) } });
-            var scene = new RenderScene();
-            string sceneDirectory = Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory;
-            WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, sceneDirectory);
-            bridge?.Fill(scene);
-            using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
+            using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world,
+                Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory);
             using IFrameOutput frames = result.GetValue(outputOption) == "files" ? new FilesOutput(folder, FileFormat.Png) : new HeadlessOutput();
             var clock = Stopwatch.StartNew();
             ReplayResult replay = TakeReplay.Run(log, take.Id, stage, world, renderer, frames, line => { error.WriteLine(line); error.Flush(); }, cancellation);

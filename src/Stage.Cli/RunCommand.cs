@@ -24,8 +24,7 @@ public static class RunCommand
         var take = new Option<string?>("--take") { Description = "Record one take of this slate from the first frame to the end of the run." };
         var timecode = new Option<string>("--timecode") { Description = "free (time of day on the monotonic clock, the default) or tracking (the hero camera's tracker timecode where it sends one, e.g. OpenTrackIO; free otherwise). Frames are paced by the clock either way.", DefaultValueFactory = _ => "free" };
         timecode.AcceptOnlyFromAmong("free", "tracking");
-        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render every canvas at 1/N size each way: rehearsal and previews on a slow GPU, never for the wall (default 1).", DefaultValueFactory = _ => 1 };
-        canvasScale.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--canvas-scale must be at least 1"); });
+        Option<int> canvasScale = CommonOptions.CanvasScale(1, "for rehearsal and previews on a slow GPU");
         var command = new Command("run",
             "Run the stage: latch tracked camera poses every frame, advance the world, render every output, log takes, obey the OSC control " +
             "surface. The world is journalled beside the take log and resumed from it after a crash. Prints a status line every second " +

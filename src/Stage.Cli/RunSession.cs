@@ -101,7 +101,8 @@ public static class RunSession
                 TakeInfo take = takes.Take(id);
                 error.WriteLine($"take {take.Scene}/{take.TakeNumber} was interrupted (the engine stopped while recording); kept its {take.FrameCount} frames");
             }
-            using StageWorldHost? world = OpenWorld(settings, stage, error);
+            string? scenePath = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
+            using StageWorldHost? world = OpenWorld(scenePath, settings, stage, error);
             using TrackingSystem tracking = TrackingSystem.Create(stage);
             foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
                 if (unhandled is VirtualCameraSourceConfig) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
@@ -117,10 +118,7 @@ public static class RunSession
                 _ => settings.OutputFactory?.Invoke(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
             };
             using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
-            var scene = new RenderScene();
-            WorldSceneBridge? bridge = world is null ? null : new WorldSceneBridge(() => world.World, SceneDirectory(settings, stage));
-            bridge?.Fill(scene);
-            using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
+            using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
             var engine = new Engine.Engine(stage, tracking, world, renderer, frameOutput, takes, log,
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
@@ -168,18 +166,11 @@ public static class RunSession
     public static string JournalDirectory(StageConfig stage) =>
         Path.Combine(Path.GetDirectoryName(stage.TakeDatabasePath)!, Path.GetFileNameWithoutExtension(stage.TakeDatabasePath) + ".world");
 
-    private static StageWorldHost? OpenWorld(RunSettings settings, StageConfig stage, TextWriter error)
+    private static StageWorldHost? OpenWorld(string? scene, RunSettings settings, StageConfig stage, TextWriter error)
     {
-        string? scene = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
         if (scene is null) return null;
         if (!File.Exists(scene)) throw new WorldLoadException($"world scene {scene} does not exist");
         return StageWorldHost.Open(scene, settings.JournalDirectory ?? JournalDirectory(stage), settings.FreshWorld, settings.JournalEverySeconds, line => error.WriteLine(line));
-    }
-
-    private static string SceneDirectory(RunSettings settings, StageConfig stage)
-    {
-        string? scene = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
-        return Path.GetDirectoryName(scene) ?? Environment.CurrentDirectory;
     }
 
     /// <summary>One simulated tracker thread per camera, each sending its path at 100 Hz to the camera's own source.</summary>
@@ -189,12 +180,18 @@ public static class RunSession
         foreach (CameraConfig camera in stage.Cameras)
         {
             TrackingSourceConfig source = stage.FindSource(camera.SourceId)!;
-            var protocol = source switch
+            Stage.Tracking.Simulation.SimulatedProtocol? found = source switch
             {
                 OscSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.Osc,
                 FreeDSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.FreeD,
-                _ => Stage.Tracking.Simulation.SimulatedProtocol.OpenTrackIO,
+                OpenTrackIOSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.OpenTrackIO,
+                _ => null,
             };
+            if (found is not { } protocol)
+            {
+                error.WriteLine($"simulated tracker: camera {camera.Id} is fed by '{source.Id}' ({source.Kind}), which no tracker protocol reaches; not simulated");
+                continue;
+            }
             var tracker = new Stage.Tracking.Simulation.SimulatedTracker(camera, source,
                 Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), protocol,
                 Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));

@@ -3,6 +3,7 @@ using System.Text;
 using Stage.Core.Space;
 using Stage.Core.Time;
 using Stage.Tracking.OpenTrackIO;
+using Stage.Tests.Shared;
 
 namespace Stage.Tracking.Tests;
 
@@ -157,9 +158,9 @@ public class OpenTrackIOJsonParserTests
     {
         byte[] json = Encoding.UTF8.GetBytes(RecommendedDynamicExample);
         var message = new OpenTrackIOMessage();
-        OpenTrackIOJsonParser.Parse(json, message);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++) OpenTrackIOJsonParser.Parse(json, message);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+        {
+            for (int i = 0; i < 200; i++) OpenTrackIOJsonParser.Parse(json, message);
+        }));
     }
 }

@@ -35,7 +35,7 @@ public static class RunBench
         var config = new Argument<string>("config") { Description = "The stage configuration to run." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 10 };
         var world = new Option<string?>("--world") { Description = "The world scene to run (default: the configuration's world; none when it names none)." };
-        var canvasScale = new Option<int>("--canvas-scale") { Description = "Render canvases at 1/N size each way (default 1).", DefaultValueFactory = _ => 1 };
+        Option<int> canvasScale = CommonOptions.CanvasScale(1, "to measure a slow GPU at preview size");
         var command = new Command("run",
             "Run the frame loop headless for N seconds with every camera fed 1 kHz of poses in-process; print fps against the stage rate, " +
             "frame and render time (p50/p99), dropped and late frames, and pose age (receive → submit) with the engine's overhead (latch → submit) " +
@@ -56,13 +56,10 @@ public static class RunBench
                 using TrackingSystem tracking = TrackingSystem.Create(stage);
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench run" });
                 using GpuDevice device = instance.CreateDevice();
-                using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = Math.Max(1, result.GetValue(canvasScale)) } });
+                using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScale) } });
                 string? scenePath = result.GetValue(world) is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
                 using StageWorldHost? host = scenePath is null ? null : StageWorldHost.Open(scenePath, null, fresh: true, 1.0, line => error.WriteLine(line));
-                var scene = new RenderScene();
-                WorldSceneBridge? bridge = host is null ? null : new WorldSceneBridge(() => host.World, Path.GetDirectoryName(scenePath)!);
-                bridge?.Fill(scene);
-                using var renderer = new StageFrameRenderer(stageRenderer, scene, bridge is null ? null : bridge.Update);
+                using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, host, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
                 using var headless = new HeadlessOutput();
                 long frames = (long)Math.Ceiling(result.GetValue(seconds) * stage.FrameRate.FramesPerSecond);
                 var engine = new Engine.Engine(stage, tracking, host, renderer, headless, takes, NullLogger.Instance,

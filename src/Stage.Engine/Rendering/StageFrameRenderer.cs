@@ -1,4 +1,5 @@
 using Stage.Engine.Outputs;
+using Stage.Engine.World;
 using Stage.Render;
 using Stage.Render.Scene;
 
@@ -17,6 +18,19 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     private readonly List<RenderCamera> _cameras = [];
     private readonly List<CanvasImage> _images = [];
     private readonly List<PassTiming> _timings = [];
+
+    /// <summary>
+    /// The renderer for a run: <paramref name="world"/>'s entities drawn through a <see cref="WorldSceneBridge"/>
+    /// (mesh files relative to <paramref name="sceneDirectory"/>), or an empty scene without a world.
+    /// </summary>
+    public static StageFrameRenderer ForWorld(StageRenderer renderer, StageWorldHost? world, string sceneDirectory)
+    {
+        var scene = new RenderScene();
+        if (world is null) return new StageFrameRenderer(renderer, scene, null);
+        var bridge = new WorldSceneBridge(() => world.World, sceneDirectory);
+        bridge.Fill(scene);
+        return new StageFrameRenderer(renderer, scene, bridge.Update);
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<PassTiming> LastPassTimings => _timings;
