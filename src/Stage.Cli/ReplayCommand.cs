@@ -79,7 +79,7 @@ public static class ReplayCommand
             using IFrameOutput frames = result.GetValue(outputOption) == "files" ? new FilesOutput(folder, FileFormat.Png) : new HeadlessOutput();
             var clock = Stopwatch.StartNew();
             ReplayResult replay = TakeReplay.Run(log, take.Id, stage, world, renderer, frames, line => { error.WriteLine(line); error.Flush(); }, cancellation);
-            output.WriteLine($"replayed {replay.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s");
+            output.WriteLine($"replayed {replay.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s{(cancellation.IsCancellationRequested ? $"; stopped on request before the end of the take's {take.FrameCount} frames" : "")}");
             if (!replay.HasWorld) output.WriteLine("world: none recorded (camera track only)");
             else if (replay.Mismatches.Count == 0) output.WriteLine($"world: state hash verified at all {replay.HashesVerified} frames; end {TakeLog.HashText(world!.StateHash)} (recorded end {take.EndStateHash})");
             else
@@ -95,7 +95,8 @@ public static class ReplayCommand
                 foreach (ValidationMessage message in validation.Messages) error.WriteLine($"validation: {message}");
                 clean = false;
             }
-            return replay.Verified && clean && !cancellation.IsCancellationRequested ? ExitCodes.Ok : ExitCodes.Fault;
+            // Stopped on request, what was replayed was still verified: a clean stop, not a fault.
+            return replay.Verified && clean ? ExitCodes.Ok : ExitCodes.Fault;
         }
         catch (Exception e) when (e is TakeLogException or ReplayException or WorldFileException or GpuUnavailableException or VulkanException or IOException)
         {

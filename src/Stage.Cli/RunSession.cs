@@ -139,10 +139,12 @@ public static class RunSession
             simulation.Cancel();
             foreach (Thread simulator in simulators) simulator.Join();
             tracking.Stop();
+            string? checkpoint = world?.Checkpoint();
+            if (cancellation.IsCancellationRequested) output.WriteLine($"stopped on request after {statistics.Frames} frames");
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
             foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
-            if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(world.JournalDirectory is null ? "" : $", journal {world.JournalDirectory}")}");
+            if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");
             if (instance.Validation is { Messages.Count: > 0 } validation)

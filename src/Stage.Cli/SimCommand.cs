@@ -30,7 +30,7 @@ public static class SimCommand
         {
             scene, seconds, steps, snapshotIn, snapshotOut, journal, journalSeconds, every, json,
         };
-        command.SetAction(result =>
+        command.SetAction((result, cancellation) => Task.Run(() =>
         {
             double? s = result.GetValue(seconds);
             long? n = result.GetValue(steps);
@@ -93,12 +93,13 @@ public static class SimCommand
                 double firstHashMs = 0;
                 long hashes = 0;
                 double laterHashesMs = 0;
-                while (world.StepCount < target)
+                // Ctrl+C stops at a step boundary: that step is reported as the last, the snapshot and journal written.
+                while (world.StepCount < target && !cancellation.IsCancellationRequested)
                 {
                     stepClock.Start();
                     world.Step();
                     stepClock.Stop();
-                    if ((world.StepCount - start) % reportEvery == 0 || world.StepCount == target)
+                    if ((world.StepCount - start) % reportEvery == 0 || world.StepCount == target || cancellation.IsCancellationRequested)
                     {
                         hashClock.Restart();
                         ulong hash = world.ComputeStateHash();
@@ -110,13 +111,15 @@ public static class SimCommand
                         output.Flush();
                     }
                 }
+                if (cancellation.IsCancellationRequested) error.WriteLine($"stage sim: stopped on request at step {world.StepCount} of {target}");
+                journaling?.WriteSnapshotAndStartLog();
                 if (result.GetValue(snapshotOut) is { } outPath) WorldCodec.SaveSnapshot(world, outPath);
                 long taken = world.StepCount - start;
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"stage sim: {taken} steps ({start} → {world.StepCount}) of {world.Entities.Count} entities: {stepClock.Elapsed.TotalMilliseconds / Math.Max(1, taken):0.###} ms/step, state hash {(hashes > 1 ? $"{laterHashesMs / (hashes - 1):0.###} ms each after the first ({firstHashMs:0.###} ms, with JIT)" : $"{firstHashMs:0.###} ms (one call, with JIT)")}"));
             }
             return ExitCodes.Ok;
-        });
+        }, CancellationToken.None));
         return command;
     }
 

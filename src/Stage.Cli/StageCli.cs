@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Reflection;
 
 namespace Stage.Cli;
@@ -11,7 +12,8 @@ public static class StageCli
     {
         RootCommand root = Build(output, error);
         ParseResult parsed = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        // Stage handles Ctrl+C and SIGTERM itself (ShutdownSignals): a clean stop at a frame boundary, never a cut after 2 s.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         if (parsed.Errors.Count > 0)
         {
             foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors)
@@ -19,7 +21,11 @@ public static class StageCli
             error.WriteLine("Run 'stage --help' for usage.");
             return ExitCodes.Usage;
         }
-        return parsed.Invoke(invocation);
+        // Only commands that watch a cancellation token (the long-running ones) take the signals over; the
+        // others keep the default action, so Ctrl+C still ends them at once.
+        if (parsed.Action is not AsynchronousCommandLineAction) return parsed.Invoke(invocation);
+        using var signals = new ShutdownSignals(error);
+        return parsed.InvokeAsync(invocation, signals.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>The version printed by <c>stage --version</c>.</summary>

@@ -216,6 +216,18 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
     /// <summary>The world-wide rules <see cref="TrySetRule"/> knows.</summary>
     public const string RuleNames = "gravityScale, timeScale, linearDampingPerS, angularDampingPerS, gravityX, gravityY, gravityZ, contactEventThresholdMps";
 
+    /// <summary>
+    /// At a clean stop: writes the snapshot of the step the world stands at now, so the next run resumes
+    /// exactly here rather than replaying the journal since the last interval. Returns its path, or null
+    /// when the world is not journalled.
+    /// </summary>
+    public string? Checkpoint()
+    {
+        if (_journal is null) return null;
+        _journal.WriteSnapshotAndStartLog();
+        return _journal.LatestSnapshotPath;
+    }
+
     /// <summary>Stops journaling and frees the world.</summary>
     public void Dispose()
     {

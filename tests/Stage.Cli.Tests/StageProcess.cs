@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Stage.Cli.Tests;
+
+/// <summary>
+/// The real <c>stage</c> executable in a child process, as an operator's terminal runs it: its output
+/// collected as it comes, signals sent with <c>kill</c>. The child starts with SIGINT and SIGTERM at
+/// their default actions (<c>env --default-signal</c>): a test runner started in the background
+/// ignores SIGINT, and that would be inherited.
+/// </summary>
+internal sealed class StageProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+
+    private StageProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_error) _error.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts <c>stage ARGS</c>.</summary>
+    public static StageProcess Start(params string[] args)
+    {
+        string stageDll = Path.Combine(AppContext.BaseDirectory, "stage.dll");
+        var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", "dotnet", stageDll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return new StageProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Standard output so far.</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>Standard error so far.</summary>
+    public string Error { get { lock (_error) return _error.ToString(); } }
+
+    /// <summary>Waits until standard output holds <paramref name="text"/>; false after <paramref name="timeout"/> or when the process ended.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            if (_process.HasExited) return Output.Contains(text, StringComparison.Ordinal);
+            await Task.Delay(50);
+        }
+        return false;
+    }
+
+    /// <summary>Sends a signal (INT, TERM …) with <c>kill</c>, as a terminal's Ctrl+C or a service manager would.</summary>
+    public void Signal(string name)
+    {
+        using Process kill = Process.Start(new ProcessStartInfo("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>
+    /// Waits for the process to end and returns its exit code (128 + n when signal n ended it, as a shell
+    /// shows it). Kills it and fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail($"stage did not exit within {timeout.TotalSeconds} s.\nstdout:\n{Output}\nstderr:\n{Error}");
+        }
+        _process.WaitForExit(); // drains the output readers
+        return _process.ExitCode; // 'env' execs dotnet: this is the engine's own status
+
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
