@@ -78,6 +78,87 @@ public class OscCameraSourceTests
     }
 
     [Fact]
+    public void Separate_position_and_rotation_datagrams_alternating_give_exactly_the_poses_sent()
+    {
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
+        Vector3 lastPosition = default;
+        Vector3 lastAngles = default;
+        bool anyRotation = false;
+        for (int i = 0; i < 40; i++)
+        {
+            long ticks = TestConfigs.Ms(10 * i);
+            if (i % 2 == 0)
+            {
+                lastPosition = new Vector3(0.1f * i, 1.5f + 0.01f * i, -0.2f * i);
+                source.ProcessDatagram(Message("/cam/a/position", lastPosition.X, lastPosition.Y, lastPosition.Z), ticks);
+            }
+            else
+            {
+                lastAngles = new Vector3(2f * i, -i, 0.5f * i);
+                anyRotation = true;
+                source.ProcessDatagram(Message("/cam/a/rotation", lastAngles.X, lastAngles.Y, lastAngles.Z), ticks);
+            }
+            if (!anyRotation)
+            {
+                Assert.False(a.TryGetLatest(out _), "a position alone made a pose");
+                continue;
+            }
+            // From the first rotation on, every datagram completes a pose of the newest position and the newest rotation, stamped with its own arrival.
+            Assert.True(a.TryGetLatest(out CameraSample sample));
+            AssertNear(lastPosition, sample.PositionM);
+            PanTiltRoll angles = PanTiltRoll.FromQuaternion(sample.Orientation);
+            Assert.Equal((lastAngles.X, lastAngles.Y, lastAngles.Z), ((float)Math.Round(angles.PanDeg, 3), (float)Math.Round(angles.TiltDeg, 3), (float)Math.Round(angles.RollDeg, 3)));
+            Assert.Equal(ticks, sample.ReceiveTicks);
+        }
+        Assert.Equal(39, a.WrittenCount);
+        Assert.Equal(1, source.Statistics.DropsOf(TrackingDropKind.PartialPose));
+        Assert.Equal(TrackingStatus.Tracking, a.Status);
+    }
+
+    [Fact]
+    public void A_part_older_than_the_loss_timeout_completes_no_pose()
+    {
+        (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());
+        source.ProcessDatagram(Message("/cam/a/pose", 1, 2, 3, 10, 0, 0), TestConfigs.Ms(0));
+        // The tracker stopped sending rotations: positions alone must not keep the camera OK with a frozen rotation.
+        source.ProcessDatagram(Message("/cam/a/position", 4, 5, 6), TestConfigs.Ms(50));
+        source.ProcessDatagram(Message("/cam/a/position", 7, 8, 9), TestConfigs.Ms(250));
+        Assert.Equal(2, a.WrittenCount);
+        Assert.Equal(1, source.Statistics.DropsOf(TrackingDropKind.PartialPose));
+        // A fresh rotation completes the pose again with the newest position.
+        source.ProcessDatagram(Message("/cam/a/rotation", 20, 0, 0), TestConfigs.Ms(260));
+        Assert.Equal(3, a.WrittenCount);
+        a.TryGetLatest(out CameraSample sample);
+        AssertNear(new Vector3(7, 8, 9), sample.PositionM);
+    }
+
+    [Fact]
+    public void Liblo_oscsend_separate_position_and_rotation_datagrams_make_the_pose_sent()
+    {
+        // Two oscsend processes start one after the other; on a loaded machine that can take longer than the default 100 ms.
+        var options = new TrackingOptions { LossTimeoutMs = 10_000 };
+        var a = new PoseBuffer("A", 0, options);
+        using var source = new OscCameraSource(TestConfigs.OscConfig(), [new BoundCamera(a, "a")], options);
+        source.Start();
+        try
+        {
+            int port = source.LocalEndPoint!.Port;
+            using (Process position = Process.Start("oscsend", $"127.0.0.1 {port} /cam/a/position fff 1.5 2 -3")!) Assert.True(position.WaitForExit(10_000));
+            using (Process rotation = Process.Start("oscsend", $"127.0.0.1 {port} /cam/a/rotation fff 30 -10 5")!) Assert.True(rotation.WaitForExit(10_000));
+            var deadline = Stopwatch.StartNew();
+            while (a.WrittenCount == 0 && deadline.ElapsedMilliseconds < 5000) Thread.Sleep(10);
+            Assert.True(a.TryGetLatest(out CameraSample sample), "no pose from separate position and rotation datagrams");
+            AssertNear(new Vector3(1.5f, 2, -3), sample.PositionM);
+            PanTiltRoll angles = PanTiltRoll.FromQuaternion(sample.Orientation);
+            Assert.Equal((30.0, -10.0, 5.0), (Math.Round(angles.PanDeg, 3), Math.Round(angles.TiltDeg, 3), Math.Round(angles.RollDeg, 3)));
+        }
+        finally
+        {
+            source.Stop();
+        }
+    }
+
+    [Fact]
     public void Garbage_and_unknown_addresses_are_counted_never_applied()
     {
         (OscCameraSource source, PoseBuffer a, _) = TestConfigs.BuildOsc(TestConfigs.OscConfig());

@@ -27,6 +27,8 @@ public sealed class OscCameraSource : UdpTrackingSource
     private readonly float _positionScale;
     private readonly bool _radians;
     private readonly int[] _eulerIndex = new int[3];
+    private readonly PoseParts[] _parts;
+    private readonly long _partMaxAgeTicks;
     private long _sequence;
 
     /// <summary>The parts of a camera's sample a packet has set so far.</summary>
@@ -38,6 +40,18 @@ public sealed class OscCameraSource : UdpTrackingSource
         public double FocalLengthMm, FocusDistanceM, Iris;
     }
 
+    /// <summary>
+    /// The newest position and the newest rotation a camera received, each with its receive time: trackers that
+    /// send them in separate messages are combined from these.
+    /// </summary>
+    private struct PoseParts
+    {
+        public bool HasPosition, HasOrientation;
+        public Vector3 PositionM;
+        public Quaternion Orientation;
+        public long PositionTicks, OrientationTicks;
+    }
+
     /// <summary>A source for <paramref name="config"/> feeding <paramref name="cameras"/>.</summary>
     /// <exception cref="ArgumentException">The bind address is not an IPv4 address.</exception>
     public OscCameraSource(OscSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions? options = null)
@@ -46,6 +60,8 @@ public sealed class OscCameraSource : UdpTrackingSource
     {
         TypedConfig = config;
         _pending = new Pending[cameras.Count];
+        _parts = new PoseParts[cameras.Count];
+        _partMaxAgeTicks = (long)(Options.LossTimeoutMs * System.Diagnostics.Stopwatch.Frequency / 1000.0);
         _patterns = cameras.Select(camera => config.Addresses
             .Select(pair => (RoleOf(pair.Key), Encoding.UTF8.GetBytes(pair.Value.Replace("{camera}", camera.TrackedId, StringComparison.Ordinal))))
             .ToArray()).ToArray();
@@ -171,18 +187,23 @@ public sealed class OscCameraSource : UdpTrackingSource
     {
         PoseBuffer buffer = Buffers[camera];
         ref Pending p = ref _pending[camera];
+        ref PoseParts parts = ref _parts[camera];
+        if (p.HasPosition) (parts.HasPosition, parts.PositionM, parts.PositionTicks) = (true, p.PositionM, receiveTicks);
+        if (p.HasOrientation) (parts.HasOrientation, parts.Orientation, parts.OrientationTicks) = (true, p.Orientation, receiveTicks);
         bool hasLatest = buffer.TryGetLatest(out CameraSample latest);
-        if (!hasLatest && !(p.HasPosition && p.HasOrientation))
+        // A pose needs both parts, the other one no older than the loss timeout: a tracker that stopped sending
+        // rotations must not keep an OK camera with a frozen rotation. Lens-only messages need a pose before them.
+        if (!parts.HasPosition || !parts.HasOrientation
+            || receiveTicks - parts.PositionTicks > _partMaxAgeTicks || receiveTicks - parts.OrientationTicks > _partMaxAgeTicks)
         {
-            // Nothing to merge a part with yet: wait for a full pose.
-            Statistics.CountDrop(TrackingDropKind.NoPose);
+            Statistics.CountDrop(p.HasPosition || p.HasOrientation ? TrackingDropKind.PartialPose : TrackingDropKind.NoPose);
             return;
         }
         var sample = new CameraSample
         {
             CameraId = buffer.CameraId,
-            PositionM = p.HasPosition ? p.PositionM : latest.PositionM,
-            Orientation = p.HasOrientation ? p.Orientation : latest.Orientation,
+            PositionM = parts.PositionM,
+            Orientation = parts.Orientation,
             FocalLengthMm = p.FocalLengthMm > 0 ? p.FocalLengthMm : hasLatest ? latest.FocalLengthMm : double.NaN,
             FocusDistanceM = p.FocusDistanceM > 0 ? p.FocusDistanceM : hasLatest ? latest.FocusDistanceM : double.NaN,
             Iris = p.Iris > 0 ? p.Iris : hasLatest ? latest.Iris : double.NaN,

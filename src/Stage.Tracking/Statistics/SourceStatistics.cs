@@ -25,6 +25,11 @@ public enum TrackingDropKind
     UnmatchedSubject,
     /// <summary>A valid sample without a pose (OpenTrackIO static-only or lens-only samples); not an error, counted for the monitor.</summary>
     NoPose,
+    /// <summary>
+    /// OSC: a position whose rotation has not arrived within the loss timeout (or never), or the reverse; the part is
+    /// kept, and the next message of the other part completes the pose.
+    /// </summary>
+    PartialPose,
     /// <summary>An OpenTrackIO timecode that is not valid SMPTE timecode; the pose is applied, the timecode left out.</summary>
     InvalidTimecode,
 }
