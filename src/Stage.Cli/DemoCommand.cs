@@ -80,7 +80,7 @@ public static class DemoCommand
         {
             string chan = Path.Combine(folder, $"{take.Day:yyyy-MM-dd}_{take.ClipName}_{camera}.chan");
             File.WriteAllText(chan, ChanExporter.Write(take, track, camera));
-            written.Add(chan);
+            written.Add(chan + TakesCommand.WithoutPose(ChanExporter.FramesWithoutPose(track, camera), "left out"));
         }
         string[] previews = Directory.Exists(Path.Combine(folder, "preview")) ? Directory.GetFiles(Path.Combine(folder, "preview"), "*.png") : [];
         Array.Sort(previews, StringComparer.Ordinal);

@@ -73,20 +73,20 @@ public static class OscCommand
             {
                 if (result.GetValue(tcp))
                 {
-                    var server = new OscTcpServer(new OscTcpServerOptions { LocalAddress = bindAddress, Port = result.GetValue(port) }, OnPacket, OnMalformed);
+                    var server = new OscTcpServer(new OscTcpServerOptions { LocalAddress = bindAddress, Port = result.GetValue(port), Owner = "osc dump" }, OnPacket, OnMalformed);
                     server.Start();
                     listener = server;
                 }
                 else
                 {
-                    var receiver = new OscUdpReceiver(new OscUdpReceiverOptions { LocalAddress = bindAddress, Port = result.GetValue(port), MulticastGroup = groupAddress }, OnPacket, OnMalformed);
+                    var receiver = new OscUdpReceiver(new OscUdpReceiverOptions { LocalAddress = bindAddress, Port = result.GetValue(port), MulticastGroup = groupAddress, Owner = "osc dump" }, OnPacket, OnMalformed);
                     receiver.Start();
                     listener = receiver;
                 }
             }
-            catch (SocketException e)
+            catch (SocketSetupException e)
             {
-                return Fail(error, $"cannot listen on {bindAddress}:{result.GetValue(port)}: {e.Message}");
+                return Fail(error, e.Message);
             }
             using (listener)
             {

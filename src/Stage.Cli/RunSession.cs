@@ -12,6 +12,7 @@ using Stage.Render;
 using Stage.Render.Scene;
 using Stage.Takes;
 using Stage.Tracking;
+using Stage.Tracking.Statistics;
 using Stage.Vulkan;
 
 namespace Stage.Cli;
@@ -92,6 +93,7 @@ public static class RunSession
             return new RunOutcome(ExitCodes.Fault, null, null, null);
         }
         StageConfig stage = loaded.Config!;
+        foreach (ConfigFault warning in loaded.Warnings) error.WriteLine($"warning: {settings.ConfigPath}: {warning}");
         if (settings.TakeDatabasePath is string database) stage = stage with { TakeDatabasePath = Path.GetFullPath(database) };
         try
         {
@@ -144,6 +146,8 @@ public static class RunSession
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
             foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
+            long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (ITrackingSource source in tracking.Sources) output.WriteLine("  " + TrackingReport.SummaryLine(source, receiveNow));
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");

@@ -46,8 +46,9 @@ public sealed record StageSummary(
         config.WorldScenePath,
         config.TakeDatabasePath);
 
-    /// <summary>The summary as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { valid = true, stage = this }, JsonOptions);
+    /// <summary>The summary as indented JSON, with the configuration's warnings (<c>[{"path", "message"}]</c>).</summary>
+    public string ToJson(IReadOnlyList<ConfigFault>? warnings = null) => JsonSerializer.Serialize(
+        new { valid = true, stage = this, warnings = (warnings ?? []).Select(w => new { path = w.Path, message = w.Message }) }, JsonOptions);
 
     /// <summary>Faults as JSON: <c>{"valid": false, "faults": [{"path", "message"}]}</c>.</summary>
     public static string FaultsToJson(string file, IReadOnlyList<ConfigFault> faults) =>

@@ -129,12 +129,17 @@ public static class TakesCommand
                     {
                         IReadOnlyList<RecordedFrame> track = log.Track(t.Id);
                         foreach (string camera in track.Select(f => f.Camera).Distinct())
-                            written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}_{camera}.chan", ChanExporter.Write(t, track, camera)));
+                            written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}_{camera}.chan", ChanExporter.Write(t, track, camera))
+                                        + WithoutPose(ChanExporter.FramesWithoutPose(track, camera), "left out"));
                     }
                     break;
                 default:
                     foreach (TakeInfo t in selected)
-                        written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}.json", JsonTakeExporter.Write(t, log.Track(t.Id))));
+                    {
+                        IReadOnlyList<RecordedFrame> track = log.Track(t.Id);
+                        written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}.json", JsonTakeExporter.Write(t, track))
+                                    + WithoutPose(track.Count(f => !f.Sample.HasPose), "flagged hasPose false, without transforms"));
+                    }
                     break;
             }
             foreach (string file in written) output.WriteLine(file);
@@ -142,6 +147,10 @@ public static class TakesCommand
         }));
         return command;
     }
+
+    /// <summary>What an export says about frames whose camera had no pose (nothing when there are none).</summary>
+    internal static string WithoutPose(int frames, string what) =>
+        frames == 0 ? "" : $"  ({frames} frame{(frames == 1 ? "" : "s")} without a camera pose: {what})";
 
     private static string WriteFile(string folder, string name, string content)
     {

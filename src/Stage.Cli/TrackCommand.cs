@@ -51,9 +51,9 @@ public static class TrackCommand
                 tracking = TrackingSystem.Create(stage);
                 tracking.Start();
             }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
+            catch (Exception e) when (e is Stage.Osc.SocketSetupException or ArgumentException)
             {
-                error.WriteLine($"stage: cannot listen: {e.Message}");
+                error.WriteLine($"stage: {e.Message}");
                 return ExitCodes.Fault;
             }
             using (tracking)

@@ -43,7 +43,14 @@ public static class ValidateCommand
             StageSummary summary = StageSummary.From(loaded.Config!);
             log.LogInformation("Configuration {Path} is valid: {Walls} walls, {Outputs} outputs, {Cameras} cameras",
                 loaded.Config!.SourcePath, summary.Walls.Count, summary.Outputs.Count, summary.Cameras.Count);
-            output.Write(asJson ? summary.ToJson() + Environment.NewLine : summary.ToText());
+            IReadOnlyList<ConfigFault> warnings = loaded.Warnings;
+            output.Write(asJson ? summary.ToJson(warnings) + Environment.NewLine : summary.ToText());
+            if (!asJson && warnings.Count > 0)
+            {
+                output.WriteLine();
+                output.WriteLine($"Warnings ({warnings.Count}; the stage runs as it is)");
+                foreach (ConfigFault warning in warnings) output.WriteLine($"  {warning}");
+            }
             return ExitCodes.Ok;
         });
         return command;

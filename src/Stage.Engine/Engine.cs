@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Stage.Core.Configuration;
@@ -11,6 +12,7 @@ using Stage.Engine.Timing;
 using Stage.Takes;
 using Stage.Tracking;
 using Stage.Tracking.Buffers;
+using Stage.Tracking.Statistics;
 
 namespace Stage.Engine;
 
@@ -38,6 +40,7 @@ public sealed class Engine : ITakeContext
     private readonly bool[] _markers;
     private readonly TrackFrame[] _trackFrames;
     private readonly TakeController _takes;
+    private readonly TrackingFaultWarnings _trackingFaults;
     private long _worldBaseStep;
     private long _worldBaseFrame;
     private FrameTick _current;
@@ -68,6 +71,7 @@ public sealed class Engine : ITakeContext
         _worldBaseStep = world?.StepCount ?? 0;
         Commands = new CommandRegistry();
         Queue = new EngineCommandQueue();
+        _trackingFaults = new TrackingFaultWarnings(tracking.Sources);
         _takes = new TakeController(takeLog, this);
         _takes.Register(Commands, Queue, options.CommandTimeout);
         RegisterCommands();
@@ -119,9 +123,11 @@ public sealed class Engine : ITakeContext
             RunFrame(tick);
             Statistics.DroppedFrames = _frames.DroppedFrames;
             // Due by frame number, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
-            if (status is not null && tick.Frame >= _nextStatusFrame)
+            if (tick.Frame >= _nextStatusFrame)
             {
-                status(StatusLine(tick));
+                // Source counters run on the Stopwatch (receive ticks), whatever clock paces the frames.
+                foreach (string warning in _trackingFaults.Due(Stopwatch.GetTimestamp())) _log.LogWarning("{TrackingFault}", warning);
+                status?.Invoke(StatusLine(tick));
                 _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
                 (_rateFrames, _rateTicks) = (Statistics.Frames, _clock.NowTicks);
             }
@@ -155,7 +161,7 @@ public sealed class Engine : ITakeContext
             else
             {
                 _views[i] = _views[i] with { ChromaKey = _chromaKey[i], Markers = _markers[i] };
-                _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0);
+                _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0, HasPose: false);
             }
         }
 
@@ -230,7 +236,7 @@ public sealed class Engine : ITakeContext
         return _worldBaseStep + (long)steps;
     }
 
-    /// <summary>The one-line status: frame, timecode, fps, latency, cameras, take.</summary>
+    /// <summary>The one-line status: frame, timecode, fps, latency, world step, cameras, tracking sources (packets in, samples applied, faults by kind), take.</summary>
     public string StatusLine(FrameTick tick)
     {
         PercentileSummary age = Statistics.PoseAgeMs.Summarise(), frame = Statistics.FrameMs.Summarise();
@@ -240,8 +246,10 @@ public sealed class Engine : ITakeContext
             ? $"{_config.FrameRate} fps"
             : string.Create(CultureInfo.InvariantCulture, $"{(Statistics.Frames - _rateFrames) * (double)_clock.Frequency / (now - _rateTicks):0.0} of {_config.FrameRate} fps");
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
+        long receiveNow = Stopwatch.GetTimestamp();
+        string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} | {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} |{sources} {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

@@ -202,6 +202,9 @@ public sealed class OscTcpServerOptions
     /// <summary>TCP port; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>Who listens, as an error names it ("control surface", "osc dump").</summary>
+    public string Owner { get; init; } = "OSC server";
+
     /// <summary>Framing; <see cref="OscStreamFraming.Auto"/> accepts SLIP (OSC 1.1) and length-prefixed (OSC 1.0, liblo) clients.</summary>
     public OscStreamFraming Framing { get; init; } = OscStreamFraming.Auto;
 
@@ -228,6 +231,7 @@ public sealed class OscTcpServer : IDisposable
     private long _closedMalformed;
 
     /// <summary>Binds and listens; call <see cref="Start"/> to accept clients.</summary>
+    /// <exception cref="SocketSetupException">The port cannot be bound (the message says why and what to do).</exception>
     public OscTcpServer(OscTcpServerOptions options, OscPacketHandler handler, OscMalformedPacketHandler? malformed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -239,7 +243,7 @@ public sealed class OscTcpServer : IDisposable
         try
         {
             _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Bind(new IPEndPoint(options.LocalAddress, options.Port));
+            SocketSetup.Bind(_listener, new IPEndPoint(options.LocalAddress, options.Port), options.Owner, "TCP");
             _listener.Listen(16);
         }
         catch

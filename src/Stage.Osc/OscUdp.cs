@@ -25,6 +25,9 @@ public sealed class OscUdpReceiverOptions
     /// <summary>Local interface address for the multicast membership; <see cref="IPAddress.Any"/> lets the OS choose.</summary>
     public IPAddress MulticastInterface { get; init; } = IPAddress.Any;
 
+    /// <summary>Who listens, as an error names it ("control surface", "osc dump").</summary>
+    public string Owner { get; init; } = "OSC receiver";
+
     /// <summary>Kernel receive buffer size in bytes (large enough to absorb bursts of poses).</summary>
     public int ReceiveBufferBytes { get; init; } = 1 << 20;
 
@@ -53,6 +56,7 @@ public sealed class OscUdpReceiver : IDisposable
     private OscError _lastError;
 
     /// <summary>Binds the socket (and joins the multicast group); call <see cref="Start"/> to begin receiving.</summary>
+    /// <exception cref="SocketSetupException">The port cannot be bound or the group joined (the message says why and what to do).</exception>
     public OscUdpReceiver(OscUdpReceiverOptions options, OscPacketHandler handler, OscMalformedPacketHandler? malformed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,9 +69,9 @@ public sealed class OscUdpReceiver : IDisposable
             _socket.ReceiveBufferSize = options.ReceiveBufferBytes;
             if (options.ReuseAddress || options.MulticastGroup is not null)
                 _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _socket.Bind(new IPEndPoint(options.MulticastGroup is null ? options.LocalAddress : IPAddress.Any, options.Port));
+            SocketSetup.Bind(_socket, new IPEndPoint(options.MulticastGroup is null ? options.LocalAddress : IPAddress.Any, options.Port), options.Owner);
             if (options.MulticastGroup is { } group)
-                _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(group, options.MulticastInterface));
+                SocketSetup.JoinGroup(_socket, group, options.MulticastInterface, options.Port, options.Owner);
         }
         catch
         {

@@ -12,7 +12,7 @@ namespace Stage.Takes;
 /// </summary>
 public sealed class TakeLog : IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private readonly SqliteConnection _connection;
     private bool _disposed;
 
@@ -196,7 +196,7 @@ public sealed class TakeLog : IDisposable
         }
         var frames = new List<RecordedFrame>();
         using (SqliteCommand command = Command(_connection, """
-            SELECT frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step
+            SELECT frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step, has_pose
             FROM track WHERE take_id = $id ORDER BY frame, camera_index;
             """, null, ("$id", takeId)))
         using (SqliteDataReader r = command.ExecuteReader())
@@ -208,7 +208,8 @@ public sealed class TakeLog : IDisposable
                 var sample = new TrackFrame(frame, cameraIndex,
                     new System.Numerics.Vector3((float)r.GetDouble(2), (float)r.GetDouble(3), (float)r.GetDouble(4)),
                     new System.Numerics.Quaternion((float)r.GetDouble(5), (float)r.GetDouble(6), (float)r.GetDouble(7), (float)r.GetDouble(8)),
-                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.IsDBNull(11) ? double.NaN : r.GetDouble(11), unchecked((ulong)r.GetInt64(12)), r.IsDBNull(13) ? 0 : r.GetInt64(13));
+                    r.GetDouble(9), r.IsDBNull(10) ? double.NaN : r.GetDouble(10), r.IsDBNull(11) ? double.NaN : r.GetDouble(11), unchecked((ulong)r.GetInt64(12)), r.IsDBNull(13) ? 0 : r.GetInt64(13),
+                    r.GetInt64(14) != 0);
                 frames.Add(new RecordedFrame(cameras.GetValueOrDefault(cameraIndex, "?"), (take.Start + frame).ToString(), sample));
             }
         }
@@ -240,10 +241,10 @@ public sealed class TakeLog : IDisposable
     {
         using SqliteTransaction transaction = _connection.BeginTransaction();
         using SqliteCommand insert = Command(_connection, """
-            INSERT INTO track (take_id, frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step)
-            VALUES ($take, $frame, $camera, $px, $py, $pz, $qx, $qy, $qz, $qw, $focal, $focus, $age, $hash, $step);
+            INSERT INTO track (take_id, frame, camera_index, px, py, pz, qx, qy, qz, qw, focal_length_mm, focus_distance_m, pose_age_us, state_hash, world_step, has_pose)
+            VALUES ($take, $frame, $camera, $px, $py, $pz, $qx, $qy, $qz, $qw, $focal, $focus, $age, $hash, $step, $pose);
             """, transaction);
-        SqliteParameter[] p = new[] { "$take", "$frame", "$camera", "$px", "$py", "$pz", "$qx", "$qy", "$qz", "$qw", "$focal", "$focus", "$age", "$hash", "$step" }
+        SqliteParameter[] p = new[] { "$take", "$frame", "$camera", "$px", "$py", "$pz", "$qx", "$qy", "$qz", "$qw", "$focal", "$focus", "$age", "$hash", "$step", "$pose" }
             .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         p[0].Value = takeId;
         foreach (TrackFrame f in frames)
@@ -254,6 +255,7 @@ public sealed class TakeLog : IDisposable
             p[10].Value = f.FocalLengthMm; p[11].Value = double.IsNaN(f.FocusDistanceM) ? DBNull.Value : f.FocusDistanceM;
             p[12].Value = double.IsNaN(f.PoseAgeUs) ? DBNull.Value : f.PoseAgeUs; p[13].Value = unchecked((long)f.StateHash);
             p[14].Value = f.WorldStep;
+            p[15].Value = f.HasPose ? 1 : 0;
             insert.ExecuteNonQuery();
         }
         Execute(_connection, "UPDATE takes SET frame_count = $count, dropped_frames = $dropped WHERE id = $id;", transaction,
@@ -329,11 +331,14 @@ public sealed class TakeLog : IDisposable
     {
         long version = Scalar<long>(connection, "PRAGMA user_version;");
         if (version == SchemaVersion) return;
-        if (version == 1)
+        if (version is 1 or 2)
         {
-            // Version 1 had no world step per frame, no stage configuration and no world commands: add both; old takes replay without them.
             using SqliteTransaction upgrade = connection.BeginTransaction();
-            Execute(connection, "ALTER TABLE track ADD COLUMN world_step INTEGER; ALTER TABLE takes ADD COLUMN stage_config TEXT; " + WorldCommandsTable + " PRAGMA user_version = 2;", upgrade);
+            // Version 1 had no world step per frame, no stage configuration and no world commands: add both; old takes replay without them.
+            if (version == 1)
+                Execute(connection, "ALTER TABLE track ADD COLUMN world_step INTEGER; ALTER TABLE takes ADD COLUMN stage_config TEXT; " + WorldCommandsTable, upgrade);
+            // Version 2 had no pose flag: a frame recorded without a pose is the one whose pose age is unknown.
+            Execute(connection, "ALTER TABLE track ADD COLUMN has_pose INTEGER NOT NULL DEFAULT 1; UPDATE track SET has_pose = 0 WHERE pose_age_us IS NULL; PRAGMA user_version = 3;", upgrade);
             upgrade.Commit();
             return;
         }
@@ -384,8 +389,9 @@ public sealed class TakeLog : IDisposable
                 pose_age_us REAL,
                 state_hash INTEGER NOT NULL,
                 world_step INTEGER,
+                has_pose INTEGER NOT NULL DEFAULT 1,
                 PRIMARY KEY (take_id, frame, camera_index)) WITHOUT ROWID;
-            """ + WorldCommandsTable + " PRAGMA user_version = 2;", transaction);
+            """ + WorldCommandsTable + " PRAGMA user_version = 3;", transaction);
         transaction.Commit();
     }
 

@@ -12,6 +12,11 @@ namespace Stage.Takes;
 /// <param name="PoseAgeUs">Age of the pose used: receive → frame submit, microseconds (NaN while the camera has no pose yet).</param>
 /// <param name="StateHash">The world's state hash after this frame's steps (0 when there is no world).</param>
 /// <param name="WorldStep">The world's step count after this frame's steps (what a replay steps to before comparing hashes; 0 without a world).</param>
+/// <param name="HasPose">
+/// False when the camera had no pose at all at this frame (no sample ever arrived): the position and orientation are then
+/// placeholders, not a camera at the origin, and exports leave the frame out (.chan) or flag it (JSON). A LOST camera holds
+/// its last pose and has one.
+/// </param>
 public readonly record struct TrackFrame(
     long Frame,
     int CameraIndex,
@@ -21,7 +26,8 @@ public readonly record struct TrackFrame(
     double FocusDistanceM,
     double PoseAgeUs,
     ulong StateHash,
-    long WorldStep = 0);
+    long WorldStep = 0,
+    bool HasPose = true);
 
 /// <summary>A frame of a take's track as read back, with its camera's id and timecode.</summary>
 /// <param name="Camera">Camera id.</param>

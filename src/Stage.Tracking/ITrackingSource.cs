@@ -31,7 +31,7 @@ public interface ITrackingSource : IDisposable
     IPEndPoint? LocalEndPoint { get; }
 
     /// <summary>Opens the socket and starts the receive thread.</summary>
-    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound or the group joined.</exception>
+    /// <exception cref="Stage.Osc.SocketSetupException">The address cannot be bound or the group joined (the message names the source, the address and the reason).</exception>
     /// <exception cref="InvalidOperationException">Already running, or disposed.</exception>
     void Start();
 

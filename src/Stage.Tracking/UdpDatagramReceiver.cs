@@ -15,8 +15,10 @@ internal delegate void DatagramHandler(ReadOnlySpan<byte> datagram, long receive
 internal sealed class UdpDatagramReceiver : IDisposable
 {
     private readonly string _threadName;
+    private readonly string _owner;
     private readonly IPEndPoint _bind;
     private readonly IPAddress? _multicastGroup;
+    private readonly IPAddress _multicastInterface;
     private readonly int _idlePollMicros;
     private readonly DatagramHandler _onDatagram;
     private readonly Action<long> _onIdle;
@@ -25,12 +27,23 @@ internal sealed class UdpDatagramReceiver : IDisposable
     private Thread? _thread;
     private volatile bool _running;
 
-    public UdpDatagramReceiver(string threadName, IPEndPoint bind, IPAddress? multicastGroup, int idlePollMs,
+    /// <param name="threadName">The receive thread's name.</param>
+    /// <param name="owner">Who listens, as an error message names it ("tracking source 'fd' (freed)").</param>
+    /// <param name="bind">Local address and port.</param>
+    /// <param name="multicastGroup">A group to join, or null.</param>
+    /// <param name="multicastInterface">The local address of the card to join on (<see cref="IPAddress.Any"/>: the routes choose).</param>
+    /// <param name="idlePollMs">Longest wait without traffic before <paramref name="onIdle"/>.</param>
+    /// <param name="onDatagram">Each datagram.</param>
+    /// <param name="onIdle">Called after each wait.</param>
+    /// <param name="onFault">An exception from a handler or the socket (receiving goes on).</param>
+    public UdpDatagramReceiver(string threadName, string owner, IPEndPoint bind, IPAddress? multicastGroup, IPAddress multicastInterface, int idlePollMs,
         DatagramHandler onDatagram, Action<long> onIdle, Action<Exception> onFault)
     {
         _threadName = threadName;
+        _owner = owner;
         _bind = bind;
         _multicastGroup = multicastGroup;
+        _multicastInterface = multicastInterface;
         _idlePollMicros = idlePollMs * 1000;
         _onDatagram = onDatagram;
         _onIdle = onIdle;
@@ -54,13 +67,12 @@ internal sealed class UdpDatagramReceiver : IDisposable
                 // wildcard address would receive every group joined on the host, so bind the group itself there.
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 IPAddress local = OperatingSystem.IsLinux() ? _multicastGroup : _bind.Address;
-                socket.Bind(new IPEndPoint(local, _bind.Port));
-                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
-                    new MulticastOption(_multicastGroup, _bind.Address));
+                Stage.Osc.SocketSetup.Bind(socket, new IPEndPoint(local, _bind.Port), _owner);
+                Stage.Osc.SocketSetup.JoinGroup(socket, _multicastGroup, _multicastInterface, _bind.Port, _owner);
             }
             else
             {
-                socket.Bind(_bind);
+                Stage.Osc.SocketSetup.Bind(socket, _bind, _owner);
             }
         }
         catch

@@ -16,8 +16,12 @@ public abstract class UdpTrackingSource : ITrackingSource
     private readonly UdpDatagramReceiver _receiver;
     private bool _disposed;
 
-    /// <summary>Sets up the receive thread (not started) on <paramref name="bind"/>, joining <paramref name="multicastGroup"/> if given.</summary>
-    protected UdpTrackingSource(TrackingSourceConfig config, IReadOnlyList<PoseBuffer> cameras, TrackingOptions? options, IPEndPoint bind, IPAddress? multicastGroup = null)
+    /// <summary>
+    /// Sets up the receive thread (not started) on <paramref name="bind"/>, joining <paramref name="multicastGroup"/> if given on the card
+    /// with address <paramref name="multicastInterface"/> (null: the one the routes choose).
+    /// </summary>
+    protected UdpTrackingSource(TrackingSourceConfig config, IReadOnlyList<PoseBuffer> cameras, TrackingOptions? options, IPEndPoint bind,
+        IPAddress? multicastGroup = null, IPAddress? multicastInterface = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(cameras);
@@ -26,8 +30,9 @@ public abstract class UdpTrackingSource : ITrackingSource
         Options.Validate();
         Buffers = [.. cameras];
         Statistics = new SourceStatistics(config.Id);
-        _receiver = new UdpDatagramReceiver($"{config.Kind}:{config.Id}", bind, multicastGroup, Options.IdlePollMs,
-            ProcessDatagram, OnIdle, _ => Statistics.CountDrop(TrackingDropKind.MalformedPayload));
+        _receiver = new UdpDatagramReceiver($"{config.Kind}:{config.Id}", $"tracking source '{config.Id}' ({config.Kind})", bind, multicastGroup,
+            multicastInterface ?? IPAddress.Any, Options.IdlePollMs,
+            Receive, OnIdle, _ => Statistics.CountDrop(TrackingDropKind.MalformedPayload));
     }
 
     /// <summary>The pose buffers this source writes, one writer each.</summary>
@@ -70,6 +75,14 @@ public abstract class UdpTrackingSource : ITrackingSource
         _disposed = true;
         _receiver.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Every received datagram: decoded by the protocol; one counted as a fault is kept as the fault sample.</summary>
+    private void Receive(ReadOnlySpan<byte> datagram, long receiveTicks)
+    {
+        long faultsBefore = Statistics.FaultCount;
+        ProcessDatagram(datagram, receiveTicks);
+        if (Statistics.FaultCount != faultsBefore) Statistics.KeepFaultSample(datagram, receiveTicks);
     }
 
     /// <summary>

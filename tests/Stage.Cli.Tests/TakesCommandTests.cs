@@ -104,4 +104,28 @@ public sealed class TakesCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("YYYY-MM-DD", error);
     }
+
+    [Fact]
+    public void A_camera_that_never_received_a_pose_exports_no_origin_rows_and_the_export_says_how_many_frames_had_none()
+    {
+        // A real run with nothing sending poses: camera A stays NO DATA for the whole take.
+        (string rig, _, _) = TestStages.TestRig(_folder);
+        (int exit, string output, string error) = Run("run", rig, "--seconds", "2", "--output", "headless", "--take", "BLIND");
+        Assert.True(exit == 0, output + error);
+        string db = Path.Combine(_folder, "takes.sqlite");
+        long takeId;
+        using (TakeLog log = TakeLog.Open(db, create: false)) takeId = log.LastTake()!.Id;
+        string folder = Path.Combine(_folder, "export");
+
+        (exit, output, error) = Run("takes", "export", db, "--take", takeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "chan", "--out", folder);
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"\.chan  \(\d+ frames without a camera pose: left out\)", output);
+        string chan = File.ReadAllText(Directory.GetFiles(folder, "*.chan").Single());
+        Assert.Equal("", chan);
+
+        (exit, output, error) = Run("takes", "export", db, "--take", takeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "json", "--out", folder);
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"\.json  \(\d+ frames without a camera pose: flagged hasPose false, without transforms\)", output);
+        Assert.DoesNotContain("\"transforms\"", File.ReadAllText(Directory.GetFiles(folder, "*.json").Single()));
+    }
 }

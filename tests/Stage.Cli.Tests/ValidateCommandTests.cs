@@ -33,6 +33,27 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Non_square_inner_pixels_are_a_warning_that_names_the_camera_and_the_matching_height()
+    {
+        string config = Path.Combine(_folder, "wide.json");
+        File.WriteAllText(config, File.ReadAllText(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Replace("[1920, 1336]", "[1920, 1080]"));
+        (int exit, string output, _) = Run("validate", config);
+        Assert.Equal(0, exit);
+        Assert.Contains("Warnings (1; the stage runs as it is)", output);
+        Assert.Contains("cameras[0].innerResolution: 1920 × 1080 px has aspect 1.778, but the sensor (36.7 × 25.54 mm, overscanned alike) has 1.437", output);
+        Assert.Contains("for square pixels use [1920, 1336]", output);
+
+        (exit, output, _) = Run("validate", config, "--json");
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray());
+        Assert.Equal("cameras[0].innerResolution", warning.GetProperty("path").GetString());
+
+        (exit, output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "demo-flat.json"));
+        Assert.DoesNotContain("Warnings", output);
+    }
+
+    [Fact]
     public void Json_output_carries_the_same_summary_for_scripts()
     {
         (int exit, string output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "volume-270.json"), "--json");

@@ -83,6 +83,42 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void Frames_without_a_pose_are_left_out_of_chan_and_flagged_in_json_never_a_camera_at_the_origin()
+    {
+        // Camera B never received a pose for its first four frames: the engine records placeholders there.
+        TakeRecorder recorder = _log.StartTake("22", [TakeLogTests.CameraA, new TakeCamera("B", 50, 36.7, 25.54)], FrameRate.Fps24,
+            Timecode.Parse("01:00:00:00", FrameRate.Fps24), [], 7, new DateTime(2026, 11, 23, 11, 0, 0, DateTimeKind.Local));
+        for (int f = 0; f < 10; f++)
+        {
+            recorder.AddFrame([
+                new TrackFrame(f, 0, new Vector3(1, 1.5f, 3), Quaternion.Identity, 35, 4, 900, 7),
+                f < 4 ? new TrackFrame(f, 1, Vector3.Zero, Quaternion.Identity, 50, double.NaN, double.NaN, 7, HasPose: false)
+                      : new TrackFrame(f, 1, new Vector3(-1, 1.5f, 3), Quaternion.Identity, 50, double.NaN, 900, 7),
+            ], 0);
+        }
+        TakeInfo take = recorder.Stop(9);
+        IReadOnlyList<RecordedFrame> track = _log.Track(take.Id);
+        Assert.Equal(4, track.Count(f => !f.Sample.HasPose));
+
+        string[] rows = ChanExporter.Write(take, track, "B").TrimEnd('\n').Split('\n');
+        Assert.Equal(6, rows.Length);
+        Assert.All(rows, r => Assert.StartsWith("-1 1.5 3 ", string.Join(' ', r.Split(' ')[1..4]) + " "));
+        Assert.Equal(take.Start.ToFrameCount() + 4, long.Parse(rows[0].Split(' ')[0], CultureInfo.InvariantCulture));
+        Assert.Equal(4, ChanExporter.FramesWithoutPose(track, "B"));
+        Assert.Equal(0, ChanExporter.FramesWithoutPose(track, "A"));
+
+        using JsonDocument json = JsonDocument.Parse(JsonTakeExporter.Write(take, track));
+        Assert.Equal(4, json.RootElement.GetProperty("take").GetProperty("framesWithoutPose").GetInt32());
+        JsonElement[] b = [.. json.RootElement.GetProperty("samples").EnumerateArray().Where(x => x.GetProperty("sourceId").GetString() == "B")];
+        Assert.All(b[..4], x =>
+        {
+            Assert.False(x.GetProperty("stage").GetProperty("hasPose").GetBoolean());
+            Assert.False(x.TryGetProperty("transforms", out _));
+        });
+        Assert.All(b[4..], x => Assert.True(x.GetProperty("stage").GetProperty("hasPose").GetBoolean()));
+    }
+
+    [Fact]
     public void Json_samples_are_shaped_like_opentrackio()
     {
         using JsonDocument json = JsonDocument.Parse(JsonTakeExporter.Write(_take, _log.Track(_take.Id)));

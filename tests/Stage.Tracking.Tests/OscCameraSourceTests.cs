@@ -111,7 +111,9 @@ public class OscCameraSourceTests
             Assert.Equal(ticks, sample.ReceiveTicks);
         }
         Assert.Equal(39, a.WrittenCount);
-        Assert.Equal(1, source.Statistics.DropsOf(TrackingDropKind.PartialPose));
+        // The first position waited for its partner: normal, not a fault.
+        Assert.Equal(1, source.Statistics.DropsOf(TrackingDropKind.NoPose));
+        Assert.Equal(0, source.Statistics.FaultCount);
         Assert.Equal(TrackingStatus.Tracking, a.Status);
     }
 

@@ -73,7 +73,7 @@ public class OscSourcePropertyTests
             source.ProcessDatagram(Message("/cam/a/pose", 0, 0, 0, 0, 0, 0).ToArray(), 2);
             source.ProcessDatagram(Message("/cam/a/position", sent.X, sent.Y, sent.Z).ToArray(), 3);
             return a.TryGetLatest(out CameraSample sample) && Near(c.p, sample.PositionM) && a.WrittenCount == 2
-                && source.Statistics.DropsOf(TrackingDropKind.PartialPose) == 1;
+                && source.Statistics.DropsOf(TrackingDropKind.NoPose) == 1;
         }));
 
     [Fact]

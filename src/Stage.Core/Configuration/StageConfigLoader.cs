@@ -14,6 +14,9 @@ public sealed record ConfigLoadResult(StageConfig? Config, IReadOnlyList<ConfigF
 {
     /// <summary>True when the configuration is valid.</summary>
     public bool IsValid => Config is not null && Faults.Count == 0;
+
+    /// <summary>What a valid configuration may not mean (<see cref="ConfigWarnings"/>); none for an invalid one.</summary>
+    public IReadOnlyList<ConfigFault> Warnings => IsValid ? ConfigWarnings.Of(Config!) : [];
 }
 
 /// <summary>
@@ -529,7 +532,7 @@ public static class StageConfigLoader
 
         private OpenTrackIOSourceConfig? ReadOpenTrackIOSource(JsonElement element, string path)
         {
-            var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "multicastGroup", "sourceNumber", "port", "delayMs");
+            var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "multicastGroup", "sourceNumber", "port", "delayMs", "interface");
             string? id = reader.String("id", required: true);
             int? sourceNumber = reader.Integer("sourceNumber", required: false, 1, 200);
             string? group = reader.String("multicastGroup", required: false);
@@ -545,8 +548,15 @@ public static class StageConfigLoader
             }
             int? port = reader.Integer("port", required: false, 1, 65535) ?? (reader.Has("port") ? null : 55555);
             double delay = reader.Number("delayMs", required: false, -1000, 1000) ?? 0;
+            string? networkInterface = reader.String("interface", required: false);
+            if (networkInterface is not null && (!IPAddress.TryParse(networkInterface, out IPAddress? local) || local.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+                || (local.GetAddressBytes()[0] & 0xF0) == 0xE0 || local.Equals(IPAddress.Any)))
+            {
+                reader.Fault("interface", $"'{networkInterface}' is not the IPv4 address of a network card (e.g. \"10.0.10.5\"; leave it out to let the routes choose)");
+                return null;
+            }
             if (id is null || group is null || port is null) return null;
-            return new OpenTrackIOSourceConfig { Id = id, MulticastGroup = group, Port = port.Value, DelayMs = delay };
+            return new OpenTrackIOSourceConfig { Id = id, MulticastGroup = group, Port = port.Value, DelayMs = delay, InterfaceAddress = networkInterface };
         }
 
         private VirtualCameraSourceConfig? ReadVirtualSource(JsonElement element, string path)

@@ -28,17 +28,18 @@ public sealed class ControlSurface : IDisposable
     private bool _disposed;
 
     /// <summary>Binds the UDP and TCP sockets on <paramref name="config"/>'s address and port; call <see cref="Start"/> to listen.</summary>
-    /// <exception cref="SocketException">The port is in use.</exception>
+    /// <exception cref="SocketSetupException">The port is in use (the message names the control port and says what to do).</exception>
     public ControlSurface(ControlConfig config, CommandRegistry registry, ILogger logger)
     {
         _config = config;
         _registry = registry;
         _log = logger;
         IPAddress bind = IPAddress.Parse(config.BindAddress);
-        _udp = new OscUdpReceiver(new OscUdpReceiverOptions { LocalAddress = bind, Port = config.Port }, OnPacket, OnMalformed);
+        const string Owner = "control surface (the configuration's control.port)";
+        _udp = new OscUdpReceiver(new OscUdpReceiverOptions { LocalAddress = bind, Port = config.Port, Owner = Owner }, OnPacket, OnMalformed);
         try
         {
-            _tcp = new OscTcpServer(new OscTcpServerOptions { LocalAddress = bind, Port = _udp.LocalPort }, OnPacket, OnMalformed);
+            _tcp = new OscTcpServer(new OscTcpServerOptions { LocalAddress = bind, Port = _udp.LocalPort, Owner = Owner }, OnPacket, OnMalformed);
         }
         catch
         {

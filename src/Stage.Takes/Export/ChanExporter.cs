@@ -9,6 +9,8 @@ namespace Stage.Takes.Export;
 /// metres and degrees, in stage space (Nuke is Y-up with cameras looking down −Z, as Stage is).
 /// Rotation order ZXY (Nuke's default for cameras): rx = tilt, ry = −pan, rz = −roll, so that
 /// Ry·Rx·Rz is Stage's pan → tilt → roll. Frames are numbered from the take's first timecode frame.
+/// Frames at which the camera had no pose (<see cref="TrackFrame.HasPose"/>) are left out: a row there would be a
+/// camera at the origin, indistinguishable from a real track; Nuke interpolates over the gap.
 /// </summary>
 public static class ChanExporter
 {
@@ -20,7 +22,7 @@ public static class ChanExporter
         long first = take.Start.ToFrameCount();
         foreach (RecordedFrame frame in track)
         {
-            if (frame.Camera != id) continue;
+            if (frame.Camera != id || !frame.Sample.HasPose) continue;
             TrackFrame s = frame.Sample;
             PanTiltRoll angles = PanTiltRoll.FromQuaternion(s.Orientation);
             double vfov = double.RadiansToDegrees(2 * Math.Atan(take.SensorHeightMm / (2 * s.FocalLengthMm)));
@@ -30,4 +32,8 @@ public static class ChanExporter
         }
         return text.ToString();
     }
+
+    /// <summary>How many of <paramref name="camera"/>'s frames had no pose (and so no row).</summary>
+    public static int FramesWithoutPose(IReadOnlyList<RecordedFrame> track, string camera) =>
+        track.Count(f => f.Camera == camera && !f.Sample.HasPose);
 }

@@ -9,7 +9,9 @@ namespace Stage.Takes.Export;
 /// A take as JSON for VFX: the take's record and one sample per frame and camera shaped like an
 /// OpenTrackIO sample (timing with timecode and sample rate, transforms with translation in metres and
 /// rotation pan/tilt/roll in degrees in OpenTrackIO's Z-up frame, lens with pinholeFocalLength mm and
-/// focusDistance m), so OpenTrackIO tooling can read it.
+/// focusDistance m), so OpenTrackIO tooling can read it. A frame at which the camera had no pose has no
+/// transforms (OpenTrackIO's shape for a lens-only sample) and <c>stage.hasPose: false</c>; the take records
+/// how many such frames it has (<c>framesWithoutPose</c>).
 /// </summary>
 public static class JsonTakeExporter
 {
@@ -31,7 +33,7 @@ public static class JsonTakeExporter
             (double pan, double tilt, double roll) = ZUpConversion.StageToOpenTrackIORotation(s.Orientation);
             var lens = new JsonObject { ["pinholeFocalLength"] = s.FocalLengthMm };
             if (!double.IsNaN(s.FocusDistanceM)) lens["focusDistance"] = s.FocusDistanceM;
-            samples.Add(new JsonObject
+            var sample = new JsonObject
             {
                 ["sourceId"] = frame.Camera,
                 ["frame"] = s.Frame,
@@ -45,15 +47,24 @@ public static class JsonTakeExporter
                         ["dropFrame"] = tc.DropFrame,
                     },
                 },
-                ["transforms"] = new JsonArray(new JsonObject
+                ["lens"] = lens,
+                ["stage"] = new JsonObject
+                {
+                    ["hasPose"] = s.HasPose,
+                    ["poseAgeUs"] = double.IsNaN(s.PoseAgeUs) ? null : Math.Round(s.PoseAgeUs, 1),
+                    ["worldStateHash"] = TakeLog.HashText(s.StateHash),
+                },
+            };
+            if (s.HasPose)
+            {
+                sample["transforms"] = new JsonArray(new JsonObject
                 {
                     ["id"] = "Camera",
                     ["translation"] = new JsonObject { ["x"] = Round(zUp.X), ["y"] = Round(zUp.Y), ["z"] = Round(zUp.Z) },
                     ["rotation"] = new JsonObject { ["pan"] = Round(pan), ["tilt"] = Round(tilt), ["roll"] = Round(roll) },
-                }),
-                ["lens"] = lens,
-                ["stage"] = new JsonObject { ["poseAgeUs"] = Math.Round(s.PoseAgeUs, 1), ["worldStateHash"] = TakeLog.HashText(s.StateHash) },
-            });
+                });
+            }
+            samples.Add(sample);
         }
         var document = new JsonObject
         {
@@ -62,6 +73,7 @@ public static class JsonTakeExporter
                 ["id"] = take.Id, ["day"] = take.Day.ToString("yyyy-MM-dd"), ["scene"] = take.Scene, ["take"] = take.TakeNumber,
                 ["camera"] = take.Camera, ["clipName"] = take.ClipName, ["frameRate"] = take.FrameRate.ToRationalString(),
                 ["start"] = take.Start.ToString(), ["end"] = take.End.ToString(), ["frames"] = take.FrameCount, ["droppedFrames"] = take.DroppedFrames,
+                ["framesWithoutPose"] = track.Count(f => !f.Sample.HasPose),
                 ["circled"] = take.Circled, ["noGood"] = take.NoGood, ["status"] = take.Status.ToString().ToLowerInvariant(),
                 ["startStateHash"] = take.StartStateHash, ["endStateHash"] = take.EndStateHash,
                 ["sensorMm"] = new JsonArray(take.SensorWidthMm, take.SensorHeightMm), ["notes"] = new JsonArray(take.Notes.Select(n => (JsonNode)n!).ToArray()),

@@ -39,13 +39,14 @@ public sealed class OpenTrackIOSource : UdpTrackingSource
     /// <summary>
     /// A source for <paramref name="config"/> feeding <paramref name="cameras"/>. With
     /// <paramref name="unicastBindAddress"/> the socket binds that address and joins no group (for unicast senders
-    /// and loopback tests); otherwise it joins the configured multicast group on every interface.
+    /// and loopback tests); otherwise it joins the configured multicast group on the configured interface (or the one the routes choose).
     /// </summary>
     /// <exception cref="ArgumentException">The multicast group is not an IPv4 multicast address.</exception>
     public OpenTrackIOSource(OpenTrackIOSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions? options = null,
         IPAddress? unicastBindAddress = null)
         : base(config, [.. (cameras ?? throw new ArgumentNullException(nameof(cameras))).Select(c => c.Buffer)], options,
-            new IPEndPoint(unicastBindAddress ?? IPAddress.Any, config.Port), unicastBindAddress is null ? Group(config) : null)
+            new IPEndPoint(unicastBindAddress ?? IPAddress.Any, config.Port), unicastBindAddress is null ? Group(config) : null,
+            config.InterfaceAddress is string card ? IPAddress.Parse(card) : null)
     {
         TypedConfig = config;
         _bound = [.. cameras];

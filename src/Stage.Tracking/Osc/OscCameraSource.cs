@@ -196,7 +196,8 @@ public sealed class OscCameraSource : UdpTrackingSource
         if (!parts.HasPosition || !parts.HasOrientation
             || receiveTicks - parts.PositionTicks > _partMaxAgeTicks || receiveTicks - parts.OrientationTicks > _partMaxAgeTicks)
         {
-            Statistics.CountDrop(p.HasPosition || p.HasOrientation ? TrackingDropKind.PartialPose : TrackingDropKind.NoPose);
+            // Waiting for a partner that never came yet is normal at start; a partner gone stale is a fault.
+            Statistics.CountDrop(parts.HasPosition && parts.HasOrientation && (p.HasPosition || p.HasOrientation) ? TrackingDropKind.PartialPose : TrackingDropKind.NoPose);
             return;
         }
         var sample = new CameraSample

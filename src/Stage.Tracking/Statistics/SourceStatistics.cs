@@ -23,11 +23,14 @@ public enum TrackingDropKind
     IncompleteMessage,
     /// <summary>A valid sample that no camera bound to the source claims.</summary>
     UnmatchedSubject,
-    /// <summary>A valid sample without a pose (OpenTrackIO static-only or lens-only samples); not an error, counted for the monitor.</summary>
+    /// <summary>
+    /// A valid sample without a pose (OpenTrackIO static-only or lens-only samples; OSC lens or a position or rotation
+    /// before its partner has ever arrived); not an error, counted for the monitor.
+    /// </summary>
     NoPose,
     /// <summary>
-    /// OSC: a position whose rotation has not arrived within the loss timeout (or never), or the reverse; the part is
-    /// kept, and the next message of the other part completes the pose.
+    /// OSC: a position whose newest rotation is older than the loss timeout, or the reverse (the tracker stopped sending
+    /// one part); the part is kept, and the next message of the other part completes the pose.
     /// </summary>
     PartialPose,
     /// <summary>An OpenTrackIO timecode that is not valid SMPTE timecode; the pose is applied, the timecode left out.</summary>
@@ -48,7 +51,25 @@ public sealed record SourceStatisticsSnapshot(
 {
     /// <summary>The count of one kind of drop.</summary>
     public long DropsOf(TrackingDropKind kind) => Drops[(int)kind];
+
+    /// <summary>Drops that are faults (<see cref="SourceStatistics.IsFault"/>), all kinds together.</summary>
+    public long Faults
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < Drops.Count; i++) if (SourceStatistics.IsFault((TrackingDropKind)i)) sum += Drops[i];
+            return sum;
+        }
+    }
 }
+
+/// <summary>The latest datagram a source dropped as a fault, as it arrived (its first bytes).</summary>
+/// <param name="Kind">Why it was dropped.</param>
+/// <param name="Head">Its first bytes (at most <see cref="SourceStatistics.FaultSampleBytes"/>).</param>
+/// <param name="Length">Its whole length, bytes.</param>
+/// <param name="ReceiveTicks">When it arrived (Stopwatch ticks).</param>
+public sealed record TrackingFaultSample(TrackingDropKind Kind, byte[] Head, int Length, long ReceiveTicks);
 
 /// <summary>
 /// Counters of one tracking source: datagram arrivals, applied samples and drops by kind. Updated by the
@@ -56,8 +77,19 @@ public sealed record SourceStatisticsSnapshot(
 /// </summary>
 public sealed class SourceStatistics
 {
+    /// <summary>How many leading bytes of a faulty datagram are kept as its sample.</summary>
+    public const int FaultSampleBytes = 32;
+
     private static readonly int KindCount = Enum.GetValues<TrackingDropKind>().Length;
     private readonly long[] _drops = new long[KindCount];
+    private readonly Lock _sampleLock = new();
+    private readonly byte[] _sampleHead = new byte[FaultSampleBytes];
+    private long _faults;
+    private int _lastFaultKind;
+    private int _sampleLength;
+    private long _sampleTicks;
+    private TrackingDropKind _sampleKind;
+    private bool _hasSample;
 
     /// <summary>Counters for the source <paramref name="sourceId"/>.</summary>
     public SourceStatistics(string sourceId)
@@ -74,8 +106,50 @@ public sealed class SourceStatistics
     /// <summary>Samples written into pose buffers (all cameras of the source).</summary>
     public ArrivalStatistics Samples { get; } = new();
 
+    /// <summary>
+    /// Whether a drop is a fault the operator hears about (status, summary, log). <see cref="TrackingDropKind.NoPose"/>
+    /// is not: OpenTrackIO static-only samples and lens-only OSC messages before a pose are normal.
+    /// </summary>
+    public static bool IsFault(TrackingDropKind kind) => kind != TrackingDropKind.NoPose;
+
+    /// <summary>Faults counted since the start, all kinds together.</summary>
+    public long FaultCount => Interlocked.Read(ref _faults);
+
     /// <summary>Counts one drop.</summary>
-    public void CountDrop(TrackingDropKind kind) => Interlocked.Increment(ref _drops[(int)kind]);
+    public void CountDrop(TrackingDropKind kind)
+    {
+        Interlocked.Increment(ref _drops[(int)kind]);
+        if (!IsFault(kind)) return;
+        Volatile.Write(ref _lastFaultKind, (int)kind);
+        Interlocked.Increment(ref _faults);
+    }
+
+    /// <summary>
+    /// Keeps the first bytes of a datagram that was just counted as a fault, as the sample a warning shows.
+    /// The receive thread calls this; it copies into a fixed buffer and allocates nothing.
+    /// </summary>
+    public void KeepFaultSample(ReadOnlySpan<byte> datagram, long receiveTicks)
+    {
+        lock (_sampleLock)
+        {
+            int kept = Math.Min(datagram.Length, FaultSampleBytes);
+            datagram[..kept].CopyTo(_sampleHead);
+            _sampleLength = datagram.Length;
+            _sampleTicks = receiveTicks;
+            _sampleKind = (TrackingDropKind)Volatile.Read(ref _lastFaultKind);
+            _hasSample = true;
+        }
+    }
+
+    /// <summary>The latest faulty datagram kept, or null when none was.</summary>
+    public TrackingFaultSample? LatestFaultSample()
+    {
+        lock (_sampleLock)
+        {
+            if (!_hasSample) return null;
+            return new TrackingFaultSample(_sampleKind, _sampleHead.AsSpan(0, Math.Min(_sampleLength, FaultSampleBytes)).ToArray(), _sampleLength, _sampleTicks);
+        }
+    }
 
     /// <summary>The count of one kind of drop.</summary>
     public long DropsOf(TrackingDropKind kind) => Interlocked.Read(ref _drops[(int)kind]);
