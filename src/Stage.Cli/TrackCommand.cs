@@ -114,7 +114,7 @@ public static class TrackCommand
         foreach (ITrackingSource source in tracking.Sources)
         {
             SourceStatisticsSnapshot s = source.Statistics.Snapshot(now);
-            string drops = string.Join(", ", Enum.GetValues<TrackingDropKind>().Where(k => s.DropsOf(k) > 0).Select(k => $"{k} {s.DropsOf(k)}"));
+            string drops = string.Join(", ", Enum.GetValues<TrackingDropKind>().Where(k => s.DropsOf(k) > 0).Select(k => $"{TrackingReport.KindName(k)} {s.DropsOf(k)}"));
             double packets = double.IsFinite(s.Datagrams.RatePerSecond) ? s.Datagrams.RatePerSecond : 0, samples = double.IsFinite(s.SamplesPerSecond) ? s.SamplesPerSecond : 0;
             lines.Add(Inv($"source {s.SourceId} ({source.Config.Kind} :{source.LocalEndPoint?.Port}): {packets:0.0} packets/s, {samples:0.0} samples/s{(drops.Length > 0 ? ", dropped: " + drops : "")}"));
         }
