@@ -241,9 +241,9 @@ public class ValidationTests
     public void Uncovered_areas_are_found_without_walking_pixels()
     {
         var bounds = new PixelRect(0, 0, 100_000, 100_000);
-        IReadOnlyList<PixelRect> gaps = StageConfigLoader.Uncovered(bounds, [new PixelRect(0, 0, 100_000, 50_000), new PixelRect(0, 50_000, 60_000, 50_000)]);
+        IReadOnlyList<PixelRect> gaps = bounds.Uncovered([new PixelRect(0, 0, 100_000, 50_000), new PixelRect(0, 50_000, 60_000, 50_000)]);
         Assert.Equal([new PixelRect(60_000, 50_000, 40_000, 50_000)], gaps);
-        Assert.Empty(StageConfigLoader.Uncovered(bounds, [bounds]));
+        Assert.Empty(bounds.Uncovered([bounds]));
     }
 
     [Fact]
