@@ -40,7 +40,7 @@ public static class RenderCommand
         { config, camera, pose, focal, outDir, wallMap, chromaKey, markers, validate, world, at };
         command.SetAction(result =>
         {
-            ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
+            ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
             if (!loaded.IsValid)
             {
                 error.WriteLine($"stage: {result.GetValue(config)} has {loaded.Faults.Count} faults (run stage validate):");

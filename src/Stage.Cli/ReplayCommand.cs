@@ -57,7 +57,7 @@ public static class ReplayCommand
                 error.WriteLine($"stage: take {take.Id} ({take.Scene}/{take.TakeNumber}) does not record its stage configuration; name it with --config");
                 return ExitCodes.Usage;
             }
-            ConfigLoadResult loaded = StageConfigLoader.LoadFile(configPath);
+            ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(configPath);
             if (!loaded.IsValid)
             {
                 error.WriteLine($"stage: {configPath} has {loaded.Faults.Count} faults:");

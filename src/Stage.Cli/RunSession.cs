@@ -85,7 +85,7 @@ public static class RunSession
     public static RunOutcome Execute(RunSettings settings, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
     {
         ILogger log = logging.CreateLogger("Stage.Run");
-        ConfigLoadResult loaded = StageConfigLoader.LoadFile(settings.ConfigPath);
+        ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(settings.ConfigPath);
         if (!loaded.IsValid)
         {
             error.WriteLine($"stage: {settings.ConfigPath} has {loaded.Faults.Count} faults:");
@@ -107,7 +107,7 @@ public static class RunSession
             using StageWorldHost? world = OpenWorld(scenePath, settings, stage, error);
             using TrackingSystem tracking = TrackingSystem.Create(stage);
             foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
-                if (unhandled is VirtualCameraSourceConfig) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
+                if (unhandled.FliesWithKeys) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
                 else error.WriteLine($"warning: tracking source '{unhandled.Id}' ({unhandled.Kind}) cannot be read by this build; its cameras show NO DATA");
             using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage run", EnableValidation = settings.Validate });
             using GpuDevice device = instance.CreateDevice();
@@ -186,28 +186,21 @@ public static class RunSession
         foreach (CameraConfig camera in stage.Cameras)
         {
             TrackingSourceConfig source = stage.FindSource(camera.SourceId)!;
-            Stage.Tracking.Simulation.SimulatedProtocol? found = source switch
-            {
-                OscSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.Osc,
-                FreeDSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.FreeD,
-                OpenTrackIOSourceConfig => Stage.Tracking.Simulation.SimulatedProtocol.OpenTrackIO,
-                _ => null,
-            };
-            if (found is not { } protocol)
+            ITrackingProtocol? protocol = TrackingProtocols.Find(source.Kind);
+            if (protocol?.CreateSender(camera, source) is not { } sender)
             {
                 error.WriteLine($"simulated tracker: camera {camera.Id} is fed by '{source.Id}' ({source.Kind}), which no tracker protocol reaches; not simulated");
                 continue;
             }
-            var tracker = new Stage.Tracking.Simulation.SimulatedTracker(camera, source,
-                Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), protocol,
-                Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));
+            var tracker = new Stage.Tracking.Simulation.SimulatedTracker(sender,
+                Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));
             var thread = new Thread(() =>
             {
                 using (tracker) tracker.Run(100, null, stop);
             }) { IsBackground = true, Name = $"simulated tracker {camera.Id}" };
             thread.Start();
             threads.Add(thread);
-            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol} to {source.Id}");
+            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol.Name} to {source.Id}");
         }
         return threads;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Stage.Core.Configuration;
+using Stage.Tracking;
 
 namespace Stage.Cli;
 
@@ -154,14 +155,7 @@ public sealed record SourceSummary(string Id, string Kind, string Endpoint, int 
     /// <summary>Summarises a source.</summary>
     public static SourceSummary From(TrackingSourceConfig source)
     {
-        string detail = source switch
-        {
-            OscSourceConfig osc => $"{osc.Rotation.ToString().ToLowerInvariant()} ({string.Join(",", osc.EulerOrder)}), {osc.PositionUnit.ToString().ToLowerInvariant()}, {osc.AngleUnit.ToString().ToLowerInvariant()}, {(osc.Axes == AxisConvention.ZUp ? "z-up" : "stage")} axes; " +
-                string.Join(", ", osc.Addresses.Select(a => $"{a.Key} {a.Value}")),
-            FreeDSourceConfig freed => $"camera id {freed.CameraId}, zoom calibration {freed.ZoomToFocalLengthMm.Count} points, focus calibration {freed.FocusToDistanceM.Count} points",
-            OpenTrackIOSourceConfig => "multicast",
-            _ => "",
-        };
+        string detail = TrackingProtocols.Find(source.Kind)?.Describe(source) ?? "";
         return new SourceSummary(source.Id, source.Kind, source.Endpoint, source.Port, source.DelayMs, detail);
     }
 }

@@ -26,7 +26,7 @@ public static class TrackCommand
 
     private static StageConfig? Load(string path, TextWriter error)
     {
-        ConfigLoadResult loaded = StageConfigLoader.LoadFile(path);
+        ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(path);
         if (loaded.IsValid) return loaded.Config;
         error.WriteLine($"stage: {path} has {loaded.Faults.Count} faults:");
         foreach (ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
@@ -156,8 +156,8 @@ public static class TrackCommand
         var config = new Argument<string>("config") { Description = "The stage configuration." };
         var camera = new Option<string?>("--camera") { Description = "Camera id (default: the first camera)." };
         var path = new Option<string>("--path") { Description = "orbit, dolly, handheld, or a CSV file of time,x,y,z,pan,tilt,roll[,focalMm].", DefaultValueFactory = _ => "orbit" };
-        var protocol = new Option<string?>("--protocol") { Description = "osc, freed or opentrackio (default: the camera's source kind)." };
-        protocol.AcceptOnlyFromAmong("osc", "freed", "opentrackio");
+        var protocol = new Option<string?>("--protocol") { Description = $"{string.Join(", ", TrackingProtocols.All.Select(p => p.Kind))} (default: the camera's source kind)." };
+        protocol.AcceptOnlyFromAmong([.. TrackingProtocols.All.Select(p => p.Kind)]);
         var rate = new Option<double>("--rate") { Description = "Samples per second.", DefaultValueFactory = _ => 60 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var target = new Option<string?>("--target") { Description = "Host to send to (default: 127.0.0.1, or the OpenTrackIO multicast group)." };
@@ -177,12 +177,7 @@ public static class TrackCommand
                 return ExitCodes.Fault;
             }
             TrackingSourceConfig source = stage.FindSource(cameraConfig.SourceId)!;
-            SimulatedProtocol wire = (result.GetValue(protocol) ?? source.Kind) switch
-            {
-                "osc" => SimulatedProtocol.Osc,
-                "freed" => SimulatedProtocol.FreeD,
-                _ => SimulatedProtocol.OpenTrackIO,
-            };
+            ITrackingProtocol wire = TrackingProtocols.Find(result.GetValue(protocol) ?? source.Kind) ?? TrackingProtocols.Of(source);
             double rateHz = result.GetValue(rate);
             if (!(rateHz > 0 && rateHz <= 10_000))
             {
@@ -193,8 +188,9 @@ public static class TrackCommand
             {
                 CameraPath cameraPath = CameraPath.Create(result.GetValue(path)!, cameraConfig.FocalLengthMm);
                 IPEndPoint endpoint = SimulatedTracker.DefaultTarget(source, result.GetValue(target));
-                using var tracker = new SimulatedTracker(cameraConfig, source, cameraPath, wire, endpoint);
-                error.WriteLine($"simulating camera {cameraId} ({result.GetValue(path)}) over {wire} to {endpoint} at {rateHz} Hz; Ctrl+C stops");
+                ITrackingSender sender = wire.CreateSender(cameraConfig, source) ?? throw new ArgumentException($"{wire.Name} has no simulated tracker; simulate another protocol with --protocol");
+                using var tracker = new SimulatedTracker(sender, cameraPath, endpoint);
+                error.WriteLine($"simulating camera {cameraId} ({result.GetValue(path)}) over {wire.Name} to {endpoint} at {rateHz} Hz; Ctrl+C stops");
                 tracker.Run(rateHz, result.GetValue(seconds), cancellation, (n, point) =>
                 {
                     PanTiltRoll a = point.Pose.Angles;

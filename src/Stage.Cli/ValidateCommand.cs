@@ -24,7 +24,7 @@ public static class ValidateCommand
             using ILoggerFactory logging = CommonOptions.CreateLogging(result);
             ILogger log = logging.CreateLogger("Stage.Cli.Validate");
             string path = result.GetValue(config)!;
-            ConfigLoadResult loaded = StageConfigLoader.LoadFile(path);
+            ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(path);
             bool asJson = result.GetValue(json);
             if (!loaded.IsValid)
             {

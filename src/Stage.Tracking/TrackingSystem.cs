@@ -1,7 +1,5 @@
 using Stage.Core.Configuration;
 using Stage.Tracking.Buffers;
-using Stage.Tracking.FreeD;
-using Stage.Tracking.OpenTrackIO;
 
 namespace Stage.Tracking;
 
@@ -13,8 +11,9 @@ namespace Stage.Tracking;
 public delegate ITrackingSource? TrackingSourceFactory(TrackingSourceConfig config, IReadOnlyList<BoundCamera> cameras, TrackingOptions options);
 
 /// <summary>
-/// Every camera's pose buffer and every tracking source of a stage configuration. FreeD, OpenTrackIO and OSC sources
-/// are built here; other kinds through the optional factory, else listed in <see cref="UnhandledSources"/>
+/// Every camera's pose buffer and every tracking source of a stage configuration. Each source is built by its
+/// protocol (<see cref="TrackingProtocols"/>); kinds whose protocol receives nothing itself (a virtual camera) through
+/// the optional factory, else listed in <see cref="UnhandledSources"/>
 /// (their cameras keep a buffer that stays <see cref="TrackingStatus.NoData"/>).
 /// </summary>
 public sealed class TrackingSystem : IDisposable
@@ -66,13 +65,8 @@ public sealed class TrackingSystem : IDisposable
             foreach (TrackingSourceConfig source in config.TrackingSources)
             {
                 IReadOnlyList<BoundCamera> cameras = bound.TryGetValue(source.Id, out List<BoundCamera>? list) ? list : [];
-                ITrackingSource? built = source switch
-                {
-                    FreeDSourceConfig freeD => new FreeDSource(freeD, [.. cameras.Select(c => c.Buffer)], options),
-                    OpenTrackIOSourceConfig otio => new OpenTrackIOSource(otio, cameras, options),
-                    OscSourceConfig osc => new Osc.OscCameraSource(osc, cameras, options),
-                    _ => otherSources?.Invoke(source, cameras, options),
-                };
+                ITrackingSource? built = TrackingProtocols.Find(source.Kind)?.CreateSource(source, cameras, options)
+                    ?? otherSources?.Invoke(source, cameras, options);
                 if (built is null) unhandled.Add(source); else sources.Add(built);
             }
         }

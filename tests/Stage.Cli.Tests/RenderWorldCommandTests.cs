@@ -109,7 +109,7 @@ public sealed class RenderWorldCommandTests : IDisposable
         Assert.True(exit == 0, error.ToString() + output);
         Assert.Contains("step 60 (0.5 s at 120 Hz), 3 of 3 entities drawn", output.ToString());
 
-        StageConfig config = StageConfigLoader.LoadFile(TestRigPath).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(TestRigPath).Config!;
         PngImage inner = PngCodec.Read(Path.Combine(_folder, "inner-A.png"));
         Vector2 expected = InnerPixel(config, SphereAtHalfSecondM);
         Vector2 found = Centroid(inner, 0) ?? throw new Xunit.Sdk.XunitException("the red sphere is not in the inner image");
@@ -148,7 +148,7 @@ public sealed class RenderWorldCommandTests : IDisposable
         Assert.Contains($"world {scene}: step 0 (0 s at 120 Hz)", output.ToString());
         // At time 0 the sphere is still 10 cm left of where it is at 0.5 s.
         Vector2 found = Centroid(PngCodec.Read(Path.Combine(_folder, "inner-A.png")), 0) ?? throw new Xunit.Sdk.XunitException("no sphere");
-        Vector2 expected = InnerPixel(StageConfigLoader.LoadFile(TestRigPath).Config!, SphereAtHalfSecondM - new Vector3(0.1f, 0, 0));
+        Vector2 expected = InnerPixel(Stage.Tracking.StageConfigFile.Load(TestRigPath).Config!, SphereAtHalfSecondM - new Vector3(0.1f, 0, 0));
         Assert.True(Vector2.Distance(expected, found) < 1.5f, $"sphere at inner {found}, projection says {expected}");
     }
 

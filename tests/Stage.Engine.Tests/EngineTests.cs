@@ -61,7 +61,7 @@ public sealed class EngineTests : IDisposable
     }
 
     private readonly string _folder = Directory.CreateTempSubdirectory("stage-engine-").FullName;
-    private readonly StageConfig _config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+    private readonly StageConfig _config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
     private readonly JumpClock _clock = new();
     private readonly CountingWorld _world = new();
     private readonly RecordingRenderer _renderer = new();

@@ -90,7 +90,7 @@ public class ProjectionTests
     [Fact]
     public void A_world_point_appears_where_the_line_from_the_camera_crosses_the_wall()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
         FlatWall wall = (FlatWall)config.Walls[0];
         OutputCanvas output = config.Outputs[0];
         CameraConfig camera = config.Cameras[0];
@@ -125,7 +125,7 @@ public class ProjectionTests
     [Fact]
     public void Kooima_for_a_flat_wall_puts_each_point_at_its_crossing_pixel()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
         FlatWall wall = (FlatWall)config.Walls[0];
         Vector3 ll = wall.GridPointM(0, wall.PixelHeight), lr = wall.GridPointM(wall.PixelWidth, wall.PixelHeight), ul = wall.GridPointM(0, 0);
         var eye = new Vector3(0.7f, 1.8f, 1.5f);
@@ -140,7 +140,7 @@ public class ProjectionTests
     [Fact]
     public void Canvas_pixels_lead_to_the_stage_position_of_their_led()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
         OutputCanvas side = config.Outputs.Single(o => o.Id == "out-side");
         Wall ceiling = config.FindWall("ceiling")!;
         AssertNear(ceiling.PixelCentreM(3, 4), CanvasMapping.StagePositionM(config, side, 96 + 3, 4)!.Value, 1e-6f);
@@ -150,7 +150,7 @@ public class ProjectionTests
     [Fact]
     public void A_ray_hits_a_curved_wall_on_the_chord_the_leds_stand_on()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
         Wall curve = config.FindWall("curve")!;
         // Aim from the arc's centre at the centre of a chosen LED: the hit must be that LED.
         var eye = new Vector3(0, 0.5f, 0);

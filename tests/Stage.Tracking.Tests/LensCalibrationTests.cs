@@ -1,4 +1,5 @@
 using Stage.Core.Configuration;
+using Stage.Tracking.FreeD;
 
 namespace Stage.Tracking.Tests;
 

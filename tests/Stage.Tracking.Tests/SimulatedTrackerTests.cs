@@ -73,7 +73,7 @@ public sealed class SimulatedTrackerTests : IDisposable
         using (var osc = new OscCameraSource(oscConfig, [new BoundCamera(oscBuffer, "a")]))
         {
             osc.Start();
-            using var tracker = new SimulatedTracker(Camera("osc"), oscConfig, path, SimulatedProtocol.Osc, new IPEndPoint(IPAddress.Loopback, osc.LocalEndPoint!.Port));
+            using var tracker = new SimulatedTracker(TrackingProtocols.Osc.CreateSender(Camera("osc"), oscConfig)!, path, new IPEndPoint(IPAddress.Loopback, osc.LocalEndPoint!.Port));
             tracker.Send(point, 3.2);
             Assert.True(TestConfigs.WaitFor(() => oscBuffer.WrittenCount > 0));
             osc.Stop();
@@ -87,7 +87,7 @@ public sealed class SimulatedTrackerTests : IDisposable
         using (var freed = new FreeDSource(freedConfig, [freedBuffer]))
         {
             freed.Start();
-            using var tracker = new SimulatedTracker(Camera("freed-a"), freedConfig, path, SimulatedProtocol.FreeD, new IPEndPoint(IPAddress.Loopback, freed.LocalEndPoint!.Port));
+            using var tracker = new SimulatedTracker(TrackingProtocols.FreeD.CreateSender(Camera("freed-a"), freedConfig)!, path, new IPEndPoint(IPAddress.Loopback, freed.LocalEndPoint!.Port));
             tracker.Send(point, 3.2);
             Assert.True(TestConfigs.WaitFor(() => freedBuffer.WrittenCount > 0));
             freed.Stop();
@@ -101,7 +101,7 @@ public sealed class SimulatedTrackerTests : IDisposable
         using (var otio = new OpenTrackIOSource(otioConfig, [new BoundCamera(otioBuffer, "a")], null, IPAddress.Loopback))
         {
             otio.Start();
-            using var tracker = new SimulatedTracker(Camera("otio-b"), otioConfig, path, SimulatedProtocol.OpenTrackIO, new IPEndPoint(IPAddress.Loopback, otio.LocalEndPoint!.Port));
+            using var tracker = new SimulatedTracker(TrackingProtocols.OpenTrackIO.CreateSender(Camera("otio-b"), otioConfig)!, path, new IPEndPoint(IPAddress.Loopback, otio.LocalEndPoint!.Port));
             tracker.Send(point, 3.2);
             Assert.True(TestConfigs.WaitFor(() => otioBuffer.WrittenCount > 0));
             otio.Stop();
@@ -115,8 +115,8 @@ public sealed class SimulatedTrackerTests : IDisposable
     public void The_zoom_encoder_is_the_calibration_read_backwards()
     {
         CalibrationPoint[] table = [new(0, 24), new(4096, 32), new(8192, 50)];
-        Assert.Equal(2048, SimulatedTracker.Inverse(table, 28));
-        Assert.Equal(8192, SimulatedTracker.Inverse(table, 80));
-        Assert.Equal(0, SimulatedTracker.Inverse([], 35));
+        Assert.Equal(2048, new LensCalibration(table).EncoderOf(28));
+        Assert.Equal(8192, new LensCalibration(table).EncoderOf(80));
+        Assert.Equal(0, LensCalibration.Empty.EncoderOf(35));
     }
 }

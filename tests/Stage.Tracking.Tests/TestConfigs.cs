@@ -5,6 +5,8 @@ using System.Numerics;
 using Stage.Core.Configuration;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.Osc;
+using Stage.Tracking.OpenTrackIO;
+using Stage.Tracking.FreeD;
 
 namespace Stage.Tracking.Tests;
 

@@ -25,7 +25,7 @@ public sealed class OperatorInputTests
     {
         JsonNode root = JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
         root["cameras"]![0]!["source"] = "virtual";
-        root["tracking"]!.AsArray().Add(JsonNode.Parse("""{ "id": "virtual", "kind": "virtual", "startPositionM": [0, 1.7, 4], "speedMPerS": 2, "turnDegPerS": 90 }"""));
+        root["tracking"]!.AsArray().Add(JsonNode.Parse("""{ "id": "virtual", "kind": "virtual", "startPositionM": [0, 1.7, 4], "speedMps": 2, "turnDegPerS": 90 }"""));
         if (operatorSection is not null) root["operator"] = JsonNode.Parse(operatorSection);
         return root.ToJsonString();
     }).WithOneOutput();

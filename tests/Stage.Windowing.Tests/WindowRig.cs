@@ -60,7 +60,7 @@ internal sealed class WindowRig : IDisposable
         string path = RepositoryPaths.Of("stage-configs", "test-rig.json");
         string text = File.ReadAllText(path);
         if (edit is not null) text = edit(text);
-        ConfigLoadResult result = StageConfigLoader.LoadText(text, path);
+        ConfigLoadResult result = Stage.Tracking.StageConfigFile.LoadText(text, path);
         Assert.True(result.IsValid, string.Join("\n", result.Faults));
         return result.Config!;
     }

@@ -34,7 +34,7 @@ public static class RenderBench
             "frames with each pass submitted on its own for the per-pass times.") { config, frames, world };
         command.SetAction(result =>
         {
-            ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
+            ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
             if (!loaded.IsValid)
             {
                 error.WriteLine($"stage: {result.GetValue(config)} has faults; run stage validate");

@@ -42,7 +42,7 @@ public static class RunBench
             "separated from render time. With a world (the configuration's or --world) the world is stepped and drawn as in stage run.") { config, seconds, world, canvasScale };
         command.SetAction((result, cancellation) => Task.Run(() =>
         {
-            ConfigLoadResult loaded = StageConfigLoader.LoadFile(result.GetValue(config)!);
+            ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
             if (!loaded.IsValid)
             {
                 error.WriteLine($"stage: {result.GetValue(config)} has faults; run stage validate");

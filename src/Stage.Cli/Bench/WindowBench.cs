@@ -61,7 +61,7 @@ public static class WindowBench
             _ => throw new ArgumentException($"--present-mode must be fifo, mailbox or immediate, not '{modeText}'"),
         };
         string path = configPath ?? Path.Combine(RepositoryRoot(), "stage-configs", "test-rig.json");
-        ConfigLoadResult loaded = StageConfigLoader.LoadFile(path);
+        ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(path);
         if (!loaded.IsValid) throw new ArgumentException($"{path}: {string.Join("; ", loaded.Faults)}");
         OutputCanvas first = loaded.Config!.Outputs[0];
         if (sizeText.Length > 0)

@@ -32,8 +32,11 @@ public static class StageConfigLoader
     /// <summary>Panel sizes must match a wall's size within this, metres (a cabinet's build tolerance).</summary>
     public const double SizeToleranceM = 0.002;
 
-    /// <summary>Reads the configuration file at <paramref name="path"/>.</summary>
-    public static ConfigLoadResult LoadFile(string path)
+    /// <summary>
+    /// Reads the configuration file at <paramref name="path"/>, its tracking sources through <paramref name="trackingKinds"/>
+    /// (Stage.Tracking's <c>StageConfigFile.Load</c> passes every protocol of the build).
+    /// </summary>
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyList<ITrackingSourceReader> trackingKinds)
     {
         string fullPath = System.IO.Path.GetFullPath(path);
         string text;
@@ -45,12 +48,13 @@ public static class StageConfigLoader
         {
             return new ConfigLoadResult(null, [new ConfigFault("", $"cannot read {fullPath}: {e.Message}")]);
         }
-        return LoadText(text, fullPath);
+        return LoadText(text, fullPath, trackingKinds);
     }
 
     /// <summary>Reads a configuration from JSON text; relative paths resolve against <paramref name="sourcePath"/>'s folder.</summary>
-    public static ConfigLoadResult LoadText(string json, string sourcePath)
+    public static ConfigLoadResult LoadText(string json, string sourcePath, IReadOnlyList<ITrackingSourceReader> trackingKinds)
     {
+        ArgumentNullException.ThrowIfNull(trackingKinds);
         JsonDocument document;
         try
         {
@@ -70,7 +74,7 @@ public static class StageConfigLoader
         {
             var faults = new List<ConfigFault>();
             string folder = sourcePath.Length == 0 ? Directory.GetCurrentDirectory() : System.IO.Path.GetDirectoryName(sourcePath)!;
-            StageConfig? config = new StageConfigReader(faults, folder, sourcePath).Read(document.RootElement);
+            StageConfig? config = new StageConfigReader(faults, folder, sourcePath, trackingKinds).Read(document.RootElement);
             return faults.Count == 0 ? new ConfigLoadResult(config, faults) : new ConfigLoadResult(null, faults);
         }
     }

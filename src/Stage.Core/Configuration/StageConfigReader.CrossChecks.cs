@@ -90,12 +90,12 @@ internal sealed partial class StageConfigReader
         for (int i = 0; i < sources.Count; i++)
         {
             TrackingSourceConfig source = sources[i];
-            if (source is VirtualCameraSourceConfig) continue; // listens on no port
+            if (!source.ListensOnPort) continue;
             foreach ((int port, string who, TrackingSourceConfig? other) in users)
             {
                 if (port != source.Port) continue;
-                // OpenTrackIO sources share the protocol's port and are told apart by multicast group.
-                if (source is OpenTrackIOSourceConfig a && other is OpenTrackIOSourceConfig b && a.MulticastGroup != b.MulticastGroup) continue;
+                // Sources of one port joined to different multicast groups are told apart by group (OpenTrackIO's fixed port).
+                if (source.MulticastGroupJoined is string a && other?.MulticastGroupJoined is string b && a != b) continue;
                 faults.Add(new ConfigFault($"tracking[{i}].port", $"port {port} is already used by {who}; two inputs cannot listen on one port"));
                 break;
             }

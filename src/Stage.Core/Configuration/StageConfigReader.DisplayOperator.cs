@@ -97,7 +97,7 @@ internal sealed partial class StageConfigReader
         }
         foreach (IGrouping<KeyChord, KeyValuePair<OperatorAction, KeyChord>> same in shortcuts.GroupBy(p => p.Value).Where(g => g.Count() > 1))
             faults.Add(new ConfigFault("operator.shortcuts", $"{same.Key} is given to {string.Join(" and ", same.Select(p => OperatorConfig.NameOf(p.Key)))}; one key, one action"));
-        if (sources.Any(s => s is VirtualCameraSourceConfig))
+        if (sources.Any(s => s.FliesWithKeys))
         {
             foreach ((OperatorAction action, KeyChord chord) in shortcuts.OrderBy(p => p.Key))
             {

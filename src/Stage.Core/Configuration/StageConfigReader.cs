@@ -6,7 +6,7 @@ using Stage.Core.Time;
 namespace Stage.Core.Configuration;
 
 /// <summary>Reads a stage configuration's JSON into a <see cref="StageConfig"/>, adding every fault with its path to the list it was given. One part per section of the file; this part reads the document and its small top-level sections.</summary>
-internal sealed partial class StageConfigReader(List<ConfigFault> faults, string folder, string sourcePath)
+internal sealed partial class StageConfigReader(List<ConfigFault> faults, string folder, string sourcePath, IReadOnlyList<ITrackingSourceReader> trackingKinds)
 {
     private Dictionary<string, PanelSpec> _panels = new(StringComparer.Ordinal);
 
@@ -92,24 +92,12 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         return rate;
     }
 
-    private string? ReadBind(JsonObjectReader reader)
-    {
-        string? bind = reader.String("bind", required: false);
-        if (bind is null) return reader.Has("bind") ? null : "0.0.0.0";
-        if (!IPAddress.TryParse(bind, out IPAddress? address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-        {
-            reader.Fault("bind", $"'{bind}' is not an IPv4 address (use 0.0.0.0 for every interface)");
-            return null;
-        }
-        return bind;
-    }
-
     private ControlConfig ReadControl(JsonObjectReader top)
     {
         JsonElement? element = top.Element("control", required: false);
         if (element is null) return new ControlConfig("0.0.0.0", 8000);
         var reader = JsonObjectReader.Open(element.Value, "control", faults, "bind", "port", "allowFrom");
-        string bind = ReadBind(reader) ?? "0.0.0.0";
+        string bind = CommonFields.Bind(reader) ?? "0.0.0.0";
         int port = reader.Integer("port", required: false, 1, 65535) ?? 8000;
         var allowed = new List<Ipv4Network>();
         foreach ((JsonElement item, string itemPath) in reader.Array("allowFrom", required: false))

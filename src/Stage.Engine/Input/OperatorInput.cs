@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Stage.Core.Configuration;
+using Stage.Tracking.Virtual;
 using Stage.Engine.Control;
 using Stage.Osc;
 using Stage.Tracking.Buffers;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Stage.Core.Configuration;
+using Stage.Tracking.Virtual;
 using Stage.Core.Space;
 using Stage.Tracking;
 using Stage.Tracking.Buffers;
@@ -122,7 +123,7 @@ public sealed class VirtualCamera
     {
         double dt = _lastTicks == long.MinValue ? 0 : Math.Clamp((nowTicks - _lastTicks) / _tickFrequency, 0, MaxStepS);
         _lastTicks = nowTicks;
-        double speed = _config.SpeedMPerS * (_fast ? FastFactor : 1) * dt;
+        double speed = _config.SpeedMps * (_fast ? FastFactor : 1) * dt;
         double turn = _config.TurnDegPerS * (_fast ? FastFactor : 1) * dt;
         double forward = (_forward ? 1 : 0) - (_back ? 1 : 0) - DeadZone(_pad.LeftY);
         double strafe = (_right ? 1 : 0) - (_left ? 1 : 0) + DeadZone(_pad.LeftX);

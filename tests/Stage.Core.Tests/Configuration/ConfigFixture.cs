@@ -32,7 +32,7 @@ internal static class ConfigFixture
 
     public static JsonObject Valid() => JsonNode.Parse(ValidJson)!.AsObject();
 
-    public static ConfigLoadResult Load(JsonNode node) => StageConfigLoader.LoadText(node.ToJsonString(), "/tmp/fixture/stage.json");
+    public static ConfigLoadResult Load(JsonNode node) => Stage.Tracking.StageConfigFile.LoadText(node.ToJsonString(), "/tmp/fixture/stage.json");
 
     public static IReadOnlyList<ConfigFault> Faults(JsonNode node)
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Stage.Core.Configuration;
+using Stage.Tracking.Virtual;
 
 namespace Stage.Core.Tests.Configuration;
 
@@ -94,22 +95,22 @@ public sealed class DisplayAndOperatorConfigTests
     public void A_virtual_source_feeds_a_camera_listens_on_no_port_and_forbids_plain_shortcuts_on_flying_keys()
     {
         JsonObject root = ConfigFixture.Valid();
-        root["tracking"]!.AsArray().Add(JsonNode.Parse("""{ "id": "fly", "kind": "virtual", "startPositionM": [1, 1.5, 3], "startPanDeg": 10, "speedMPerS": 2 }"""));
+        root["tracking"]!.AsArray().Add(JsonNode.Parse("""{ "id": "fly", "kind": "virtual", "startPositionM": [1, 1.5, 3], "startPanDeg": 10, "speedMps": 2 }"""));
         root["cameras"]![0]!["source"] = "fly";
         StageConfig config = ConfigFixture.Load(root).Config!;
         var source = Assert.IsType<VirtualCameraSourceConfig>(config.FindSource("fly"));
         Assert.Equal(new Vector3(1, 1.5f, 3), source.StartPositionM);
-        Assert.Equal((10.0, 0.0, 2.0, 45.0, 0.15), (source.StartPanDeg, source.StartTiltDeg, source.SpeedMPerS, source.TurnDegPerS, source.MouseDegPerPx));
+        Assert.Equal((10.0, 0.0, 2.0, 45.0, 0.15), (source.StartPanDeg, source.StartTiltDeg, source.SpeedMps, source.TurnDegPerS, source.MouseDegPerPx));
         Assert.Equal((0, "virtual"), (source.Port, source.Kind));
 
         root["operator"] = JsonNode.Parse("""{ "shortcuts": { "takeStart": "W", "takeStop": "Ctrl+W" } }""");
         ConfigFixture.AssertFault(ConfigFixture.Faults(root), "operator.shortcuts.takeStart", "W flies the virtual camera");
 
         root.Remove("operator");
-        root["tracking"]![3]!["speedMPerS"] = 0;
+        root["tracking"]![3]!["speedMps"] = 0;
         root["tracking"]![3]!["startPositionM"] = JsonNode.Parse("[1, 2]");
         IReadOnlyList<ConfigFault> faults = ConfigFixture.Faults(root);
-        ConfigFixture.AssertFault(faults, "tracking[3].speedMPerS", "");
+        ConfigFixture.AssertFault(faults, "tracking[3].speedMps", "");
         ConfigFixture.AssertFault(faults, "tracking[3].startPositionM", "");
     }
 

@@ -12,7 +12,7 @@ public class ExampleStagesTests
     [MemberData(nameof(Examples))]
     public void Every_example_stage_is_valid_without_warnings(string file)
     {
-        ConfigLoadResult result = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", file));
+        ConfigLoadResult result = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", file));
         Assert.True(result.IsValid, string.Join("\n", result.Faults));
         // A crew copies the examples: they must not teach non-square inner pixels.
         Assert.Empty(result.Warnings);
@@ -21,7 +21,7 @@ public class ExampleStagesTests
     [Fact]
     public void The_demo_flat_wall_is_8_by_4_5_metres_at_2_6_mm()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "demo-flat.json")).Config!;
         Wall wall = Assert.Single(config.Walls);
         Assert.Equal(8.0, wall.WidthM, 6);
         Assert.Equal(4.5, wall.HeightM, 6);
@@ -32,7 +32,7 @@ public class ExampleStagesTests
     [Fact]
     public void The_volume_is_a_270_degree_arc_over_20_metres_across_with_a_ceiling_and_many_4k_outputs()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "volume-270.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "volume-270.json")).Config!;
         CurvedWall arc = Assert.Single(config.Walls.OfType<CurvedWall>());
         Assert.Equal(270, arc.SpanDeg, 6);
         Assert.True(2 * arc.RadiusM >= 20);
@@ -46,7 +46,7 @@ public class ExampleStagesTests
     [Fact]
     public void The_test_rig_is_small_enough_for_gpu_tests()
     {
-        StageConfig config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+        StageConfig config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
         Assert.All(config.Outputs, o => Assert.True(o.Bounds.Area <= 256 * 256));
         Assert.Contains(config.Walls, w => w is CurvedWall);
         Assert.Contains(config.Walls, w => w is FlatWall { IsCeiling: true });

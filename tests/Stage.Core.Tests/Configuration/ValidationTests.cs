@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Stage.Core.Configuration;
 using static Stage.Core.Tests.Configuration.ConfigFixture;
+using Stage.Tracking.OpenTrackIO;
+using Stage.Tracking.FreeD;
 
 namespace Stage.Core.Tests.Configuration;
 
@@ -24,7 +26,7 @@ public class ValidationTests
     [Fact]
     public void Malformed_json_reports_line_and_column()
     {
-        ConfigLoadResult result = StageConfigLoader.LoadText("{\n  \"name\": \"x\",\n  \"walls\": [ }\n", "/tmp/x.json");
+        ConfigLoadResult result = Stage.Tracking.StageConfigFile.LoadText("{\n  \"name\": \"x\",\n  \"walls\": [ }\n", "/tmp/x.json");
         ConfigFault fault = Assert.Single(result.Faults);
         Assert.Contains("line 3, column 14", fault.Message);
     }
@@ -32,7 +34,7 @@ public class ValidationTests
     [Fact]
     public void A_missing_file_is_named()
     {
-        ConfigLoadResult result = StageConfigLoader.LoadFile("/nonexistent/stage.json");
+        ConfigLoadResult result = Stage.Tracking.StageConfigFile.Load("/nonexistent/stage.json");
         Assert.Contains("/nonexistent/stage.json", Assert.Single(result.Faults).Message);
     }
 
@@ -233,7 +235,7 @@ public class ValidationTests
     public void Comments_and_trailing_commas_are_allowed()
     {
         string json = ValidJson.Replace("\"name\": \"Fixture\",", "// the stage\n\"name\": \"Fixture\",").Replace("\"port\": 8000 }", "\"port\": 8000, }");
-        ConfigLoadResult result = StageConfigLoader.LoadText(json, "/tmp/x.json");
+        ConfigLoadResult result = Stage.Tracking.StageConfigFile.LoadText(json, "/tmp/x.json");
         Assert.True(result.IsValid, string.Join("\n", result.Faults));
     }
 

@@ -37,7 +37,7 @@ public sealed class WorldRunTests : IDisposable
     private static string Scene(string name) => RepositoryPaths.Of("stage-configs", "worlds", name + ".json");
 
     private readonly string _folder = Directory.CreateTempSubdirectory("stage-world-run-").FullName;
-    private readonly StageConfig _config = StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+    private readonly StageConfig _config = Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
     private readonly JumpClock _clock = new();
     private readonly TakeLog _takes;
     private readonly TrackingSystem _tracking;

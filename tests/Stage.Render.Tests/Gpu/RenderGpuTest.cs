@@ -27,5 +27,5 @@ internal static class RenderGpuTest
     }
 
     /// <summary>The tiny stage of stage-configs/test-rig.json.</summary>
-    public static StageConfig TestRig() => StageConfigLoader.LoadFile(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
+    public static StageConfig TestRig() => Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
 }

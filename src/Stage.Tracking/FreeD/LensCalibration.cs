@@ -1,6 +1,4 @@
-using Stage.Core.Configuration;
-
-namespace Stage.Tracking;
+namespace Stage.Tracking.FreeD;
 
 /// <summary>
 /// A lens encoder calibration: raw encoder values (FreeD zoom or focus, 24-bit unsigned) to a physical
@@ -60,5 +58,21 @@ public sealed class LensCalibration
         }
         double t = (encoder - (double)enc[lo]) / (enc[hi] - (double)enc[lo]);
         return _values[lo] + (_values[hi] - _values[lo]) * t;
+    }
+
+    /// <summary>
+    /// The encoder reading that gives <paramref name="value"/> (what a tracker would send for it): the first segment
+    /// that holds the value, linear within it; the nearer end's encoder outside the table; 0 for an empty table.
+    /// </summary>
+    public int EncoderOf(double value)
+    {
+        if (_encoders.Length == 0) return 0;
+        for (int i = 1; i < _encoders.Length; i++)
+        {
+            double a = _values[i - 1], b = _values[i];
+            if (value >= Math.Min(a, b) && value <= Math.Max(a, b) && b != a)
+                return (int)Math.Round(_encoders[i - 1] + (value - a) / (b - a) * (_encoders[i] - _encoders[i - 1]));
+        }
+        return value <= _values[0] ? _encoders[0] : _encoders[^1];
     }
 }

@@ -1,6 +1,8 @@
 using System.Numerics;
 
-namespace Stage.Core.Configuration;
+using Stage.Core.Configuration;
+
+namespace Stage.Tracking.Virtual;
 
 /// <summary>
 /// A virtual camera: a tracking source flown by the operator with keyboard and mouse or a gamepad, for
@@ -19,7 +21,7 @@ public sealed record VirtualCameraSourceConfig : TrackingSourceConfig
     public double StartTiltDeg { get; init; }
 
     /// <summary>Travel speed with a key held or a stick fully over, metres per second.</summary>
-    public double SpeedMPerS { get; init; } = 1.5;
+    public double SpeedMps { get; init; } = 1.5;
 
     /// <summary>Pan/tilt speed with an arrow key held or a stick fully over, degrees per second.</summary>
     public double TurnDegPerS { get; init; } = 45;
@@ -32,4 +34,10 @@ public sealed record VirtualCameraSourceConfig : TrackingSourceConfig
 
     /// <inheritdoc/>
     public override string Endpoint => "keyboard/mouse/gamepad";
+
+    /// <inheritdoc/>
+    public override bool ListensOnPort => false;
+
+    /// <inheritdoc/>
+    public override bool FliesWithKeys => true;
 }
