@@ -107,7 +107,7 @@ public sealed class WorldRunCommandTests : IDisposable
         var error = new StringWriter();
         Assert.True(StageCli.Run(["run", path, "--seconds", "3", "--output", "headless", "--simulate-tracking", moves, "--take", "P", "--log-dir", _folder], output, error) == 0,
             output + "\n" + error);
-        Assert.Contains("over Osc", error.ToString());
+        Assert.Contains("over OSC", error.ToString());
         using var log = Stage.Takes.TakeLog.Open(Path.Combine(_folder, "takes.sqlite"), create: false);
         IReadOnlyList<Stage.Takes.RecordedFrame> track = log.Track(log.LastTake()!.Id);
         Stage.Core.Space.Pose sent = Stage.Core.Space.Pose.FromPanTiltRoll(new System.Numerics.Vector3(0.5f, 1.6f, 2.25f), new Stage.Core.Space.PanTiltRoll(10, -2, 1.5));
