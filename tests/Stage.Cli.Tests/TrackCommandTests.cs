@@ -31,7 +31,7 @@ public sealed class TrackCommandTests : IDisposable
         var monitorOut = new StringWriter();
         var monitorErr = new StringWriter();
         Task<int> monitor = Task.Run(() => StageCli.Run(["track", "monitor", path, "--json", "--seconds", "4", "--log-dir", _folder], monitorOut, monitorErr));
-        await Task.Delay(500);
+        Assert.True(PortProbe.WaitUntilUdpBound(config["tracking"]![0]!["port"]!.GetValue<int>(), TimeSpan.FromSeconds(30)), "the monitor never bound its tracking port");
         var simulateOut = new StringWriter();
         var simulateErr = new StringWriter();
         int simulated = await Task.Run(() => StageCli.Run(["track", "simulate", path, "--camera", "A", "--path", "orbit", "--rate", "100", "--seconds", "2.5", "--log-dir", _folder], simulateOut, simulateErr));

@@ -38,7 +38,8 @@ public sealed class TrackProtocolTests : IDisposable
         var monitorOut = new StringWriter();
         var monitorErr = new StringWriter();
         Task<int> monitor = Task.Run(() => StageCli.Run(["track", "monitor", config, "--json", "--seconds", "4", "--log-dir", _folder], monitorOut, monitorErr));
-        await Task.Delay(500);
+        int port = JsonNode.Parse(File.ReadAllText(config))!["tracking"]![0]!["port"]!.GetValue<int>();
+        Assert.True(PortProbe.WaitUntilUdpBound(port, TimeSpan.FromSeconds(30)), "the monitor never bound its tracking port");
         var simulateErr = new StringWriter();
         int simulated = await Task.Run(() => StageCli.Run(
             ["track", "simulate", config, "--camera", "A", "--path", path, "--rate", "100", "--seconds", "2.5", "--log-dir", _folder, .. extra],
