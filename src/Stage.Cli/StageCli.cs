@@ -50,7 +50,6 @@ public static class StageCli
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(TrackCommand.Create(output, error));
-        root.Subcommands.Add(Bench.BenchCommand.Create(output, error));
         root.Subcommands.Add(SimCommand.Create(output, error));
         root.Subcommands.Add(WorldCommand.Create(output, error));
         // 'stage' alone: show what there is to do rather than a bare parse error.

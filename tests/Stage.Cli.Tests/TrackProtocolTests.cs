@@ -137,16 +137,4 @@ public sealed class TrackProtocolTests : IDisposable
         Assert.Matches(@"(?m)^A\s+NO DATA\s+0\.0\s+—", text);
         Assert.Contains($"source osc (osc :{trackingPort}): 0.0 packets/s", text);
     }
-
-    [Fact]
-    public void The_tracking_bench_feeds_liblo_the_same_traffic()
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = StageCli.Run(["bench", "tracking", "--cameras", "2", "--rate", "200", "--seconds", "1", "--baseline", "liblo", "--log-dir", _folder], output, error);
-        Assert.True(exit == 0, output.ToString() + error);
-        Assert.Contains("stage  sent 400, applied 400, lost 0", output.ToString());
-        Assert.Contains("liblo  sent 400, applied 400, lost 0", output.ToString());
-        Assert.Matches(@"liblo .*receive → readable \d+\.\d/\d+\.\d/\d+\.\d; send → readable \d+\.\d/", output.ToString());
-    }
 }

@@ -4,7 +4,9 @@ using System.Globalization;
 using Stage.Physics;
 using Stage.World;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench world</c>: snapshot save + load of a large world against the raw I/O floor of the

@@ -1,42 +1,60 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Stage.Cli;
 using Stage.Physics;
 
-namespace Stage.Cli.Bench;
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench …</c>: performance figures measured as ratios against a baseline taken in the same
 /// run (this machine is shared and noisy; a ratio survives that, an absolute time does not).
 /// </summary>
-public static class BenchCommand
+public static class BenchCli
 {
-    /// <summary>Builds the command group.</summary>
-    public static Command Create(TextWriter output, TextWriter error)
+    /// <summary>Parses <paramref name="args"/> (a bench name and its options), runs it and returns its exit code (0 success, 1 fault, 2 usage).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var bench = new Command("bench", "Measure Stage against a baseline taken in the same run and print the figures.");
-        bench.Subcommands.Add(Physics(output, error));
-        bench.Subcommands.Add(RenderBench.Create(output, error));
-        bench.Subcommands.Add(RunBench.Create(output, error));
-        bench.Subcommands.Add(TrackingBench.Create(output, error));
-        bench.Subcommands.Add(WindowBench.Create(output, error));
-        bench.Subcommands.Add(WorldBench.Create(output, error));
-        return bench;
+        var root = new RootCommand("Measure Stage against a baseline taken in the same run and print the figures (tools/stage bench …).");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Options.Add(CommonOptions.Quiet);
+        root.Options.Add(CommonOptions.LogDirectory);
+        root.Subcommands.Add(Physics(output, error));
+        root.Subcommands.Add(RenderBench.Create(output, error));
+        root.Subcommands.Add(RunBench.Create(output, error));
+        root.Subcommands.Add(TrackingBench.Create(output, error));
+        root.Subcommands.Add(WindowBench.Create(output, error));
+        root.Subcommands.Add(WorldBench.Create(output, error));
+        root.SetAction(_ =>
+        {
+            error.WriteLine("stage bench: name a bench; the benches are:");
+            foreach (Command command in root.Subcommands) error.WriteLine($"  {command.Name,-10} {command.Description?.Split(". ")[0]}");
+            error.WriteLine("  micro      the BenchmarkDotNet micro-benchmarks (tools/stage bench micro --filter '*')");
+            return ExitCodes.Usage;
+        });
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors) error.WriteLine($"stage bench: {parseError.Message}");
+            error.WriteLine("Run 'tools/stage bench --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
     private static Command Physics(TextWriter output, TextWriter error)
     {
         var sizes = new Option<int[]>("--boxes") { Description = "Pyramid sizes to measure.", DefaultValueFactory = _ => [100, 1000, 5000], AllowMultipleArgumentsPerToken = true };
         var rounds = new Option<int>("--rounds") { Description = "Alternating ODE/Stage rounds per scene; the median is reported.", DefaultValueFactory = _ => 3 };
-        var harness = new Option<string?>("--harness") { Description = "A built tools/bench/ode-scenes (default: built with gcc into artifacts/bench/)." };
+        var harness = new Option<string?>("--harness") { Description = "A built ode-scenes harness (default: Harnesses/ode-scenes.c built with gcc beside the benchmark program)." };
         var command = new Command("physics",
             "Step time of box pyramids (100, 1,000, 5,000: the worst case) and a scattered stage world (300 spheres, boxes and capsules on terrain + a stack of 10) through Stage.Physics against the same scene written directly " +
-            "against ODE's C API (tools/bench/ode-scenes.c, built with gcc), alternating in one run; the checksum proves both ran the " +
+            "against ODE's C API (Harnesses/ode-scenes.c, built with gcc), alternating in one run; the checksum proves both ran the " +
             "same simulation. Then 1,000 resting + 50 moving boxes with Stage's sleeping on against off.")
         { sizes, rounds, harness };
         command.SetAction(result =>
         {
-            string? ode = result.GetValue(harness) ?? BuildHarness(error);
+            string? ode = result.GetValue(harness) ?? Harnesses.NativeHarness.OdeScenes(error);
             if (ode is null) return ExitCodes.Fault;
             int roundCount = Math.Max(1, result.GetValue(rounds));
             output.WriteLine("scene          bodies   ODE C ms/step   Stage ms/step   ratio   same simulation");
@@ -115,30 +133,6 @@ public static class BenchCommand
         if (process.ExitCode != 0) throw new InvalidOperationException($"{harness} failed: {process.StandardError.ReadToEnd()}");
         string Field(string name) => text.Split(' ', StringSplitOptions.TrimEntries).Single(f => f.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
         return (double.Parse(Field("ms_per_step"), CultureInfo.InvariantCulture), Field("checksum"));
-    }
-
-    /// <summary>Builds tools/bench/ode-scenes.c with gcc (against Debian libode-dev) into artifacts/bench/, when it changed.</summary>
-    private static string? BuildHarness(TextWriter error)
-    {
-        string root = RepositoryRoot();
-        string source = Path.Combine(root, "tools", "bench", "ode-scenes.c");
-        string binary = Path.Combine(root, "artifacts", "bench", "ode-scenes");
-        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source)) return binary;
-        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
-        var start = new ProcessStartInfo("gcc", ["-O2", "-Wall", "-Werror", "-o", binary, source, "-lode", "-lm"]) { RedirectStandardError = true };
-        using Process gcc = Process.Start(start) ?? throw new InvalidOperationException("gcc did not start");
-        string messages = gcc.StandardError.ReadToEnd();
-        gcc.WaitForExit();
-        if (gcc.ExitCode == 0) return binary;
-        error.WriteLine($"stage: building the ODE harness failed (needs gcc and libode-dev; tools/setup installs them):\n{messages}");
-        return null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "tools", "bench", "ode-scenes.c"))) return dir.FullName;
-        throw new InvalidOperationException($"tools/bench/ode-scenes.c not found above {AppContext.BaseDirectory}; run stage from its repository (tools/stage)");
     }
 
     private static double Median(List<double> values)

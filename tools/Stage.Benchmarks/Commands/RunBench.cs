@@ -19,7 +19,9 @@ using Stage.Tracking;
 using Stage.Tracking.Buffers;
 using Stage.Vulkan;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench run &lt;config&gt;</c>: the whole frame loop, headless, with every camera fed 1,000 poses a

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Stage.Cli.Tests;
+namespace Stage.Tests.Shared;
 
 /// <summary>
 /// The real <c>stage</c> executable in a child process, as an operator's terminal runs it: its output
@@ -25,10 +25,13 @@ internal sealed class StageProcess : IDisposable
     }
 
     /// <summary>Starts <c>stage ARGS</c>.</summary>
-    public static StageProcess Start(params string[] args)
+    public static StageProcess Start(params string[] args) => StartProgram("stage.dll", args);
+
+    /// <summary>Starts the program <paramref name="dll"/> (beside the test binaries: <c>stage.dll</c>, <c>stage-bench.dll</c>) with <paramref name="args"/>.</summary>
+    public static StageProcess StartProgram(string dll, params string[] args)
     {
-        string stageDll = Path.Combine(AppContext.BaseDirectory, "stage.dll");
-        var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", "dotnet", stageDll, .. args])
+        string path = Path.Combine(AppContext.BaseDirectory, dll);
+        var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", "dotnet", path, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -9,7 +9,9 @@ using Stage.Render.Scene;
 using Stage.Vulkan;
 using Stage.World;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench render &lt;config&gt;</c>: frame time of the renderer on a stage against the raw floor of the

@@ -4,7 +4,7 @@ using Stage.Tracking;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.FreeD;
 
-namespace Stage.Benchmarks;
+namespace Stage.Benchmarks.Micro;
 
 /// <summary>
 /// FreeD D1 cost per packet: the decode alone (checksum, 24-bit fields, units), and the whole source

@@ -1,10 +1,12 @@
 using Stage.Physics;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// The physics benchmark scenes, built through Stage.Physics in exactly the order and with exactly the
-/// values that tools/bench/ode-scenes.c uses against ODE's C API, so the two runs are the same
+/// values that tools/Stage.Benchmarks/Harnesses/ode-scenes.c uses against ODE's C API, so the two runs are the same
 /// simulation (the checksum proves it) and the time ratio is Stage's overhead.
 /// </summary>
 public static class PhysicsBenchScenes

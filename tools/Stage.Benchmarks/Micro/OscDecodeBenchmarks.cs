@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Stage.Osc;
 
-namespace Stage.Benchmarks;
+namespace Stage.Benchmarks.Micro;
 
 /// <summary>
 /// OSC decode cost, compared in DESIGN.md with liblo 0.31's C decoder (58 ns per message alone,

@@ -10,7 +10,9 @@ using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench window</c>: frame pacing of a window output. A canvas is presented through a real
@@ -60,7 +62,7 @@ public static class WindowBench
             "immediate" => PresentModeSetting.Immediate,
             _ => throw new ArgumentException($"--present-mode must be fifo, mailbox or immediate, not '{modeText}'"),
         };
-        string path = configPath ?? Path.Combine(RepositoryRoot(), "stage-configs", "test-rig.json");
+        string path = configPath ?? Path.Combine(Stage.Cli.RepositoryLocator.Root, "stage-configs", "test-rig.json");
         ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(path);
         if (!loaded.IsValid) throw new ArgumentException($"{path}: {string.Join("; ", loaded.Faults)}");
         OutputCanvas first = loaded.Config!.Outputs[0];
@@ -128,13 +130,6 @@ public static class WindowBench
                 rgba[row + x * 4 + 3] = 255;
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Stage.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 
     /// <summary>Xvfb on a free display number for the bench's own window, stopped on dispose.</summary>

@@ -8,13 +8,15 @@ using Stage.Tracking;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.Osc;
 
-namespace Stage.Cli.Bench;
+using Stage.Cli;
+
+namespace Stage.Benchmarks.Commands;
 
 /// <summary>
 /// <c>stage bench tracking</c>: N cameras × R Hz of OSC poses over loopback into Stage's OSC source for
 /// S seconds; loss, and the time from a datagram's receive stamp to its sample being readable in the
 /// camera's pose buffer (p50/p99), as seen by a reader polling the buffer. With <c>--baseline liblo</c>
-/// the same traffic from the same sender goes into liblo (tools/bench/liblo-pose-receiver.c), measured
+/// the same traffic from the same sender goes into liblo (tools/Stage.Benchmarks/Harnesses/liblo-pose-receiver.c), measured
 /// the same way: stamp where recv() returns, a reader polling camera 0, the same statistics.
 /// </summary>
 public static class TrackingBench
@@ -33,7 +35,7 @@ public static class TrackingBench
         var seconds = new Option<double>("--seconds") { Description = "How long to send.", DefaultValueFactory = _ => 10 };
         var baseline = new Option<string>("--baseline")
         {
-            Description = "Also run the same traffic into liblo (built with gcc from tools/bench/liblo-pose-receiver.c), or none.",
+            Description = "Also run the same traffic into liblo (built with gcc from tools/Stage.Benchmarks/Harnesses/liblo-pose-receiver.c), or none.",
             DefaultValueFactory = _ => "liblo",
         };
         baseline.AcceptOnlyFromAmong("liblo", "none");
@@ -53,7 +55,7 @@ public static class TrackingBench
                 $"receive → readable {Summary(o.ReceiveToReadableNs)}; send → readable {Summary(o.SendToReadableNs)} ({o.ReceiveToReadableNs.Count} samples of cam0 seen)");
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} cameras × {rateHz} Hz for {duration:0.#} s of OSC over loopback, one sender thread; latencies p50/p99/max in µs"));
-            string? harness = result.GetValue(baseline) == "liblo" ? BuildHarness(error) : null;
+            string? harness = result.GetValue(baseline) == "liblo" ? Harnesses.NativeHarness.LibloPoseReceiver(error) : null;
             if (result.GetValue(baseline) == "liblo" && harness is null) output.WriteLine("liblo  not measured (the harness did not build)");
             bool ok = true;
             for (int round = Math.Clamp(result.GetValue(rounds), 1, 100); round > 0; round--)
@@ -193,29 +195,5 @@ public static class TrackingBench
         ns.Sort();
         double At(double q) => ns[Math.Min(ns.Count - 1, (int)(q * ns.Count))] / 1000;
         return string.Create(CultureInfo.InvariantCulture, $"{At(0.5):0.0}/{At(0.99):0.0}/{ns[^1] / 1000:0.0}");
-    }
-
-    /// <summary>Builds tools/bench/liblo-pose-receiver.c with gcc against liblo.so.7 into artifacts/bench/, when it changed.</summary>
-    private static string? BuildHarness(TextWriter error)
-    {
-        string? root = null;
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null && root is null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "tools", "bench", "liblo-pose-receiver.c"))) root = dir.FullName;
-        if (root is null)
-        {
-            error.WriteLine($"stage: tools/bench/liblo-pose-receiver.c not found above {AppContext.BaseDirectory}; run stage from its repository (tools/stage)");
-            return null;
-        }
-        string source = Path.Combine(root, "tools", "bench", "liblo-pose-receiver.c");
-        string binary = Path.Combine(root, "artifacts", "bench", "liblo-pose-receiver");
-        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source)) return binary;
-        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
-        var start = new ProcessStartInfo("gcc", ["-O2", "-Wall", "-Werror", "-o", binary, source, "-l:liblo.so.7", "-lpthread"]) { RedirectStandardError = true };
-        using Process gcc = Process.Start(start) ?? throw new InvalidOperationException("gcc did not start");
-        string messages = gcc.StandardError.ReadToEnd();
-        gcc.WaitForExit();
-        if (gcc.ExitCode == 0) return binary;
-        error.WriteLine($"stage: building the liblo harness failed (needs gcc and liblo7; tools/setup installs them):\n{messages}");
-        return null;
     }
 }

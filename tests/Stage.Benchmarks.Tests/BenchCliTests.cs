@@ -1,0 +1,76 @@
+using Stage.Benchmarks.Commands;
+using Stage.Tests.Shared;
+
+namespace Stage.Benchmarks.Tests;
+
+public class BenchCliTests
+{
+    [Fact]
+    public void The_physics_bench_runs_the_same_simulation_in_ode_c_and_in_stage()
+    {
+        // Not a timing test: it proves the benchmark compares like with like (the checksums agree bit for bit).
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["physics", "--boxes", "30", "--rounds", "1", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        Assert.Contains("pyramid-30", output.ToString());
+        Assert.Contains("yes (checksum", output.ToString());
+        Assert.Contains("sleeping: 1000 resting + 50 moving boxes", output.ToString());
+    }
+
+    [Fact]
+    public void The_render_bench_reports_every_pass_and_the_copy_floor()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["render", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--frames", "2", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        foreach (string pass in new[] { "shadow", "inner A", "outer", "compose", "readback", "frame", "copy floor", "frame / floor" })
+            Assert.Contains(pass, output.ToString());
+    }
+
+    [Fact]
+    public void The_run_bench_reports_rate_latency_and_engine_overhead()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["run", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--seconds", "1", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        foreach (string line in new[] { "fps ", "frame time", "render", "pose age", "engine overhead" })
+            Assert.Contains(line, output.ToString());
+        Assert.DoesNotContain("NaN", output.ToString());
+    }
+
+    [Fact]
+    public void The_tracking_bench_loses_nothing_on_loopback_and_reports_latency()
+    {
+        var output = new StringWriter();
+        int exit = BenchCli.Run(["tracking", "--cameras", "2", "--rate", "200", "--seconds", "1", "--baseline", "none", "--log-dir", Path.GetTempPath()], output, new StringWriter());
+        Assert.True(exit == 0, output.ToString());
+        Assert.Contains("stage  sent 400, applied 400, lost 0", output.ToString());
+        Assert.Contains("receive → readable ", output.ToString());
+    }
+
+    [Fact]
+    public void The_tracking_bench_feeds_liblo_the_same_traffic()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["tracking", "--cameras", "2", "--rate", "200", "--seconds", "1", "--baseline", "liblo", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, output.ToString() + error);
+        Assert.Contains("stage  sent 400, applied 400, lost 0", output.ToString());
+        Assert.Contains("liblo  sent 400, applied 400, lost 0", output.ToString());
+        Assert.Matches(@"liblo .*receive → readable \d+\.\d/\d+\.\d/\d+\.\d; send → readable \d+\.\d/", output.ToString());
+    }
+
+    [Fact]
+    public async Task Ctrl_c_ends_a_bench_at_once()
+    {
+        // Bench commands run to the end unless killed: Ctrl+C keeps its default action there.
+        using var stage = StageProcess.StartProgram("stage-bench.dll", "physics", "--boxes", "5000", "--rounds", "50");
+        await Task.Delay(2000);
+        stage.Signal("INT");
+        int code = await stage.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(128 + 2, code);
+    }
+}
