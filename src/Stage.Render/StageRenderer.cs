@@ -7,7 +7,7 @@ using Stage.Render.Gpu;
 using Stage.Render.Projection;
 using Stage.Render.Scene;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Render;
 
@@ -115,9 +115,9 @@ public sealed class StageRenderer : IDisposable
         _scene = new SceneRenderer(device, _options.Scene);
         _compositor = new CanvasCompositor(device, config, _options.Compose);
         _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
-        const VkImageUsageFlags colorUsage = VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT
-            | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-        const VkImageUsageFlags depthUsage = VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+        const ImageUsageFlags colorUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.SampledBit
+            | ImageUsageFlags.TransferSrcBit;
+        const ImageUsageFlags depthUsage = ImageUsageFlags.DepthStencilAttachmentBit;
         _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage)).ToArray();
         _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
         _innerDrawn = new bool[_innerCameras.Length];
@@ -135,7 +135,7 @@ public sealed class StageRenderer : IDisposable
         {
             GpuImage canvas = _compositor.Canvases[i];
             var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
-            _readback[i] = new GpuBuffer(device, (ulong)bytes, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+            _readback[i] = new GpuBuffer(device, (ulong)bytes, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
             OutputCanvas output = config.Outputs[i];
             _pixels[i] = new CanvasPixels(output.Id, (int)canvas.Width, (int)canvas.Height, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, new byte[bytes]);
         }
@@ -240,7 +240,7 @@ public sealed class StageRenderer : IDisposable
 
         for (var i = 0; i < _readback.Length; i++)
         {
-            GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, _readback[i]);
+            GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], ImageLayout.TransferSrcOptimal, _readback[i]);
         }
         if (stamp) Stamp(cmd, "gpu copy");
         cmd.End();
@@ -294,11 +294,11 @@ public sealed class StageRenderer : IDisposable
         for (var i = 0; i < _readback.Length; i++)
         {
             GpuImage canvas = _compositor.Canvases[i];
-            cmd.Barrier(canvas, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            cmd.Barrier(canvas, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+                PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
+                PipelineStageFlags2.ClearBit, AccessFlags2.TransferWriteBit);
             cmd.ClearColor(canvas, 0.25f, 0.5f, 0.75f, 1f);
-            GpuTransfers.CopyOut(cmd, canvas, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, _readback[i]);
+            GpuTransfers.CopyOut(cmd, canvas, ImageLayout.TransferDstOptimal, _readback[i]);
         }
         cmd.End();
         _device.Wait(_device.Submit(cmd));
@@ -317,13 +317,13 @@ public sealed class StageRenderer : IDisposable
         if (slot < 0 || !_innerDrawn[slot]) return null;
         GpuImage image = _innerColor[slot];
         var pixelCount = (int)(image.Width * image.Height);
-        using var buffer = new GpuBuffer(_device, (ulong)pixelCount * 8, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+        using var buffer = new GpuBuffer(_device, (ulong)pixelCount * 8, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
         GpuCommandBuffer cmd = BeginPass(0);
-        GpuTransfers.CopyOut(cmd, image, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, buffer);
+        GpuTransfers.CopyOut(cmd, image, ImageLayout.ShaderReadOnlyOptimal, buffer);
         // Back to sampled, as the compose pass expects.
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.Barrier(image, ImageLayout.TransferSrcOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.CopyBit, AccessFlags2.None,
+            PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
         cmd.End();
         _device.Wait(_device.Submit(cmd));
         var halves = new byte[pixelCount * 8];

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>A buffer with its own range of allocator memory.</summary>
@@ -10,23 +8,23 @@ public sealed unsafe class GpuBuffer : IDisposable
     private bool _disposed;
 
     /// <summary>Creates a buffer of <paramref name="sizeBytes"/> for the given usage and memory use.</summary>
-    public GpuBuffer(GpuDevice device, ulong sizeBytes, VkBufferUsageFlags usage, GpuMemoryUse memoryUse)
+    public GpuBuffer(GpuDevice device, ulong sizeBytes, BufferUsageFlags usage, GpuMemoryUse memoryUse)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(sizeBytes);
         _device = device;
         SizeBytes = sizeBytes;
         MemoryUse = memoryUse;
-        var info = new VkBufferCreateInfo { size = sizeBytes, usage = usage, sharingMode = VkSharingMode.VK_SHARING_MODE_EXCLUSIVE };
+        var info = new BufferCreateInfo(size: sizeBytes, usage: usage, sharingMode: SharingMode.Exclusive);
         VkBuffer buffer;
-        device.Commands.vkCreateBuffer(device.Handle, &info, null, &buffer).Check("vkCreateBuffer");
+        device.Vk.CreateBuffer(device.Handle, &info, null, &buffer).Check("vkCreateBuffer");
         try
         {
-            VkMemoryRequirements requirements;
-            device.Commands.vkGetBufferMemoryRequirements(device.Handle, buffer, &requirements);
+            MemoryRequirements requirements;
+            device.Vk.GetBufferMemoryRequirements(device.Handle, buffer, &requirements);
             _allocation = device.Memory.Allocate(requirements, memoryUse);
-            var result = device.Commands.vkBindBufferMemory(device.Handle, buffer, _allocation.Block.Memory, _allocation.Offset);
-            if (result != VkResult.VK_SUCCESS)
+            var result = device.Vk.BindBufferMemory(device.Handle, buffer, _allocation.Block.Memory, _allocation.Offset);
+            if (result != Result.Success)
             {
                 device.Memory.Free(_allocation);
                 throw new VulkanException("vkBindBufferMemory", result);
@@ -34,7 +32,7 @@ public sealed unsafe class GpuBuffer : IDisposable
         }
         catch
         {
-            device.Commands.vkDestroyBuffer(device.Handle, buffer, null);
+            device.Vk.DestroyBuffer(device.Handle, buffer, null);
             throw;
         }
         Handle = buffer;
@@ -101,7 +99,7 @@ public sealed unsafe class GpuBuffer : IDisposable
         var allocation = _allocation;
         device.Retire(() =>
         {
-            device.Commands.vkDestroyBuffer(device.Handle, handle, null);
+            device.Vk.DestroyBuffer(device.Handle, handle, null);
             device.Memory.Free(allocation);
         });
     }

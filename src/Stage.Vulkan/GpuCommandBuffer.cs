@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>A command pool for one thread; command buffers are allocated from it.</summary>
@@ -13,25 +11,21 @@ public sealed unsafe class GpuCommandPool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
-        var info = new VkCommandPoolCreateInfo
-        {
-            flags = VkCommandPoolCreateFlags.VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-            queueFamilyIndex = (uint)device.Info.GraphicsQueueFamily,
-        };
-        VkCommandPool pool;
-        device.Commands.vkCreateCommandPool(device.Handle, &info, null, &pool).Check("vkCreateCommandPool");
+        var info = new CommandPoolCreateInfo(flags: CommandPoolCreateFlags.ResetCommandBufferBit, queueFamilyIndex: (uint)device.Info.GraphicsQueueFamily);
+        CommandPool pool;
+        device.Vk.CreateCommandPool(device.Handle, &info, null, &pool).Check("vkCreateCommandPool");
         Handle = pool;
     }
 
-    internal VkCommandPool Handle { get; }
+    internal CommandPool Handle { get; }
 
     /// <summary>Allocates a primary command buffer.</summary>
     public GpuCommandBuffer Allocate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var info = new VkCommandBufferAllocateInfo { commandPool = Handle, level = VkCommandBufferLevel.VK_COMMAND_BUFFER_LEVEL_PRIMARY, commandBufferCount = 1 };
-        VkCommandBuffer buffer;
-        _device.Commands.vkAllocateCommandBuffers(_device.Handle, &info, &buffer).Check("vkAllocateCommandBuffers");
+        var info = new CommandBufferAllocateInfo(commandPool: Handle, level: CommandBufferLevel.Primary, commandBufferCount: 1);
+        CommandBuffer buffer;
+        _device.Vk.AllocateCommandBuffers(_device.Handle, &info, &buffer).Check("vkAllocateCommandBuffers");
         return new GpuCommandBuffer(_device, buffer);
     }
 
@@ -42,7 +36,7 @@ public sealed unsafe class GpuCommandPool : IDisposable
         _disposed = true;
         var device = _device;
         var pool = Handle;
-        device.Retire(() => device.Commands.vkDestroyCommandPool(device.Handle, pool, null));
+        device.Retire(() => device.Vk.DestroyCommandPool(device.Handle, pool, null));
     }
 }
 
@@ -51,71 +45,59 @@ public sealed unsafe class GpuCommandBuffer
 {
     private readonly GpuDevice _device;
 
-    internal GpuCommandBuffer(GpuDevice device, VkCommandBuffer handle)
+    internal GpuCommandBuffer(GpuDevice device, CommandBuffer handle)
     {
         _device = device;
         Handle = handle;
     }
 
-    internal VkCommandBuffer Handle { get; }
+    internal CommandBuffer Handle { get; }
 
     /// <summary>The device submission that last carried this buffer (0: never submitted).</summary>
     public ulong LastSubmission { get; internal set; }
 
-    private VkDeviceCommands Vk => _device.Commands;
+    private Vk Vk => _device.Vk;
 
     /// <summary>Starts recording a one-time submission (waits for the previous submission of this buffer first).</summary>
     public void Begin()
     {
         if (LastSubmission != 0) _device.Wait(LastSubmission);
-        var info = new VkCommandBufferBeginInfo { flags = VkCommandBufferUsageFlags.VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT };
-        Vk.vkBeginCommandBuffer(Handle, &info).Check("vkBeginCommandBuffer");
+        var info = new CommandBufferBeginInfo(flags: CommandBufferUsageFlags.OneTimeSubmitBit);
+        Vk.BeginCommandBuffer(Handle, &info).Check("vkBeginCommandBuffer");
     }
 
     /// <summary>Ends recording.</summary>
-    public void End() => Vk.vkEndCommandBuffer(Handle).Check("vkEndCommandBuffer");
+    public void End() => Vk.EndCommandBuffer(Handle).Check("vkEndCommandBuffer");
 
     /// <summary>An image layout transition with a synchronization2 barrier.</summary>
-    public void Barrier(GpuImage image, VkImageLayout oldLayout, VkImageLayout newLayout,
-        VkPipelineStageFlags2 srcStage, VkAccessFlags2 srcAccess, VkPipelineStageFlags2 dstStage, VkAccessFlags2 dstAccess)
+    public void Barrier(GpuImage image, ImageLayout oldLayout, ImageLayout newLayout,
+        PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var barrier = new VkImageMemoryBarrier2
-        {
-            srcStageMask = srcStage,
-            srcAccessMask = srcAccess,
-            dstStageMask = dstStage,
-            dstAccessMask = dstAccess,
-            oldLayout = oldLayout,
-            newLayout = newLayout,
-            srcQueueFamilyIndex = Native.Vk.VK_QUEUE_FAMILY_IGNORED,
-            dstQueueFamilyIndex = Native.Vk.VK_QUEUE_FAMILY_IGNORED,
-            image = image.Handle,
-            subresourceRange = image.FullRange,
-        };
-        var dependency = new VkDependencyInfo { imageMemoryBarrierCount = 1, pImageMemoryBarriers = &barrier };
-        Vk.vkCmdPipelineBarrier2(Handle, &dependency);
+        var barrier = new ImageMemoryBarrier2(srcStageMask: srcStage, srcAccessMask: srcAccess, dstStageMask: dstStage, dstAccessMask: dstAccess, oldLayout: oldLayout, newLayout: newLayout, srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image.Handle, subresourceRange: image.FullRange);
+        var dependency = new DependencyInfo(imageMemoryBarrierCount: 1, pImageMemoryBarriers: &barrier);
+        Vk.CmdPipelineBarrier2(Handle, &dependency);
     }
 
     /// <summary>A global memory barrier (e.g. transfer writes → host reads).</summary>
-    public void MemoryBarrier(VkPipelineStageFlags2 srcStage, VkAccessFlags2 srcAccess, VkPipelineStageFlags2 dstStage, VkAccessFlags2 dstAccess)
+    public void MemoryBarrier(PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
     {
-        var barrier = new VkMemoryBarrier2 { srcStageMask = srcStage, srcAccessMask = srcAccess, dstStageMask = dstStage, dstAccessMask = dstAccess };
-        var dependency = new VkDependencyInfo { memoryBarrierCount = 1, pMemoryBarriers = &barrier };
-        Vk.vkCmdPipelineBarrier2(Handle, &dependency);
+        var barrier = new MemoryBarrier2(srcStageMask: srcStage, srcAccessMask: srcAccess, dstStageMask: dstStage, dstAccessMask: dstAccess);
+        var dependency = new DependencyInfo(memoryBarrierCount: 1, pMemoryBarriers: &barrier);
+        Vk.CmdPipelineBarrier2(Handle, &dependency);
     }
 
     /// <summary>Clears a colour image in TRANSFER_DST_OPTIMAL layout to a float colour.</summary>
     public void ClearColor(GpuImage image, float r, float g, float b, float a)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var colour = new VkClearColorValue();
-        colour.float32[0] = r;
-        colour.float32[1] = g;
-        colour.float32[2] = b;
-        colour.float32[3] = a;
+        var colour = new ClearColorValue();
+        colour.Float32_0 = r;
+        colour.Float32_1 = g;
+        colour.Float32_2 = b;
+        colour.Float32_3 = a;
         var range = image.FullRange;
-        Vk.vkCmdClearColorImage(Handle, image.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &colour, 1, &range);
+        Vk.CmdClearColorImage(Handle, image.Handle, ImageLayout.TransferDstOptimal, &colour, 1, &range);
     }
 
     /// <summary>
@@ -136,39 +118,19 @@ public sealed unsafe class GpuCommandBuffer
     {
         if (color is null && depth is null) throw new ArgumentException("rendering needs a colour or a depth attachment");
         var extentSource = color ?? depth!;
-        var colorClear = new VkClearValue();
-        colorClear.color.float32[0] = clearColor.R;
-        colorClear.color.float32[1] = clearColor.G;
-        colorClear.color.float32[2] = clearColor.B;
-        colorClear.color.float32[3] = clearColor.A;
-        var colorAttachment = new VkRenderingAttachmentInfo
-        {
-            imageView = color is null ? VkImageView.Null : color.LayerView(colorLayer),
-            imageLayout = VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-            loadOp = VkAttachmentLoadOp.VK_ATTACHMENT_LOAD_OP_CLEAR,
-            storeOp = VkAttachmentStoreOp.VK_ATTACHMENT_STORE_OP_STORE,
-            clearValue = colorClear,
-        };
-        var depthClear = new VkClearValue();
-        depthClear.depthStencil.depth = clearDepth;
-        var depthAttachment = new VkRenderingAttachmentInfo
-        {
-            imageView = depth?.View ?? VkImageView.Null,
-            imageLayout = VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-            loadOp = VkAttachmentLoadOp.VK_ATTACHMENT_LOAD_OP_CLEAR,
-            // Kept when there is no colour: a depth-only pass (a shadow map) is read afterwards.
-            storeOp = color is null ? VkAttachmentStoreOp.VK_ATTACHMENT_STORE_OP_STORE : VkAttachmentStoreOp.VK_ATTACHMENT_STORE_OP_DONT_CARE,
-            clearValue = depthClear,
-        };
-        var info = new VkRenderingInfo
-        {
-            renderArea = new VkRect2D { extent = new VkExtent2D { width = extentSource.Width, height = extentSource.Height } },
-            layerCount = 1,
-            colorAttachmentCount = color is null ? 0U : 1U,
-            pColorAttachments = color is null ? null : &colorAttachment,
-            pDepthAttachment = depth is null ? null : &depthAttachment,
-        };
-        Vk.vkCmdBeginRendering(Handle, &info);
+        var colorClear = new ClearValue();
+        colorClear.Color.Float32_0 = clearColor.R;
+        colorClear.Color.Float32_1 = clearColor.G;
+        colorClear.Color.Float32_2 = clearColor.B;
+        colorClear.Color.Float32_3 = clearColor.A;
+        var colorAttachment = new RenderingAttachmentInfo(imageView: color is null ? default(ImageView) : color.LayerView(colorLayer), imageLayout: ImageLayout.ColorAttachmentOptimal, loadOp: AttachmentLoadOp.Clear, storeOp: AttachmentStoreOp.Store, clearValue: colorClear);
+        var depthClear = new ClearValue();
+        depthClear.DepthStencil.Depth = clearDepth;
+        // The depth is kept when there is no colour: a depth-only pass (a shadow map) is read afterwards.
+        var depthAttachment = new RenderingAttachmentInfo(imageView: depth?.View ?? default(ImageView), imageLayout: ImageLayout.DepthAttachmentOptimal,
+            loadOp: AttachmentLoadOp.Clear, storeOp: color is null ? AttachmentStoreOp.Store : AttachmentStoreOp.DontCare, clearValue: depthClear);
+        var info = new RenderingInfo(renderArea: new Rect2D(extent: new Extent2D(width: extentSource.Width, height: extentSource.Height)), layerCount: 1, colorAttachmentCount: color is null ? 0U : 1U, pColorAttachments: color is null ? null : &colorAttachment, pDepthAttachment: depth is null ? null : &depthAttachment);
+        Vk.CmdBeginRendering(Handle, &info);
     }
 
     /// <summary>
@@ -178,21 +140,9 @@ public sealed unsafe class GpuCommandBuffer
     public void BeginRenderingOver(GpuImage color)
     {
         ArgumentNullException.ThrowIfNull(color);
-        var colorAttachment = new VkRenderingAttachmentInfo
-        {
-            imageView = color.LayerView(0),
-            imageLayout = VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-            loadOp = VkAttachmentLoadOp.VK_ATTACHMENT_LOAD_OP_LOAD,
-            storeOp = VkAttachmentStoreOp.VK_ATTACHMENT_STORE_OP_STORE,
-        };
-        var info = new VkRenderingInfo
-        {
-            renderArea = new VkRect2D { extent = new VkExtent2D { width = color.Width, height = color.Height } },
-            layerCount = 1,
-            colorAttachmentCount = 1,
-            pColorAttachments = &colorAttachment,
-        };
-        Vk.vkCmdBeginRendering(Handle, &info);
+        var colorAttachment = new RenderingAttachmentInfo(imageView: color.LayerView(0), imageLayout: ImageLayout.ColorAttachmentOptimal, loadOp: AttachmentLoadOp.Load, storeOp: AttachmentStoreOp.Store);
+        var info = new RenderingInfo(renderArea: new Rect2D(extent: new Extent2D(width: color.Width, height: color.Height)), layerCount: 1, colorAttachmentCount: 1, pColorAttachments: &colorAttachment);
+        Vk.CmdBeginRendering(Handle, &info);
     }
 
     /// <summary>
@@ -200,33 +150,29 @@ public sealed unsafe class GpuCommandBuffer
     /// (TRANSFER_DST_OPTIMAL), scaling and converting formats (an sRGB source is decoded and an sRGB
     /// destination encoded, so values keep their meaning; RGBA into BGRA is swizzled).
     /// </summary>
-    public void Blit(GpuImage source, GpuImage destination, VkFilter filter = VkFilter.VK_FILTER_LINEAR)
+    public void Blit(GpuImage source, GpuImage destination, Filter filter = Filter.Linear)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        var region = new VkImageBlit
-        {
-            srcSubresource = new VkImageSubresourceLayers { aspectMask = source.Aspect, mipLevel = 0, baseArrayLayer = 0, layerCount = 1 },
-            dstSubresource = new VkImageSubresourceLayers { aspectMask = destination.Aspect, mipLevel = 0, baseArrayLayer = 0, layerCount = 1 },
-        };
-        region.srcOffsets[1] = new VkOffset3D { x = (int)source.Width, y = (int)source.Height, z = 1 };
-        region.dstOffsets[1] = new VkOffset3D { x = (int)destination.Width, y = (int)destination.Height, z = 1 };
-        Vk.vkCmdBlitImage(Handle, source.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-            destination.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region, filter);
+        var region = new ImageBlit(srcSubresource: new ImageSubresourceLayers(aspectMask: source.Aspect, mipLevel: 0, baseArrayLayer: 0, layerCount: 1), dstSubresource: new ImageSubresourceLayers(aspectMask: destination.Aspect, mipLevel: 0, baseArrayLayer: 0, layerCount: 1));
+        region.SrcOffsets[1] = new Offset3D(x: (int)source.Width, y: (int)source.Height, z: 1);
+        region.DstOffsets[1] = new Offset3D(x: (int)destination.Width, y: (int)destination.Height, z: 1);
+        Vk.CmdBlitImage(Handle, source.Handle, ImageLayout.TransferSrcOptimal,
+            destination.Handle, ImageLayout.TransferDstOptimal, 1, &region, filter);
     }
 
     /// <summary>Ends dynamic rendering.</summary>
-    public void EndRendering() => Vk.vkCmdEndRendering(Handle);
+    public void EndRendering() => Vk.CmdEndRendering(Handle);
 
     /// <summary>Binds a graphics pipeline and sets viewport and scissor to the whole target.</summary>
     public void BindPipeline(GpuGraphicsPipeline pipeline, uint width, uint height)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        Vk.vkCmdBindPipeline(Handle, VkPipelineBindPoint.VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline.Handle);
-        var viewport = new VkViewport { x = 0, y = 0, width = width, height = height, minDepth = 0, maxDepth = 1 };
-        var scissor = new VkRect2D { extent = new VkExtent2D { width = width, height = height } };
-        Vk.vkCmdSetViewport(Handle, 0, 1, &viewport);
-        Vk.vkCmdSetScissor(Handle, 0, 1, &scissor);
+        Vk.CmdBindPipeline(Handle, PipelineBindPoint.Graphics, pipeline.Handle);
+        var viewport = new Viewport(x: 0, y: 0, width: width, height: height, minDepth: 0, maxDepth: 1);
+        var scissor = new Rect2D(extent: new Extent2D(width: width, height: height));
+        Vk.CmdSetViewport(Handle, 0, 1, &viewport);
+        Vk.CmdSetScissor(Handle, 0, 1, &scissor);
     }
 
     /// <summary>Pushes constants to the vertex and fragment stages.</summary>
@@ -235,30 +181,26 @@ public sealed unsafe class GpuCommandBuffer
         ArgumentNullException.ThrowIfNull(pipeline);
         fixed (T* p = &value)
         {
-            Vk.vkCmdPushConstants(Handle, pipeline.Layout, VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT | VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT,
+            Vk.CmdPushConstants(Handle, pipeline.Layout, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit,
                 0, (uint)sizeof(T), p);
         }
     }
 
     /// <summary>Draws vertices generated by the vertex shader from gl_VertexIndex (or read from the bound vertex buffer).</summary>
     public void Draw(uint vertexCount, uint instanceCount = 1, uint firstVertex = 0, uint firstInstance = 0) =>
-        Vk.vkCmdDraw(Handle, vertexCount, instanceCount, firstVertex, firstInstance);
+        Vk.CmdDraw(Handle, vertexCount, instanceCount, firstVertex, firstInstance);
 
     /// <summary>Draws indexed vertices; <paramref name="firstInstance"/> is the shader's first gl_InstanceIndex.</summary>
     public void DrawIndexed(uint indexCount, uint instanceCount = 1, uint firstIndex = 0, int vertexOffset = 0, uint firstInstance = 0) =>
-        Vk.vkCmdDrawIndexed(Handle, indexCount, instanceCount, firstIndex, vertexOffset, firstInstance);
+        Vk.CmdDrawIndexed(Handle, indexCount, instanceCount, firstIndex, vertexOffset, firstInstance);
 
     /// <summary>Sets viewport and scissor to a rectangle of the target (pixels, origin top-left).</summary>
     public void SetViewport(float x, float y, float width, float height)
     {
-        var viewport = new VkViewport { x = x, y = y, width = width, height = height, minDepth = 0, maxDepth = 1 };
-        var scissor = new VkRect2D
-        {
-            offset = new VkOffset2D { x = (int)MathF.Floor(x), y = (int)MathF.Floor(y) },
-            extent = new VkExtent2D { width = (uint)MathF.Ceiling(width), height = (uint)MathF.Ceiling(height) },
-        };
-        Vk.vkCmdSetViewport(Handle, 0, 1, &viewport);
-        Vk.vkCmdSetScissor(Handle, 0, 1, &scissor);
+        var viewport = new Viewport(x: x, y: y, width: width, height: height, minDepth: 0, maxDepth: 1);
+        var scissor = new Rect2D(offset: new Offset2D(x: (int)MathF.Floor(x), y: (int)MathF.Floor(y)), extent: new Extent2D(width: (uint)MathF.Ceiling(width), height: (uint)MathF.Ceiling(height)));
+        Vk.CmdSetViewport(Handle, 0, 1, &viewport);
+        Vk.CmdSetScissor(Handle, 0, 1, &scissor);
     }
 
     /// <summary>Binds a buffer as vertex buffer 0.</summary>
@@ -266,23 +208,23 @@ public sealed unsafe class GpuCommandBuffer
     {
         ArgumentNullException.ThrowIfNull(buffer);
         var handle = buffer.Handle;
-        Vk.vkCmdBindVertexBuffers(Handle, 0, 1, &handle, &offsetBytes);
+        Vk.CmdBindVertexBuffers(Handle, 0, 1, &handle, &offsetBytes);
     }
 
     /// <summary>Binds a buffer of 32-bit indices.</summary>
     public void BindIndexBuffer(GpuBuffer buffer, ulong offsetBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        Vk.vkCmdBindIndexBuffer(Handle, buffer.Handle, offsetBytes, VkIndexType.VK_INDEX_TYPE_UINT32);
+        Vk.CmdBindIndexBuffer(Handle, buffer.Handle, offsetBytes, IndexType.Uint32);
     }
 
     /// <summary>Binds descriptor sets to a graphics pipeline's layout, starting at set <paramref name="firstSet"/>.</summary>
     public void BindDescriptorSets(GpuGraphicsPipeline pipeline, uint firstSet, params ReadOnlySpan<GpuDescriptorSet> sets)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var handles = stackalloc VkDescriptorSet[Math.Max(1, sets.Length)];
+        var handles = stackalloc DescriptorSet[Math.Max(1, sets.Length)];
         for (var i = 0; i < sets.Length; i++) handles[i] = sets[i].Handle;
-        Vk.vkCmdBindDescriptorSets(Handle, VkPipelineBindPoint.VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline.Layout, firstSet, (uint)sets.Length, handles, 0, null);
+        Vk.CmdBindDescriptorSets(Handle, PipelineBindPoint.Graphics, pipeline.Layout, firstSet, (uint)sets.Length, handles, 0, null);
     }
 
     /// <summary>Copies bytes between buffers.</summary>
@@ -290,8 +232,8 @@ public sealed unsafe class GpuCommandBuffer
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        var region = new VkBufferCopy { srcOffset = sourceOffsetBytes, dstOffset = destinationOffsetBytes, size = sizeBytes };
-        Vk.vkCmdCopyBuffer(Handle, source.Handle, destination.Handle, 1, &region);
+        var region = new BufferCopy(srcOffset: sourceOffsetBytes, dstOffset: destinationOffsetBytes, size: sizeBytes);
+        Vk.CmdCopyBuffer(Handle, source.Handle, destination.Handle, 1, &region);
     }
 
     /// <summary>Copies tightly packed pixels from a buffer into one layer of an image (TRANSFER_DST_OPTIMAL).</summary>
@@ -299,13 +241,8 @@ public sealed unsafe class GpuCommandBuffer
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(buffer);
-        var region = new VkBufferImageCopy
-        {
-            bufferOffset = bufferOffsetBytes,
-            imageSubresource = new VkImageSubresourceLayers { aspectMask = image.Aspect, mipLevel = 0, baseArrayLayer = layer, layerCount = 1 },
-            imageExtent = new VkExtent3D { width = image.Width, height = image.Height, depth = 1 },
-        };
-        Vk.vkCmdCopyBufferToImage(Handle, buffer.Handle, image.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        var region = new BufferImageCopy(bufferOffset: bufferOffsetBytes, imageSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: 0, baseArrayLayer: layer, layerCount: 1), imageExtent: new Extent3D(width: image.Width, height: image.Height, depth: 1));
+        Vk.CmdCopyBufferToImage(Handle, buffer.Handle, image.Handle, ImageLayout.TransferDstOptimal, 1, &region);
     }
 
     /// <summary>Copies one layer of an image (TRANSFER_SRC_OPTIMAL) into a buffer at an offset, tightly packed.</summary>
@@ -313,12 +250,7 @@ public sealed unsafe class GpuCommandBuffer
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(buffer);
-        var region = new VkBufferImageCopy
-        {
-            bufferOffset = bufferOffsetBytes,
-            imageSubresource = new VkImageSubresourceLayers { aspectMask = image.Aspect, mipLevel = 0, baseArrayLayer = layer, layerCount = 1 },
-            imageExtent = new VkExtent3D { width = image.Width, height = image.Height, depth = 1 },
-        };
-        Vk.vkCmdCopyImageToBuffer(Handle, image.Handle, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer.Handle, 1, &region);
+        var region = new BufferImageCopy(bufferOffset: bufferOffsetBytes, imageSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: 0, baseArrayLayer: layer, layerCount: 1), imageExtent: new Extent3D(width: image.Width, height: image.Height, depth: 1));
+        Vk.CmdCopyImageToBuffer(Handle, image.Handle, ImageLayout.TransferSrcOptimal, buffer.Handle, 1, &region);
     }
 }

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>One binding of a descriptor set layout.</summary>
@@ -7,7 +5,7 @@ namespace Stage.Vulkan;
 /// <param name="Type">Uniform buffer, storage buffer, combined image sampler …</param>
 /// <param name="Stages">The shader stages that read it.</param>
 /// <param name="Count">Array length (1 for a single descriptor).</param>
-public readonly record struct GpuDescriptorBinding(uint Binding, VkDescriptorType Type, VkShaderStageFlags Stages, uint Count = 1);
+public readonly record struct GpuDescriptorBinding(uint Binding, DescriptorType Type, ShaderStageFlags Stages, uint Count = 1);
 
 /// <summary>A descriptor set layout: the bindings a set carries.</summary>
 public sealed unsafe class GpuDescriptorSetLayout : IDisposable
@@ -21,24 +19,18 @@ public sealed unsafe class GpuDescriptorSetLayout : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
         Bindings = bindings.ToArray();
-        var native = stackalloc VkDescriptorSetLayoutBinding[Math.Max(1, bindings.Length)];
+        var native = stackalloc DescriptorSetLayoutBinding[Math.Max(1, bindings.Length)];
         for (var i = 0; i < bindings.Length; i++)
         {
-            native[i] = new VkDescriptorSetLayoutBinding
-            {
-                binding = bindings[i].Binding,
-                descriptorType = bindings[i].Type,
-                descriptorCount = bindings[i].Count,
-                stageFlags = bindings[i].Stages,
-            };
+            native[i] = new DescriptorSetLayoutBinding(binding: bindings[i].Binding, descriptorType: bindings[i].Type, descriptorCount: bindings[i].Count, stageFlags: bindings[i].Stages);
         }
-        var info = new VkDescriptorSetLayoutCreateInfo { bindingCount = (uint)bindings.Length, pBindings = native };
-        VkDescriptorSetLayout layout;
-        device.Commands.vkCreateDescriptorSetLayout(device.Handle, &info, null, &layout).Check("vkCreateDescriptorSetLayout");
+        var info = new DescriptorSetLayoutCreateInfo(bindingCount: (uint)bindings.Length, pBindings: native);
+        DescriptorSetLayout layout;
+        device.Vk.CreateDescriptorSetLayout(device.Handle, &info, null, &layout).Check("vkCreateDescriptorSetLayout");
         Handle = layout;
     }
 
-    internal VkDescriptorSetLayout Handle { get; }
+    internal DescriptorSetLayout Handle { get; }
 
     /// <summary>The bindings, as given.</summary>
     public IReadOnlyList<GpuDescriptorBinding> Bindings { get; }
@@ -50,7 +42,7 @@ public sealed unsafe class GpuDescriptorSetLayout : IDisposable
         _disposed = true;
         var device = _device;
         var layout = Handle;
-        device.Retire(() => device.Commands.vkDestroyDescriptorSetLayout(device.Handle, layout, null));
+        device.Retire(() => device.Vk.DestroyDescriptorSetLayout(device.Handle, layout, null));
     }
 }
 
@@ -72,7 +64,7 @@ public sealed unsafe class GpuDescriptorPool : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(setsPerLayout);
         _device = device;
-        var counts = new SortedDictionary<VkDescriptorType, uint>();
+        var counts = new SortedDictionary<DescriptorType, uint>();
         foreach (var layout in layouts)
         {
             foreach (var binding in layout.Bindings)
@@ -80,21 +72,16 @@ public sealed unsafe class GpuDescriptorPool : IDisposable
                 counts[binding.Type] = counts.GetValueOrDefault(binding.Type) + binding.Count * setsPerLayout;
             }
         }
-        var sizes = stackalloc VkDescriptorPoolSize[Math.Max(1, counts.Count)];
+        var sizes = stackalloc DescriptorPoolSize[Math.Max(1, counts.Count)];
         var n = 0;
-        foreach (var (type, count) in counts) sizes[n++] = new VkDescriptorPoolSize { type = type, descriptorCount = count };
-        var info = new VkDescriptorPoolCreateInfo
-        {
-            maxSets = setsPerLayout * (uint)Math.Max(1, layouts.Length),
-            poolSizeCount = (uint)n,
-            pPoolSizes = sizes,
-        };
-        VkDescriptorPool pool;
-        device.Commands.vkCreateDescriptorPool(device.Handle, &info, null, &pool).Check("vkCreateDescriptorPool");
+        foreach (var (type, count) in counts) sizes[n++] = new DescriptorPoolSize(type: type, descriptorCount: count);
+        var info = new DescriptorPoolCreateInfo(maxSets: setsPerLayout * (uint)Math.Max(1, layouts.Length), poolSizeCount: (uint)n, pPoolSizes: sizes);
+        DescriptorPool pool;
+        device.Vk.CreateDescriptorPool(device.Handle, &info, null, &pool).Check("vkCreateDescriptorPool");
         Handle = pool;
     }
 
-    internal VkDescriptorPool Handle { get; }
+    internal DescriptorPool Handle { get; }
 
     /// <summary>Allocates a set of <paramref name="layout"/>.</summary>
     public GpuDescriptorSet Allocate(GpuDescriptorSetLayout layout)
@@ -102,9 +89,9 @@ public sealed unsafe class GpuDescriptorPool : IDisposable
         ArgumentNullException.ThrowIfNull(layout);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var layoutHandle = layout.Handle;
-        var info = new VkDescriptorSetAllocateInfo { descriptorPool = Handle, descriptorSetCount = 1, pSetLayouts = &layoutHandle };
-        VkDescriptorSet set;
-        _device.Commands.vkAllocateDescriptorSets(_device.Handle, &info, &set).Check("vkAllocateDescriptorSets");
+        var info = new DescriptorSetAllocateInfo(descriptorPool: Handle, descriptorSetCount: 1, pSetLayouts: &layoutHandle);
+        DescriptorSet set;
+        _device.Vk.AllocateDescriptorSets(_device.Handle, &info, &set).Check("vkAllocateDescriptorSets");
         return new GpuDescriptorSet(_device, set);
     }
 
@@ -115,7 +102,7 @@ public sealed unsafe class GpuDescriptorPool : IDisposable
         _disposed = true;
         var device = _device;
         var pool = Handle;
-        device.Retire(() => device.Commands.vkDestroyDescriptorPool(device.Handle, pool, null));
+        device.Retire(() => device.Vk.DestroyDescriptorPool(device.Handle, pool, null));
     }
 }
 
@@ -127,47 +114,32 @@ public sealed unsafe class GpuDescriptorSet
 {
     private readonly GpuDevice _device;
 
-    internal GpuDescriptorSet(GpuDevice device, VkDescriptorSet handle)
+    internal GpuDescriptorSet(GpuDevice device, DescriptorSet handle)
     {
         _device = device;
         Handle = handle;
     }
 
-    internal VkDescriptorSet Handle { get; }
+    internal DescriptorSet Handle { get; }
 
     /// <summary>Points a uniform or storage buffer binding at (a range of) a buffer.</summary>
-    public void WriteBuffer(uint binding, VkDescriptorType type, GpuBuffer buffer, ulong offsetBytes = 0, ulong rangeBytes = Native.Vk.VK_WHOLE_SIZE)
+    public void WriteBuffer(uint binding, DescriptorType type, GpuBuffer buffer, ulong offsetBytes = 0, ulong rangeBytes = Vk.WholeSize)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        var info = new VkDescriptorBufferInfo { buffer = buffer.Handle, offset = offsetBytes, range = rangeBytes };
-        var write = new VkWriteDescriptorSet
-        {
-            dstSet = Handle,
-            dstBinding = binding,
-            descriptorCount = 1,
-            descriptorType = type,
-            pBufferInfo = &info,
-        };
-        _device.Commands.vkUpdateDescriptorSets(_device.Handle, 1, &write, 0, null);
+        var info = new DescriptorBufferInfo(buffer: buffer.Handle, offset: offsetBytes, range: rangeBytes);
+        var write = new WriteDescriptorSet(dstSet: Handle, dstBinding: binding, descriptorCount: 1, descriptorType: type, pBufferInfo: &info);
+        _device.Vk.UpdateDescriptorSets(_device.Handle, 1, &write, 0, null);
     }
 
     /// <summary>Points a combined image sampler binding (element <paramref name="arrayElement"/>) at an image's view, read in <paramref name="layout"/>.</summary>
     public void WriteImage(uint binding, GpuImage image, GpuSampler sampler, uint arrayElement = 0,
-        VkImageLayout layout = VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL)
+        ImageLayout layout = ImageLayout.ShaderReadOnlyOptimal)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(sampler);
-        if (image.View.IsNull) throw new ArgumentException("the image has no view (create it with SAMPLED usage)", nameof(image));
-        var info = new VkDescriptorImageInfo { sampler = sampler.Handle, imageView = image.View, imageLayout = layout };
-        var write = new VkWriteDescriptorSet
-        {
-            dstSet = Handle,
-            dstBinding = binding,
-            dstArrayElement = arrayElement,
-            descriptorCount = 1,
-            descriptorType = VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
-            pImageInfo = &info,
-        };
-        _device.Commands.vkUpdateDescriptorSets(_device.Handle, 1, &write, 0, null);
+        if (image.View.Handle == 0) throw new ArgumentException("the image has no view (create it with SAMPLED usage)", nameof(image));
+        var info = new DescriptorImageInfo(sampler: sampler.Handle, imageView: image.View, imageLayout: layout);
+        var write = new WriteDescriptorSet(dstSet: Handle, dstBinding: binding, dstArrayElement: arrayElement, descriptorCount: 1, descriptorType: DescriptorType.CombinedImageSampler, pImageInfo: &info);
+        _device.Vk.UpdateDescriptorSets(_device.Handle, 1, &write, 0, null);
     }
 }

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>
@@ -15,24 +13,26 @@ public sealed unsafe class GpuDevice : IDisposable
     private ulong _submitted;
     private bool _disposed;
 
-    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, VkDevice handle, VkDeviceCommands commands, VkQueue queue, GpuPresentation presentation)
+    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, Device handle, Vk vk, Queue queue, GpuPresentation presentation)
     {
         Presentation = presentation;
         Instance = instance;
         Info = info;
         Handle = handle;
-        Commands = commands;
+        Vk = vk;
         Queue = queue;
-        VkPhysicalDeviceMemoryProperties memory;
-        VkPhysicalDeviceProperties properties;
-        instance.Commands.vkGetPhysicalDeviceMemoryProperties(info.Handle, &memory);
-        instance.Commands.vkGetPhysicalDeviceProperties(info.Handle, &properties);
-        Limits = properties.limits;
-        Memory = new GpuMemoryAllocator(this, memory, properties.limits);
-        var timelineType = new VkSemaphoreTypeCreateInfo { semaphoreType = VkSemaphoreType.VK_SEMAPHORE_TYPE_TIMELINE, initialValue = 0 };
-        var semaphoreInfo = new VkSemaphoreCreateInfo { pNext = &timelineType };
+        // Loaded once, here: a missing command is named now, not as a null call later.
+        Swapchains = presentation.Swapchain ? new SwapchainCommands(vk, handle, presentation.PresentWait) : null;
+        PhysicalDeviceMemoryProperties memory;
+        PhysicalDeviceProperties properties;
+        instance.Vk.GetPhysicalDeviceMemoryProperties(info.Handle, &memory);
+        instance.Vk.GetPhysicalDeviceProperties(info.Handle, &properties);
+        Limits = properties.Limits;
+        Memory = new GpuMemoryAllocator(this, memory, properties.Limits);
+        var timelineType = new SemaphoreTypeCreateInfo(semaphoreType: SemaphoreType.Timeline, initialValue: 0);
+        var semaphoreInfo = new SemaphoreCreateInfo(pNext: &timelineType);
         VkSemaphore timeline;
-        Commands.vkCreateSemaphore(Handle, &semaphoreInfo, null, &timeline).Check("vkCreateSemaphore");
+        Vk.CreateSemaphore(Handle, &semaphoreInfo, null, &timeline).Check("vkCreateSemaphore");
         _timeline = timeline;
     }
 
@@ -43,16 +43,19 @@ public sealed unsafe class GpuDevice : IDisposable
     public GpuDeviceInfo Info { get; }
 
     /// <summary>The device's limits.</summary>
-    internal VkPhysicalDeviceLimits Limits { get; }
+    internal PhysicalDeviceLimits Limits { get; }
 
     /// <summary>The device handle.</summary>
-    internal VkDevice Handle { get; }
+    internal Device Handle { get; }
 
-    /// <summary>Device-level commands.</summary>
-    internal VkDeviceCommands Commands { get; }
+    /// <summary>Device-level commands (Silk.NET's <see cref="Silk.NET.Vulkan.Vk"/>, bound to this device and its instance).</summary>
+    internal Vk Vk { get; }
+
+    /// <summary>VK_KHR_swapchain's (and VK_KHR_present_wait's) commands, when presentation is enabled.</summary>
+    internal SwapchainCommands? Swapchains { get; }
 
     /// <summary>The graphics+compute+transfer queue.</summary>
-    internal VkQueue Queue { get; }
+    internal Queue Queue { get; }
 
     /// <summary>
     /// The presentation extensions enabled on this device: VK_KHR_swapchain when the instance can make
@@ -71,70 +74,69 @@ public sealed unsafe class GpuDevice : IDisposable
     {
         if (!info.IsSuitable) throw new GpuUnavailableException($"device {info.Index} '{info.Name}' lacks {string.Join(", ", info.Missing)}");
         var priority = 1.0f;
-        var queueInfo = new VkDeviceQueueCreateInfo { queueFamilyIndex = (uint)info.GraphicsQueueFamily, queueCount = 1, pQueuePriorities = &priority };
-        var vk12 = new VkPhysicalDeviceVulkan12Features { timelineSemaphore = true };
-        var vk13 = new VkPhysicalDeviceVulkan13Features { pNext = &vk12, dynamicRendering = true, synchronization2 = true };
+        var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: (uint)info.GraphicsQueueFamily, queueCount: 1, pQueuePriorities: &priority);
+        var vk12 = new PhysicalDeviceVulkan12Features(timelineSemaphore: true);
+        var vk13 = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
 
         // Presentation: only when the instance can make surfaces (a window output); each extension is
         // enabled only with its feature, so a driver that lists an extension but not the feature is not asked for it.
         var offered = info.PresentationOffered;
-        var presentId = new VkPhysicalDevicePresentIdFeaturesKHR();
-        var presentWait = new VkPhysicalDevicePresentWaitFeaturesKHR();
-        var presentBarrier = new VkPhysicalDevicePresentBarrierFeaturesNV();
+        var presentId = new PhysicalDevicePresentIdFeaturesKHR(pNext: null);
+        var presentWait = new PhysicalDevicePresentWaitFeaturesKHR(pNext: null);
+        var presentBarrier = new PhysicalDevicePresentBarrierFeaturesNV(pNext: null);
         var presentation = new GpuPresentation(false, false, false, false);
         var extensions = new List<string>();
         if (instance.SupportsSurfaces && offered.Swapchain)
         {
             // Query only the structs of offered extensions (the validation layer refuses others in the chain).
             void* query = null;
-            if (offered.PresentId) { presentId.pNext = query; query = &presentId; }
-            if (offered.PresentWait) { presentWait.pNext = query; query = &presentWait; }
-            if (offered.PresentBarrier) { presentBarrier.pNext = query; query = &presentBarrier; }
+            if (offered.PresentId) { presentId.PNext = query; query = &presentId; }
+            if (offered.PresentWait) { presentWait.PNext = query; query = &presentWait; }
+            if (offered.PresentBarrier) { presentBarrier.PNext = query; query = &presentBarrier; }
             if (query is not null)
             {
-                var features2 = new VkPhysicalDeviceFeatures2 { pNext = query };
-                instance.Commands.vkGetPhysicalDeviceFeatures2(info.Handle, &features2);
+                var features2 = new PhysicalDeviceFeatures2(pNext: query);
+                instance.Vk.GetPhysicalDeviceFeatures2(info.Handle, &features2);
             }
-            bool id = offered.PresentId && presentId.presentId, wait = id && offered.PresentWait && presentWait.presentWait;
-            bool barrier = offered.PresentBarrier && presentBarrier.presentBarrier;
+            bool id = offered.PresentId && presentId.PresentId, wait = id && offered.PresentWait && presentWait.PresentWait;
+            bool barrier = offered.PresentBarrier && presentBarrier.PresentBarrier;
             presentation = new GpuPresentation(true, id, wait, barrier);
-            extensions.Add(Vk.VK_KHR_SWAPCHAIN_EXTENSION_NAME);
-            if (id) extensions.Add(Vk.VK_KHR_PRESENT_ID_EXTENSION_NAME);
-            if (wait) extensions.Add(Vk.VK_KHR_PRESENT_WAIT_EXTENSION_NAME);
-            if (barrier) extensions.Add(Vk.VK_NV_PRESENT_BARRIER_EXTENSION_NAME);
+            extensions.Add(ExtensionNames.Swapchain);
+            if (id) extensions.Add(ExtensionNames.PresentId);
+            if (wait) extensions.Add(ExtensionNames.PresentWait);
+            if (barrier) extensions.Add(ExtensionNames.PresentBarrier);
             // Enable exactly what is used: the chain carries only the features of enabled extensions.
-            presentId = new VkPhysicalDevicePresentIdFeaturesKHR { presentId = id };
-            presentWait = new VkPhysicalDevicePresentWaitFeaturesKHR { presentWait = wait };
-            presentBarrier = new VkPhysicalDevicePresentBarrierFeaturesNV { presentBarrier = barrier };
+            presentId = new PhysicalDevicePresentIdFeaturesKHR(presentId: id);
+            presentWait = new PhysicalDevicePresentWaitFeaturesKHR(presentWait: wait);
+            presentBarrier = new PhysicalDevicePresentBarrierFeaturesNV(presentBarrier: barrier);
             void* chain = &vk13;
-            if (id) { presentId.pNext = chain; chain = &presentId; }
-            if (wait) { presentWait.pNext = chain; chain = &presentWait; }
-            if (barrier) { presentBarrier.pNext = chain; chain = &presentBarrier; }
+            if (id) { presentId.PNext = chain; chain = &presentId; }
+            if (wait) { presentWait.PNext = chain; chain = &presentWait; }
+            if (barrier) { presentBarrier.PNext = chain; chain = &presentBarrier; }
             return CreateWith(instance, info, &queueInfo, chain, extensions, presentation);
         }
         return CreateWith(instance, info, &queueInfo, &vk13, extensions, presentation);
     }
 
-    private static GpuDevice CreateWith(GpuInstance instance, GpuDeviceInfo info, VkDeviceQueueCreateInfo* queueInfo, void* features,
+    private static GpuDevice CreateWith(GpuInstance instance, GpuDeviceInfo info, DeviceQueueCreateInfo* queueInfo, void* features,
         List<string> extensions, GpuPresentation presentation)
     {
         using var strings = new NativeStrings();
-        var createInfo = new VkDeviceCreateInfo
+        var createInfo = new DeviceCreateInfo(pNext: features, queueCreateInfoCount: 1, pQueueCreateInfos: queueInfo, enabledExtensionCount: (uint)extensions.Count, ppEnabledExtensionNames: strings.AddArray(extensions));
+        Device device;
+        instance.Vk.CreateDevice(info.Handle, &createInfo, null, &device).Check("vkCreateDevice");
+        Vk vk = VulkanApi.ForDevice(instance.Handle, device);
+        Queue queue;
+        vk.GetDeviceQueue(device, (uint)info.GraphicsQueueFamily, 0, &queue);
+        try
         {
-            pNext = features,
-            queueCreateInfoCount = 1,
-            pQueueCreateInfos = queueInfo,
-            enabledExtensionCount = (uint)extensions.Count,
-            ppEnabledExtensionNames = strings.AddArray(extensions),
-        };
-        VkDevice device;
-        instance.Commands.vkCreateDevice(info.Handle, &createInfo, null, &device).Check("vkCreateDevice");
-        var getDeviceProcAddr = (delegate* unmanaged<VkDevice, byte*, nint>)0;
-        fixed (byte* name = "vkGetDeviceProcAddr\0"u8) getDeviceProcAddr = (delegate* unmanaged<VkDevice, byte*, nint>)VulkanLoader.GetInstanceProcAddr(instance.Handle, name);
-        var commands = new VkDeviceCommands(device, getDeviceProcAddr);
-        VkQueue queue;
-        commands.vkGetDeviceQueue(device, (uint)info.GraphicsQueueFamily, 0, &queue);
-        return new GpuDevice(instance, info, device, commands, queue, presentation);
+            return new GpuDevice(instance, info, device, vk, queue, presentation);
+        }
+        catch
+        {
+            vk.DestroyDevice(device, null);
+            throw;
+        }
     }
 
     /// <summary>
@@ -151,42 +153,29 @@ public sealed unsafe class GpuDevice : IDisposable
     public ulong Submit(ReadOnlySpan<GpuCommandBuffer> commandBuffers, ReadOnlySpan<GpuSemaphoreSubmit> waits, ReadOnlySpan<GpuSemaphoreSubmit> signals)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var waitInfos = stackalloc VkSemaphoreSubmitInfo[Math.Max(1, waits.Length)];
+        var waitInfos = stackalloc SemaphoreSubmitInfo[Math.Max(1, waits.Length)];
         for (var i = 0; i < waits.Length; i++)
         {
-            waitInfos[i] = new VkSemaphoreSubmitInfo { semaphore = waits[i].Semaphore, value = waits[i].Value, stageMask = waits[i].Stage };
+            waitInfos[i] = new SemaphoreSubmitInfo(semaphore: waits[i].Semaphore, value: waits[i].Value, stageMask: waits[i].Stage);
         }
         // The device timeline goes last; the caller's signals before it.
-        var signalInfos = stackalloc VkSemaphoreSubmitInfo[signals.Length + 1];
+        var signalInfos = stackalloc SemaphoreSubmitInfo[signals.Length + 1];
         for (var i = 0; i < signals.Length; i++)
         {
-            signalInfos[i] = new VkSemaphoreSubmitInfo { semaphore = signals[i].Semaphore, value = signals[i].Value, stageMask = signals[i].Stage };
+            signalInfos[i] = new SemaphoreSubmitInfo(semaphore: signals[i].Semaphore, value: signals[i].Value, stageMask: signals[i].Stage);
         }
-        var infos = stackalloc VkCommandBufferSubmitInfo[commandBuffers.Length];
+        var infos = stackalloc CommandBufferSubmitInfo[commandBuffers.Length];
         for (var i = 0; i < commandBuffers.Length; i++)
         {
-            infos[i] = new VkCommandBufferSubmitInfo { commandBuffer = commandBuffers[i].Handle };
+            infos[i] = new CommandBufferSubmitInfo(commandBuffer: commandBuffers[i].Handle);
         }
         ulong value;
         lock (_lock)
         {
             value = _submitted + 1;
-            signalInfos[signals.Length] = new VkSemaphoreSubmitInfo
-            {
-                semaphore = _timeline,
-                value = value,
-                stageMask = VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-            };
-            var submit = new VkSubmitInfo2
-            {
-                waitSemaphoreInfoCount = (uint)waits.Length,
-                pWaitSemaphoreInfos = waitInfos,
-                commandBufferInfoCount = (uint)commandBuffers.Length,
-                pCommandBufferInfos = infos,
-                signalSemaphoreInfoCount = (uint)signals.Length + 1,
-                pSignalSemaphoreInfos = signalInfos,
-            };
-            Commands.vkQueueSubmit2(Queue, 1, &submit, VkFence.Null).Check("vkQueueSubmit2");
+            signalInfos[signals.Length] = new SemaphoreSubmitInfo(semaphore: _timeline, value: value, stageMask: PipelineStageFlags2.AllCommandsBit);
+            var submit = new SubmitInfo2(waitSemaphoreInfoCount: (uint)waits.Length, pWaitSemaphoreInfos: waitInfos, commandBufferInfoCount: (uint)commandBuffers.Length, pCommandBufferInfos: infos, signalSemaphoreInfoCount: (uint)signals.Length + 1, pSignalSemaphoreInfos: signalInfos);
+            Vk.QueueSubmit2(Queue, 1, &submit, default(Fence)).Check("vkQueueSubmit2");
             _submitted = value;
             foreach (var cb in commandBuffers) cb.LastSubmission = value;
         }
@@ -199,7 +188,7 @@ public sealed unsafe class GpuDevice : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ulong value;
-        Commands.vkGetSemaphoreCounterValue(Handle, _timeline, &value).Check("vkGetSemaphoreCounterValue");
+        Vk.GetSemaphoreCounterValue(Handle, _timeline, &value).Check("vkGetSemaphoreCounterValue");
         return value;
     }
 
@@ -208,8 +197,8 @@ public sealed unsafe class GpuDevice : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var semaphore = _timeline;
-        var waitInfo = new VkSemaphoreWaitInfo { semaphoreCount = 1, pSemaphores = &semaphore, pValues = &submission };
-        Commands.vkWaitSemaphores(Handle, &waitInfo, ulong.MaxValue).Check("vkWaitSemaphores");
+        var waitInfo = new SemaphoreWaitInfo(semaphoreCount: 1, pSemaphores: &semaphore, pValues: &submission);
+        Vk.WaitSemaphores(Handle, &waitInfo, ulong.MaxValue).Check("vkWaitSemaphores");
         CollectRetired();
     }
 
@@ -217,7 +206,7 @@ public sealed unsafe class GpuDevice : IDisposable
     public void WaitIdle()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Commands.vkDeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
+        Vk.DeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
         CollectRetired();
     }
 
@@ -253,11 +242,11 @@ public sealed unsafe class GpuDevice : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        Commands.vkDeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
+        Vk.DeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
         CollectRetired();
         _disposed = true;
         Memory.Release();
-        Commands.vkDestroySemaphore(Handle, _timeline, null);
-        Commands.vkDestroyDevice(Handle, null);
+        Vk.DestroySemaphore(Handle, _timeline, null);
+        Vk.DestroyDevice(Handle, null);
     }
 }

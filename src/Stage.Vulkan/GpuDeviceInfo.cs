@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>The kind of a physical device, in Stage's order of preference.</summary>
@@ -59,14 +57,14 @@ public sealed record GpuDeviceInfo
     public GpuTimestampSupport Timestamps { get; init; }
 
     /// <summary>The physical device handle.</summary>
-    internal VkPhysicalDevice Handle { get; init; }
+    internal PhysicalDevice Handle { get; init; }
 
     /// <summary>Which presentation extensions the device offers (what a window output could use).</summary>
     public GpuPresentation PresentationOffered => new(
-        Extensions.Contains(Vk.VK_KHR_SWAPCHAIN_EXTENSION_NAME),
-        Extensions.Contains(Vk.VK_KHR_PRESENT_ID_EXTENSION_NAME),
-        Extensions.Contains(Vk.VK_KHR_PRESENT_WAIT_EXTENSION_NAME),
-        Extensions.Contains(Vk.VK_NV_PRESENT_BARRIER_EXTENSION_NAME));
+        Extensions.Contains(ExtensionNames.Swapchain),
+        Extensions.Contains(ExtensionNames.PresentId),
+        Extensions.Contains(ExtensionNames.PresentWait),
+        Extensions.Contains(ExtensionNames.PresentBarrier));
 
     /// <summary>The names of the missing requirements.</summary>
     public IReadOnlyList<string> Missing => Requirements.Where(r => !r.Present).Select(r => r.Name).ToList();
@@ -75,69 +73,71 @@ public sealed record GpuDeviceInfo
     public bool IsSuitable => Requirements.All(r => r.Present);
 
     /// <summary>Reads properties, features, extensions and queues of a device.</summary>
-    internal static unsafe GpuDeviceInfo Query(GpuInstance instance, VkPhysicalDevice device, int index)
+    internal static unsafe GpuDeviceInfo Query(GpuInstance instance, PhysicalDevice device, int index)
     {
-        var vk = instance.Commands;
-        var vk12Properties = new VkPhysicalDeviceVulkan12Properties();
-        var properties2 = new VkPhysicalDeviceProperties2 { pNext = &vk12Properties };
-        VkPhysicalDeviceProperties properties;
-        vk.vkGetPhysicalDeviceProperties(device, &properties);
-        var apiVersion = GpuApiVersion.FromPacked(properties.apiVersion);
+        var vk = instance.Vk;
+        var vk12Properties = new PhysicalDeviceVulkan12Properties(pNext: null);
+        var properties2 = new PhysicalDeviceProperties2(pNext: &vk12Properties);
+        PhysicalDeviceProperties properties;
+        vk.GetPhysicalDeviceProperties(device, &properties);
+        var apiVersion = GpuApiVersion.FromPacked(properties.ApiVersion);
         // The Vulkan12 property and feature structs exist only on 1.2+ devices.
         var atLeast12 = apiVersion >= new GpuApiVersion(1, 2, 0);
-        if (atLeast12) vk.vkGetPhysicalDeviceProperties2(device, &properties2);
+        if (atLeast12) vk.GetPhysicalDeviceProperties2(device, &properties2);
 
-        var vk12 = new VkPhysicalDeviceVulkan12Features();
-        var vk13 = new VkPhysicalDeviceVulkan13Features { pNext = &vk12 };
-        var features2 = new VkPhysicalDeviceFeatures2 { pNext = &vk13 };
-        if (atLeast12) vk.vkGetPhysicalDeviceFeatures2(device, &features2);
+        var vk12 = new PhysicalDeviceVulkan12Features(pNext: null);
+        var vk13 = new PhysicalDeviceVulkan13Features(pNext: &vk12);
+        var features2 = new PhysicalDeviceFeatures2(pNext: &vk13);
+        if (atLeast12) vk.GetPhysicalDeviceFeatures2(device, &features2);
         var atLeast13 = apiVersion >= GpuInstance.RequiredVersion;
 
         uint extensionCount;
-        vk.vkEnumerateDeviceExtensionProperties(device, null, &extensionCount, null).Check("vkEnumerateDeviceExtensionProperties");
-        var extensionProperties = new VkExtensionProperties[extensionCount];
-        fixed (VkExtensionProperties* p = extensionProperties)
+        vk.EnumerateDeviceExtensionProperties(device, (byte*)null, &extensionCount, null).Check("vkEnumerateDeviceExtensionProperties");
+        var extensionProperties = new ExtensionProperties[extensionCount];
+        var extensions = new List<string>();
+        fixed (ExtensionProperties* p = extensionProperties)
         {
-            vk.vkEnumerateDeviceExtensionProperties(device, null, &extensionCount, p).Check("vkEnumerateDeviceExtensionProperties", VkResult.VK_INCOMPLETE);
+            vk.EnumerateDeviceExtensionProperties(device, (byte*)null, &extensionCount, p).Check("vkEnumerateDeviceExtensionProperties", Result.Incomplete);
+            for (var i = 0; i < extensionCount; i++) extensions.Add(NativeText.Of(p[i].ExtensionName));
         }
-        var extensions = extensionProperties.Take((int)extensionCount).Select(e => e.extensionNameString).Order(StringComparer.Ordinal).ToList();
+        extensions.Sort(StringComparer.Ordinal);
 
         uint familyCount;
-        vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, null);
-        var families = new VkQueueFamilyProperties[familyCount];
-        fixed (VkQueueFamilyProperties* p = families) vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, p);
+        vk.GetPhysicalDeviceQueueFamilyProperties(device, &familyCount, null);
+        var families = new QueueFamilyProperties[familyCount];
+        fixed (QueueFamilyProperties* p = families) vk.GetPhysicalDeviceQueueFamilyProperties(device, &familyCount, p);
         var graphics = Array.FindIndex(families, f =>
-            (f.queueFlags & (VkQueueFlags.VK_QUEUE_GRAPHICS_BIT | VkQueueFlags.VK_QUEUE_COMPUTE_BIT)) == (VkQueueFlags.VK_QUEUE_GRAPHICS_BIT | VkQueueFlags.VK_QUEUE_COMPUTE_BIT)
-            && f.queueCount > 0);
+            (f.QueueFlags & (QueueFlags.GraphicsBit | QueueFlags.ComputeBit)) == (QueueFlags.GraphicsBit | QueueFlags.ComputeBit)
+            && f.QueueCount > 0);
 
         return new GpuDeviceInfo
         {
             Index = index,
-            Name = properties.deviceNameString,
-            Kind = properties.deviceType switch
+            Name = NativeText.Of(properties.DeviceName),
+            Kind = properties.DeviceType switch
             {
-                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU => GpuDeviceKind.Discrete,
-                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU => GpuDeviceKind.Integrated,
-                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU => GpuDeviceKind.Virtual,
-                VkPhysicalDeviceType.VK_PHYSICAL_DEVICE_TYPE_CPU => GpuDeviceKind.Cpu,
+                PhysicalDeviceType.DiscreteGpu => GpuDeviceKind.Discrete,
+                PhysicalDeviceType.IntegratedGpu => GpuDeviceKind.Integrated,
+                PhysicalDeviceType.VirtualGpu => GpuDeviceKind.Virtual,
+                PhysicalDeviceType.Cpu => GpuDeviceKind.Cpu,
                 _ => GpuDeviceKind.Other,
             },
             ApiVersion = apiVersion,
-            DriverName = atLeast12 ? vk12Properties.driverNameString : "",
-            DriverInfo = atLeast12 ? vk12Properties.driverInfoString : "",
-            VendorId = properties.vendorID,
+            DriverName = atLeast12 ? NativeText.Of(vk12Properties.DriverName) : "",
+            DriverInfo = atLeast12 ? NativeText.Of(vk12Properties.DriverInfo) : "",
+            VendorId = properties.VendorID,
             Extensions = extensions,
             Requirements =
             [
                 new("Vulkan 1.3", atLeast13),
-                new("dynamicRendering", atLeast13 && vk13.dynamicRendering),
-                new("synchronization2", atLeast13 && vk13.synchronization2),
-                new("timelineSemaphore", atLeast12 && vk12.timelineSemaphore),
+                new("dynamicRendering", atLeast13 && vk13.DynamicRendering),
+                new("synchronization2", atLeast13 && vk13.Synchronization2),
+                new("timelineSemaphore", atLeast12 && vk12.TimelineSemaphore),
                 new("graphics+compute queue", graphics >= 0),
             ],
             GraphicsQueueFamily = graphics,
-            Timestamps = new GpuTimestampSupport(graphics >= 0 ? (int)families[graphics].timestampValidBits : 0, properties.limits.timestampPeriod,
-                properties.limits.timestampComputeAndGraphics),
+            Timestamps = new GpuTimestampSupport(graphics >= 0 ? (int)families[graphics].TimestampValidBits : 0, properties.Limits.TimestampPeriod,
+                properties.Limits.TimestampComputeAndGraphics),
             Handle = device,
         };
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Stage.Vulkan.Native;
 
 namespace Stage.Vulkan;
 
@@ -29,10 +28,10 @@ public sealed record GpuGraphicsPipelineDesc
     public required byte[] FragmentSpirv { get; init; }
 
     /// <summary>The colour attachment format, or VK_FORMAT_UNDEFINED for a depth-only pipeline (e.g. a shadow map).</summary>
-    public required VkFormat ColorFormat { get; init; }
+    public required Format ColorFormat { get; init; }
 
     /// <summary>The depth attachment format, or VK_FORMAT_UNDEFINED for none.</summary>
-    public VkFormat DepthFormat { get; init; } = VkFormat.VK_FORMAT_UNDEFINED;
+    public Format DepthFormat { get; init; } = Format.Undefined;
 
     /// <summary>Bytes of push constants visible to both stages.</summary>
     public uint PushConstantBytes { get; init; }
@@ -54,7 +53,7 @@ public sealed record GpuGraphicsPipelineDesc
 /// <param name="Location">Shader input location.</param>
 /// <param name="Format">E.g. VK_FORMAT_R32G32B32_SFLOAT for a vec3.</param>
 /// <param name="OffsetBytes">Offset in the vertex.</param>
-public readonly record struct GpuVertexAttribute(uint Location, VkFormat Format, uint OffsetBytes);
+public readonly record struct GpuVertexAttribute(uint Location, Format Format, uint OffsetBytes);
 
 /// <summary>
 /// A graphics pipeline for dynamic rendering: triangle list, optionally one per-vertex buffer (else
@@ -72,27 +71,16 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(desc);
         _device = device;
-        var vk = device.Commands;
-        var range = new VkPushConstantRange
-        {
-            stageFlags = VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT | VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT,
-            offset = 0,
-            size = desc.PushConstantBytes,
-        };
-        var setLayouts = stackalloc VkDescriptorSetLayout[Math.Max(1, desc.DescriptorSetLayouts.Count)];
+        var vk = device.Vk;
+        var range = new PushConstantRange(stageFlags: ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit, offset: 0, size: desc.PushConstantBytes);
+        var setLayouts = stackalloc DescriptorSetLayout[Math.Max(1, desc.DescriptorSetLayouts.Count)];
         for (var i = 0; i < desc.DescriptorSetLayouts.Count; i++) setLayouts[i] = desc.DescriptorSetLayouts[i].Handle;
-        var layoutInfo = new VkPipelineLayoutCreateInfo
-        {
-            setLayoutCount = (uint)desc.DescriptorSetLayouts.Count,
-            pSetLayouts = setLayouts,
-            pushConstantRangeCount = desc.PushConstantBytes > 0 ? 1U : 0U,
-            pPushConstantRanges = desc.PushConstantBytes > 0 ? &range : null,
-        };
-        VkPipelineLayout layout;
-        vk.vkCreatePipelineLayout(device.Handle, &layoutInfo, null, &layout).Check("vkCreatePipelineLayout");
+        var layoutInfo = new PipelineLayoutCreateInfo(setLayoutCount: (uint)desc.DescriptorSetLayouts.Count, pSetLayouts: setLayouts, pushConstantRangeCount: desc.PushConstantBytes > 0 ? 1U : 0U, pPushConstantRanges: desc.PushConstantBytes > 0 ? &range : null);
+        PipelineLayout layout;
+        vk.CreatePipelineLayout(device.Handle, &layoutInfo, null, &layout).Check("vkCreatePipelineLayout");
         Layout = layout;
-        var vertex = VkShaderModule.Null;
-        var fragment = VkShaderModule.Null;
+        var vertex = default(ShaderModule);
+        var fragment = default(ShaderModule);
         try
         {
             vertex = CreateModule(desc.VertexSpirv);
@@ -101,113 +89,66 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
         }
         catch
         {
-            vk.vkDestroyPipelineLayout(device.Handle, layout, null);
+            vk.DestroyPipelineLayout(device.Handle, layout, null);
             throw;
         }
         finally
         {
-            if (!vertex.IsNull) vk.vkDestroyShaderModule(device.Handle, vertex, null);
-            if (!fragment.IsNull) vk.vkDestroyShaderModule(device.Handle, fragment, null);
+            if (vertex.Handle != 0) vk.DestroyShaderModule(device.Handle, vertex, null);
+            if (fragment.Handle != 0) vk.DestroyShaderModule(device.Handle, fragment, null);
         }
     }
 
-    internal VkPipeline Handle { get; }
+    internal Pipeline Handle { get; }
 
-    internal VkPipelineLayout Layout { get; }
+    internal PipelineLayout Layout { get; }
 
-    private VkShaderModule CreateModule(byte[] spirv)
+    private ShaderModule CreateModule(byte[] spirv)
     {
         if (spirv.Length == 0 || spirv.Length % 4 != 0) throw new ArgumentException("SPIR-V must be a non-empty multiple of 4 bytes", nameof(spirv));
         fixed (byte* code = spirv)
         {
-            var info = new VkShaderModuleCreateInfo { codeSize = (nuint)spirv.Length, pCode = (uint*)code };
-            VkShaderModule module;
-            _device.Commands.vkCreateShaderModule(_device.Handle, &info, null, &module).Check("vkCreateShaderModule");
+            var info = new ShaderModuleCreateInfo(codeSize: (nuint)spirv.Length, pCode: (uint*)code);
+            ShaderModule module;
+            _device.Vk.CreateShaderModule(_device.Handle, &info, null, &module).Check("vkCreateShaderModule");
             return module;
         }
     }
 
-    private VkPipeline CreatePipeline(GpuGraphicsPipelineDesc desc, VkShaderModule vertex, VkShaderModule fragment)
+    private Pipeline CreatePipeline(GpuGraphicsPipelineDesc desc, ShaderModule vertex, ShaderModule fragment)
     {
         var entry = "main\0"u8;
         fixed (byte* main = entry)
         {
-            var stages = stackalloc VkPipelineShaderStageCreateInfo[2];
-            stages[0] = new VkPipelineShaderStageCreateInfo { stage = VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT, module = vertex, pName = main };
-            stages[1] = new VkPipelineShaderStageCreateInfo { stage = VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT, module = fragment, pName = main };
-            var vertexBinding = new VkVertexInputBindingDescription { binding = 0, stride = desc.VertexStrideBytes, inputRate = VkVertexInputRate.VK_VERTEX_INPUT_RATE_VERTEX };
-            var attributes = stackalloc VkVertexInputAttributeDescription[Math.Max(1, desc.VertexAttributes.Count)];
+            var stages = stackalloc PipelineShaderStageCreateInfo[2];
+            stages[0] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.VertexBit, module: vertex, pName: main);
+            stages[1] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.FragmentBit, module: fragment, pName: main);
+            var vertexBinding = new VertexInputBindingDescription(binding: 0, stride: desc.VertexStrideBytes, inputRate: VertexInputRate.Vertex);
+            var attributes = stackalloc VertexInputAttributeDescription[Math.Max(1, desc.VertexAttributes.Count)];
             for (var i = 0; i < desc.VertexAttributes.Count; i++)
             {
                 var a = desc.VertexAttributes[i];
-                attributes[i] = new VkVertexInputAttributeDescription { location = a.Location, binding = 0, format = a.Format, offset = a.OffsetBytes };
+                attributes[i] = new VertexInputAttributeDescription(location: a.Location, binding: 0, format: a.Format, offset: a.OffsetBytes);
             }
             var hasVertices = desc.VertexStrideBytes > 0;
-            var vertexInput = new VkPipelineVertexInputStateCreateInfo
-            {
-                vertexBindingDescriptionCount = hasVertices ? 1U : 0U,
-                pVertexBindingDescriptions = hasVertices ? &vertexBinding : null,
-                vertexAttributeDescriptionCount = hasVertices ? (uint)desc.VertexAttributes.Count : 0U,
-                pVertexAttributeDescriptions = hasVertices ? attributes : null,
-            };
-            var inputAssembly = new VkPipelineInputAssemblyStateCreateInfo { topology = VkPrimitiveTopology.VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST };
-            var viewport = new VkPipelineViewportStateCreateInfo { viewportCount = 1, scissorCount = 1 };
-            var raster = new VkPipelineRasterizationStateCreateInfo
-            {
-                polygonMode = VkPolygonMode.VK_POLYGON_MODE_FILL,
-                cullMode = VkCullModeFlags.VK_CULL_MODE_NONE,
-                frontFace = VkFrontFace.VK_FRONT_FACE_COUNTER_CLOCKWISE,
-                lineWidth = 1f,
-            };
-            var multisample = new VkPipelineMultisampleStateCreateInfo { rasterizationSamples = VkSampleCountFlags.VK_SAMPLE_COUNT_1_BIT };
-            var hasDepth = desc.DepthFormat != VkFormat.VK_FORMAT_UNDEFINED;
-            var depth = new VkPipelineDepthStencilStateCreateInfo
-            {
-                depthTestEnable = hasDepth,
-                depthWriteEnable = hasDepth,
-                depthCompareOp = VkCompareOp.VK_COMPARE_OP_LESS,
-            };
-            var blendAttachment = new VkPipelineColorBlendAttachmentState
-            {
-                colorWriteMask = VkColorComponentFlags.VK_COLOR_COMPONENT_R_BIT | VkColorComponentFlags.VK_COLOR_COMPONENT_G_BIT
-                    | VkColorComponentFlags.VK_COLOR_COMPONENT_B_BIT | VkColorComponentFlags.VK_COLOR_COMPONENT_A_BIT,
-                blendEnable = desc.AlphaBlend,
-                srcColorBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_SRC_ALPHA,
-                dstColorBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
-                colorBlendOp = VkBlendOp.VK_BLEND_OP_ADD,
-                srcAlphaBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE,
-                dstAlphaBlendFactor = VkBlendFactor.VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
-                alphaBlendOp = VkBlendOp.VK_BLEND_OP_ADD,
-            };
-            var hasColor = desc.ColorFormat != VkFormat.VK_FORMAT_UNDEFINED;
-            var blend = new VkPipelineColorBlendStateCreateInfo { attachmentCount = hasColor ? 1U : 0U, pAttachments = hasColor ? &blendAttachment : null };
-            var dynamicStates = stackalloc VkDynamicState[] { VkDynamicState.VK_DYNAMIC_STATE_VIEWPORT, VkDynamicState.VK_DYNAMIC_STATE_SCISSOR };
-            var dynamic = new VkPipelineDynamicStateCreateInfo { dynamicStateCount = 2, pDynamicStates = dynamicStates };
+            var vertexInput = new PipelineVertexInputStateCreateInfo(vertexBindingDescriptionCount: hasVertices ? 1U : 0U, pVertexBindingDescriptions: hasVertices ? &vertexBinding : null, vertexAttributeDescriptionCount: hasVertices ? (uint)desc.VertexAttributes.Count : 0U, pVertexAttributeDescriptions: hasVertices ? attributes : null);
+            var inputAssembly = new PipelineInputAssemblyStateCreateInfo(topology: PrimitiveTopology.TriangleList);
+            var viewport = new PipelineViewportStateCreateInfo(viewportCount: 1, scissorCount: 1);
+            var raster = new PipelineRasterizationStateCreateInfo(polygonMode: PolygonMode.Fill, cullMode: CullModeFlags.None, frontFace: FrontFace.CounterClockwise, lineWidth: 1f);
+            var multisample = new PipelineMultisampleStateCreateInfo(rasterizationSamples: SampleCountFlags.Count1Bit);
+            var hasDepth = desc.DepthFormat != Format.Undefined;
+            var depth = new PipelineDepthStencilStateCreateInfo(depthTestEnable: hasDepth, depthWriteEnable: hasDepth, depthCompareOp: CompareOp.Less);
+            var blendAttachment = new PipelineColorBlendAttachmentState(colorWriteMask: ColorComponentFlags.RBit | ColorComponentFlags.GBit
+                    | ColorComponentFlags.BBit | ColorComponentFlags.ABit, blendEnable: desc.AlphaBlend, srcColorBlendFactor: BlendFactor.SrcAlpha, dstColorBlendFactor: BlendFactor.OneMinusSrcAlpha, colorBlendOp: BlendOp.Add, srcAlphaBlendFactor: BlendFactor.One, dstAlphaBlendFactor: BlendFactor.OneMinusSrcAlpha, alphaBlendOp: BlendOp.Add);
+            var hasColor = desc.ColorFormat != Format.Undefined;
+            var blend = new PipelineColorBlendStateCreateInfo(attachmentCount: hasColor ? 1U : 0U, pAttachments: hasColor ? &blendAttachment : null);
+            var dynamicStates = stackalloc DynamicState[] { DynamicState.Viewport, DynamicState.Scissor };
+            var dynamic = new PipelineDynamicStateCreateInfo(dynamicStateCount: 2, pDynamicStates: dynamicStates);
             var colorFormat = desc.ColorFormat;
-            var rendering = new VkPipelineRenderingCreateInfo
-            {
-                colorAttachmentCount = hasColor ? 1U : 0U,
-                pColorAttachmentFormats = hasColor ? &colorFormat : null,
-                depthAttachmentFormat = desc.DepthFormat,
-            };
-            var info = new VkGraphicsPipelineCreateInfo
-            {
-                pNext = &rendering,
-                stageCount = 2,
-                pStages = stages,
-                pVertexInputState = &vertexInput,
-                pInputAssemblyState = &inputAssembly,
-                pViewportState = &viewport,
-                pRasterizationState = &raster,
-                pMultisampleState = &multisample,
-                pDepthStencilState = hasDepth ? &depth : null,
-                pColorBlendState = &blend,
-                pDynamicState = &dynamic,
-                layout = Layout,
-                basePipelineIndex = -1,
-            };
-            VkPipeline pipeline;
-            _device.Commands.vkCreateGraphicsPipelines(_device.Handle, VkPipelineCache.Null, 1, &info, null, &pipeline).Check("vkCreateGraphicsPipelines");
+            var rendering = new PipelineRenderingCreateInfo(colorAttachmentCount: hasColor ? 1U : 0U, pColorAttachmentFormats: hasColor ? &colorFormat : null, depthAttachmentFormat: desc.DepthFormat);
+            var info = new GraphicsPipelineCreateInfo(pNext: &rendering, stageCount: 2, pStages: stages, pVertexInputState: &vertexInput, pInputAssemblyState: &inputAssembly, pViewportState: &viewport, pRasterizationState: &raster, pMultisampleState: &multisample, pDepthStencilState: hasDepth ? &depth : null, pColorBlendState: &blend, pDynamicState: &dynamic, layout: Layout, basePipelineIndex: -1);
+            Pipeline pipeline;
+            _device.Vk.CreateGraphicsPipelines(_device.Handle, default(PipelineCache), 1, &info, null, &pipeline).Check("vkCreateGraphicsPipelines");
             return pipeline;
         }
     }
@@ -221,8 +162,8 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
         var (pipeline, layout) = (Handle, Layout);
         device.Retire(() =>
         {
-            device.Commands.vkDestroyPipeline(device.Handle, pipeline, null);
-            device.Commands.vkDestroyPipelineLayout(device.Handle, layout, null);
+            device.Vk.DestroyPipeline(device.Handle, pipeline, null);
+            device.Vk.DestroyPipelineLayout(device.Handle, layout, null);
         });
     }
 }

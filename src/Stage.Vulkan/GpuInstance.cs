@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using Stage.Vulkan.Native;
 
 namespace Stage.Vulkan;
 
@@ -32,23 +32,27 @@ public sealed unsafe class GpuInstance : IDisposable
 
     private const string ValidationLayer = "VK_LAYER_KHRONOS_validation";
 
-    private readonly VkDebugUtilsMessengerEXT _messenger;
+    private readonly DebugUtilsMessengerEXT _messenger;
+    private readonly DebugUtilsCommands? _debugUtils;
     private GCHandle _logHandle;
     private bool _disposed;
 
-    private GpuInstance(VkInstance handle, VkInstanceCommands commands, ValidationLog? log, GCHandle logHandle, VkDebugUtilsMessengerEXT messenger,
+    private GpuInstance(Vk vk, Instance handle, ValidationLog? log, GCHandle logHandle, DebugUtilsCommands? debugUtils, DebugUtilsMessengerEXT messenger,
         IReadOnlyList<string> extensions)
     {
         EnabledExtensions = extensions;
+        Vk = vk;
         Handle = handle;
-        Commands = commands;
         Validation = log;
         _logHandle = logHandle;
+        _debugUtils = debugUtils;
         _messenger = messenger;
+        // Loaded once, here: a missing command is named now, not as a null call later.
+        Surfaces = SupportsSurfaces ? new SurfaceCommands(vk, handle) : null;
     }
 
     /// <summary>The instance handle.</summary>
-    internal VkInstance Handle { get; }
+    internal Instance Handle { get; }
 
     /// <summary>
     /// The VkInstance handle as a pointer-sized number, for a window system that creates surfaces itself
@@ -60,20 +64,24 @@ public sealed unsafe class GpuInstance : IDisposable
     public IReadOnlyList<string> EnabledExtensions { get; }
 
     /// <summary>True when surfaces can be presented to (VK_KHR_surface enabled): devices then enable VK_KHR_swapchain.</summary>
-    public bool SupportsSurfaces => EnabledExtensions.Contains(Vk.VK_KHR_SURFACE_EXTENSION_NAME);
+    public bool SupportsSurfaces => EnabledExtensions.Contains(ExtensionNames.Surface);
 
-    /// <summary>Instance-level commands.</summary>
-    internal VkInstanceCommands Commands { get; }
+    /// <summary>Instance-level commands (Silk.NET's <see cref="Silk.NET.Vulkan.Vk"/>, bound to this instance).</summary>
+    internal Vk Vk { get; }
+
+    /// <summary>VK_KHR_surface's commands, when surfaces are enabled.</summary>
+    internal SurfaceCommands? Surfaces { get; }
 
     /// <summary>The collected validation messages, when validation was enabled; otherwise null.</summary>
     public ValidationLog? Validation { get; }
 
     /// <summary>The loader's instance version (what <c>vkEnumerateInstanceVersion</c> reports).</summary>
+    /// <exception cref="GpuUnavailableException">No Vulkan loader is installed.</exception>
     public static GpuApiVersion LoaderVersion()
     {
-        var global = new VkGlobalCommands(VulkanLoader.GetInstanceProcAddr);
+        Vk vk = VulkanApi.Load();
         uint version;
-        global.vkEnumerateInstanceVersion(&version).Check("vkEnumerateInstanceVersion");
+        vk.EnumerateInstanceVersion(&version).Check("vkEnumerateInstanceVersion");
         return GpuApiVersion.FromPacked(version);
     }
 
@@ -83,9 +91,9 @@ public sealed unsafe class GpuInstance : IDisposable
     public static GpuInstance Create(GpuInstanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var global = new VkGlobalCommands(VulkanLoader.GetInstanceProcAddr);
+        Vk vk = VulkanApi.Load();
         uint loaderVersion;
-        global.vkEnumerateInstanceVersion(&loaderVersion).Check("vkEnumerateInstanceVersion");
+        vk.EnumerateInstanceVersion(&loaderVersion).Check("vkEnumerateInstanceVersion");
         if (GpuApiVersion.FromPacked(loaderVersion) < RequiredVersion)
             throw new GpuUnavailableException($"the Vulkan loader is {GpuApiVersion.FromPacked(loaderVersion)}; Stage needs {RequiredVersion}");
 
@@ -93,10 +101,10 @@ public sealed unsafe class GpuInstance : IDisposable
         var extensions = new List<string>();
         if (options.EnableValidation)
         {
-            if (!InstanceLayers(global).Contains(ValidationLayer))
+            if (!InstanceLayers(vk).Contains(ValidationLayer))
                 throw new GpuUnavailableException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
             layers.Add(ValidationLayer);
-            extensions.Add(Vk.VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+            extensions.Add(ExtensionNames.DebugUtils);
         }
         foreach (var extension in options.Extensions ?? [])
         {
@@ -104,114 +112,116 @@ public sealed unsafe class GpuInstance : IDisposable
         }
         if (options.Extensions is { Count: > 0 })
         {
-            var offered = InstanceExtensions(global);
+            var offered = InstanceExtensions(vk);
             var missing = options.Extensions.Where(e => !offered.Contains(e)).ToList();
             if (missing.Count > 0) throw new GpuUnavailableException($"the Vulkan loader does not offer {string.Join(", ", missing)}");
         }
 
         using var strings = new NativeStrings();
-        var appInfo = new VkApplicationInfo
-        {
-            pApplicationName = strings.Add(options.ApplicationName),
-            applicationVersion = 1,
-            pEngineName = strings.Add("Stage"),
-            engineVersion = 1,
-            apiVersion = RequiredVersion.Packed,
-        };
+        var appInfo = new ApplicationInfo(pApplicationName: strings.Add(options.ApplicationName), applicationVersion: 1, pEngineName: strings.Add("Stage"),
+            engineVersion: 1, apiVersion: RequiredVersion.Packed);
         var layerNames = strings.AddArray(layers);
         var extensionNames = strings.AddArray(extensions);
 
         ValidationLog? log = null;
         GCHandle logHandle = default;
-        var messengerInfo = new VkDebugUtilsMessengerCreateInfoEXT();
+        var messengerInfo = new DebugUtilsMessengerCreateInfoEXT(pNext: null);
         if (options.EnableValidation)
         {
             log = new ValidationLog();
             logHandle = GCHandle.Alloc(log);
             messengerInfo = MessengerInfo(logHandle);
         }
-        var createInfo = new VkInstanceCreateInfo
-        {
-            // Chaining the messenger info also catches messages of vkCreateInstance / vkDestroyInstance themselves.
-            pNext = options.EnableValidation ? &messengerInfo : null,
-            pApplicationInfo = &appInfo,
-            enabledLayerCount = (uint)layers.Count,
-            ppEnabledLayerNames = layerNames,
-            enabledExtensionCount = (uint)extensions.Count,
-            ppEnabledExtensionNames = extensionNames,
-        };
-        VkInstance instance;
-        var result = global.vkCreateInstance(&createInfo, null, &instance);
-        if (result != VkResult.VK_SUCCESS)
+        // Chaining the messenger info also catches messages of vkCreateInstance / vkDestroyInstance themselves.
+        var createInfo = new InstanceCreateInfo(pNext: options.EnableValidation ? &messengerInfo : null, pApplicationInfo: &appInfo,
+            enabledLayerCount: (uint)layers.Count, ppEnabledLayerNames: layerNames,
+            enabledExtensionCount: (uint)extensions.Count, ppEnabledExtensionNames: extensionNames);
+        Instance instance;
+        var result = vk.CreateInstance(&createInfo, null, &instance);
+        if (result != Result.Success)
         {
             if (logHandle.IsAllocated) logHandle.Free();
             throw new VulkanException("vkCreateInstance", result);
         }
-        var commands = new VkInstanceCommands(instance, VulkanLoader.GetInstanceProcAddr);
-        var messenger = VkDebugUtilsMessengerEXT.Null;
+        vk.CurrentInstance = instance;
+        DebugUtilsCommands? debugUtils = null;
+        var messenger = default(DebugUtilsMessengerEXT);
         if (options.EnableValidation)
         {
-            result = commands.vkCreateDebugUtilsMessengerEXT(instance, &messengerInfo, null, &messenger);
-            if (result != VkResult.VK_SUCCESS)
+            try
             {
-                commands.vkDestroyInstance(instance, null);
+                debugUtils = new DebugUtilsCommands(vk, instance);
+                debugUtils.CreateMessenger(instance, &messengerInfo, null, &messenger).Check("vkCreateDebugUtilsMessengerEXT");
+            }
+            catch
+            {
+                vk.DestroyInstance(instance, null);
                 logHandle.Free();
-                throw new VulkanException("vkCreateDebugUtilsMessengerEXT", result);
+                throw;
             }
         }
-        return new GpuInstance(instance, commands, log, logHandle, messenger, extensions);
+        try
+        {
+            return new GpuInstance(vk, instance, log, logHandle, debugUtils, messenger, extensions);
+        }
+        catch
+        {
+            if (debugUtils is not null) debugUtils.DestroyMessenger(instance, messenger, null);
+            vk.DestroyInstance(instance, null);
+            if (logHandle.IsAllocated) logHandle.Free();
+            throw;
+        }
     }
 
-    private static VkDebugUtilsMessengerCreateInfoEXT MessengerInfo(GCHandle logHandle) => new()
-    {
-        messageSeverity = VkDebugUtilsMessageSeverityFlagsEXT.VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT
-            | VkDebugUtilsMessageSeverityFlagsEXT.VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-        messageType = VkDebugUtilsMessageTypeFlagsEXT.VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT
-            | VkDebugUtilsMessageTypeFlagsEXT.VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
-            | VkDebugUtilsMessageTypeFlagsEXT.VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
-        pfnUserCallback = &OnDebugMessage,
-        pUserData = (void*)GCHandle.ToIntPtr(logHandle),
-    };
+    private static DebugUtilsMessengerCreateInfoEXT MessengerInfo(GCHandle logHandle) => new(
+        messageSeverity: DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
+        messageType: DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt | DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
+        pfnUserCallback: new PfnDebugUtilsMessengerCallbackEXT(&OnDebugMessage),
+        pUserData: (void*)GCHandle.ToIntPtr(logHandle));
 
-    [UnmanagedCallersOnly]
-    private static VkBool32 OnDebugMessage(
-        VkDebugUtilsMessageSeverityFlagsEXT severity,
-        VkDebugUtilsMessageTypeFlagsEXT types,
-        VkDebugUtilsMessengerCallbackDataEXT* data,
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static Bool32 OnDebugMessage(
+        DebugUtilsMessageSeverityFlagsEXT severity,
+        DebugUtilsMessageTypeFlagsEXT types,
+        DebugUtilsMessengerCallbackDataEXT* data,
         void* userData)
     {
         if (GCHandle.FromIntPtr((nint)userData).Target is ValidationLog log)
         {
-            var id = data->pMessageIdName == null ? "" : Marshal.PtrToStringUTF8((nint)data->pMessageIdName) ?? "";
-            var text = data->pMessage == null ? "" : Marshal.PtrToStringUTF8((nint)data->pMessage) ?? "";
+            var id = data->PMessageIdName == null ? "" : Marshal.PtrToStringUTF8((nint)data->PMessageIdName) ?? "";
+            var text = data->PMessage == null ? "" : Marshal.PtrToStringUTF8((nint)data->PMessage) ?? "";
             log.Add(new ValidationMessage(severity, types, id, text));
         }
         // VK_FALSE: the call that triggered the message proceeds, as the spec requires of applications.
-        return VkBool32.False;
+        return false;
     }
 
-    private static HashSet<string> InstanceLayers(VkGlobalCommands global)
+    private static HashSet<string> InstanceLayers(Vk vk)
     {
         uint count;
-        global.vkEnumerateInstanceLayerProperties(&count, null).Check("vkEnumerateInstanceLayerProperties");
-        var properties = new VkLayerProperties[count];
-        fixed (VkLayerProperties* p = properties)
+        vk.EnumerateInstanceLayerProperties(&count, null).Check("vkEnumerateInstanceLayerProperties");
+        var properties = new LayerProperties[count];
+        fixed (LayerProperties* p = properties)
         {
-            global.vkEnumerateInstanceLayerProperties(&count, p).Check("vkEnumerateInstanceLayerProperties", VkResult.VK_INCOMPLETE);
+            vk.EnumerateInstanceLayerProperties(&count, p).Check("vkEnumerateInstanceLayerProperties", Result.Incomplete);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++) names.Add(NativeText.Of(p[i].LayerName));
+            return names;
         }
-        return properties.Take((int)count).Select(l => l.layerNameString).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static HashSet<string> InstanceExtensions(VkGlobalCommands global)
+    private static HashSet<string> InstanceExtensions(Vk vk)
     {
         uint count;
-        global.vkEnumerateInstanceExtensionProperties(null, &count, null).Check("vkEnumerateInstanceExtensionProperties");
-        var properties = new VkExtensionProperties[count];
-        fixed (VkExtensionProperties* p = properties)
+        vk.EnumerateInstanceExtensionProperties((byte*)null, &count, null).Check("vkEnumerateInstanceExtensionProperties");
+        var properties = new ExtensionProperties[count];
+        fixed (ExtensionProperties* p = properties)
         {
-            global.vkEnumerateInstanceExtensionProperties(null, &count, p).Check("vkEnumerateInstanceExtensionProperties", VkResult.VK_INCOMPLETE);
+            vk.EnumerateInstanceExtensionProperties((byte*)null, &count, p).Check("vkEnumerateInstanceExtensionProperties", Result.Incomplete);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++) names.Add(NativeText.Of(p[i].ExtensionName));
+            return names;
         }
-        return properties.Take((int)count).Select(e => e.extensionNameString).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Every physical device the loader reports, with what Stage needs of each.</summary>
@@ -219,11 +229,11 @@ public sealed unsafe class GpuInstance : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         uint count;
-        Commands.vkEnumeratePhysicalDevices(Handle, &count, null).Check("vkEnumeratePhysicalDevices");
-        var handles = new VkPhysicalDevice[count];
-        fixed (VkPhysicalDevice* p = handles)
+        Vk.EnumeratePhysicalDevices(Handle, &count, null).Check("vkEnumeratePhysicalDevices");
+        var handles = new PhysicalDevice[count];
+        fixed (PhysicalDevice* p = handles)
         {
-            Commands.vkEnumeratePhysicalDevices(Handle, &count, p).Check("vkEnumeratePhysicalDevices", VkResult.VK_INCOMPLETE);
+            Vk.EnumeratePhysicalDevices(Handle, &count, p).Check("vkEnumeratePhysicalDevices", Result.Incomplete);
         }
         return handles.Take((int)count).Select((h, i) => GpuDeviceInfo.Query(this, h, i)).ToList();
     }
@@ -241,8 +251,8 @@ public sealed unsafe class GpuInstance : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (!_messenger.IsNull) Commands.vkDestroyDebugUtilsMessengerEXT(Handle, _messenger, null);
-        Commands.vkDestroyInstance(Handle, null);
+        if (_debugUtils is not null) _debugUtils.DestroyMessenger(Handle, _messenger, null);
+        Vk.DestroyInstance(Handle, null);
         if (_logHandle.IsAllocated) _logHandle.Free();
     }
 }

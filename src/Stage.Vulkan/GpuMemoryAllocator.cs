@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>What a resource's memory is for; decides the memory type.</summary>
@@ -36,13 +34,13 @@ internal sealed unsafe class GpuAllocation
     public byte* Mapped => Block.Mapped == null ? null : Block.Mapped + Offset;
 }
 
-/// <summary>One <c>VkDeviceMemory</c>, persistently mapped when host-visible, carved up first-fit.</summary>
+/// <summary>One <c>DeviceMemory</c>, persistently mapped when host-visible, carved up first-fit.</summary>
 internal sealed unsafe class GpuMemoryBlock
 {
     // Free ranges by offset; neighbours are merged on free, so no two free ranges touch.
     private readonly SortedList<ulong, ulong> _free = [];
 
-    internal GpuMemoryBlock(VkDeviceMemory memory, uint typeIndex, ulong size, byte* mapped, bool coherent, bool dedicated)
+    internal GpuMemoryBlock(DeviceMemory memory, uint typeIndex, ulong size, byte* mapped, bool coherent, bool dedicated)
     {
         Memory = memory;
         TypeIndex = typeIndex;
@@ -53,7 +51,7 @@ internal sealed unsafe class GpuMemoryBlock
         _free.Add(0, size);
     }
 
-    public VkDeviceMemory Memory { get; }
+    public DeviceMemory Memory { get; }
     public uint TypeIndex { get; }
     public ulong Size { get; }
     public byte* Mapped { get; }
@@ -104,7 +102,7 @@ internal sealed unsafe class GpuMemoryBlock
 }
 
 /// <summary>
-/// Sub-allocates buffers and images from large <c>VkDeviceMemory</c> blocks (one allocation per
+/// Sub-allocates buffers and images from large <c>DeviceMemory</c> blocks (one allocation per
 /// resource would hit the driver's allocation limit and cost a kernel call each). Large requests get
 /// a dedicated block. Host-visible blocks stay mapped; non-coherent ranges are flushed and
 /// invalidated on nonCoherentAtomSize boundaries. One empty block per memory type is kept for reuse.
@@ -115,21 +113,21 @@ public sealed unsafe class GpuMemoryAllocator
     public const ulong BlockSize = 64UL << 20;
 
     private readonly GpuDevice _device;
-    private readonly VkPhysicalDeviceMemoryProperties _properties;
+    private readonly PhysicalDeviceMemoryProperties _properties;
     private readonly ulong _granularity;
     private readonly ulong _atomSize;
     private readonly List<GpuMemoryBlock> _blocks = [];
     private readonly Lock _lock = new();
     private bool _released;
 
-    internal GpuMemoryAllocator(GpuDevice device, VkPhysicalDeviceMemoryProperties properties, VkPhysicalDeviceLimits limits)
+    internal GpuMemoryAllocator(GpuDevice device, PhysicalDeviceMemoryProperties properties, PhysicalDeviceLimits limits)
     {
         _device = device;
         _properties = properties;
         // Aligning every range to bufferImageGranularity keeps linear buffers and optimal images
         // from sharing a granularity page, so mixed blocks never alias.
-        _granularity = Math.Max(1, limits.bufferImageGranularity);
-        _atomSize = Math.Max(1, limits.nonCoherentAtomSize);
+        _granularity = Math.Max(1, limits.BufferImageGranularity);
+        _atomSize = Math.Max(1, limits.NonCoherentAtomSize);
     }
 
     /// <summary>Bytes handed out to live resources.</summary>
@@ -146,15 +144,15 @@ public sealed unsafe class GpuMemoryAllocator
     {
         var (required, preferred) = use switch
         {
-            GpuMemoryUse.GpuOnly => ((VkMemoryPropertyFlags)0, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT),
-            GpuMemoryUse.Upload => (VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_COHERENT_BIT),
-            _ => (VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT, VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_CACHED_BIT),
+            GpuMemoryUse.GpuOnly => ((MemoryPropertyFlags)0, MemoryPropertyFlags.DeviceLocalBit),
+            GpuMemoryUse.Upload => (MemoryPropertyFlags.HostVisibleBit, MemoryPropertyFlags.HostCoherentBit),
+            _ => (MemoryPropertyFlags.HostVisibleBit, MemoryPropertyFlags.HostCachedBit),
         };
         var best = -1;
-        for (var i = 0; i < (int)_properties.memoryTypeCount; i++)
+        for (var i = 0; i < (int)_properties.MemoryTypeCount; i++)
         {
             if ((typeBits & (1U << i)) == 0) continue;
-            var flags = _properties.memoryTypes[i].propertyFlags;
+            var flags = _properties.MemoryTypes[i].PropertyFlags;
             if ((flags & required) != required) continue;
             if ((flags & preferred) == preferred) return (uint)i;
             if (best < 0) best = i;
@@ -164,12 +162,12 @@ public sealed unsafe class GpuMemoryAllocator
     }
 
     /// <summary>Allocates memory that satisfies <paramref name="requirements"/>.</summary>
-    internal GpuAllocation Allocate(VkMemoryRequirements requirements, GpuMemoryUse use)
+    internal GpuAllocation Allocate(MemoryRequirements requirements, GpuMemoryUse use)
     {
         ObjectDisposedException.ThrowIf(_released, this);
-        var typeIndex = ChooseType(requirements.memoryTypeBits, use);
-        var alignment = Math.Max(requirements.alignment, _granularity);
-        var size = (requirements.size + _granularity - 1) / _granularity * _granularity;
+        var typeIndex = ChooseType(requirements.MemoryTypeBits, use);
+        var alignment = Math.Max(requirements.Alignment, _granularity);
+        var size = (requirements.Size + _granularity - 1) / _granularity * _granularity;
         lock (_lock)
         {
             GpuAllocation allocation;
@@ -204,24 +202,24 @@ public sealed unsafe class GpuMemoryAllocator
     /// <summary>Calls vkAllocateMemory for a new block and maps it when host-visible.</summary>
     private GpuMemoryBlock NewBlock(uint typeIndex, ulong size, bool dedicated)
     {
-        var info = new VkMemoryAllocateInfo { allocationSize = size, memoryTypeIndex = typeIndex };
-        VkDeviceMemory memory;
-        _device.Commands.vkAllocateMemory(_device.Handle, &info, null, &memory).Check("vkAllocateMemory");
-        var flags = _properties.memoryTypes[(int)typeIndex].propertyFlags;
+        var info = new MemoryAllocateInfo(allocationSize: size, memoryTypeIndex: typeIndex);
+        DeviceMemory memory;
+        _device.Vk.AllocateMemory(_device.Handle, &info, null, &memory).Check("vkAllocateMemory");
+        var flags = _properties.MemoryTypes[(int)typeIndex].PropertyFlags;
         byte* mapped = null;
-        if ((flags & VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0)
+        if ((flags & MemoryPropertyFlags.HostVisibleBit) != 0)
         {
             void* p;
-            var result = _device.Commands.vkMapMemory(_device.Handle, memory, 0, Vk.VK_WHOLE_SIZE, 0, &p);
-            if (result != VkResult.VK_SUCCESS)
+            var result = _device.Vk.MapMemory(_device.Handle, memory, 0, Vk.WholeSize, 0, &p);
+            if (result != Result.Success)
             {
-                _device.Commands.vkFreeMemory(_device.Handle, memory, null);
+                _device.Vk.FreeMemory(_device.Handle, memory, null);
                 throw new VulkanException("vkMapMemory", result);
             }
             mapped = (byte*)p;
         }
         var block = new GpuMemoryBlock(memory, typeIndex, size, mapped,
-            (flags & VkMemoryPropertyFlags.VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0, dedicated);
+            (flags & MemoryPropertyFlags.HostCoherentBit) != 0, dedicated);
         _blocks.Add(block);
         return block;
     }
@@ -241,7 +239,7 @@ public sealed unsafe class GpuMemoryAllocator
                 && !_blocks.Any(b => b != block && !b.IsDedicated && b.TypeIndex == block.TypeIndex && b.UsedBytes == 0);
             if (keep) return;
             _blocks.Remove(block);
-            _device.Commands.vkFreeMemory(_device.Handle, block.Memory, null);
+            _device.Vk.FreeMemory(_device.Handle, block.Memory, null);
         }
     }
 
@@ -250,7 +248,7 @@ public sealed unsafe class GpuMemoryAllocator
     {
         if (allocation.Block.IsCoherent) return;
         var range = AtomRange(allocation, offset, size);
-        _device.Commands.vkFlushMappedMemoryRanges(_device.Handle, 1, &range).Check("vkFlushMappedMemoryRanges");
+        _device.Vk.FlushMappedMemoryRanges(_device.Handle, 1, &range).Check("vkFlushMappedMemoryRanges");
     }
 
     /// <summary>Makes GPU writes to a non-coherent range visible to the CPU (nothing to do when coherent).</summary>
@@ -258,25 +256,25 @@ public sealed unsafe class GpuMemoryAllocator
     {
         if (allocation.Block.IsCoherent) return;
         var range = AtomRange(allocation, offset, size);
-        _device.Commands.vkInvalidateMappedMemoryRanges(_device.Handle, 1, &range).Check("vkInvalidateMappedMemoryRanges");
+        _device.Vk.InvalidateMappedMemoryRanges(_device.Handle, 1, &range).Check("vkInvalidateMappedMemoryRanges");
     }
 
     /// <summary>The mapped range widened to nonCoherentAtomSize boundaries and clamped to the block, as the spec requires.</summary>
-    internal VkMappedMemoryRange AtomRange(GpuAllocation allocation, ulong offset, ulong size)
+    internal MappedMemoryRange AtomRange(GpuAllocation allocation, ulong offset, ulong size)
     {
         var (start, length) = AtomAlign(allocation.Block.Size, _atomSize, allocation.Offset + offset, size);
-        return new VkMappedMemoryRange { memory = allocation.Block.Memory, offset = start, size = length };
+        return new MappedMemoryRange(memory: allocation.Block.Memory, offset: start, size: length);
     }
 
     /// <summary>
     /// Widens [offset, offset+size) of a block to multiples of <paramref name="atomSize"/>; a range that
-    /// reaches the block's end becomes VK_WHOLE_SIZE (VUID-VkMappedMemoryRange-size-01390).
+    /// reaches the block's end becomes VK_WHOLE_SIZE (VUID-MappedMemoryRange-size-01390).
     /// </summary>
     internal static (ulong Offset, ulong Size) AtomAlign(ulong blockSize, ulong atomSize, ulong offset, ulong size)
     {
         var start = offset / atomSize * atomSize;
         var end = (offset + size + atomSize - 1) / atomSize * atomSize;
-        return (start, end >= blockSize ? Vk.VK_WHOLE_SIZE : end - start);
+        return (start, end >= blockSize ? Vk.WholeSize : end - start);
     }
 
     /// <summary>Frees every block (the device is being destroyed).</summary>
@@ -286,7 +284,7 @@ public sealed unsafe class GpuMemoryAllocator
         {
             if (_released) return;
             _released = true;
-            foreach (var block in _blocks) _device.Commands.vkFreeMemory(_device.Handle, block.Memory, null);
+            foreach (var block in _blocks) _device.Vk.FreeMemory(_device.Handle, block.Memory, null);
             _blocks.Clear();
         }
     }

@@ -1,21 +1,19 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>How a <see cref="GpuSampler"/> reads an image.</summary>
 public sealed record GpuSamplerDesc
 {
     /// <summary>Linear (bilinear) or nearest filtering, for magnification and minification alike.</summary>
-    public VkFilter Filter { get; init; } = VkFilter.VK_FILTER_LINEAR;
+    public Filter Filter { get; init; } = Filter.Linear;
 
     /// <summary>Addressing outside 0..1 on every axis; clamp to edge by default.</summary>
-    public VkSamplerAddressMode AddressMode { get; init; } = VkSamplerAddressMode.VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    public SamplerAddressMode AddressMode { get; init; } = SamplerAddressMode.ClampToEdge;
 
     /// <summary>A depth comparison (for <c>sampler2DShadow</c>), or null for a plain sampler.</summary>
-    public VkCompareOp? Compare { get; init; }
+    public CompareOp? Compare { get; init; }
 
     /// <summary>The border colour when <see cref="AddressMode"/> is clamp-to-border.</summary>
-    public VkBorderColor BorderColor { get; init; } = VkBorderColor.VK_BORDER_COLOR_FLOAT_OPAQUE_WHITE;
+    public BorderColor BorderColor { get; init; } = BorderColor.FloatOpaqueWhite;
 }
 
 /// <summary>A sampler: filtering, addressing and optional depth comparison; no mip maps, no anisotropy.</summary>
@@ -30,26 +28,13 @@ public sealed unsafe class GpuSampler : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         desc ??= new GpuSamplerDesc();
         _device = device;
-        var info = new VkSamplerCreateInfo
-        {
-            magFilter = desc.Filter,
-            minFilter = desc.Filter,
-            mipmapMode = VkSamplerMipmapMode.VK_SAMPLER_MIPMAP_MODE_NEAREST,
-            addressModeU = desc.AddressMode,
-            addressModeV = desc.AddressMode,
-            addressModeW = desc.AddressMode,
-            compareEnable = desc.Compare.HasValue,
-            compareOp = desc.Compare ?? VkCompareOp.VK_COMPARE_OP_NEVER,
-            minLod = 0,
-            maxLod = 0,
-            borderColor = desc.BorderColor,
-        };
-        VkSampler sampler;
-        device.Commands.vkCreateSampler(device.Handle, &info, null, &sampler).Check("vkCreateSampler");
+        var info = new SamplerCreateInfo(magFilter: desc.Filter, minFilter: desc.Filter, mipmapMode: SamplerMipmapMode.Nearest, addressModeU: desc.AddressMode, addressModeV: desc.AddressMode, addressModeW: desc.AddressMode, compareEnable: desc.Compare.HasValue, compareOp: desc.Compare ?? CompareOp.Never, minLod: 0, maxLod: 0, borderColor: desc.BorderColor);
+        Sampler sampler;
+        device.Vk.CreateSampler(device.Handle, &info, null, &sampler).Check("vkCreateSampler");
         Handle = sampler;
     }
 
-    internal VkSampler Handle { get; }
+    internal Sampler Handle { get; }
 
     /// <summary>Retires the sampler until the GPU is done with it.</summary>
     public void Dispose()
@@ -58,6 +43,6 @@ public sealed unsafe class GpuSampler : IDisposable
         _disposed = true;
         var device = _device;
         var sampler = Handle;
-        device.Retire(() => device.Commands.vkDestroySampler(device.Handle, sampler, null));
+        device.Retire(() => device.Vk.DestroySampler(device.Handle, sampler, null));
     }
 }

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>
@@ -17,9 +15,9 @@ public sealed unsafe class GpuSemaphore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
-        var info = new VkSemaphoreCreateInfo();
+        var info = new SemaphoreCreateInfo(pNext: null);
         VkSemaphore semaphore;
-        device.Commands.vkCreateSemaphore(device.Handle, &info, null, &semaphore).Check("vkCreateSemaphore");
+        device.Vk.CreateSemaphore(device.Handle, &info, null, &semaphore).Check("vkCreateSemaphore");
         Handle = semaphore;
     }
 
@@ -32,7 +30,7 @@ public sealed unsafe class GpuSemaphore : IDisposable
         _disposed = true;
         var device = _device;
         var semaphore = Handle;
-        device.Retire(() => device.Commands.vkDestroySemaphore(device.Handle, semaphore, null));
+        device.Retire(() => device.Vk.DestroySemaphore(device.Handle, semaphore, null));
     }
 }
 
@@ -42,7 +40,7 @@ public sealed unsafe class GpuSemaphore : IDisposable
 /// </summary>
 public readonly struct GpuSemaphoreSubmit
 {
-    private GpuSemaphoreSubmit(VkSemaphore semaphore, ulong value, VkPipelineStageFlags2 stage)
+    private GpuSemaphoreSubmit(VkSemaphore semaphore, ulong value, PipelineStageFlags2 stage)
     {
         Semaphore = semaphore;
         Value = value;
@@ -55,17 +53,17 @@ public readonly struct GpuSemaphoreSubmit
     public ulong Value { get; }
 
     /// <summary>The stages that wait (for a wait) or that must finish first (for a signal).</summary>
-    public VkPipelineStageFlags2 Stage { get; }
+    public PipelineStageFlags2 Stage { get; }
 
     /// <summary>A binary semaphore; all commands by default.</summary>
-    public static GpuSemaphoreSubmit Binary(GpuSemaphore semaphore, VkPipelineStageFlags2 stage = VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
+    public static GpuSemaphoreSubmit Binary(GpuSemaphore semaphore, PipelineStageFlags2 stage = PipelineStageFlags2.AllCommandsBit)
     {
         ArgumentNullException.ThrowIfNull(semaphore);
         return new GpuSemaphoreSubmit(semaphore.Handle, 0, stage);
     }
 
     /// <summary>A timeline semaphore at <paramref name="value"/>; all commands by default.</summary>
-    public static GpuSemaphoreSubmit Timeline(GpuTimelineSemaphore semaphore, ulong value, VkPipelineStageFlags2 stage = VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
+    public static GpuSemaphoreSubmit Timeline(GpuTimelineSemaphore semaphore, ulong value, PipelineStageFlags2 stage = PipelineStageFlags2.AllCommandsBit)
     {
         ArgumentNullException.ThrowIfNull(semaphore);
         return new GpuSemaphoreSubmit(semaphore.Handle, value, stage);

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>
@@ -12,29 +10,56 @@ public sealed unsafe class GpuSurface : IDisposable
     private readonly GpuInstance _instance;
     private bool _disposed;
 
-    private GpuSurface(GpuInstance instance, VkSurfaceKHR handle)
+    private GpuSurface(GpuInstance instance, SurfaceKHR handle)
     {
         _instance = instance;
         Handle = handle;
     }
 
-    internal VkSurfaceKHR Handle { get; }
+    internal SurfaceKHR Handle { get; }
 
-    /// <summary>Takes ownership of a VkSurfaceKHR made on <paramref name="instance"/>.</summary>
+    /// <summary>VK_KHR_surface's commands (the instance was made with surfaces, or no surface could exist).</summary>
+    private SurfaceCommands Surfaces => _instance.Surfaces ?? throw new InvalidOperationException("the instance was created without VK_KHR_surface");
+
+    /// <summary>
+    /// The instance extensions a headless surface needs (VK_KHR_surface, VK_EXT_headless_surface): pass them in
+    /// <see cref="GpuInstanceOptions.Extensions"/> to use <see cref="CreateHeadless"/>.
+    /// </summary>
+    public static IReadOnlyList<string> HeadlessExtensions { get; } = [ExtensionNames.Surface, ExtensionNames.HeadlessSurface];
+
+    /// <summary>
+    /// A surface with no display (VK_EXT_headless_surface): the whole presentation path — swapchain, acquire, present,
+    /// present id / wait where offered — without a window system, as a render node without monitors or a GPU test machine
+    /// runs it. The instance must have been created with <see cref="HeadlessExtensions"/>.
+    /// </summary>
+    /// <exception cref="GpuUnavailableException">The instance was created without VK_EXT_headless_surface (the loader must offer it).</exception>
+    public static GpuSurface CreateHeadless(GpuInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!instance.EnabledExtensions.Contains(ExtensionNames.HeadlessSurface) || !instance.SupportsSurfaces)
+            throw new GpuUnavailableException($"a headless surface needs the instance extensions {string.Join(" and ", HeadlessExtensions)} (the loader lists what it offers in 'vulkaninfo')");
+        var commands = new HeadlessSurfaceCommands(instance.Vk, instance.Handle);
+        var info = new HeadlessSurfaceCreateInfoEXT(pNext: null);
+        SurfaceKHR surface;
+        commands.CreateSurface(instance.Handle, &info, null, &surface).Check("vkCreateHeadlessSurfaceEXT");
+        return new GpuSurface(instance, surface);
+    }
+
+    /// <summary>Takes ownership of a SurfaceKHR made on <paramref name="instance"/>.</summary>
     public static GpuSurface Adopt(GpuInstance instance, ulong surfaceHandle)
     {
         ArgumentNullException.ThrowIfNull(instance);
         if (surfaceHandle == 0) throw new ArgumentException("a null surface cannot be adopted", nameof(surfaceHandle));
         if (!instance.SupportsSurfaces) throw new InvalidOperationException("the instance was created without VK_KHR_surface");
-        return new GpuSurface(instance, new VkSurfaceKHR(surfaceHandle));
+        return new GpuSurface(instance, new SurfaceKHR(surfaceHandle));
     }
 
     /// <summary>True when the device's queue can present to this surface.</summary>
     public bool CanPresentFrom(GpuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        VkBool32 supported;
-        _instance.Commands.vkGetPhysicalDeviceSurfaceSupportKHR(device.Info.Handle, (uint)device.Info.GraphicsQueueFamily, Handle, &supported)
+        Bool32 supported;
+        Surfaces.GetSupport(device.Info.Handle, (uint)device.Info.GraphicsQueueFamily, Handle, &supported)
             .Check("vkGetPhysicalDeviceSurfaceSupportKHR");
         return supported;
     }
@@ -44,39 +69,39 @@ public sealed unsafe class GpuSurface : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         uint count;
-        _instance.Commands.vkGetPhysicalDeviceSurfacePresentModesKHR(device.Info.Handle, Handle, &count, null).Check("vkGetPhysicalDeviceSurfacePresentModesKHR");
-        var modes = new VkPresentModeKHR[count];
-        fixed (VkPresentModeKHR* p = modes)
+        Surfaces.GetPresentModes(device.Info.Handle, Handle, &count, null).Check("vkGetPhysicalDeviceSurfacePresentModesKHR");
+        var modes = new PresentModeKHR[count];
+        fixed (PresentModeKHR* p = modes)
         {
-            _instance.Commands.vkGetPhysicalDeviceSurfacePresentModesKHR(device.Info.Handle, Handle, &count, p)
-                .Check("vkGetPhysicalDeviceSurfacePresentModesKHR", VkResult.VK_INCOMPLETE);
+            Surfaces.GetPresentModes(device.Info.Handle, Handle, &count, p)
+                .Check("vkGetPhysicalDeviceSurfacePresentModesKHR", Result.Incomplete);
         }
         var list = new List<GpuPresentMode>();
         foreach (var mode in modes.Take((int)count))
         {
-            if (mode == VkPresentModeKHR.VK_PRESENT_MODE_FIFO_KHR) list.Add(GpuPresentMode.Fifo);
-            else if (mode == VkPresentModeKHR.VK_PRESENT_MODE_MAILBOX_KHR) list.Add(GpuPresentMode.Mailbox);
-            else if (mode == VkPresentModeKHR.VK_PRESENT_MODE_IMMEDIATE_KHR) list.Add(GpuPresentMode.Immediate);
+            if (mode == PresentModeKHR.FifoKhr) list.Add(GpuPresentMode.Fifo);
+            else if (mode == PresentModeKHR.MailboxKhr) list.Add(GpuPresentMode.Mailbox);
+            else if (mode == PresentModeKHR.ImmediateKhr) list.Add(GpuPresentMode.Immediate);
         }
         return list;
     }
 
-    internal VkSurfaceCapabilitiesKHR Capabilities(GpuDevice device)
+    internal SurfaceCapabilitiesKHR Capabilities(GpuDevice device)
     {
-        VkSurfaceCapabilitiesKHR capabilities;
-        _instance.Commands.vkGetPhysicalDeviceSurfaceCapabilitiesKHR(device.Info.Handle, Handle, &capabilities).Check("vkGetPhysicalDeviceSurfaceCapabilitiesKHR");
+        SurfaceCapabilitiesKHR capabilities;
+        Surfaces.GetCapabilities(device.Info.Handle, Handle, &capabilities).Check("vkGetPhysicalDeviceSurfaceCapabilitiesKHR");
         return capabilities;
     }
 
-    internal VkSurfaceFormatKHR[] Formats(GpuDevice device)
+    internal SurfaceFormatKHR[] Formats(GpuDevice device)
     {
         uint count;
-        _instance.Commands.vkGetPhysicalDeviceSurfaceFormatsKHR(device.Info.Handle, Handle, &count, null).Check("vkGetPhysicalDeviceSurfaceFormatsKHR");
-        var formats = new VkSurfaceFormatKHR[count];
-        fixed (VkSurfaceFormatKHR* p = formats)
+        Surfaces.GetFormats(device.Info.Handle, Handle, &count, null).Check("vkGetPhysicalDeviceSurfaceFormatsKHR");
+        var formats = new SurfaceFormatKHR[count];
+        fixed (SurfaceFormatKHR* p = formats)
         {
-            _instance.Commands.vkGetPhysicalDeviceSurfaceFormatsKHR(device.Info.Handle, Handle, &count, p)
-                .Check("vkGetPhysicalDeviceSurfaceFormatsKHR", VkResult.VK_INCOMPLETE);
+            Surfaces.GetFormats(device.Info.Handle, Handle, &count, p)
+                .Check("vkGetPhysicalDeviceSurfaceFormatsKHR", Result.Incomplete);
         }
         return formats.Take((int)count).ToArray();
     }
@@ -86,7 +111,7 @@ public sealed unsafe class GpuSurface : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _instance.Commands.vkDestroySurfaceKHR(_instance.Handle, Handle, null);
+        Surfaces.DestroySurface(_instance.Handle, Handle, null);
     }
 }
 
@@ -154,8 +179,11 @@ public sealed unsafe class GpuSwapchain : IDisposable
 {
     private readonly GpuDevice _device;
     private readonly GpuSurface _surface;
+
+    /// <summary>VK_KHR_swapchain's commands (a swapchain is only made on a device that enabled it).</summary>
+    private SwapchainCommands Swapchains => _device.Swapchains ?? throw new InvalidOperationException("the device was created without VK_KHR_swapchain");
     private readonly GpuSwapchainOptions _options;
-    private VkSwapchainKHR _handle;
+    private SwapchainKHR _handle;
     private GpuImage[] _images = [];
     private ulong _presentId;
     private bool _disposed;
@@ -178,20 +206,20 @@ public sealed unsafe class GpuSwapchain : IDisposable
         PresentMode = modes.Contains(options.PresentMode) ? options.PresentMode : GpuPresentMode.Fifo;
         var formats = surface.Formats(device);
         // 8-bit sRGB: the canvases are sRGB-encoded, and a blit from an sRGB image into an sRGB swapchain keeps each value.
-        var chosen = formats.FirstOrDefault(f => f.format == VkFormat.VK_FORMAT_B8G8R8A8_SRGB && f.colorSpace == VkColorSpaceKHR.VK_COLOR_SPACE_SRGB_NONLINEAR_KHR);
-        if (chosen.format == VkFormat.VK_FORMAT_UNDEFINED)
-            chosen = formats.FirstOrDefault(f => f.format == VkFormat.VK_FORMAT_R8G8B8A8_SRGB && f.colorSpace == VkColorSpaceKHR.VK_COLOR_SPACE_SRGB_NONLINEAR_KHR);
-        if (chosen.format == VkFormat.VK_FORMAT_UNDEFINED) chosen = formats.Length > 0 ? formats[0] : throw new GpuUnavailableException("the surface offers no format");
-        Format = chosen.format;
-        ColorSpace = chosen.colorSpace;
+        var chosen = formats.FirstOrDefault(f => f.Format == Format.B8G8R8A8Srgb && f.ColorSpace == ColorSpaceKHR.SpaceSrgbNonlinearKhr);
+        if (chosen.Format == Format.Undefined)
+            chosen = formats.FirstOrDefault(f => f.Format == Format.R8G8B8A8Srgb && f.ColorSpace == ColorSpaceKHR.SpaceSrgbNonlinearKhr);
+        if (chosen.Format == Format.Undefined) chosen = formats.Length > 0 ? formats[0] : throw new GpuUnavailableException("the surface offers no format");
+        Format = chosen.Format;
+        ColorSpace = chosen.ColorSpace;
         Build(width, height);
     }
 
     /// <summary>The image format (B8G8R8A8_SRGB where offered).</summary>
-    public VkFormat Format { get; }
+    public Format Format { get; }
 
     /// <summary>The colour space of the images.</summary>
-    public VkColorSpaceKHR ColorSpace { get; }
+    public ColorSpaceKHR ColorSpace { get; }
 
     /// <summary>The present mode in use (the one asked for, or FIFO when the surface lacks it).</summary>
     public GpuPresentMode PresentMode { get; }
@@ -209,7 +237,7 @@ public sealed unsafe class GpuSwapchain : IDisposable
     public int Recreations { get; private set; }
 
     /// <summary>True while there are images (false while the window has no area, e.g. minimised).</summary>
-    public bool IsUsable => !_handle.IsNull;
+    public bool IsUsable => _handle.Handle != 0;
 
     /// <summary>True when presents carry ids and <see cref="WaitForPresent"/> waits for the display (VK_KHR_present_id + present_wait active).</summary>
     public bool UsesPresentWait => _device.Presentation.PresentWait;
@@ -236,69 +264,53 @@ public sealed unsafe class GpuSwapchain : IDisposable
     {
         var capabilities = _surface.Capabilities(_device);
         // 0xFFFFFFFF: the surface takes whatever size the swapchain has (the window follows).
-        var extent = capabilities.currentExtent.width != uint.MaxValue
-            ? capabilities.currentExtent
-            : new VkExtent2D
-            {
-                width = Math.Clamp(width, capabilities.minImageExtent.width, capabilities.maxImageExtent.width),
-                height = Math.Clamp(height, capabilities.minImageExtent.height, capabilities.maxImageExtent.height),
-            };
+        var extent = capabilities.CurrentExtent.Width != uint.MaxValue
+            ? capabilities.CurrentExtent
+            : new Extent2D(width: Math.Clamp(width, capabilities.MinImageExtent.Width, capabilities.MaxImageExtent.Width), height: Math.Clamp(height, capabilities.MinImageExtent.Height, capabilities.MaxImageExtent.Height));
         var old = _handle;
         foreach (var image in _images) image.Dispose();
         _images = [];
-        if (extent.width == 0 || extent.height == 0)
+        if (extent.Width == 0 || extent.Height == 0)
         {
             // Minimised: no swapchain can have no area. Frames are skipped until the window has one again.
-            if (!old.IsNull) _device.Commands.vkDestroySwapchainKHR(_device.Handle, old, null);
-            _handle = VkSwapchainKHR.Null;
+            if (old.Handle != 0) Swapchains.DestroySwapchain(_device.Handle, old, null);
+            _handle = default(SwapchainKHR);
             Width = Height = 0;
             return;
         }
-        var imageCount = Math.Max(2u, capabilities.minImageCount + (_options.FewestImages ? 0u : 1u));
-        if (capabilities.maxImageCount != 0) imageCount = Math.Min(imageCount, capabilities.maxImageCount);
-        var usage = VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-        if (_options.AllowReadback) usage |= VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-        if ((capabilities.supportedUsageFlags & usage) != usage)
-            throw new GpuUnavailableException($"the surface's images do not allow {usage & ~capabilities.supportedUsageFlags}");
-        var alpha = (capabilities.supportedCompositeAlpha & VkCompositeAlphaFlagsKHR.VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR) != 0
-            ? VkCompositeAlphaFlagsKHR.VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
-            : (VkCompositeAlphaFlagsKHR)((uint)capabilities.supportedCompositeAlpha & (uint)-(int)capabilities.supportedCompositeAlpha);
-        var barrier = new VkSwapchainPresentBarrierCreateInfoNV { presentBarrierEnable = true };
-        var info = new VkSwapchainCreateInfoKHR
+        var imageCount = Math.Max(2u, capabilities.MinImageCount + (_options.FewestImages ? 0u : 1u));
+        if (capabilities.MaxImageCount != 0) imageCount = Math.Min(imageCount, capabilities.MaxImageCount);
+        var usage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferDstBit;
+        if (_options.AllowReadback) usage |= ImageUsageFlags.TransferSrcBit;
+        if ((capabilities.SupportedUsageFlags & usage) != usage)
+            throw new GpuUnavailableException($"the surface's images do not allow {usage & ~capabilities.SupportedUsageFlags}");
+        var alpha = (capabilities.SupportedCompositeAlpha & CompositeAlphaFlagsKHR.OpaqueBitKhr) != 0
+            ? CompositeAlphaFlagsKHR.OpaqueBitKhr
+            : (CompositeAlphaFlagsKHR)((uint)capabilities.SupportedCompositeAlpha & (uint)-(int)capabilities.SupportedCompositeAlpha);
+        var barrier = new SwapchainPresentBarrierCreateInfoNV(presentBarrierEnable: true);
+        var presentMode = PresentMode switch
         {
-            pNext = UsesPresentBarrier ? &barrier : null,
-            surface = _surface.Handle,
-            minImageCount = imageCount,
-            imageFormat = Format,
-            imageColorSpace = ColorSpace,
-            imageExtent = extent,
-            imageArrayLayers = 1,
-            imageUsage = usage,
-            imageSharingMode = VkSharingMode.VK_SHARING_MODE_EXCLUSIVE,
-            preTransform = capabilities.currentTransform,
-            compositeAlpha = alpha,
-            presentMode = PresentMode switch
-            {
-                GpuPresentMode.Mailbox => VkPresentModeKHR.VK_PRESENT_MODE_MAILBOX_KHR,
-                GpuPresentMode.Immediate => VkPresentModeKHR.VK_PRESENT_MODE_IMMEDIATE_KHR,
-                _ => VkPresentModeKHR.VK_PRESENT_MODE_FIFO_KHR,
-            },
-            clipped = true,
-            oldSwapchain = old,
+            GpuPresentMode.Mailbox => PresentModeKHR.MailboxKhr,
+            GpuPresentMode.Immediate => PresentModeKHR.ImmediateKhr,
+            _ => PresentModeKHR.FifoKhr,
         };
-        VkSwapchainKHR swapchain;
-        var result = _device.Commands.vkCreateSwapchainKHR(_device.Handle, &info, null, &swapchain);
-        if (!old.IsNull) _device.Commands.vkDestroySwapchainKHR(_device.Handle, old, null);
-        _handle = VkSwapchainKHR.Null;
+        var info = new SwapchainCreateInfoKHR(pNext: UsesPresentBarrier ? &barrier : null, surface: _surface.Handle, minImageCount: imageCount,
+            imageFormat: Format, imageColorSpace: ColorSpace, imageExtent: extent, imageArrayLayers: 1, imageUsage: usage,
+            imageSharingMode: SharingMode.Exclusive, preTransform: capabilities.CurrentTransform, compositeAlpha: alpha,
+            presentMode: presentMode, clipped: true, oldSwapchain: old);
+        SwapchainKHR swapchain;
+        var result = Swapchains.CreateSwapchain(_device.Handle, &info, null, &swapchain);
+        if (old.Handle != 0) Swapchains.DestroySwapchain(_device.Handle, old, null);
+        _handle = default(SwapchainKHR);
         result.Check("vkCreateSwapchainKHR");
         _handle = swapchain;
         uint count;
-        _device.Commands.vkGetSwapchainImagesKHR(_device.Handle, swapchain, &count, null).Check("vkGetSwapchainImagesKHR");
-        var handles = new VkImage[count];
-        fixed (VkImage* p = handles) _device.Commands.vkGetSwapchainImagesKHR(_device.Handle, swapchain, &count, p).Check("vkGetSwapchainImagesKHR", VkResult.VK_INCOMPLETE);
-        _images = handles.Take((int)count).Select(h => new GpuImage(_device, h, extent.width, extent.height, Format, withView: true)).ToArray();
-        Width = extent.width;
-        Height = extent.height;
+        Swapchains.GetImages(_device.Handle, swapchain, &count, null).Check("vkGetSwapchainImagesKHR");
+        var handles = new Image[count];
+        fixed (Image* p = handles) Swapchains.GetImages(_device.Handle, swapchain, &count, p).Check("vkGetSwapchainImagesKHR", Result.Incomplete);
+        _images = handles.Take((int)count).Select(h => new GpuImage(_device, h, extent.Width, extent.Height, Format, withView: true)).ToArray();
+        Width = extent.Width;
+        Height = extent.Height;
     }
 
     /// <summary>
@@ -310,22 +322,22 @@ public sealed unsafe class GpuSwapchain : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(signal);
         imageIndex = -1;
-        if (_handle.IsNull) return GpuAcquireResult.OutOfDate;
+        if (_handle.Handle == 0) return GpuAcquireResult.OutOfDate;
         uint index;
         var timeoutNs = (ulong)Math.Max(0, timeout.Ticks) * 100;
-        var result = _device.Commands.vkAcquireNextImageKHR(_device.Handle, _handle, timeoutNs, signal.Handle, VkFence.Null, &index);
+        var result = Swapchains.AcquireNextImage(_device.Handle, _handle, timeoutNs, signal.Handle, default(Fence), &index);
         switch (result)
         {
-            case VkResult.VK_SUCCESS:
+            case Result.Success:
                 imageIndex = (int)index;
                 return GpuAcquireResult.Acquired;
-            case VkResult.VK_SUBOPTIMAL_KHR:
+            case Result.SuboptimalKhr:
                 imageIndex = (int)index;
                 return GpuAcquireResult.Suboptimal;
-            case VkResult.VK_ERROR_OUT_OF_DATE_KHR:
+            case Result.ErrorOutOfDateKhr:
                 return GpuAcquireResult.OutOfDate;
-            case VkResult.VK_TIMEOUT:
-            case VkResult.VK_NOT_READY:
+            case Result.Timeout:
+            case Result.NotReady:
                 return GpuAcquireResult.Timeout;
             default:
                 throw new VulkanException("vkAcquireNextImageKHR", result);
@@ -344,23 +356,15 @@ public sealed unsafe class GpuSwapchain : IDisposable
         var index = (uint)imageIndex;
         var semaphore = wait.Handle;
         var id = _presentId + 1;
-        var presentId = new VkPresentIdKHR { swapchainCount = 1, pPresentIds = &id };
-        var info = new VkPresentInfoKHR
-        {
-            pNext = _device.Presentation.PresentId ? &presentId : null,
-            waitSemaphoreCount = 1,
-            pWaitSemaphores = &semaphore,
-            swapchainCount = 1,
-            pSwapchains = &swapchain,
-            pImageIndices = &index,
-        };
-        var result = _device.Commands.vkQueuePresentKHR(_device.Queue, &info);
-        if (_device.Presentation.PresentId && result is VkResult.VK_SUCCESS or VkResult.VK_SUBOPTIMAL_KHR) _presentId = id;
+        var presentId = new PresentIdKHR(swapchainCount: 1, pPresentIds: &id);
+        var info = new PresentInfoKHR(pNext: _device.Presentation.PresentId ? &presentId : null, waitSemaphoreCount: 1, pWaitSemaphores: &semaphore, swapchainCount: 1, pSwapchains: &swapchain, pImageIndices: &index);
+        var result = Swapchains.QueuePresent(_device.Queue, &info);
+        if (_device.Presentation.PresentId && result is Result.Success or Result.SuboptimalKhr) _presentId = id;
         return result switch
         {
-            VkResult.VK_SUCCESS => GpuPresentResult.Presented,
-            VkResult.VK_SUBOPTIMAL_KHR => GpuPresentResult.Suboptimal,
-            VkResult.VK_ERROR_OUT_OF_DATE_KHR => GpuPresentResult.OutOfDate,
+            Result.Success => GpuPresentResult.Presented,
+            Result.SuboptimalKhr => GpuPresentResult.Suboptimal,
+            Result.ErrorOutOfDateKhr => GpuPresentResult.OutOfDate,
             _ => throw new VulkanException("vkQueuePresentKHR", result),
         };
     }
@@ -372,12 +376,12 @@ public sealed unsafe class GpuSwapchain : IDisposable
     public bool WaitForPresent(ulong presentId, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!UsesPresentWait || presentId == 0 || _handle.IsNull) return false;
-        var result = _device.Commands.vkWaitForPresentKHR(_device.Handle, _handle, presentId, (ulong)Math.Max(0, timeout.Ticks) * 100);
+        if (!UsesPresentWait || presentId == 0 || _handle.Handle == 0) return false;
+        var result = Swapchains.WaitForPresent(_device.Handle, _handle, presentId, (ulong)Math.Max(0, timeout.Ticks) * 100);
         return result switch
         {
-            VkResult.VK_SUCCESS or VkResult.VK_SUBOPTIMAL_KHR => true,
-            VkResult.VK_TIMEOUT or VkResult.VK_ERROR_OUT_OF_DATE_KHR => false,
+            Result.Success or Result.SuboptimalKhr => true,
+            Result.Timeout or Result.ErrorOutOfDateKhr => false,
             _ => throw new VulkanException("vkWaitForPresentKHR", result),
         };
     }
@@ -391,7 +395,7 @@ public sealed unsafe class GpuSwapchain : IDisposable
         foreach (var image in _images) image.Dispose();
         _images = [];
         _device.CollectRetired();
-        if (!_handle.IsNull) _device.Commands.vkDestroySwapchainKHR(_device.Handle, _handle, null);
-        _handle = VkSwapchainKHR.Null;
+        if (_handle.Handle != 0) Swapchains.DestroySwapchain(_device.Handle, _handle, null);
+        _handle = default(SwapchainKHR);
     }
 }

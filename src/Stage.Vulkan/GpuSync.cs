@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>A fence: the CPU waits on it for a submission.</summary>
@@ -13,13 +11,13 @@ public sealed unsafe class GpuFence : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
-        var info = new VkFenceCreateInfo { flags = signaled ? VkFenceCreateFlags.VK_FENCE_CREATE_SIGNALED_BIT : 0 };
-        VkFence fence;
-        device.Commands.vkCreateFence(device.Handle, &info, null, &fence).Check("vkCreateFence");
+        var info = new FenceCreateInfo(flags: signaled ? FenceCreateFlags.SignaledBit : 0);
+        Fence fence;
+        device.Vk.CreateFence(device.Handle, &info, null, &fence).Check("vkCreateFence");
         Handle = fence;
     }
 
-    internal VkFence Handle { get; }
+    internal Fence Handle { get; }
 
     /// <summary>True when the fence is signalled.</summary>
     public bool IsSignaled
@@ -27,7 +25,7 @@ public sealed unsafe class GpuFence : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _device.Commands.vkGetFenceStatus(_device.Handle, Handle).Check("vkGetFenceStatus", VkResult.VK_NOT_READY) == VkResult.VK_SUCCESS;
+            return _device.Vk.GetFenceStatus(_device.Handle, Handle).Check("vkGetFenceStatus", Result.NotReady) == Result.Success;
         }
     }
 
@@ -37,7 +35,7 @@ public sealed unsafe class GpuFence : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var fence = Handle;
         var nanoseconds = timeout == Timeout.InfiniteTimeSpan ? ulong.MaxValue : (ulong)(timeout.Ticks * 100);
-        return _device.Commands.vkWaitForFences(_device.Handle, 1, &fence, true, nanoseconds).Check("vkWaitForFences", VkResult.VK_TIMEOUT) == VkResult.VK_SUCCESS;
+        return _device.Vk.WaitForFences(_device.Handle, 1, &fence, true, nanoseconds).Check("vkWaitForFences", Result.Timeout) == Result.Success;
     }
 
     /// <summary>Returns the fence to the unsignalled state.</summary>
@@ -45,7 +43,7 @@ public sealed unsafe class GpuFence : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var fence = Handle;
-        _device.Commands.vkResetFences(_device.Handle, 1, &fence).Check("vkResetFences");
+        _device.Vk.ResetFences(_device.Handle, 1, &fence).Check("vkResetFences");
     }
 
     /// <summary>Retires the fence until the GPU is done with the submissions in flight.</summary>
@@ -55,7 +53,7 @@ public sealed unsafe class GpuFence : IDisposable
         _disposed = true;
         var device = _device;
         var fence = Handle;
-        device.Retire(() => device.Commands.vkDestroyFence(device.Handle, fence, null));
+        device.Retire(() => device.Vk.DestroyFence(device.Handle, fence, null));
     }
 }
 
@@ -70,10 +68,10 @@ public sealed unsafe class GpuTimelineSemaphore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
-        var type = new VkSemaphoreTypeCreateInfo { semaphoreType = VkSemaphoreType.VK_SEMAPHORE_TYPE_TIMELINE, initialValue = initialValue };
-        var info = new VkSemaphoreCreateInfo { pNext = &type };
+        var type = new SemaphoreTypeCreateInfo(semaphoreType: SemaphoreType.Timeline, initialValue: initialValue);
+        var info = new SemaphoreCreateInfo(pNext: &type);
         VkSemaphore semaphore;
-        device.Commands.vkCreateSemaphore(device.Handle, &info, null, &semaphore).Check("vkCreateSemaphore");
+        device.Vk.CreateSemaphore(device.Handle, &info, null, &semaphore).Check("vkCreateSemaphore");
         Handle = semaphore;
     }
 
@@ -86,7 +84,7 @@ public sealed unsafe class GpuTimelineSemaphore : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             ulong value;
-            _device.Commands.vkGetSemaphoreCounterValue(_device.Handle, Handle, &value).Check("vkGetSemaphoreCounterValue");
+            _device.Vk.GetSemaphoreCounterValue(_device.Handle, Handle, &value).Check("vkGetSemaphoreCounterValue");
             return value;
         }
     }
@@ -95,8 +93,8 @@ public sealed unsafe class GpuTimelineSemaphore : IDisposable
     public void Signal(ulong value)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var info = new VkSemaphoreSignalInfo { semaphore = Handle, value = value };
-        _device.Commands.vkSignalSemaphore(_device.Handle, &info).Check("vkSignalSemaphore");
+        var info = new SemaphoreSignalInfo(semaphore: Handle, value: value);
+        _device.Vk.SignalSemaphore(_device.Handle, &info).Check("vkSignalSemaphore");
     }
 
     /// <summary>Waits until the counter reaches <paramref name="value"/>; returns false on timeout.</summary>
@@ -104,9 +102,9 @@ public sealed unsafe class GpuTimelineSemaphore : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var semaphore = Handle;
-        var info = new VkSemaphoreWaitInfo { semaphoreCount = 1, pSemaphores = &semaphore, pValues = &value };
+        var info = new SemaphoreWaitInfo(semaphoreCount: 1, pSemaphores: &semaphore, pValues: &value);
         var nanoseconds = timeout == Timeout.InfiniteTimeSpan ? ulong.MaxValue : (ulong)(timeout.Ticks * 100);
-        return _device.Commands.vkWaitSemaphores(_device.Handle, &info, nanoseconds).Check("vkWaitSemaphores", VkResult.VK_TIMEOUT) == VkResult.VK_SUCCESS;
+        return _device.Vk.WaitSemaphores(_device.Handle, &info, nanoseconds).Check("vkWaitSemaphores", Result.Timeout) == Result.Success;
     }
 
     /// <summary>Retires the semaphore until the GPU is done with the submissions in flight.</summary>
@@ -116,6 +114,6 @@ public sealed unsafe class GpuTimelineSemaphore : IDisposable
         _disposed = true;
         var device = _device;
         var semaphore = Handle;
-        device.Retire(() => device.Commands.vkDestroySemaphore(device.Handle, semaphore, null));
+        device.Retire(() => device.Vk.DestroySemaphore(device.Handle, semaphore, null));
     }
 }

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>
@@ -16,7 +14,7 @@ namespace Stage.Vulkan;
 public sealed unsafe class GpuTimestampQueries : IDisposable
 {
     private readonly GpuDevice _device;
-    private readonly VkQueryPool _pool;
+    private readonly QueryPool _pool;
     private readonly ulong[] _ticks;
     private readonly bool[] _written;
     private readonly ulong _mask;
@@ -38,9 +36,9 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
         Unsupported = device.Info.Timestamps.Unsupported;
         _mask = ValidBits >= 64 ? ulong.MaxValue : (1UL << ValidBits) - 1;
         if (Unsupported is not null) return;
-        var info = new VkQueryPoolCreateInfo { queryType = VkQueryType.VK_QUERY_TYPE_TIMESTAMP, queryCount = (uint)count };
-        VkQueryPool pool;
-        device.Commands.vkCreateQueryPool(device.Handle, &info, null, &pool).Check("vkCreateQueryPool");
+        var info = new QueryPoolCreateInfo(queryType: QueryType.Timestamp, queryCount: (uint)count);
+        QueryPool pool;
+        device.Vk.CreateQueryPool(device.Handle, &info, null, &pool).Check("vkCreateQueryPool");
         _pool = pool;
     }
 
@@ -74,7 +72,7 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
         _writtenCount = 0;
         _readCount = 0;
         if (!IsSupported) return;
-        _device.Commands.vkCmdResetQueryPool(commandBuffer.Handle, _pool, 0, (uint)Count);
+        _device.Vk.CmdResetQueryPool(commandBuffer.Handle, _pool, 0, (uint)Count);
     }
 
     /// <summary>
@@ -82,7 +80,7 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
     /// has completed <paramref name="stage"/> (default: all commands, i.e. after the work so far is done).
     /// Each index once per <see cref="Reset"/>.
     /// </summary>
-    public void Write(GpuCommandBuffer commandBuffer, int index, VkPipelineStageFlags2 stage = VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
+    public void Write(GpuCommandBuffer commandBuffer, int index, PipelineStageFlags2 stage = PipelineStageFlags2.AllCommandsBit)
     {
         ArgumentNullException.ThrowIfNull(commandBuffer);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -92,7 +90,7 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
         _written[index] = true;
         _writtenCount = Math.Max(_writtenCount, index + 1);
         if (!IsSupported) return;
-        _device.Commands.vkCmdWriteTimestamp2(commandBuffer.Handle, stage, _pool, (uint)index);
+        _device.Vk.CmdWriteTimestamp2(commandBuffer.Handle, stage, _pool, (uint)index);
     }
 
     /// <summary>
@@ -111,8 +109,8 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
         }
         fixed (ulong* data = _ticks)
         {
-            _device.Commands.vkGetQueryPoolResults(_device.Handle, _pool, 0, (uint)_writtenCount, (nuint)(_writtenCount * sizeof(ulong)), data, sizeof(ulong),
-                VkQueryResultFlags.VK_QUERY_RESULT_64_BIT | VkQueryResultFlags.VK_QUERY_RESULT_WAIT_BIT).Check("vkGetQueryPoolResults");
+            _device.Vk.GetQueryPoolResults(_device.Handle, _pool, 0, (uint)_writtenCount, (nuint)(_writtenCount * sizeof(ulong)), data, sizeof(ulong),
+                QueryResultFlags.Result64Bit | QueryResultFlags.ResultWaitBit).Check("vkGetQueryPoolResults");
         }
         _readCount = _writtenCount;
         return _readCount;
@@ -148,9 +146,9 @@ public sealed unsafe class GpuTimestampQueries : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (_pool.IsNull) return;
+        if (_pool.Handle == 0) return;
         var device = _device;
         var pool = _pool;
-        device.Retire(() => device.Commands.vkDestroyQueryPool(device.Handle, pool, null));
+        device.Retire(() => device.Vk.DestroyQueryPool(device.Handle, pool, null));
     }
 }

@@ -1,5 +1,3 @@
-using Stage.Vulkan.Native;
-
 namespace Stage.Vulkan;
 
 /// <summary>One message of the validation layer (or the loader) delivered through VK_EXT_debug_utils.</summary>
@@ -7,7 +5,7 @@ namespace Stage.Vulkan;
 /// <param name="Types">General, validation or performance.</param>
 /// <param name="Id">The message id name, e.g. a VUID.</param>
 /// <param name="Text">The full message.</param>
-public sealed record ValidationMessage(VkDebugUtilsMessageSeverityFlagsEXT Severity, VkDebugUtilsMessageTypeFlagsEXT Types, string Id, string Text)
+public sealed record ValidationMessage(DebugUtilsMessageSeverityFlagsEXT Severity, DebugUtilsMessageTypeFlagsEXT Types, string Id, string Text)
 {
     /// <inheritdoc/>
     public override string ToString() => $"[{Severity}] {Id}: {Text}";

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Stage.Core.Configuration;
 using Stage.Render.Gpu;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Render.Compose;
 
@@ -44,13 +44,13 @@ public sealed record ComposeStyle
 public sealed record CanvasCompositorOptions
 {
     /// <summary>How inner images are filtered (linear for the stage; nearest makes texel checks exact).</summary>
-    public VkFilter InnerFilter { get; init; } = VkFilter.VK_FILTER_LINEAR;
+    public Filter InnerFilter { get; init; } = Filter.Linear;
 
     /// <summary>
     /// The canvas image format; by default 8-bit canvases are R8G8B8A8_SRGB (the GPU encodes linear
     /// light to sRGB) and deeper ones R16G16B16A16_UNORM holding linear light.
     /// </summary>
-    public Func<OutputCanvas, VkFormat> CanvasFormat { get; init; } = DefaultCanvasFormat;
+    public Func<OutputCanvas, Format> CanvasFormat { get; init; } = DefaultCanvasFormat;
 
     /// <summary>
     /// Renders every canvas at 1/N of its size each way (1: full size, for the wall). For previews and
@@ -59,8 +59,8 @@ public sealed record CanvasCompositorOptions
     public int CanvasScaleDivisor { get; init; } = 1;
 
     /// <summary>The default canvas format for a bit depth.</summary>
-    public static VkFormat DefaultCanvasFormat(OutputCanvas canvas) =>
-        canvas.BitDepth <= 8 ? VkFormat.VK_FORMAT_R8G8B8A8_SRGB : VkFormat.VK_FORMAT_R16G16B16A16_UNORM;
+    public static Format DefaultCanvasFormat(OutputCanvas canvas) =>
+        canvas.BitDepth <= 8 ? Format.R8G8B8A8Srgb : Format.R16G16B16A16Unorm;
 }
 
 /// <summary>
@@ -86,7 +86,7 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuImage _blankInner;
     private readonly GpuImage _blankOuter;
     // One pipeline per canvas format and camera count (shaders/compose0..4.frag: straight-line code per count).
-    private readonly List<(VkFormat Format, int Cameras, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly List<(Format Format, int Cameras, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly GpuImage[] _canvases;
     private bool _disposed;
 
@@ -103,7 +103,7 @@ public sealed class CanvasCompositor : IDisposable
         var meshes = config.Outputs.Select(o => ComposeMesh.Build(config, o)).ToArray();
         Meshes = meshes;
         var total = meshes.Sum(m => m.Length);
-        _vertices = new GpuBuffer(device, (ulong)Math.Max(1, total) * ComposeVertex.SizeBytes, VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, GpuMemoryUse.Upload);
+        _vertices = new GpuBuffer(device, (ulong)Math.Max(1, total) * ComposeVertex.SizeBytes, BufferUsageFlags.VertexBufferBit, GpuMemoryUse.Upload);
         _ranges = new (ulong, uint)[meshes.Length];
         ulong offset = 0;
         for (var i = 0; i < meshes.Length; i++)
@@ -113,32 +113,32 @@ public sealed class CanvasCompositor : IDisposable
             offset += (ulong)meshes[i].Length * ComposeVertex.SizeBytes;
         }
 
-        _uniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), VkBufferUsageFlags.VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, GpuMemoryUse.Upload);
+        _uniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
-            new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT | VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
-            new GpuDescriptorBinding(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT, MaxCameras),
-            new GpuDescriptorBinding(2, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
+            new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit, MaxCameras),
+            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
         _pool = new GpuDescriptorPool(device, 1, _layout);
         _set = _pool.Allocate(_layout);
         _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter });
-        _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = VkFilter.VK_FILTER_LINEAR });
+        _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Linear });
         // Every descriptor must be valid even when fewer cameras (or no outer render) are in use.
-        const VkImageUsageFlags sampled = VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-        _blankInner = new GpuImage(device, 1, 1, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, sampled);
-        _blankOuter = new GpuImage(device, 1, 1, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, sampled, CubeFaces.Count);
+        const ImageUsageFlags sampled = ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit;
+        _blankInner = new GpuImage(device, 1, 1, Format.R8G8B8A8Unorm, sampled);
+        _blankOuter = new GpuImage(device, 1, 1, Format.R8G8B8A8Unorm, sampled, CubeFaces.Count);
         GpuTransfers.UploadImage(device, _blankInner, new byte[4]);
         GpuTransfers.UploadImage(device, _blankOuter, new byte[4 * CubeFaces.Count]);
-        _set.WriteBuffer(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, _uniforms);
+        _set.WriteBuffer(0, DescriptorType.UniformBuffer, _uniforms);
         SetSources([], null);
 
         _canvases = new GpuImage[config.Outputs.Count];
         for (var i = 0; i < _canvases.Length; i++)
         {
             OutputCanvas canvas = config.Outputs[i];
-            VkFormat format = options.CanvasFormat(canvas);
+            Format format = options.CanvasFormat(canvas);
             int divisor = options.CanvasScaleDivisor;
             _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
-                VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+                ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit);
         }
     }
 
@@ -152,7 +152,7 @@ public sealed class CanvasCompositor : IDisposable
     public IReadOnlyList<ComposeVertex[]> Meshes { get; }
 
     /// <summary>The pipeline for a canvas format and camera count, created the first time it is needed.</summary>
-    private GpuGraphicsPipeline PipelineFor(VkFormat format, int cameras)
+    private GpuGraphicsPipeline PipelineFor(Format format, int cameras)
     {
         foreach (var (f, n, p) in _pipelines)
         {
@@ -163,7 +163,7 @@ public sealed class CanvasCompositor : IDisposable
         return pipeline;
     }
 
-    private GpuGraphicsPipeline CreatePipeline(VkFormat format, int cameras) => new(_device, new GpuGraphicsPipelineDesc
+    private GpuGraphicsPipeline CreatePipeline(Format format, int cameras) => new(_device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("compose.vert"),
         FragmentSpirv = GpuShaders.Load($"compose{cameras}.frag"),
@@ -172,9 +172,9 @@ public sealed class CanvasCompositor : IDisposable
         VertexStrideBytes = ComposeVertex.SizeBytes,
         VertexAttributes =
         [
-            new(0, VkFormat.VK_FORMAT_R32G32_SFLOAT, 0),
-            new(1, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 8),
-            new(2, VkFormat.VK_FORMAT_R32G32_SFLOAT, 20),
+            new(0, Format.R32G32Sfloat, 0),
+            new(1, Format.R32G32B32Sfloat, 8),
+            new(2, Format.R32G32Sfloat, 20),
         ],
         DescriptorSetLayouts = [_layout],
     });
@@ -237,9 +237,9 @@ public sealed class CanvasCompositor : IDisposable
                 cmd.Draw(_ranges[i].Count);
             }
             cmd.EndRendering();
-            cmd.Barrier(canvas, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+            cmd.Barrier(canvas, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
         }
     }
 

@@ -1,5 +1,5 @@
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Render.Gpu;
 
@@ -16,79 +16,79 @@ public static class GpuTransfers
         ArgumentNullException.ThrowIfNull(image);
         if (pixels.Length % image.Layers != 0) throw new ArgumentException("pixels must hold the same number of bytes for every layer", nameof(pixels));
         var layerBytes = (ulong)pixels.Length / image.Layers;
-        using var staging = new GpuBuffer(device, (ulong)pixels.Length, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+        using var staging = new GpuBuffer(device, (ulong)pixels.Length, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
         staging.Write(pixels);
         using var pool = new GpuCommandPool(device);
         GpuCommandBuffer cmd = pool.Allocate();
         cmd.Begin();
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            PipelineStageFlags2.None, AccessFlags2.None,
+            PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit);
         for (uint layer = 0; layer < image.Layers; layer++) cmd.CopyBufferToImage(staging, image, layer, layer * layerBytes);
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.Barrier(image, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+            PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
         cmd.End();
         device.Wait(device.Submit(cmd));
     }
 
     /// <summary>Undefined → colour attachment (the previous contents are discarded).</summary>
     public static void ToColorAttachment(GpuCommandBuffer cmd, GpuImage image) =>
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+        cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit);
 
     /// <summary>Undefined → depth attachment.</summary>
     public static void ToDepthAttachment(GpuCommandBuffer cmd, GpuImage image) =>
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-            VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT);
+        cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.DepthAttachmentOptimal,
+            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
+            PipelineStageFlags2.EarlyFragmentTestsBit | PipelineStageFlags2.LateFragmentTestsBit,
+            AccessFlags2.DepthStencilAttachmentReadBit | AccessFlags2.DepthStencilAttachmentWriteBit);
 
     /// <summary>Colour attachment → sampled by fragment shaders.</summary>
     public static void ColorToSampled(GpuCommandBuffer cmd, GpuImage image) =>
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.Barrier(image, ImageLayout.ColorAttachmentOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+            PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
 
     /// <summary>Depth attachment → sampled by fragment shaders (a shadow map).</summary>
     public static void DepthToSampled(GpuCommandBuffer cmd, GpuImage image) =>
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT, VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.Barrier(image, ImageLayout.DepthAttachmentOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.LateFragmentTestsBit, AccessFlags2.DepthStencilAttachmentWriteBit,
+            PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
 
     /// <summary>
     /// Records the copy of every layer of <paramref name="image"/> into <paramref name="buffer"/> at
     /// <paramref name="offsetBytes"/> (first moving it from <paramref name="currentLayout"/> to TRANSFER_SRC_OPTIMAL
     /// when it is not there yet) and the transfer → host barrier.
     /// </summary>
-    public static void CopyOut(GpuCommandBuffer cmd, GpuImage image, VkImageLayout currentLayout, GpuBuffer buffer, ulong offsetBytes = 0)
+    public static void CopyOut(GpuCommandBuffer cmd, GpuImage image, ImageLayout currentLayout, GpuBuffer buffer, ulong offsetBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         ArgumentNullException.ThrowIfNull(image);
         var layerBytes = (ulong)image.Width * image.Height * (ulong)BytesPerPixel(image.Format);
-        if (currentLayout != VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL) ToTransferSource(cmd, image, currentLayout);
+        if (currentLayout != ImageLayout.TransferSrcOptimal) ToTransferSource(cmd, image, currentLayout);
         for (uint layer = 0; layer < image.Layers; layer++) cmd.CopyImageToBuffer(image, buffer, layer, offsetBytes + layer * layerBytes);
-        cmd.MemoryBarrier(VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_HOST_BIT, VkAccessFlags2.VK_ACCESS_2_HOST_READ_BIT);
+        cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+            PipelineStageFlags2.HostBit, AccessFlags2.HostReadBit);
     }
 
-    private static void ToTransferSource(GpuCommandBuffer cmd, GpuImage image, VkImageLayout currentLayout)
+    private static void ToTransferSource(GpuCommandBuffer cmd, GpuImage image, ImageLayout currentLayout)
     {
-        var (srcStage, srcAccess) = currentLayout == VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL
-            ? (VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_NONE)
-            : (VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT | VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT,
-               VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT | VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
-        cmd.Barrier(image, currentLayout, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-            srcStage, srcAccess, VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+        var (srcStage, srcAccess) = currentLayout == ImageLayout.ShaderReadOnlyOptimal
+            ? (PipelineStageFlags2.FragmentShaderBit, AccessFlags2.None)
+            : (PipelineStageFlags2.ColorAttachmentOutputBit | PipelineStageFlags2.ClearBit,
+               AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.TransferWriteBit);
+        cmd.Barrier(image, currentLayout, ImageLayout.TransferSrcOptimal,
+            srcStage, srcAccess, PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
     }
 
     /// <summary>Bytes per pixel of the colour formats the renderer uses.</summary>
-    public static int BytesPerPixel(VkFormat format) => format switch
+    public static int BytesPerPixel(Format format) => format switch
     {
-        VkFormat.VK_FORMAT_R8G8B8A8_UNORM or VkFormat.VK_FORMAT_R8G8B8A8_SRGB or VkFormat.VK_FORMAT_B8G8R8A8_UNORM or VkFormat.VK_FORMAT_B8G8R8A8_SRGB => 4,
-        VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT or VkFormat.VK_FORMAT_R16G16B16A16_UNORM => 8,
-        VkFormat.VK_FORMAT_D32_SFLOAT or VkFormat.VK_FORMAT_R32_SFLOAT => 4,
+        Format.R8G8B8A8Unorm or Format.R8G8B8A8Srgb or Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb => 4,
+        Format.R16G16B16A16Sfloat or Format.R16G16B16A16Unorm => 8,
+        Format.D32Sfloat or Format.R32Sfloat => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a format the renderer uses"),
     };
 }

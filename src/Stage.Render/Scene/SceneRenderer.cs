@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Stage.Render.Gpu;
 using Stage.Render.Meshes;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Render.Scene;
 
@@ -37,10 +37,10 @@ public sealed record SceneRendererOptions
 public sealed class SceneRenderer : IDisposable
 {
     /// <summary>The colour format of scene views (linear light, values above 1 kept).</summary>
-    public const VkFormat ColorFormat = VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT;
+    public const Format ColorFormat = Format.R16G16B16A16Sfloat;
 
     /// <summary>The depth format of scene views and the shadow map.</summary>
-    public const VkFormat DepthFormat = VkFormat.VK_FORMAT_D32_SFLOAT;
+    public const Format DepthFormat = Format.D32Sfloat;
 
     private readonly GpuDevice _device;
     private readonly SceneRendererOptions _options;
@@ -54,7 +54,7 @@ public sealed class SceneRenderer : IDisposable
     private readonly GpuSampler _shadowSampler;
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
-    private readonly List<(VkFormat Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly List<(Format Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
     // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
     private readonly Dictionary<SceneMesh, GpuMesh?> _gpuMeshes = new(ReferenceEqualityComparer.Instance);
@@ -74,34 +74,34 @@ public sealed class SceneRenderer : IDisposable
         _device = device;
         _options = options ?? new SceneRendererOptions();
         _meshes = PrimitiveMeshes.Build(_options.Segments);
-        _vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Vertices.AsSpan()), VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
-        _indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Indices.AsSpan()), VkBufferUsageFlags.VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
-        _frameUniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<FrameUniforms>(), VkBufferUsageFlags.VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, GpuMemoryUse.Upload);
+        _vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
+        _indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Indices.AsSpan()), BufferUsageFlags.IndexBufferBit);
+        _frameUniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<FrameUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
-            new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
-            new GpuDescriptorBinding(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_VERTEX_BIT),
-            new GpuDescriptorBinding(2, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
+            new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(1, DescriptorType.StorageBuffer, ShaderStageFlags.VertexBit),
+            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
         _pool = new GpuDescriptorPool(device, 1, _layout);
         _set = _pool.Allocate(_layout);
-        _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = VkFilter.VK_FILTER_NEAREST, Compare = VkCompareOp.VK_COMPARE_OP_LESS_OR_EQUAL });
+        _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest, Compare = CompareOp.LessOrEqual });
         var shadowSize = (uint)Math.Max(1, _options.ShadowMapSize);
         _shadowMap = new GpuImage(device, shadowSize, shadowSize, DepthFormat,
-            VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT);
+            ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.SampledBit);
         _shadowPipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("shadow.vert"),
             FragmentSpirv = GpuShaders.Load("shadow.frag"),
-            ColorFormat = VkFormat.VK_FORMAT_UNDEFINED,
+            ColorFormat = Format.Undefined,
             DepthFormat = DepthFormat,
             PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
             VertexStrideBytes = MeshVertex.SizeBytes,
-            VertexAttributes = [new(0, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 0)],
+            VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0)],
             DescriptorSetLayouts = [_layout],
         });
         _instanceCapacity = 64;
         _instances = NewInstanceBuffer(_instanceCapacity);
-        _set.WriteBuffer(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, _frameUniforms);
-        _set.WriteBuffer(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, _instances);
+        _set.WriteBuffer(0, DescriptorType.UniformBuffer, _frameUniforms);
+        _set.WriteBuffer(1, DescriptorType.StorageBuffer, _instances);
         _set.WriteImage(2, _shadowMap, _shadowSampler);
     }
 
@@ -118,25 +118,25 @@ public sealed class SceneRenderer : IDisposable
     public IReadOnlyList<string> MeshFaults => _meshFaults;
 
     private GpuBuffer NewInstanceBuffer(int capacity) =>
-        new(_device, (ulong)(capacity * Unsafe.SizeOf<InstanceData>()), VkBufferUsageFlags.VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, GpuMemoryUse.Upload);
+        new(_device, (ulong)(capacity * Unsafe.SizeOf<InstanceData>()), BufferUsageFlags.StorageBufferBit, GpuMemoryUse.Upload);
 
-    private GpuBuffer UploadBuffer(ReadOnlySpan<byte> bytes, VkBufferUsageFlags usage)
+    private GpuBuffer UploadBuffer(ReadOnlySpan<byte> bytes, BufferUsageFlags usage)
     {
-        using var staging = new GpuBuffer(_device, (ulong)bytes.Length, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+        using var staging = new GpuBuffer(_device, (ulong)bytes.Length, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
         staging.Write(bytes);
-        var buffer = new GpuBuffer(_device, (ulong)bytes.Length, usage | VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.GpuOnly);
+        var buffer = new GpuBuffer(_device, (ulong)bytes.Length, usage | BufferUsageFlags.TransferDstBit, GpuMemoryUse.GpuOnly);
         using var pool = new GpuCommandPool(_device);
         GpuCommandBuffer cmd = pool.Allocate();
         cmd.Begin();
         cmd.CopyBuffer(staging, buffer, (ulong)bytes.Length);
-        cmd.MemoryBarrier(VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_VERTEX_INPUT_BIT, VkAccessFlags2.VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT | VkAccessFlags2.VK_ACCESS_2_INDEX_READ_BIT);
+        cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+            PipelineStageFlags2.VertexInputBit, AccessFlags2.VertexAttributeReadBit | AccessFlags2.IndexReadBit);
         cmd.End();
         _device.Wait(_device.Submit(cmd));
         return buffer;
     }
 
-    private GpuGraphicsPipeline PipelineFor(VkFormat format)
+    private GpuGraphicsPipeline PipelineFor(Format format)
     {
         foreach (var (f, p) in _pipelines) if (f == format) return p;
         var pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
@@ -147,7 +147,7 @@ public sealed class SceneRenderer : IDisposable
             DepthFormat = DepthFormat,
             PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
             VertexStrideBytes = MeshVertex.SizeBytes,
-            VertexAttributes = [new(0, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 0), new(1, VkFormat.VK_FORMAT_R32G32B32_SFLOAT, 12)],
+            VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0), new(1, Format.R32G32B32Sfloat, 12)],
             DescriptorSetLayouts = [_layout],
         });
         _pipelines.Add((format, pipeline));
@@ -192,7 +192,7 @@ public sealed class SceneRenderer : IDisposable
             while (_instanceCapacity < needed) _instanceCapacity *= 2;
             _instances.Dispose();
             _instances = NewInstanceBuffer(_instanceCapacity);
-            _set.WriteBuffer(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, _instances);
+            _set.WriteBuffer(1, DescriptorType.StorageBuffer, _instances);
             InstanceBufferGrowths++;
         }
         if (_staging.Length < _instanceCapacity) _staging = new InstanceData[_instanceCapacity];
@@ -261,8 +261,8 @@ public sealed class SceneRenderer : IDisposable
             return null;
         }
         float[] vertices = data.ToInterleavedPositionNormal();
-        GpuBuffer vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(vertices.AsSpan()), VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
-        GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), VkBufferUsageFlags.VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+        GpuBuffer vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
+        GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), BufferUsageFlags.IndexBufferBit);
         var submeshes = new MeshSubmesh[data.Submeshes.Count];
         for (var i = 0; i < submeshes.Length; i++) submeshes[i] = data.Submeshes[i];
         gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes);

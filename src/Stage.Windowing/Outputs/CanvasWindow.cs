@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Stage.Core.Configuration;
 using Stage.Engine.Outputs;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Windowing.Outputs;
 
@@ -111,10 +111,10 @@ public sealed class CanvasWindow : IDisposable
         GpuBuffer staging = Staging(slot, canvas);
         // An 8-bit canvas the size of the swapchain goes straight in with one buffer copy (its bytes are already
         // sRGB-encoded, which is what an _SRGB image stores); otherwise through a canvas image and a scaling blit.
-        VkFormat format = Swapchain.Format;
+        Format format = Swapchain.Format;
         bool direct = canvas.BitDepth == 8 && canvas.Width == Swapchain.Width && canvas.Height == Swapchain.Height &&
-            format is VkFormat.VK_FORMAT_B8G8R8A8_SRGB or VkFormat.VK_FORMAT_R8G8B8A8_SRGB;
-        if (direct && format == VkFormat.VK_FORMAT_B8G8R8A8_SRGB) staging.WriteSwappingRedBlue(canvas.Rgba.Span);
+            format is Format.B8G8R8A8Srgb or Format.R8G8B8A8Srgb;
+        if (direct && format == Format.B8G8R8A8Srgb) staging.WriteSwappingRedBlue(canvas.Rgba.Span);
         else staging.Write(canvas.Rgba.Span);
         GpuImage? source = direct ? null : CanvasImageFor(canvas);
 
@@ -136,42 +136,42 @@ public sealed class CanvasWindow : IDisposable
 
         GpuImage target = Swapchain.Images[imageIndex];
         commands.Begin();
-        commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        commands.Barrier(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
+            PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit);
         if (source is null)
         {
             commands.CopyBufferToImage(staging, target);
         }
         else
         {
-            commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            commands.Barrier(source, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+                PipelineStageFlags2.BlitBit, AccessFlags2.None,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit);
             commands.CopyBufferToImage(staging, source);
-            commands.Barrier(source, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_BLIT_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+            commands.Barrier(source, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.BlitBit, AccessFlags2.TransferReadBit);
             // Same size: nearest, so every LED pixel is the canvas pixel; scaled (a rehearsal window): linear.
             bool sameSize = source.Width == target.Width && source.Height == target.Height;
-            commands.Blit(source, target, sameSize ? VkFilter.VK_FILTER_NEAREST : VkFilter.VK_FILTER_LINEAR);
+            commands.Blit(source, target, sameSize ? Filter.Nearest : Filter.Linear);
         }
         if (Overlay is not null && overlayState is not null)
         {
-            commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+            commands.Barrier(target, ImageLayout.TransferDstOptimal, ImageLayout.ColorAttachmentOptimal,
+                PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.ColorAttachmentOutputBit,
+                AccessFlags2.ColorAttachmentReadBit | AccessFlags2.ColorAttachmentWriteBit);
             Overlay.Record(commands, target, slot, overlayState);
-            commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE);
+            commands.Barrier(target, ImageLayout.ColorAttachmentOptimal, ImageLayout.PresentSrcKhr,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+                PipelineStageFlags2.None, AccessFlags2.None);
         }
         else
         {
-            commands.Barrier(target, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE);
+            commands.Barrier(target, ImageLayout.TransferDstOptimal, ImageLayout.PresentSrcKhr,
+                PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.None, AccessFlags2.None);
         }
         commands.End();
         _device.Submit([commands], [GpuSemaphoreSubmit.Binary(_acquired[slot])], [GpuSemaphoreSubmit.Binary(_drawn[imageIndex])]);
@@ -239,7 +239,7 @@ public sealed class CanvasWindow : IDisposable
         if (buffer is null || buffer.SizeBytes != bytes)
         {
             buffer?.Dispose();
-            buffer = new GpuBuffer(_device, bytes, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+            buffer = new GpuBuffer(_device, bytes, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
             _staging[slot] = buffer;
         }
         return buffer;
@@ -248,12 +248,12 @@ public sealed class CanvasWindow : IDisposable
     private GpuImage CanvasImageFor(in CanvasImage canvas)
     {
         // 8-bit canvases hold sRGB-encoded values, 16-bit ones linear light: the blit decodes/encodes accordingly.
-        VkFormat format = canvas.BitDepth == 8 ? VkFormat.VK_FORMAT_R8G8B8A8_SRGB : VkFormat.VK_FORMAT_R16G16B16A16_UNORM;
+        Format format = canvas.BitDepth == 8 ? Format.R8G8B8A8Srgb : Format.R16G16B16A16Unorm;
         if (_canvasImage is null || _canvasImage.Width != canvas.Width || _canvasImage.Height != canvas.Height || _canvasImage.Format != format)
         {
             _canvasImage?.Dispose();
             _canvasImage = new GpuImage(_device, (uint)canvas.Width, (uint)canvas.Height, format,
-                VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+                ImageUsageFlags.TransferDstBit | ImageUsageFlags.TransferSrcBit);
         }
         return _canvasImage;
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Windowing.Outputs;
 
@@ -56,10 +56,10 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
     private readonly byte[] _upload = new byte[OverlayText.Columns * OverlayText.Lines * 4];
 
     /// <summary>Builds the pipeline for images of <paramref name="targetFormat"/>.</summary>
-    public StatusOverlay(GpuDevice device, VkFormat targetFormat)
+    public StatusOverlay(GpuDevice device, Format targetFormat)
     {
         ArgumentNullException.ThrowIfNull(device);
-        _layout = new GpuDescriptorSetLayout(device, new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
+        _layout = new GpuDescriptorSetLayout(device, new GpuDescriptorBinding(0, DescriptorType.StorageBuffer, ShaderStageFlags.FragmentBit));
         _pool = new GpuDescriptorPool(device, 2, _layout);
         _pipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
@@ -72,9 +72,9 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
         });
         for (int i = 0; i < 2; i++)
         {
-            _text[i] = new GpuBuffer(device, (ulong)_upload.Length, VkBufferUsageFlags.VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, GpuMemoryUse.Upload);
+            _text[i] = new GpuBuffer(device, (ulong)_upload.Length, BufferUsageFlags.StorageBufferBit, GpuMemoryUse.Upload);
             _sets[i] = _pool.Allocate(_layout);
-            _sets[i].WriteBuffer(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, _text[i]);
+            _sets[i].WriteBuffer(0, DescriptorType.StorageBuffer, _text[i]);
         }
     }
 

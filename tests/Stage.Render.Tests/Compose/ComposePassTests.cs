@@ -6,7 +6,7 @@ using Stage.Render.Gpu;
 using Stage.Render.Projection;
 using Stage.Render.Tests.Gpu;
 using Stage.Vulkan;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 using Xunit.Abstractions;
 
 namespace Stage.Render.Tests.Compose;
@@ -21,7 +21,7 @@ public sealed class ComposePassTests(ITestOutputHelper output)
     private const int InnerW = 64, InnerH = 48;
     private static readonly Vector3 OuterEye = new(0f, 1f, 0f);
 
-    private static readonly VkImageUsageFlags Sampled = VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    private static readonly ImageUsageFlags Sampled = ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit;
 
     private static (LensProjection A, LensProjection B) Cameras(StageConfig config)
     {
@@ -42,7 +42,7 @@ public sealed class ComposePassTests(ITestOutputHelper output)
             var i = (y * InnerW + x) * 4;
             (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = ((byte)x, (byte)y, tag, 255);
         }
-        var image = new GpuImage(device, InnerW, InnerH, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, Sampled);
+        var image = new GpuImage(device, InnerW, InnerH, Format.R8G8B8A8Unorm, Sampled);
         GpuTransfers.UploadImage(device, image, rgba);
         return image;
     }
@@ -53,7 +53,7 @@ public sealed class ComposePassTests(ITestOutputHelper output)
     {
         var rgba = new byte[4 * CubeFaces.Count];
         for (var face = 0; face < CubeFaces.Count; face++) (rgba[face * 4], rgba[face * 4 + 1], rgba[face * 4 + 2], rgba[face * 4 + 3]) = FaceColor(face);
-        var image = new GpuImage(device, 1, 1, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, Sampled, CubeFaces.Count);
+        var image = new GpuImage(device, 1, 1, Format.R8G8B8A8Unorm, Sampled, CubeFaces.Count);
         GpuTransfers.UploadImage(device, image, rgba);
         return image;
     }
@@ -61,7 +61,7 @@ public sealed class ComposePassTests(ITestOutputHelper output)
     private static byte[][] ComposeAndRead(GpuDevice device, CanvasCompositor compositor, ReadOnlySpan<ComposeCamera> cameras, ComposeStyle style)
     {
         var sizes = compositor.Canvases.Select(c => (ulong)c.Width * c.Height * 4).ToArray();
-        using var readback = new GpuBuffer(device, (ulong)sizes.Sum(s => (long)s), VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+        using var readback = new GpuBuffer(device, (ulong)sizes.Sum(s => (long)s), BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
         using var pool = new GpuCommandPool(device);
         GpuCommandBuffer cmd = pool.Allocate();
         cmd.Begin();
@@ -69,7 +69,7 @@ public sealed class ComposePassTests(ITestOutputHelper output)
         ulong offset = 0;
         for (var i = 0; i < sizes.Length; i++)
         {
-            GpuTransfers.CopyOut(cmd, compositor.Canvases[i], VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, readback, offset);
+            GpuTransfers.CopyOut(cmd, compositor.Canvases[i], ImageLayout.TransferSrcOptimal, readback, offset);
             offset += sizes[i];
         }
         cmd.End();
@@ -112,8 +112,8 @@ public sealed class ComposePassTests(ITestOutputHelper output)
             using var outer = SelfNamingOuter(device);
             using var compositor = new CanvasCompositor(device, config, new CanvasCompositorOptions
             {
-                InnerFilter = VkFilter.VK_FILTER_NEAREST,
-                CanvasFormat = _ => VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
+                InnerFilter = Filter.Nearest,
+                CanvasFormat = _ => Format.R8G8B8A8Unorm,
             });
             compositor.SetSources([innerA, innerB], outer);
             var canvases = ComposeAndRead(device, compositor,
@@ -184,8 +184,8 @@ public sealed class ComposePassTests(ITestOutputHelper output)
             using var outer = SelfNamingOuter(device);
             using var compositor = new CanvasCompositor(device, config, new CanvasCompositorOptions
             {
-                InnerFilter = VkFilter.VK_FILTER_NEAREST,
-                CanvasFormat = _ => VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
+                InnerFilter = Filter.Nearest,
+                CanvasFormat = _ => Format.R8G8B8A8Unorm,
             });
             compositor.SetSources([innerA], outer);
             var keyed = ComposeAndRead(device, compositor, [new ComposeCamera(lensA.ViewProjection, 0, true, true)], style);

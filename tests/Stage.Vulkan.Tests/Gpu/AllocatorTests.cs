@@ -1,4 +1,4 @@
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
@@ -15,11 +15,11 @@ public sealed class AllocatorTests
             for (var i = 0; i < 3000; i++)
             {
                 var use = (GpuMemoryUse)(i % 3);
-                buffers.Add(new GpuBuffer(device, (ulong)random.Next(1, 64 * 1024), VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, use));
+                buffers.Add(new GpuBuffer(device, (ulong)random.Next(1, 64 * 1024), BufferUsageFlags.TransferSrcBit, use));
                 if (i % 10 == 0)
                 {
-                    images.Add(new GpuImage(device, (uint)random.Next(1, 128), (uint)random.Next(1, 128), VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
-                        VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT));
+                    images.Add(new GpuImage(device, (uint)random.Next(1, 128), (uint)random.Next(1, 128), Format.R8G8B8A8Unorm,
+                        ImageUsageFlags.ColorAttachmentBit));
                 }
                 // Free a random third as we go, so ranges are reused and merged.
                 if (i % 3 == 2)
@@ -43,7 +43,7 @@ public sealed class AllocatorTests
     {
         GpuTest.Run(device =>
         {
-            using var buffer = new GpuBuffer(device, 1000, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+            using var buffer = new GpuBuffer(device, 1000, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
             var data = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
             buffer.Write(data);
             var back = new byte[1000];

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
 /// <summary>Samplers, descriptor sets, vertex buffers, uploads, layered and depth-only targets.</summary>
 public sealed class DescriptorAndVertexTests
 {
-    private const VkImageUsageFlags TargetUsage = VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    private const ImageUsageFlags TargetUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Vertex(float x, float y, float u, float v)
@@ -17,18 +17,18 @@ public sealed class DescriptorAndVertexTests
     /// <summary>Uploads RGBA8 pixels into a sampled image and leaves it in SHADER_READ_ONLY_OPTIMAL.</summary>
     private static void Upload(GpuDevice device, GpuImage image, byte[] rgba)
     {
-        using var staging = new GpuBuffer(device, (ulong)rgba.Length, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
+        using var staging = new GpuBuffer(device, (ulong)rgba.Length, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
         staging.Write(rgba);
         using var pool = new GpuCommandPool(device);
         var cmd = pool.Allocate();
         cmd.Begin();
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            PipelineStageFlags2.None, AccessFlags2.None,
+            PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit);
         cmd.CopyBufferToImage(staging, image);
-        cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VkAccessFlags2.VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        cmd.Barrier(image, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+            PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
         cmd.End();
         device.Wait(device.Submit(cmd));
     }
@@ -48,36 +48,36 @@ public sealed class DescriptorAndVertexTests
                 var i = (y * texels + x) * 4;
                 (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = ((byte)(x * 60 + 10), (byte)(y * 60 + 20), 200, 255);
             }
-            using var texture = new GpuImage(device, texels, texels, VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
-                VkImageUsageFlags.VK_IMAGE_USAGE_SAMPLED_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            using var texture = new GpuImage(device, texels, texels, Format.R8G8B8A8Unorm,
+                ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit);
             Upload(device, texture, rgba);
-            using var sampler = new GpuSampler(device, new GpuSamplerDesc { Filter = VkFilter.VK_FILTER_NEAREST });
-            using var tint = new GpuBuffer(device, 16, VkBufferUsageFlags.VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, GpuMemoryUse.Upload);
+            using var sampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest });
+            using var tint = new GpuBuffer(device, 16, BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
             tint.Write(MemoryMarshal.AsBytes<float>([1f, 1f, 0.5f, 1f]));
             using var layout = new GpuDescriptorSetLayout(device,
-                new GpuDescriptorBinding(0, VkDescriptorType.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT),
-                new GpuDescriptorBinding(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VkShaderStageFlags.VK_SHADER_STAGE_FRAGMENT_BIT));
+                new GpuDescriptorBinding(0, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+                new GpuDescriptorBinding(1, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit));
             using var descriptorPool = new GpuDescriptorPool(device, 1, layout);
             var set = descriptorPool.Allocate(layout);
             set.WriteImage(0, texture, sampler);
-            set.WriteBuffer(1, VkDescriptorType.VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, tint);
+            set.WriteBuffer(1, DescriptorType.UniformBuffer, tint);
             Vertex[] quad =
             [
                 new(-1, -1, 0, 0), new(1, -1, 1, 0), new(1, 1, 1, 1),
                 new(-1, -1, 0, 0), new(1, 1, 1, 1), new(-1, 1, 0, 1),
             ];
-            using var vertices = new GpuBuffer(device, (ulong)(quad.Length * 16), VkBufferUsageFlags.VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, GpuMemoryUse.Upload);
+            using var vertices = new GpuBuffer(device, (ulong)(quad.Length * 16), BufferUsageFlags.VertexBufferBit, GpuMemoryUse.Upload);
             vertices.Write(MemoryMarshal.AsBytes(quad.AsSpan()));
             using var pipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
             {
                 VertexSpirv = GpuShaders.Load("textured.vert"),
                 FragmentSpirv = GpuShaders.Load("textured.frag"),
-                ColorFormat = VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
+                ColorFormat = Format.R8G8B8A8Unorm,
                 VertexStrideBytes = 16,
-                VertexAttributes = [new(0, VkFormat.VK_FORMAT_R32G32_SFLOAT, 0), new(1, VkFormat.VK_FORMAT_R32G32_SFLOAT, 8)],
+                VertexAttributes = [new(0, Format.R32G32Sfloat, 0), new(1, Format.R32G32Sfloat, 8)],
                 DescriptorSetLayouts = [layout],
             });
-            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, TargetUsage);
+            using var color = new GpuImage(device, size, size, Format.R8G8B8A8Unorm, TargetUsage);
             var pixels = GpuTest.RenderAndRead(device, color, null, (0f, 0f, 0f, 0f), cmd =>
             {
                 cmd.BindPipeline(pipeline, size, size);
@@ -100,37 +100,37 @@ public sealed class DescriptorAndVertexTests
         GpuTest.Run(device =>
         {
             const uint size = 8;
-            using var layered = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, TargetUsage, layers: 3);
-            using var depth = new GpuImage(device, size, size, VkFormat.VK_FORMAT_D32_SFLOAT,
-                VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
-            using var readback = new GpuBuffer(device, size * size * 4 * 4, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+            using var layered = new GpuImage(device, size, size, Format.R8G8B8A8Unorm, TargetUsage, layers: 3);
+            using var depth = new GpuImage(device, size, size, Format.D32Sfloat,
+                ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.TransferSrcBit);
+            using var readback = new GpuBuffer(device, size * size * 4 * 4, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
             using var pool = new GpuCommandPool(device);
             var cmd = pool.Allocate();
             cmd.Begin();
-            cmd.Barrier(layered, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+            cmd.Barrier(layered, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+                PipelineStageFlags2.None, AccessFlags2.None,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit);
             for (uint layer = 0; layer < 3; layer++)
             {
                 cmd.BeginRendering(layered, layer, (layer * 0.25f, 1f - layer * 0.25f, 0.5f, 1f), null);
                 cmd.EndRendering();
             }
-            cmd.Barrier(depth, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-                VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT);
+            cmd.Barrier(depth, ImageLayout.Undefined, ImageLayout.DepthAttachmentOptimal,
+                PipelineStageFlags2.None, AccessFlags2.None,
+                PipelineStageFlags2.EarlyFragmentTestsBit | PipelineStageFlags2.LateFragmentTestsBit,
+                AccessFlags2.DepthStencilAttachmentWriteBit);
             cmd.BeginRendering(null, 0, default, depth, clearDepth: 0.25f);
             cmd.EndRendering();
-            cmd.Barrier(layered, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
-            cmd.Barrier(depth, VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT, VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+            cmd.Barrier(layered, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
+            cmd.Barrier(depth, ImageLayout.DepthAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.LateFragmentTestsBit, AccessFlags2.DepthStencilAttachmentWriteBit,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
             for (uint layer = 0; layer < 3; layer++) cmd.CopyImageToBuffer(layered, readback, layer, layer * size * size * 4);
             cmd.CopyImageToBuffer(depth, readback, 0, 3 * size * size * 4);
-            cmd.MemoryBarrier(VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_HOST_BIT, VkAccessFlags2.VK_ACCESS_2_HOST_READ_BIT);
+            cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.HostBit, AccessFlags2.HostReadBit);
             cmd.End();
             device.Wait(device.Submit(cmd));
             var bytes = new byte[readback.SizeBytes];

@@ -1,4 +1,4 @@
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
@@ -47,7 +47,7 @@ public sealed class DeviceTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true });
         using var device = instance.CreateDevice();
-        var e = Assert.Throws<VulkanException>(() => new GpuBuffer(device, 1UL << 50, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.GpuOnly));
+        var e = Assert.Throws<VulkanException>(() => new GpuBuffer(device, 1UL << 50, BufferUsageFlags.TransferDstBit, GpuMemoryUse.GpuOnly));
         // lavapipe refuses at vkCreateBuffer; a GPU driver may accept the buffer and refuse the memory.
         Assert.Contains(e.Call, new[] { "vkCreateBuffer", "vkAllocateMemory" });
         Assert.StartsWith(e.Call + " failed: VK_ERROR_", e.Message);
@@ -60,8 +60,8 @@ public sealed class DeviceTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         GpuTest.Run(device =>
         {
-            var buffer = new GpuBuffer(device, 256, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, GpuMemoryUse.Upload);
-            var image = new GpuImage(device, 4, 4, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            var buffer = new GpuBuffer(device, 256, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
+            var image = new GpuImage(device, 4, 4, Format.R8G8B8A8Unorm, ImageUsageFlags.TransferDstBit);
             var pool = new GpuCommandPool(device);
             buffer.Dispose();
             buffer.Dispose();

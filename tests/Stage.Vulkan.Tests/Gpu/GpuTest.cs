@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
@@ -30,20 +30,20 @@ internal static class GpuTest
     /// <summary>Transitions a colour target for rendering, runs <paramref name="draw"/>, copies the image out and returns its bytes.</summary>
     public static byte[] RenderAndRead(GpuDevice device, GpuImage color, GpuImage? depth, (float, float, float, float) clear, Action<GpuCommandBuffer> draw)
     {
-        var bytesPerPixel = color.Format == VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT ? 8UL : 4UL;
-        using var readback = new GpuBuffer(device, color.Width * color.Height * bytesPerPixel, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+        var bytesPerPixel = color.Format == Format.R16G16B16A16Sfloat ? 8UL : 4UL;
+        using var readback = new GpuBuffer(device, color.Width * color.Height * bytesPerPixel, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
         using var pool = new GpuCommandPool(device);
         var cmd = pool.Allocate();
         cmd.Begin();
-        cmd.Barrier(color, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+        cmd.Barrier(color, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+            PipelineStageFlags2.None, AccessFlags2.None,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit);
         if (depth is not null)
         {
-            cmd.Barrier(depth, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-                VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VkAccessFlags2.VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT);
+            cmd.Barrier(depth, ImageLayout.Undefined, ImageLayout.DepthAttachmentOptimal,
+                PipelineStageFlags2.None, AccessFlags2.None,
+                PipelineStageFlags2.EarlyFragmentTestsBit | PipelineStageFlags2.LateFragmentTestsBit,
+                AccessFlags2.DepthStencilAttachmentReadBit | AccessFlags2.DepthStencilAttachmentWriteBit);
         }
         cmd.BeginRendering(color, clear, depth);
         draw(cmd);
@@ -59,12 +59,12 @@ internal static class GpuTest
     /// <summary>Records: colour attachment → transfer source, copy to the buffer, transfer → host barrier.</summary>
     public static void CopyOut(GpuCommandBuffer cmd, GpuImage color, GpuBuffer readback)
     {
-        cmd.Barrier(color, VkImageLayout.VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VkAccessFlags2.VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+        cmd.Barrier(color, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+            PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
         cmd.CopyImageToBuffer(color, readback);
-        cmd.MemoryBarrier(VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_HOST_BIT, VkAccessFlags2.VK_ACCESS_2_HOST_READ_BIT);
+        cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+            PipelineStageFlags2.HostBit, AccessFlags2.HostReadBit);
     }
 
     public static (byte R, byte G, byte B, byte A) Pixel(byte[] rgba, uint width, int x, int y)

@@ -1,4 +1,4 @@
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
@@ -20,9 +20,9 @@ public sealed class PresentationSetupTests
             Assert.False(device.Instance.SupportsSurfaces);
             Assert.Equal(new GpuPresentation(false, false, false, false), device.Presentation);
         });
-        using var instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true, Extensions = [Vk.VK_KHR_SURFACE_EXTENSION_NAME] });
+        using var instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true, Extensions = [ExtensionNames.Surface] });
         Assert.True(instance.SupportsSurfaces);
-        Assert.Contains(Vk.VK_KHR_SURFACE_EXTENSION_NAME, instance.EnabledExtensions);
+        Assert.Contains(ExtensionNames.Surface, instance.EnabledExtensions);
         using (GpuDevice device = instance.CreateDevice())
         {
             Assert.Equal(device.Info.PresentationOffered.Swapchain, device.Presentation.Swapchain);
@@ -32,5 +32,45 @@ public sealed class PresentationSetupTests
             Assert.Matches("^swapchain (yes|no), present_id (yes|no), present_wait (yes|no), present_barrier (yes|no)$", device.Info.PresentationOffered.ToString());
         }
         Assert.Empty(instance.Validation!.Messages);
+    }
+
+    [Fact]
+    public void An_extension_command_the_driver_does_not_return_is_named_with_its_extension_when_loaded()
+    {
+        GpuTest.Run(device =>
+        {
+            var e = Assert.Throws<GpuUnavailableException>(() => ExtensionCommand.Device(device.Vk, device.Handle, "vkStageNoSuchCommandKHR", "VK_STAGE_no_such_extension"));
+            Assert.Equal("VK_STAGE_no_such_extension is enabled but the driver returned no vkStageNoSuchCommandKHR", e.Message);
+            e = Assert.Throws<GpuUnavailableException>(() => ExtensionCommand.Instance(device.Instance.Vk, device.Instance.Handle, "vkStageNoSuchCommandEXT", "VK_STAGE_other"));
+            Assert.Contains("VK_STAGE_other", e.Message);
+        });
+    }
+
+    [Fact]
+    public void A_headless_surface_is_made_where_the_loader_offers_it_and_named_as_missing_where_not()
+    {
+        GpuInstance instance;
+        try
+        {
+            instance = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true, Extensions = GpuSurface.HeadlessExtensions });
+        }
+        catch (GpuUnavailableException e)
+        {
+            // Mesa 22.3's loader (this machine's) offers no headless surface: the refusal names the extension.
+            Assert.Contains(ExtensionNames.HeadlessSurface, e.Message);
+            using var plain = GpuInstance.Create(new GpuInstanceOptions { EnableValidation = true, Extensions = [ExtensionNames.Surface] });
+            var refused = Assert.Throws<GpuUnavailableException>(() => GpuSurface.CreateHeadless(plain));
+            Assert.Contains(ExtensionNames.HeadlessSurface, refused.Message);
+            return;
+        }
+        using (instance)
+        {
+            using (GpuDevice device = instance.CreateDevice())
+            using (GpuSurface surface = GpuSurface.CreateHeadless(instance))
+            {
+                Assert.True(surface.CanPresentFrom(device));
+            }
+            Assert.Empty(instance.Validation!.Messages);
+        }
     }
 }

@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 using Xunit.Abstractions;
 
 namespace Stage.Vulkan.Tests.Gpu;
 
 public sealed class RenderTests(ITestOutputHelper output)
 {
-    private const VkImageUsageFlags TargetUsage = VkImageUsageFlags.VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    private const ImageUsageFlags TargetUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit;
 
-    private static GpuGraphicsPipeline FlatPipeline(GpuDevice device, VkFormat color, VkFormat depth = VkFormat.VK_FORMAT_UNDEFINED) => new(device, new GpuGraphicsPipelineDesc
+    private static GpuGraphicsPipeline FlatPipeline(GpuDevice device, Format color, Format depth = Format.Undefined) => new(device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("flat.vert"),
         FragmentSpirv = GpuShaders.Load("flat.frag"),
@@ -23,22 +23,22 @@ public sealed class RenderTests(ITestOutputHelper output)
         GpuTest.Run(device =>
         {
             const uint width = 37, height = 19; // odd sizes: no row padding may creep into the copy
-            using var image = new GpuImage(device, width, height, VkFormat.VK_FORMAT_R8G8B8A8_UNORM,
-                VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT | VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
-            using var readback = new GpuBuffer(device, width * height * 4, VkBufferUsageFlags.VK_BUFFER_USAGE_TRANSFER_DST_BIT, GpuMemoryUse.Readback);
+            using var image = new GpuImage(device, width, height, Format.R8G8B8A8Unorm,
+                ImageUsageFlags.TransferDstBit | ImageUsageFlags.TransferSrcBit);
+            using var readback = new GpuBuffer(device, width * height * 4, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
             using var pool = new GpuCommandPool(device);
             var cmd = pool.Allocate();
             cmd.Begin();
-            cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+                PipelineStageFlags2.None, AccessFlags2.None,
+                PipelineStageFlags2.ClearBit, AccessFlags2.TransferWriteBit);
             cmd.ClearColor(image, 1f, 0.2f, 0.6f, 1f);
-            cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_READ_BIT);
+            cmd.Barrier(image, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.ClearBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
             cmd.CopyImageToBuffer(image, readback);
-            cmd.MemoryBarrier(VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_COPY_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_HOST_BIT, VkAccessFlags2.VK_ACCESS_2_HOST_READ_BIT);
+            cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.HostBit, AccessFlags2.HostReadBit);
             cmd.End();
             device.Wait(device.Submit(cmd));
 
@@ -57,8 +57,8 @@ public sealed class RenderTests(ITestOutputHelper output)
         GpuTest.Run(device =>
         {
             const uint size = 64;
-            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, TargetUsage);
-            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R8G8B8A8_UNORM);
+            using var color = new GpuImage(device, size, size, Format.R8G8B8A8Unorm, TargetUsage);
+            using var pipeline = FlatPipeline(device, Format.R8G8B8A8Unorm);
             var pixels = GpuTest.RenderAndRead(device, color, null, (0f, 0f, 1f, 1f), cmd =>
             {
                 cmd.BindPipeline(pipeline, size, size);
@@ -85,9 +85,9 @@ public sealed class RenderTests(ITestOutputHelper output)
         GpuTest.Run(device =>
         {
             const uint size = 64;
-            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, TargetUsage);
-            using var depth = new GpuImage(device, size, size, VkFormat.VK_FORMAT_D32_SFLOAT, VkImageUsageFlags.VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT);
-            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, VkFormat.VK_FORMAT_D32_SFLOAT);
+            using var color = new GpuImage(device, size, size, Format.R8G8B8A8Unorm, TargetUsage);
+            using var depth = new GpuImage(device, size, size, Format.D32Sfloat, ImageUsageFlags.DepthStencilAttachmentBit);
+            using var pipeline = FlatPipeline(device, Format.R8G8B8A8Unorm, Format.D32Sfloat);
             var near = FlatPush.Quad(0f, 1f, 0f, -0.75f, -0.75f, 0.25f, 0.25f, 0.25f);  // green, left-top
             var far = FlatPush.Quad(1f, 0f, 0f, -0.25f, -0.25f, 0.75f, 0.75f, 0.75f);   // red, right-bottom
             foreach (var order in new[] { new[] { near, far }, new[] { far, near } })
@@ -115,8 +115,8 @@ public sealed class RenderTests(ITestOutputHelper output)
         GpuTest.Run(device =>
         {
             const uint size = 16;
-            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT, TargetUsage);
-            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT);
+            using var color = new GpuImage(device, size, size, Format.R16G16B16A16Sfloat, TargetUsage);
+            using var pipeline = FlatPipeline(device, Format.R16G16B16A16Sfloat);
             var pixels = GpuTest.RenderAndRead(device, color, null, (0.25f, 0f, 0f, 1f), cmd =>
             {
                 cmd.BindPipeline(pipeline, size, size);
@@ -138,8 +138,8 @@ public sealed class RenderTests(ITestOutputHelper output)
         GpuTest.Run(device =>
         {
             const uint size = 16;
-            using var color = new GpuImage(device, size, size, VkFormat.VK_FORMAT_R8G8B8A8_SRGB, TargetUsage);
-            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R8G8B8A8_SRGB);
+            using var color = new GpuImage(device, size, size, Format.R8G8B8A8Srgb, TargetUsage);
+            using var pipeline = FlatPipeline(device, Format.R8G8B8A8Srgb);
             var pixels = GpuTest.RenderAndRead(device, color, null, (0f, 0f, 0f, 1f), cmd =>
             {
                 cmd.BindPipeline(pipeline, size, size);
@@ -163,8 +163,8 @@ public sealed class RenderTests(ITestOutputHelper output)
         {
             const uint width = 3840, height = 2160;
             var clock = Stopwatch.StartNew();
-            using var color = new GpuImage(device, width, height, VkFormat.VK_FORMAT_R8G8B8A8_UNORM, TargetUsage);
-            using var pipeline = FlatPipeline(device, VkFormat.VK_FORMAT_R8G8B8A8_UNORM);
+            using var color = new GpuImage(device, width, height, Format.R8G8B8A8Unorm, TargetUsage);
+            using var pipeline = FlatPipeline(device, Format.R8G8B8A8Unorm);
             var setupMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             var pixels = GpuTest.RenderAndRead(device, color, null, (0f, 0f, 1f, 1f), cmd =>

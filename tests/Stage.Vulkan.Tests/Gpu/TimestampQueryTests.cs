@@ -1,4 +1,4 @@
-using Stage.Vulkan.Native;
+using Silk.NET.Vulkan;
 using Xunit.Abstractions;
 
 namespace Stage.Vulkan.Tests.Gpu;
@@ -15,7 +15,7 @@ public sealed class TimestampQueryTests(ITestOutputHelper output)
             Assert.Null(GpuTimestampQueries.UnsupportedReason(device));
             Assert.True(stamps.PeriodNs > 0);
             Assert.InRange(stamps.ValidBits, 36, 64);
-            using var image = new GpuImage(device, 2048, 2048, VkFormat.VK_FORMAT_R16G16B16A16_SFLOAT, VkImageUsageFlags.VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+            using var image = new GpuImage(device, 2048, 2048, Format.R16G16B16A16Sfloat, ImageUsageFlags.TransferDstBit);
             using var pool = new GpuCommandPool(device);
             GpuCommandBuffer cmd = pool.Allocate();
             // Several times through the same pool and command buffer: the reset makes the queries writable again.
@@ -28,9 +28,9 @@ public sealed class TimestampQueryTests(ITestOutputHelper output)
                 stamps.Reset(cmd);
                 stamps.Write(cmd, 0);
                 stamps.Write(cmd, 1); // nothing between 0 and 1
-                cmd.Barrier(image, VkImageLayout.VK_IMAGE_LAYOUT_UNDEFINED, VkImageLayout.VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                    VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_NONE, VkAccessFlags2.VK_ACCESS_2_NONE,
-                    VkPipelineStageFlags2.VK_PIPELINE_STAGE_2_CLEAR_BIT, VkAccessFlags2.VK_ACCESS_2_TRANSFER_WRITE_BIT);
+                cmd.Barrier(image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+                    PipelineStageFlags2.None, AccessFlags2.None,
+                    PipelineStageFlags2.ClearBit, AccessFlags2.TransferWriteBit);
                 cmd.ClearColor(image, 0.25f, 0.5f, 0.75f, 1f);
                 cmd.ClearColor(image, 0.75f, 0.5f, 0.25f, 1f);
                 stamps.Write(cmd, 2); // two clears of 32 MiB between 1 and 2
