@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Numerics;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
-using Stage.Engine.Rendering;
+using Stage.Hosting.Rendering;
 using Stage.Render;
 using Stage.Render.Imaging;
 using Stage.Render.Scene;
 using Stage.Vulkan;
 using Stage.World;
+using Stage.Core.Frames;
 
 namespace Stage.Cli;
 
@@ -88,14 +89,14 @@ public static class RenderCommand
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage render", EnableValidation = result.GetValue(validate) });
                 IReadOnlyList<CanvasPixels> canvases;
                 CanvasPixels? inner;
-                IReadOnlyList<RenderPassTiming> timings;
+                IReadOnlyList<PassTiming> timings;
                 using (GpuDevice device = instance.CreateDevice())
                 using (var renderer = new StageRenderer(device, stage))
                 {
-                    canvases = renderer.Render([new RenderCamera(cameraConfig, trackedPose, focalMm, result.GetValue(chromaKey), result.GetValue(markers))], scene);
+                    canvases = renderer.Render([new CameraView(cameraConfig, trackedPose, focalMm, result.GetValue(chromaKey), result.GetValue(markers))], scene);
                     foreach (CanvasPixels canvas in canvases) written.Add(Write(folder, $"{canvas.OutputId}.png", ToPng(canvas)));
                     inner = renderer.ReadInner(cameraId);
-                    if (inner is not null) written.Add(Write(folder, $"inner-{cameraId}.png", ToPng(inner)));
+                    if (inner is { } drawn) written.Add(Write(folder, $"inner-{cameraId}.png", ToPng(drawn)));
                     timings = renderer.LastTimings.ToList();
                 }
                 foreach (string file in written) output.WriteLine(file);
@@ -198,9 +199,9 @@ public static class RenderCommand
 
     private static PngImage ToPng(CanvasPixels canvas)
     {
-        if (canvas.BitDepth == 8) return PngImage.FromRgba8(canvas.Width, canvas.Height, canvas.Rgba);
+        if (canvas.BitDepth == 8) return PngImage.FromRgba8(canvas.Width, canvas.Height, canvas.Rgba.Span);
         var samples = new ushort[canvas.Rgba.Length / 2];
-        for (int i = 0; i < samples.Length; i++) samples[i] = BitConverter.ToUInt16(canvas.Rgba, i * 2);
+        for (int i = 0; i < samples.Length; i++) samples[i] = BitConverter.ToUInt16(canvas.Rgba.Span[(i * 2)..]);
         return new PngImage(canvas.Width, canvas.Height, 4, 16, samples);
     }
 

@@ -3,14 +3,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Stage.Core.Configuration;
 using Stage.Engine.Outputs;
-using Stage.Engine.Rendering;
-using Stage.Engine.Replay;
-using Stage.Engine.World;
+using Stage.Hosting.Rendering;
+using Stage.Hosting.Replay;
+using Stage.Hosting.World;
 using Stage.Render;
 using Stage.Render.Scene;
 using Stage.Takes;
 using Stage.Vulkan;
 using Stage.World;
+using Stage.Hosting.Outputs;
 
 namespace Stage.Cli;
 

@@ -5,15 +5,17 @@ using Stage.Core.Time;
 using Stage.Engine;
 using Stage.Engine.Control;
 using Stage.Engine.Outputs;
-using Stage.Engine.Rendering;
+using Stage.Hosting.Rendering;
 using Stage.Engine.Timing;
-using Stage.Engine.World;
+using Stage.Hosting.World;
 using Stage.Render;
 using Stage.Render.Scene;
 using Stage.Takes;
 using Stage.Tracking;
 using Stage.Tracking.Statistics;
 using Stage.Vulkan;
+using Stage.Core.Frames;
+using Stage.Hosting.Outputs;
 
 namespace Stage.Cli;
 
@@ -122,7 +124,7 @@ public static class RunSession
             using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
-            var engine = new Engine.Engine(stage, tracking, world, renderer, frameOutput, takes, log,
+            var engine = new FrameLoop(stage, tracking, world, renderer, frameOutput, takes, log,
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Stage.Core.Configuration;
 using Stage.Tracking;
+using Stage.Core.Frames;
 
 namespace Stage.Cli;
 

@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging;
 using Stage.Core.Configuration;
 using Stage.Engine.Control;
 using Stage.Engine.Input;
+using Stage.Engine;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
 using Stage.Osc;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
+using Stage.Core.Frames;
 
 namespace Stage.Cli;
 
@@ -41,7 +43,7 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
     private readonly ILogger _log;
     private StageConfig? _stage;
     private ILoggerFactory? _logging;
-    private Engine.Engine? _engine;
+    private FrameLoop? _engine;
     private string _status = "";
     private long _nextStatusFrame;
 
@@ -87,7 +89,7 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
     /// Once the engine exists: the keys go straight to its commands (on the input's own dispatch thread)
     /// instead of over loopback, virtual cameras fly their pose buffers, and the overlay shows its status.
     /// </summary>
-    public void Attach(Engine.Engine engine, Stage.Tracking.TrackingSystem tracking)
+    public void Attach(FrameLoop engine, Stage.Tracking.TrackingSystem tracking)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(tracking);
@@ -99,7 +101,7 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
         _engine = engine;
     }
 
-    public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases) => _windows.Present(tick, canvases);
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases) => _windows.Present(tick, canvases);
 
     private void WriteOverlay(FrameTick tick, OverlayText text)
     {

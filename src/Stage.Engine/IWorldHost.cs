@@ -3,7 +3,7 @@ namespace Stage.Engine;
 /// <summary>
 /// The simulated world as the engine drives it: advanced in whole fixed steps to each frame's time,
 /// snapshotted at take start, reset to a snapshot by command, its rules changed by command. The
-/// composition root adapts Stage.World to this (<see cref="World.StageWorldHost"/>).
+/// composition root adapts Stage.World to this (Stage.Hosting's <c>StageWorldHost</c>).
 /// </summary>
 public interface IWorldHost
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using Stage.Core.Configuration;
+using Stage.Core.Frames;
 using Stage.Core.Space;
 using Stage.Render.Compose;
 using Stage.Render.Gpu;
@@ -10,28 +11,6 @@ using Stage.Vulkan;
 using Silk.NET.Vulkan;
 
 namespace Stage.Render;
-
-/// <summary>One tracked camera for a frame.</summary>
-/// <param name="Camera">Its configuration (sensor, overscan, inner resolution, entrance pupil).</param>
-/// <param name="TrackedPose">The tracked point's pose (the entrance-pupil offset is applied here).</param>
-/// <param name="FocalLengthMm">The lens now.</param>
-/// <param name="ChromaKey">Fill its inner frustum with the key colour (operator toggle).</param>
-/// <param name="Markers">Draw tracking markers on the key fill.</param>
-public readonly record struct RenderCamera(CameraConfig Camera, Pose TrackedPose, double FocalLengthMm, bool ChromaKey = false, bool Markers = false);
-
-/// <summary>One output canvas's pixels: tightly packed RGBA, 8-bit sRGB or 16-bit linear (little-endian).</summary>
-/// <param name="OutputId">The output's id.</param>
-/// <param name="Width">Pixels across.</param>
-/// <param name="Height">Pixels down.</param>
-/// <param name="BitDepth">8 or 16.</param>
-/// <param name="Rgba">The pixels; the array is reused by the next frame.</param>
-public sealed record CanvasPixels(string OutputId, int Width, int Height, int BitDepth, byte[] Rgba);
-
-/// <summary>Wall time of one part of the last frame (see <see cref="StageRenderer.TimeEachPass"/> for what the parts are).</summary>
-/// <param name="Pass">"record", "gpu", "readback" for a frame in one submission; "shadow", "inner A", "outer", "compose", "readback" when each pass is timed;
-/// "gpu shadow", "gpu inner A", "gpu outer", "gpu compose", "gpu copy" in <see cref="StageRenderer.LastGpuTimings"/>.</param>
-/// <param name="Milliseconds">Wall time of that part (GPU time between timestamps for the "gpu …" passes).</param>
-public readonly record struct RenderPassTiming(string Pass, double Milliseconds);
 
 /// <summary>Options of the <see cref="StageRenderer"/>.</summary>
 public sealed record StageRendererOptions
@@ -89,9 +68,10 @@ public sealed class StageRenderer : IDisposable
     private readonly GpuImage _outerDepth;
     private readonly GpuBuffer[] _readback;
     private readonly CanvasPixels[] _pixels;
+    private readonly byte[][] _pixelBytes;
     private readonly GpuCommandPool _pool;
     private readonly List<GpuCommandBuffer> _commandBuffers = [];
-    private readonly List<RenderPassTiming> _timings = [];
+    private readonly List<PassTiming> _timings = [];
     private readonly bool[] _innerDrawn;
     private readonly string[] _innerPassNames;
     private readonly ComposeCamera[] _composeCameras = new ComposeCamera[CanvasCompositor.MaxCameras];
@@ -100,7 +80,7 @@ public sealed class StageRenderer : IDisposable
     private readonly GpuTimestampQueries _stamps;
     private readonly string[] _stampNames;
     private readonly string[] _innerGpuNames;
-    private readonly List<RenderPassTiming> _gpuTimings = [];
+    private readonly List<PassTiming> _gpuTimings = [];
     private int _stampCount;
     private bool _disposed;
 
@@ -131,13 +111,15 @@ public sealed class StageRenderer : IDisposable
         _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
         _readback = new GpuBuffer[config.Outputs.Count];
         _pixels = new CanvasPixels[config.Outputs.Count];
+        _pixelBytes = new byte[config.Outputs.Count][];
         for (var i = 0; i < _readback.Length; i++)
         {
             GpuImage canvas = _compositor.Canvases[i];
             var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
             _readback[i] = new GpuBuffer(device, (ulong)bytes, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
             OutputCanvas output = config.Outputs[i];
-            _pixels[i] = new CanvasPixels(output.Id, (int)canvas.Width, (int)canvas.Height, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, new byte[bytes]);
+            _pixelBytes[i] = new byte[bytes];
+            _pixels[i] = new CanvasPixels(output.Id, (int)canvas.Width, (int)canvas.Height, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, _pixelBytes[i]);
         }
         _pool = new GpuCommandPool(device);
     }
@@ -146,7 +128,7 @@ public sealed class StageRenderer : IDisposable
     public StageConfig Config => _config;
 
     /// <summary>Per-pass timings of the last <see cref="Render"/>.</summary>
-    public IReadOnlyList<RenderPassTiming> LastTimings => _timings;
+    public IReadOnlyList<PassTiming> LastTimings => _timings;
 
     /// <summary>
     /// GPU time of each pass of the last <see cref="Render"/> in one submission, from timestamps written at the
@@ -154,7 +136,7 @@ public sealed class StageRenderer : IDisposable
     /// "gpu compose", "gpu copy" (the canvases into their readback buffers), in that order. Empty with
     /// <see cref="TimeEachPass"/> or where the device cannot write timestamps (see <see cref="GpuTimestampsUnsupported"/>).
     /// </summary>
-    public IReadOnlyList<RenderPassTiming> LastGpuTimings => _gpuTimings;
+    public IReadOnlyList<PassTiming> LastGpuTimings => _gpuTimings;
 
     /// <summary>Null when per-pass GPU times are measured with timestamp queries; otherwise why not.</summary>
     public string? GpuTimestampsUnsupported => _stamps.Unsupported;
@@ -178,7 +160,7 @@ public sealed class StageRenderer : IDisposable
     /// overlap; cameras beyond the first four configured are not drawn), <paramref name="scene"/> as it is now.
     /// Returns every canvas's pixels, valid until the next call. Blocks until the frame is read back.
     /// </summary>
-    public IReadOnlyList<CanvasPixels> Render(IReadOnlyList<RenderCamera> cameras, RenderScene scene)
+    public IReadOnlyList<CanvasPixels> Render(IReadOnlyList<CameraView> cameras, RenderScene scene)
     {
         ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(scene);
@@ -207,7 +189,7 @@ public sealed class StageRenderer : IDisposable
         var composed = 0;
         for (var i = 0; i < cameras.Count; i++)
         {
-            RenderCamera camera = cameras[i];
+            CameraView camera = cameras[i];
             var slot = SlotOf(camera.Camera.Id);
             if (slot < 0 || _innerDrawn[slot]) continue;
             LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm, camera.Camera.SensorHeightMm,
@@ -249,9 +231,9 @@ public sealed class StageRenderer : IDisposable
         if (!each) Lap("gpu");
         if (stamp && _stamps.Read() == _stampCount)
         {
-            for (var i = 1; i < _stampCount; i++) _gpuTimings.Add(new RenderPassTiming(_stampNames[i], _stamps.Milliseconds(i - 1, i)));
+            for (var i = 1; i < _stampCount; i++) _gpuTimings.Add(new PassTiming(_stampNames[i], _stamps.Milliseconds(i - 1, i)));
         }
-        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
+        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixelBytes[i]);
         Lap("readback");
         return _pixels;
     }
@@ -302,7 +284,7 @@ public sealed class StageRenderer : IDisposable
         }
         cmd.End();
         _device.Wait(_device.Submit(cmd));
-        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixels[i].Rgba);
+        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixelBytes[i]);
         return clock.Elapsed.TotalMilliseconds;
     }
 
@@ -347,7 +329,7 @@ public sealed class StageRenderer : IDisposable
 
     private void Lap(string name)
     {
-        _timings.Add(new RenderPassTiming(name, _clock.Elapsed.TotalMilliseconds));
+        _timings.Add(new PassTiming(name, _clock.Elapsed.TotalMilliseconds));
         _clock.Restart();
     }
 

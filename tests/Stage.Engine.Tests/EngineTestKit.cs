@@ -19,7 +19,7 @@ internal static class EngineCommands
     /// Sends a command from another thread and waits until it is queued for the engine: queued before a
     /// run, it runs on the run's first frame, in queue order.
     /// </summary>
-    public static Task<ControlReply> Queue(Engine engine, string address, params OscValue[] args)
+    public static Task<ControlReply> Queue(FrameLoop engine, string address, params OscValue[] args)
     {
         int before = engine.Queue.Count;
         // Its own thread: queued commands block until the run starts, and blocked pool threads make the pool slow to grow under load.

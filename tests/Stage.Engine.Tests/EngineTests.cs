@@ -11,6 +11,7 @@ using Stage.Osc;
 using Stage.Takes;
 using Stage.Tests.Shared;
 using Stage.Tracking;
+using Stage.Core.Frames;
 
 namespace Stage.Engine.Tests;
 
@@ -49,11 +50,11 @@ public sealed class EngineTests : IDisposable
         public List<FrameInputs> Frames { get; } = [];
         public long FailOnFrame { get; set; } = -1;
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
-        public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+        public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
         {
             if (inputs.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
             Frames.Add(inputs with { Cameras = inputs.Cameras.ToArray() });
-            return [new CanvasImage("out-front", 2, 2, 8, new byte[16])];
+            return [new CanvasPixels("out-front", 2, 2, 8, new byte[16])];
         }
         public void Dispose()
         {
@@ -82,14 +83,14 @@ public sealed class EngineTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private Engine Build(long frames, IFrameOutput? output = null) =>
+    private FrameLoop Build(long frames, IFrameOutput? output = null) =>
         new(_config, _tracking, _world, _renderer, output ?? new HeadlessOutput(), _takes, NullLogger.Instance,
             new EngineOptions { MaxFrames = frames, CommandTimeout = TimeSpan.FromSeconds(60) }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
 
     [Fact]
     public void Each_frame_advances_the_world_by_whole_steps_to_its_time()
     {
-        Engine engine = Build(48);
+        FrameLoop engine = Build(48);
         engine.Run(CancellationToken.None);
         // 24 fps at 120 Hz: five steps a frame; frame 47 lands on step 235.
         Assert.Equal(235, _world.StepCount);
@@ -101,7 +102,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public void The_freshest_pose_is_latched_and_the_configured_lens_used_until_the_tracker_sends_one()
     {
-        Engine engine = Build(1);
+        FrameLoop engine = Build(1);
         var pose = Pose.FromPanTiltRoll(new Vector3(0.5f, 1.6f, 2), new PanTiltRoll(10, -2, 0));
         // An older sample at the same place: the buffer extrapolates from the newest two, so keep them still.
         _tracking.Cameras[0].Write(CameraSample.Create("A", pose.PositionM, pose.Orientation, _clock.NowTicks - _clock.Frequency / 200, 1));
@@ -116,7 +117,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public void Frames_can_carry_the_trackers_timecode_and_fall_back_to_the_clocks()
     {
-        var engine = new Engine(_config, _tracking, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
+        var engine = new FrameLoop(_config, _tracking, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
             new EngineOptions { MaxFrames = 2, TimecodeFromTracking = true }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
         Timecode tracker = Timecode.Parse("14:22:10:05", _config.FrameRate);
         // Received three frames (at 24 fps) before the first frame starts: the frame is three frames on.
@@ -128,7 +129,7 @@ public sealed class EngineTests : IDisposable
 
         // A tracker at another rate is not followed.
         using TrackingSystem other = TrackingSystem.Create(_config);
-        var free = new Engine(_config, other, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
+        var free = new FrameLoop(_config, other, _world, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
             new EngineOptions { MaxFrames = 1, TimecodeFromTracking = true }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
         other.Cameras[0].Write(CameraSample.Create("A", new Vector3(0, 1.6f, 2), Quaternion.Identity, _clock.NowTicks, 1) with { SourceTimecode = Timecode.Parse("10:00:00:00", FrameRate.Parse("25")) });
         free.Run(CancellationToken.None);
@@ -139,7 +140,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public async Task The_markers_command_toggles_a_cameras_markers_for_the_next_frame()
     {
-        Engine engine = Build(1);
+        FrameLoop engine = Build(1);
         Task<ControlReply> on = EngineCommands.Queue(engine, "/stage/camera/markers", OscValue.FromString("A"), OscValue.FromInt32(1));
         Task<ControlReply> bad = EngineCommands.Queue(engine, "/stage/camera/markers", OscValue.FromString("Q"), OscValue.FromInt32(1));
         engine.Run(CancellationToken.None);
@@ -153,7 +154,7 @@ public sealed class EngineTests : IDisposable
     public void A_world_fault_is_counted_and_the_next_frame_still_comes()
     {
         _world.FailAtStep = 15;
-        Engine engine = Build(6);
+        FrameLoop engine = Build(6);
         engine.Run(CancellationToken.None);
         Assert.Equal(1, engine.Statistics.FaultedFrames);
         Assert.Equal([0L, 1, 2, 3, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
@@ -164,7 +165,7 @@ public sealed class EngineTests : IDisposable
     public void A_render_fault_is_counted_and_the_next_frame_still_comes()
     {
         _renderer.FailOnFrame = 3;
-        Engine engine = Build(6);
+        FrameLoop engine = Build(6);
         engine.Run(CancellationToken.None);
         Assert.Equal(1, engine.Statistics.FaultedFrames);
         Assert.Equal([0L, 1, 2, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
@@ -177,7 +178,7 @@ public sealed class EngineTests : IDisposable
         Build(100).Run(CancellationToken.None);
         // 100 frames at 24 fps and 120 Hz: the last frame (99) lands on step 495.
         long stepAtStart = 99 * 5;
-        Engine engine = Build(10);
+        FrameLoop engine = Build(10);
         Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("9"));
         engine.Run(CancellationToken.None);
         ControlReply started = await start;
@@ -201,7 +202,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public async Task Camera_and_world_commands_answer_and_take_effect_on_the_next_frame()
     {
-        Engine engine = Build(2);
+        FrameLoop engine = Build(2);
         Task<ControlReply> key = EngineCommands.Queue(engine, "/stage/camera/chromakey", OscValue.FromString("A"), OscValue.FromInt32(1));
         Task<ControlReply> rule = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.25f));
         Task<ControlReply> bad = EngineCommands.Queue(engine, "/stage/camera/chromakey", OscValue.FromString("Z"), OscValue.FromInt32(1));
@@ -216,7 +217,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public void The_status_line_shows_timecode_cameras_and_take()
     {
-        Engine engine = Build(25);
+        FrameLoop engine = Build(25);
         var lines = new List<string>();
         engine.Run(CancellationToken.None, lines.Add);
         Assert.Equal(2, lines.Count);

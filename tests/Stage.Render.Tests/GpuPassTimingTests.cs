@@ -4,6 +4,7 @@ using Stage.Core.Space;
 using Stage.Render.Scene;
 using Stage.Render.Tests.Gpu;
 using Xunit.Abstractions;
+using Stage.Core.Frames;
 
 namespace Stage.Render.Tests;
 
@@ -38,7 +39,7 @@ public sealed class GpuPassTimingTests(ITestOutputHelper output)
         {
             using var renderer = new StageRenderer(device, config, SmallOptions);
             Assert.Null(renderer.GpuTimestampsUnsupported);
-            RenderCamera[] cameras = [new RenderCamera(b, pose, 35), new RenderCamera(a, pose, 24)];
+            CameraView[] cameras = [new CameraView(b, pose, 35), new CameraView(a, pose, 24)];
             string[] expected = ["gpu shadow", "gpu inner B", "gpu inner A", "gpu outer", "gpu compose", "gpu copy"];
             for (var frame = 0; frame < 4; frame++)
             {
@@ -55,7 +56,7 @@ public sealed class GpuPassTimingTests(ITestOutputHelper output)
             }
 
             // Only the cameras drawn get an entry; per-pass submissions leave the GPU list empty.
-            renderer.Render([new RenderCamera(a, pose, 24)], scene);
+            renderer.Render([new CameraView(a, pose, 24)], scene);
             Assert.Equal(["gpu shadow", "gpu inner A", "gpu outer", "gpu compose", "gpu copy"], renderer.LastGpuTimings.Select(t => t.Pass));
             renderer.TimeEachPass = true;
             renderer.Render(cameras, scene);
@@ -76,7 +77,7 @@ public sealed class GpuPassTimingTests(ITestOutputHelper output)
         RenderGpuTest.Run(device =>
         {
             using var renderer = new StageRenderer(device, config, SmallOptions);
-            var cameras = new List<RenderCamera> { new(a, pose, 24) };
+            var cameras = new List<CameraView> { new(a, pose, 24) };
             for (var i = 0; i < 3; i++) renderer.Render(cameras, scene);
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 10; i++) renderer.Render(cameras, scene);

@@ -5,6 +5,7 @@ using Stage.Render.Projection;
 using Stage.Render.Scene;
 using Stage.Render.Tests.Gpu;
 using Xunit.Abstractions;
+using Stage.Core.Frames;
 
 namespace Stage.Render.Tests;
 
@@ -49,7 +50,7 @@ public sealed class StageRendererTests(ITestOutputHelper output)
         RenderGpuTest.Run(device =>
         {
             using var renderer = new StageRenderer(device, config, SmallOptions);
-            var pixels = renderer.Render([new RenderCamera(camera, pose, focalMm)], Marker(q, 0.03f))[outputIndex];
+            var pixels = renderer.Render([new CameraView(camera, pose, focalMm)], Marker(q, 0.03f))[outputIndex];
             // Brightness-weighted centroid of the marker, only inside the camera's inner frustum
             // (the outer render shows it too, seen from the outer viewpoint, elsewhere on the walls).
             double sum = 0, sx = 0, sy = 0;
@@ -60,7 +61,7 @@ public sealed class StageRendererTests(ITestOutputHelper output)
                 Vector3 ndc = ClipSpace.Project(stage, lens.ViewProjection);
                 if (!(MathF.Abs(ndc.X) < 0.9f && MathF.Abs(ndc.Y) < 0.9f)) continue;
                 int i = (y * canvas.PixelWidth + x) * 4;
-                double w = pixels.Rgba[i] + pixels.Rgba[i + 1] + pixels.Rgba[i + 2];
+                double w = pixels.Rgba.Span[i] + pixels.Rgba.Span[i + 1] + pixels.Rgba.Span[i + 2];
                 sum += w;
                 sx += w * (x + 0.5);
                 sy += w * (y + 0.5);
@@ -94,9 +95,9 @@ public sealed class StageRendererTests(ITestOutputHelper output)
             for (var frame = 0; frame < frames; frame++)
             {
                 scene.SetTransform(box, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0.2f + 0.05f * frame, 0.15f, -1.2f));
-                var canvases = renderer.Render([new RenderCamera(camera, pose, 24)], scene);
+                var canvases = renderer.Render([new CameraView(camera, pose, 24)], scene);
                 Assert.Equal(config.Outputs.Select(o => o.Id), canvases.Select(c => c.OutputId));
-                foreach (RenderPassTiming t in renderer.LastTimings)
+                foreach (PassTiming t in renderer.LastTimings)
                 {
                     if (!totals.TryGetValue(t.Pass, out var list)) totals[t.Pass] = list = [];
                     list.Add(t.Milliseconds);
@@ -106,10 +107,10 @@ public sealed class StageRendererTests(ITestOutputHelper output)
             Assert.Equal(0, renderer.Scene.InstanceBufferGrowths);
             Assert.Equal(5, renderer.Scene.ItemCount);
             // Render once more for content checks (the floor measurement cleared the canvases).
-            var front = renderer.Render([new RenderCamera(camera, pose, 24)], scene)[0];
+            var front = renderer.Render([new CameraView(camera, pose, 24)], scene)[0];
             // Every mapped pixel of out-front is lit by something (sky or objects), none left at the clear colour.
-            Assert.All(Enumerable.Range(0, 64 * 32), p => Assert.True(front.Rgba[p / 64 * 128 * 4 + p % 64 * 4 + 2] > 0 || front.Rgba[p / 64 * 128 * 4 + p % 64 * 4] > 0));
-            var inner = renderer.ReadInner("A")!;
+            Assert.All(Enumerable.Range(0, 64 * 32), p => Assert.True(front.Rgba.Span[p / 64 * 128 * 4 + p % 64 * 4 + 2] > 0 || front.Rgba.Span[p / 64 * 128 * 4 + p % 64 * 4] > 0));
+            var inner = renderer.ReadInner("A")!.Value;
             Assert.Equal((camera.InnerWidthPx, camera.InnerHeightPx), (inner.Width, inner.Height));
             foreach (var (pass, list) in totals.OrderBy(p => p.Key, StringComparer.Ordinal))
             {

@@ -1,6 +1,7 @@
 using Stage.Engine.Outputs;
 using Stage.Vulkan;
 using Stage.Windowing.Outputs;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Tests;
 
@@ -25,7 +26,7 @@ public sealed class WindowOutputTests
             Assert.Equal(0, window.Skipped);
             Assert.Equal(GpuPresentMode.Fifo, window.Swapchain.PresentMode);
             (int wx, int wy) = window.Window.Position;
-            CanvasImage expected = WindowRig.Gradient(window.OutputId, 128, 64, tag);
+            CanvasPixels expected = WindowRig.Gradient(window.OutputId, 128, 64, tag);
             int wrong = 0;
             for (int y = 0; y < 64; y++)
                 for (int x = 0; x < 128; x++)

@@ -1,5 +1,6 @@
 using Stage.Engine.Outputs;
 using Stage.Windowing.Outputs;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Tests;
 
@@ -11,7 +12,7 @@ public sealed class WindowResizeTests
     {
         using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
         CanvasWindow window = rig.Output.Windows[0];
-        CanvasImage canvas = WindowRig.Blocks("out-front", 128, 64, 200);
+        CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 200);
         for (int frame = 0; frame < 3; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
         window.Window.Resize(256, 128);
         for (int frame = 3; frame < 60 && window.Swapchain.Width != 256; frame++)
@@ -42,7 +43,7 @@ public sealed class WindowResizeTests
     {
         using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
         CanvasWindow window = rig.Output.Windows[0];
-        CanvasImage canvas = WindowRig.Blocks("out-front", 128, 64, 77);
+        CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 77);
         for (int frame = 0; frame < 3; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
         // Resize behind the output's back: no events pumped, so only the swapchain (suboptimal / out of date) can tell.
         window.Window.Resize(160, 96);

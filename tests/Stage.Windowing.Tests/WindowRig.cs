@@ -7,6 +7,7 @@ using Stage.Tests.Shared;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Tests;
 
@@ -69,7 +70,7 @@ internal sealed class WindowRig : IDisposable
     public static FrameTick Tick(long frame) => new(frame, default(Timecode), 0, 0, 0);
 
     /// <summary>A canvas of 16 × 16 blocks, each an exact colour from (block column, block row, tag).</summary>
-    public static CanvasImage Blocks(string outputId, int width, int height, byte tag)
+    public static CanvasPixels Blocks(string outputId, int width, int height, byte tag)
     {
         var rgba = new byte[width * height * 4];
         for (int y = 0; y < height; y++)
@@ -82,21 +83,21 @@ internal sealed class WindowRig : IDisposable
                 rgba[i + 2] = b;
                 rgba[i + 3] = 255;
             }
-        return new CanvasImage(outputId, width, height, 8, rgba);
+        return new CanvasPixels(outputId, width, height, 8, rgba);
     }
 
     public static (byte R, byte G, byte B) BlockColour(int column, int row, byte tag) => ((byte)(column * 29 + 7), (byte)(row * 53 + 11), tag);
 
     /// <summary>A canvas of one sRGB grey level.</summary>
-    public static CanvasImage Grey(string outputId, int width, int height, byte level)
+    public static CanvasPixels Grey(string outputId, int width, int height, byte level)
     {
         var rgba = new byte[width * height * 4];
         for (int i = 0; i < rgba.Length; i += 4) (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = (level, level, level, 255);
-        return new CanvasImage(outputId, width, height, 8, rgba);
+        return new CanvasPixels(outputId, width, height, 8, rgba);
     }
 
     /// <summary>Every pixel of a canvas as an exact gradient (each pixel different from its neighbours).</summary>
-    public static CanvasImage Gradient(string outputId, int width, int height, byte tag)
+    public static CanvasPixels Gradient(string outputId, int width, int height, byte tag)
     {
         var rgba = new byte[width * height * 4];
         for (int y = 0; y < height; y++)
@@ -108,7 +109,7 @@ internal sealed class WindowRig : IDisposable
                 rgba[i + 2] = (byte)(tag ^ (x * 7 + y * 3));
                 rgba[i + 3] = 255;
             }
-        return new CanvasImage(outputId, width, height, 8, rgba);
+        return new CanvasPixels(outputId, width, height, 8, rgba);
     }
 
     public void Dispose()

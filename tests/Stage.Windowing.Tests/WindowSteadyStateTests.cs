@@ -5,6 +5,7 @@ using Stage.Engine.Outputs;
 using Stage.Tests.Shared;
 using Stage.Tracking.Buffers;
 using Stage.Windowing.Outputs;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Tests;
 
@@ -21,7 +22,7 @@ public sealed class WindowSteadyStateTests
         CanvasWindow window = rig.Output.Windows[0];
         Assert.Null(window.Overlay); // off by default on a monitor: an LED wall shows only the picture
         MonitorInfo monitor = Assert.Single(rig.Glfw.Monitors());
-        CanvasImage canvas = WindowRig.Blocks("out-front", 128, 64, 9);
+        CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 9);
         for (int frame = 0; frame < 5; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
         rig.Device.WaitIdle();
         Assert.Equal((monitor.X, monitor.Y), window.Window.Position);
@@ -46,7 +47,7 @@ public sealed class WindowSteadyStateTests
         var buffer = new PoseBuffer("A", 0);
         rig.Output.Input = new OperatorInput(config, new CommandRegistry(), [buffer], NullLogger.Instance);
         rig.Output.Input.Key('W', Stage.Core.Configuration.KeyModifiers.None, true);
-        CanvasImage[] canvases = [WindowRig.Gradient("out-front", 128, 64, 3)];
+        CanvasPixels[] canvases = [WindowRig.Gradient("out-front", 128, 64, 3)];
         long frame = 0;
         long bytes = SteadyState.AllocatedBytes(() =>
         {

@@ -10,5 +10,5 @@ namespace Stage.Engine.Outputs;
 public interface IEngineAttachedOutput
 {
     /// <summary>Connects the output to the running engine (its commands and status) and the cameras' pose buffers.</summary>
-    void Attach(Engine engine, TrackingSystem tracking);
+    void Attach(FrameLoop engine, TrackingSystem tracking);
 }

@@ -1,4 +1,5 @@
 using Stage.Engine.Timing;
+using Stage.Core.Frames;
 
 namespace Stage.Engine.Outputs;
 
@@ -12,7 +13,7 @@ public interface IFrameOutput : IDisposable
     string Name { get; }
 
     /// <summary>Takes the frame's canvases. Must not keep the image buffers past the call.</summary>
-    void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases);
+    void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases);
 }
 
 /// <summary>Renders and discards: for benchmarks, and for runs where only the take log matters.</summary>
@@ -25,7 +26,7 @@ public sealed class HeadlessOutput : IFrameOutput
     public long FrameCount { get; private set; }
 
     /// <inheritdoc/>
-    public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases) => FrameCount++;
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases) => FrameCount++;
 
     /// <inheritdoc/>
     public void Dispose()

@@ -3,6 +3,7 @@ using Stage.Core.Configuration;
 using Stage.Engine.Outputs;
 using Stage.Vulkan;
 using Silk.NET.Vulkan;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Outputs;
 
@@ -95,7 +96,7 @@ public sealed class CanvasWindow : IDisposable
     public long PresentWaitTimeouts { get; private set; }
 
     /// <summary>Shows <paramref name="canvas"/>: upload, blit into the next swapchain image, present.</summary>
-    public void Present(in CanvasImage canvas, object? overlayState)
+    public void Present(in CanvasPixels canvas, object? overlayState)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_recreate || (Window.FramebufferWidthPx, Window.FramebufferHeightPx) != _builtFor) Recreate();
@@ -232,7 +233,7 @@ public sealed class CanvasWindow : IDisposable
         for (int i = 0; i < _drawn.Length; i++) _drawn[i] = new GpuSemaphore(_device);
     }
 
-    private GpuBuffer Staging(int slot, in CanvasImage canvas)
+    private GpuBuffer Staging(int slot, in CanvasPixels canvas)
     {
         ulong bytes = (ulong)canvas.Rgba.Length;
         GpuBuffer? buffer = _staging[slot];
@@ -245,7 +246,7 @@ public sealed class CanvasWindow : IDisposable
         return buffer;
     }
 
-    private GpuImage CanvasImageFor(in CanvasImage canvas)
+    private GpuImage CanvasImageFor(in CanvasPixels canvas)
     {
         // 8-bit canvases hold sRGB-encoded values, 16-bit ones linear light: the blit decodes/encodes accordingly.
         Format format = canvas.BitDepth == 8 ? Format.R8G8B8A8Srgb : Format.R16G16B16A16Unorm;

@@ -7,6 +7,7 @@ using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
+using Stage.Core.Frames;
 
 namespace Stage.Windowing.Outputs;
 
@@ -191,7 +192,7 @@ public sealed class WindowOutput : IFrameOutput
         $"present_id {OnOff(_device.Presentation.PresentId)}, present_wait {OnOff(_device.Presentation.PresentWait)}, present_barrier {OnOff(_device.Presentation.PresentBarrier)}");
 
     /// <inheritdoc/>
-    public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases)
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
     {
         _session.PollEvents();
         OperatorInput? input = Input;
@@ -208,7 +209,7 @@ public sealed class WindowOutput : IFrameOutput
         }
         for (int i = 0; i < canvases.Count; i++)
         {
-            CanvasImage canvas = canvases[i];
+            CanvasPixels canvas = canvases[i];
             if (!_byOutput.TryGetValue(canvas.OutputId, out CanvasWindow? window)) continue;
             try
             {

@@ -10,6 +10,7 @@ using Stage.Render.Scene;
 using Stage.Render.Tests.Gpu;
 using Stage.Tests.Shared;
 using Xunit.Abstractions;
+using Stage.Core.Frames;
 
 namespace Stage.Render.Tests.Golden;
 
@@ -130,7 +131,7 @@ public sealed class GoldenImageTests(ITestOutputHelper output)
         {
             using var renderer = new StageRenderer(device, config, Options);
             IReadOnlyList<CanvasPixels> canvases = renderer.Render(
-                [new RenderCamera(config.Cameras[0], frame.Pose, frame.FocalLengthMm, frame.ChromaKey, frame.Markers)], Scene());
+                [new CameraView(config.Cameras[0], frame.Pose, frame.FocalLengthMm, frame.ChromaKey, frame.Markers)], Scene());
             // Copied out now: the renderer reuses the canvas arrays next frame.
             foreach (CanvasPixels canvas in canvases) images.Add(($"{frame.Name}-{canvas.OutputId}.png", ToPng(canvas)));
             CanvasPixels inner = renderer.ReadInner(config.Cameras[0].Id) ?? throw new InvalidOperationException("camera A's inner image was not drawn");
@@ -183,9 +184,9 @@ public sealed class GoldenImageTests(ITestOutputHelper output)
     /// <summary>A canvas as PNG samples: 8-bit sRGB as is, 16-bit linear from little-endian pairs.</summary>
     private static PngImage ToPng(CanvasPixels pixels)
     {
-        if (pixels.BitDepth == 8) return PngImage.FromRgba8(pixels.Width, pixels.Height, pixels.Rgba);
+        if (pixels.BitDepth == 8) return PngImage.FromRgba8(pixels.Width, pixels.Height, pixels.Rgba.Span);
         var samples = new ushort[pixels.Rgba.Length / 2];
-        for (var i = 0; i < samples.Length; i++) samples[i] = BinaryPrimitives.ReadUInt16LittleEndian(pixels.Rgba.AsSpan(i * 2));
+        for (var i = 0; i < samples.Length; i++) samples[i] = BinaryPrimitives.ReadUInt16LittleEndian(pixels.Rgba.Span[(i * 2)..]);
         return PngImage.FromRgba16(pixels.Width, pixels.Height, samples);
     }
 

@@ -7,6 +7,7 @@ using Stage.Render.Scene;
 using Stage.Render.Tests.Gpu;
 using Stage.Tests.Shared;
 using Xunit.Abstractions;
+using Stage.Core.Frames;
 
 namespace Stage.Render.Tests.Scene;
 
@@ -39,7 +40,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         for (var x = 0; x < image.Width; x++)
         {
             int i = (y * image.Width + x) * 4;
-            double w = image.Rgba[i] + image.Rgba[i + 1] + image.Rgba[i + 2];
+            double w = image.Rgba.Span[i] + image.Rgba.Span[i + 1] + image.Rgba.Span[i + 2];
             sum += w;
             sx += w * (x + 0.5);
             sy += w * (y + 0.5);
@@ -66,15 +67,15 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         RenderGpuTest.Run(device =>
         {
             using var renderer = new StageRenderer(device, config, SmallOptions);
-            renderer.Render([new RenderCamera(camera, pose, 24)], scene);
+            renderer.Render([new CameraView(camera, pose, 24)], scene);
             Assert.Equal(1, renderer.Scene.MeshUploads);
-            CanvasPixels inner = renderer.ReadInner(camera.Id)!;
+            CanvasPixels inner = renderer.ReadInner(camera.Id)!.Value;
             var (found, weight) = Centroid(inner);
             Assert.True(weight > 0, "the mesh must be visible in the inner image");
             output.WriteLine($"{file}: expected inner ({expected.X:F2}, {expected.Y:F2}), centroid ({found.X:F2}, {found.Y:F2}), off by {Vector2.Distance(expected, found):F2} px");
             Assert.True(Vector2.Distance(expected, found) < 1.0f, $"mesh at {found}, expected {expected}");
             int centre = ((int)expected.Y * inner.Width + (int)expected.X) * 4;
-            byte[] colour = [inner.Rgba[centre], inner.Rgba[centre + 1], inner.Rgba[centre + 2]];
+            byte[] colour = [inner.Rgba.Span[centre], inner.Rgba.Span[centre + 1], inner.Rgba.Span[centre + 2]];
             Assert.Equal([ColorEncoding.LinearToSrgb8(0.5f), ColorEncoding.LinearToSrgb8(0.25f), ColorEncoding.LinearToSrgb8(0.125f)], colour);
         });
     }
@@ -101,7 +102,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
             {
                 scene.SetTransform(a, Matrix4x4.CreateScale(0.1f) * Matrix4x4.CreateTranslation(-0.3f + 0.05f * frame, 0.4f, -1.2f));
                 scene.SetTransform(b, Matrix4x4.CreateScale(0.1f) * Matrix4x4.CreateRotationY(frame) * Matrix4x4.CreateTranslation(0.3f, 0.4f, -1.2f));
-                renderer.Render([new RenderCamera(camera, pose, 24)], scene);
+                renderer.Render([new CameraView(camera, pose, 24)], scene);
             }
             Assert.Equal(2, renderer.Scene.MeshUploads);
             Assert.Equal(0, renderer.Scene.InstanceBufferGrowths);
@@ -127,14 +128,14 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         RenderGpuTest.Run(device =>
         {
             using var renderer = new StageRenderer(device, config, SmallOptions with { Scene = SmallOptions.Scene with { Log = logged.Add } });
-            renderer.Render([new RenderCamera(camera, pose, 24)], scene);
-            renderer.Render([new RenderCamera(camera, pose, 24)], scene);
+            renderer.Render([new CameraView(camera, pose, 24)], scene);
+            renderer.Render([new CameraView(camera, pose, 24)], scene);
             string line = Assert.Single(logged);
             Assert.Contains("broken.glb", line);
             Assert.Contains("normals[1]", line);
             Assert.Equal(logged, renderer.Scene.MeshFaults);
             Assert.Equal(1, renderer.Scene.ItemCount);
-            var (found, weight) = Centroid(renderer.ReadInner(camera.Id)!);
+            var (found, weight) = Centroid(renderer.ReadInner(camera.Id)!.Value);
             Assert.True(weight > 0 && Vector2.Distance(expected, found) < 1.0f, $"the sphere is drawn at {found}, expected {expected}");
         });
     }
@@ -198,7 +199,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         RenderGpuTest.Run(device =>
         {
             using var renderer = new StageRenderer(device, config, SmallOptions);
-            RenderCamera[] cameras = [new RenderCamera(camera, pose, 24)];
+            CameraView[] cameras = [new CameraView(camera, pose, 24)];
             byte[][] single = [.. renderer.Render(cameras, scene).Select(c => c.Rgba.ToArray())];
             Assert.Equal(["record", "gpu", "readback"], renderer.LastTimings.Select(t => t.Pass));
             renderer.TimeEachPass = true;

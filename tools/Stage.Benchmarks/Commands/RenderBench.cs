@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
-using Stage.Engine.Rendering;
+using Stage.Hosting.Rendering;
 using Stage.Engine.Statistics;
 using Stage.Render;
 using Stage.Render.Scene;
@@ -10,6 +10,7 @@ using Stage.Vulkan;
 using Stage.World;
 
 using Stage.Cli;
+using Stage.Core.Frames;
 
 namespace Stage.Benchmarks.Commands;
 
@@ -106,7 +107,7 @@ public static class RenderBench
                             var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
                             simulated?.Advance(TimeSpan.FromSeconds(1 / 60.0));
                             bridge?.Update(scene);
-                            (double ms, double cpuMs) = Measure(process, () => renderer.Render([new RenderCamera(camera, pose, camera.FocalLengthMm)], scene));
+                            (double ms, double cpuMs) = Measure(process, () => renderer.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene));
                             (double floorMs, double floorCpuMs) = Measure(process, () => renderer.MeasureCopyFloorMs());
                             if (frame < 0) continue;
                             if (round == 0)
@@ -117,9 +118,9 @@ public static class RenderBench
                                 floorCpu.Record(floorCpuMs);
                             }
                             string prefix = round == 0 ? "one submission: " : "each pass: ";
-                            foreach (RenderPassTiming timing in renderer.LastTimings) Record(prefix + timing.Pass, timing.Milliseconds);
+                            foreach (PassTiming timing in renderer.LastTimings) Record(prefix + timing.Pass, timing.Milliseconds);
                             // GPU timestamps of the one-submission frame (empty with each pass on its own or without timestamp support).
-                            foreach (RenderPassTiming timing in renderer.LastGpuTimings) Record(prefix + timing.Pass, timing.Milliseconds);
+                            foreach (PassTiming timing in renderer.LastGpuTimings) Record(prefix + timing.Pass, timing.Milliseconds);
                         }
                     }
                     foreach (string part in partOrder)

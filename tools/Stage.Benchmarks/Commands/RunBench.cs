@@ -8,8 +8,8 @@ using Stage.Core.Space;
 using Stage.Core.Time;
 using Stage.Engine;
 using Stage.Engine.Outputs;
-using Stage.Engine.Rendering;
-using Stage.Engine.World;
+using Stage.Hosting.Rendering;
+using Stage.Hosting.World;
 using Stage.Engine.Statistics;
 using Stage.Engine.Timing;
 using Stage.Render;
@@ -64,7 +64,7 @@ public static class RunBench
                 using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, host, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
                 using var headless = new HeadlessOutput();
                 long frames = (long)Math.Ceiling(result.GetValue(seconds) * stage.FrameRate.FramesPerSecond);
-                var engine = new Engine.Engine(stage, tracking, host, renderer, headless, takes, NullLogger.Instance,
+                var engine = new FrameLoop(stage, tracking, host, renderer, headless, takes, NullLogger.Instance,
                     new EngineOptions { MaxFrames = frames }, new StopwatchClock(), Timecode.FromFrameCount(0, stage.FrameRate));
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 Thread feeder = StartFeeder(tracking.Cameras, stop.Token);

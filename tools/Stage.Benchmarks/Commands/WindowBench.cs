@@ -11,6 +11,7 @@ using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
 
 using Stage.Cli;
+using Stage.Core.Frames;
 
 namespace Stage.Benchmarks.Commands;
 
@@ -80,7 +81,7 @@ public static class WindowBench
         using WindowOutput windows = WindowOutput.Open(glfw, config, new WindowOutputOptions { ForceWindowed = true, NoOverlay = true }, NullLogger.Instance, validation);
         CanvasWindow window = windows.Windows[0];
         var rgba = new byte[first.PixelWidth * first.PixelHeight * 4];
-        var canvases = new CanvasImage[1];
+        var canvases = new CanvasPixels[1];
         var clock = new FrameClock(rate, Timecode.FromFrameCount(0, rate), new StopwatchClock());
         const int WarmUp = 60;
         var presentCallMs = new double[frameCount];
@@ -90,7 +91,7 @@ public static class WindowBench
             if (i == WarmUp) window.ResetPacing();
             // A moving bar, so every frame differs (a static image could be skipped by nothing, but be honest about the copy).
             DrawBar(rgba, first.PixelWidth, first.PixelHeight, (int)(tick.Frame % first.PixelWidth));
-            canvases[0] = new CanvasImage(first.Id, first.PixelWidth, first.PixelHeight, 8, rgba);
+            canvases[0] = new CanvasPixels(first.Id, first.PixelWidth, first.PixelHeight, 8, rgba);
             long before = Stopwatch.GetTimestamp();
             windows.Present(tick, canvases);
             if (i >= WarmUp) presentCallMs[i - WarmUp] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;

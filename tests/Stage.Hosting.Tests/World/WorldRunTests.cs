@@ -1,19 +1,22 @@
+using Stage.Engine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stage.Core.Configuration;
 using Stage.Core.Time;
 using Stage.Engine.Control;
 using Stage.Engine.Outputs;
-using Stage.Engine.Replay;
+using Stage.Hosting.Replay;
 using Stage.Engine.Timing;
-using Stage.Engine.World;
+using Stage.Hosting.World;
+using Stage.Engine.Tests;
 using Stage.Osc;
 using Stage.Takes;
 using Stage.Tests.Shared;
 using Stage.Tracking;
 using Stage.World;
+using Stage.Core.Frames;
 
-namespace Stage.Engine.Tests.World;
+namespace Stage.Hosting.Tests.World;
 
 /// <summary>The engine driving a real Stage.World: takes, resets, rule commands and replays keep the world's state hashes.</summary>
 public sealed class WorldRunTests : IDisposable
@@ -24,7 +27,7 @@ public sealed class WorldRunTests : IDisposable
     {
         public List<long> Frames { get; } = [];
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
-        public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+        public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
         {
             Frames.Add(inputs.Tick.Frame);
             return [];
@@ -59,14 +62,14 @@ public sealed class WorldRunTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private Engine Build(long frames) =>
+    private FrameLoop Build(long frames) =>
         new(_config, _tracking, _host, new NullRenderer(), new HeadlessOutput(), _takes, NullLogger.Instance,
             new EngineOptions { MaxFrames = frames, CommandTimeout = TimeSpan.FromSeconds(60) }, _clock, Timecode.Parse("01:00:00:00", _config.FrameRate));
 
 
     private async Task<TakeInfo> RecordTake(bool resetFirst, int frames)
     {
-        Engine engine = Build(frames);
+        FrameLoop engine = Build(frames);
         Task<ControlReply>? reset = resetFirst ? EngineCommands.Queue(engine, "/stage/world/reset") : null;
         Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("3"));
         Task<ControlReply> rule = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("gravityScale"), OscValue.FromFloat32(0.5f));
@@ -129,7 +132,7 @@ public sealed class WorldRunTests : IDisposable
     [Fact]
     public async Task A_reset_while_recording_is_refused_and_bad_rules_are_answered()
     {
-        Engine engine = Build(3);
+        FrameLoop engine = Build(3);
         Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("1"));
         Task<ControlReply> reset = EngineCommands.Queue(engine, "/stage/world/reset");
         Task<ControlReply> unknown = EngineCommands.Queue(engine, "/stage/world/rule", OscValue.FromString("warpFactor"), OscValue.FromFloat32(9));

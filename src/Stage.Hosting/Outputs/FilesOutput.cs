@@ -2,7 +2,10 @@ using System.Buffers.Binary;
 using Stage.Engine.Timing;
 using Stage.Render.Imaging;
 
-namespace Stage.Engine.Outputs;
+using Stage.Engine.Outputs;
+using Stage.Core.Frames;
+
+namespace Stage.Hosting.Outputs;
 
 /// <summary>How <see cref="FilesOutput"/> writes frames.</summary>
 public enum FileFormat
@@ -45,9 +48,9 @@ public sealed class FilesOutput : IFrameOutput
     public string? LastFailure { get; private set; }
 
     /// <inheritdoc/>
-    public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases)
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
     {
-        foreach (CanvasImage canvas in canvases)
+        foreach (CanvasPixels canvas in canvases)
         {
             try
             {
@@ -76,7 +79,7 @@ public sealed class FilesOutput : IFrameOutput
     }
 
     /// <summary>A canvas as a PNG image (16-bit samples are little-endian in the canvas buffer).</summary>
-    public static PngImage ToPng(CanvasImage canvas)
+    public static PngImage ToPng(CanvasPixels canvas)
     {
         ReadOnlySpan<byte> bytes = canvas.Rgba.Span;
         if (canvas.BitDepth == 8) return PngImage.FromRgba8(canvas.Width, canvas.Height, bytes);

@@ -1,7 +1,8 @@
+using Stage.Engine;
 using System.Globalization;
 using Stage.World;
 
-namespace Stage.Engine.World;
+namespace Stage.Hosting.World;
 
 /// <summary>
 /// The engine's view of a Stage.World <see cref="StageWorld"/>: advances it in whole fixed steps at

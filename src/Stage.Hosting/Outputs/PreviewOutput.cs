@@ -1,7 +1,10 @@
 using Stage.Engine.Timing;
 using Stage.Render.Imaging;
 
-namespace Stage.Engine.Outputs;
+using Stage.Engine.Outputs;
+using Stage.Core.Frames;
+
+namespace Stage.Hosting.Outputs;
 
 /// <summary>
 /// A scaled-down PNG per canvas, refreshed about once a second (by frame count, not wall clock) in
@@ -36,12 +39,12 @@ public sealed class PreviewOutput : IFrameOutput
     public long WriteFailures { get; private set; }
 
     /// <inheritdoc/>
-    public void Present(FrameTick tick, IReadOnlyList<CanvasImage> canvases)
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
     {
         // By due frame, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
         if (tick.Frame < _nextFrame) return;
         _nextFrame = tick.Frame + _everyFrames;
-        foreach (CanvasImage canvas in canvases)
+        foreach (CanvasPixels canvas in canvases)
         {
             try
             {

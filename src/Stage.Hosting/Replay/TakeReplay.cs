@@ -1,13 +1,15 @@
+using Stage.Engine;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
 using Stage.Core.Time;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
-using Stage.Engine.World;
+using Stage.Hosting.World;
 using Stage.Takes;
 using Stage.World;
+using Stage.Core.Frames;
 
-namespace Stage.Engine.Replay;
+namespace Stage.Hosting.Replay;
 
 /// <summary>A frame whose replayed world differs from the recording.</summary>
 /// <param name="Frame">Take frame.</param>
@@ -108,7 +110,7 @@ public static class TakeReplay
             try
             {
                 var tick = new FrameTick(frame, timecode, 0, 0, 0);
-                IReadOnlyList<CanvasImage> canvases = renderer.Render(new FrameInputs(tick, views));
+                IReadOnlyList<CanvasPixels> canvases = renderer.Render(new FrameInputs(tick, views));
                 output.Present(tick, canvases);
             }
             catch (Exception e) when (e is not OperationCanceledException)

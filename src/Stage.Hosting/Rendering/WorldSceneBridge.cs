@@ -6,7 +6,7 @@ using Stage.World;
 using RenderKind = Stage.Render.Scene.PrimitiveKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
-namespace Stage.Engine.Rendering;
+namespace Stage.Hosting.Rendering;
 
 /// <summary>
 /// Draws a Stage.World: one <see cref="DrawItem"/> per entity with an <see cref="Appearance"/>, in

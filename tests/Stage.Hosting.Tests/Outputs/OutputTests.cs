@@ -4,8 +4,10 @@ using Stage.Engine.Statistics;
 using Stage.Engine.Timing;
 using Stage.Render.Imaging;
 using Stage.Tests.Shared;
+using Stage.Core.Frames;
+using Stage.Hosting.Outputs;
 
-namespace Stage.Engine.Tests.Outputs;
+namespace Stage.Hosting.Tests.Outputs;
 
 public sealed class OutputTests : IDisposable
 {
@@ -15,11 +17,11 @@ public sealed class OutputTests : IDisposable
 
     private static FrameTick Tick(long frame) => new(frame, Timecode.FromFrameCount(frame, FrameRate.Fps25), 0, 0, 0);
 
-    private static CanvasImage Canvas(string id, int width, int height, byte shade)
+    private static CanvasPixels Canvas(string id, int width, int height, byte shade)
     {
         var rgba = new byte[width * height * 4];
         for (int i = 0; i < rgba.Length; i += 4) { rgba[i] = shade; rgba[i + 1] = (byte)(i / 4 % 256); rgba[i + 2] = 7; rgba[i + 3] = 255; }
-        return new CanvasImage(id, width, height, 8, rgba);
+        return new CanvasPixels(id, width, height, 8, rgba);
     }
 
     [Fact]

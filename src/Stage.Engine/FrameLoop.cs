@@ -13,6 +13,7 @@ using Stage.Takes;
 using Stage.Tracking;
 using Stage.Tracking.Buffers;
 using Stage.Tracking.Statistics;
+using Stage.Core.Frames;
 
 namespace Stage.Engine;
 
@@ -23,7 +24,7 @@ namespace Stage.Engine;
 /// to the output; record the take. A fault in the world or the renderer is logged and the next frame
 /// still comes; tracking loss holds the last pose and shows LOST in the status.
 /// </summary>
-public sealed class Engine : ITakeContext
+public sealed class FrameLoop : ITakeContext
 {
     private readonly StageConfig _config;
     private readonly TrackingSystem _tracking;
@@ -49,7 +50,7 @@ public sealed class Engine : ITakeContext
     private long _rateTicks = long.MinValue;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
-    public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
+    public FrameLoop(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
         TakeLog takeLog, ILogger log, EngineOptions options, IMonotonicClock clock, Timecode startTimecode)
     {
         _config = config;
@@ -183,7 +184,7 @@ public sealed class Engine : ITakeContext
         Statistics.LatchToSubmitMs.Record((submitTicks - latchTicks) * 1000.0 / _clock.Frequency);
         try
         {
-            IReadOnlyList<CanvasImage> canvases = _renderer.Render(new FrameInputs(tick, _views));
+            IReadOnlyList<CanvasPixels> canvases = _renderer.Render(new FrameInputs(tick, _views));
             long rendered = _clock.NowTicks;
             Statistics.RenderMs.Record((rendered - submitTicks) * 1000.0 / _clock.Frequency);
             _output.Present(tick, canvases);

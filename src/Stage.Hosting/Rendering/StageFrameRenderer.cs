@@ -1,9 +1,11 @@
+using Stage.Engine;
 using Stage.Engine.Outputs;
-using Stage.Engine.World;
+using Stage.Hosting.World;
 using Stage.Render;
 using Stage.Render.Scene;
+using Stage.Core.Frames;
 
-namespace Stage.Engine.Rendering;
+namespace Stage.Hosting.Rendering;
 
 /// <summary>
 /// The engine's renderer: Stage.Render's <see cref="StageRenderer"/> drawing a <see cref="RenderScene"/>
@@ -15,8 +17,8 @@ namespace Stage.Engine.Rendering;
 /// <param name="updateScene">Writes the world's current state into the scene; null for a fixed scene.</param>
 public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene, Action<RenderScene>? updateScene) : IFrameRenderer
 {
-    private readonly List<RenderCamera> _cameras = [];
-    private readonly List<CanvasImage> _images = [];
+    private readonly List<CameraView> _cameras = [];
+    private readonly List<CanvasPixels> _images = [];
     private readonly List<PassTiming> _timings = [];
 
     /// <summary>
@@ -36,20 +38,20 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     public IReadOnlyList<PassTiming> LastPassTimings => _timings;
 
     /// <inheritdoc/>
-    public IReadOnlyList<CanvasImage> Render(in FrameInputs inputs)
+    public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
     {
         updateScene?.Invoke(scene);
         _cameras.Clear();
         foreach (CameraView view in inputs.Cameras)
-            _cameras.Add(new RenderCamera(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey, view.Markers));
+            _cameras.Add(new CameraView(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey, view.Markers));
         IReadOnlyList<CanvasPixels> pixels = renderer.Render(_cameras, scene);
         _images.Clear();
         foreach (CanvasPixels canvas in pixels)
-            _images.Add(new CanvasImage(canvas.OutputId, canvas.Width, canvas.Height, canvas.BitDepth, canvas.Rgba));
+            _images.Add(new CanvasPixels(canvas.OutputId, canvas.Width, canvas.Height, canvas.BitDepth, canvas.Rgba));
         _timings.Clear();
-        foreach (RenderPassTiming timing in renderer.LastTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
+        foreach (PassTiming timing in renderer.LastTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
         // Per-pass GPU time from timestamp queries, where the device writes them ("gpu shadow", "gpu inner A" …).
-        foreach (RenderPassTiming timing in renderer.LastGpuTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
+        foreach (PassTiming timing in renderer.LastGpuTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
         return _images;
     }
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Stage.Engine.Rendering;
+using Stage.Hosting.Rendering;
 using Stage.Physics;
 using Stage.Render.Meshes;
 using Stage.Render.Scene;
@@ -8,7 +8,7 @@ using Stage.World;
 using RenderKind = Stage.Render.Scene.PrimitiveKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
-namespace Stage.Engine.Tests.Rendering;
+namespace Stage.Hosting.Tests.Rendering;
 
 /// <summary>The world → render scene mapping: sizes, axes, poses, rebuilds, and no allocation per frame.</summary>
 public sealed class WorldSceneBridgeTests : IDisposable
