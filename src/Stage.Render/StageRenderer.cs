@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Stage.Core.Configuration;
 using Stage.Core.Frames;
 using Stage.Core.Space;
@@ -36,6 +37,12 @@ public sealed record StageRendererOptions
     /// <summary>Compose options (inner filter, canvas formats).</summary>
     public CanvasCompositorOptions Compose { get; init; } = new();
 
+    /// <summary>
+    /// Frames that may be in flight at once (1–3, default 2): the CPU records frame N+1 while the GPU renders frame N.
+    /// Each has its own command buffer, per-item, light, view and compose buffers, timestamps and readback buffers.
+    /// </summary>
+    public int FramesInFlight { get; init; } = 2;
+
     /// <summary>The options a stage configuration asks for: its <c>render</c> section's outer viewpoint, outer resolution and soft edge.</summary>
     public static StageRendererOptions FromConfig(StageConfig config)
     {
@@ -52,10 +59,29 @@ public sealed record StageRendererOptions
 /// <summary>
 /// The in-camera VFX renderer for one stage: per frame the sun's shadow map, each tracked camera's
 /// inner frustum (at its configured resolution, from its entrance pupil with overscan), the outer
-/// six-face cube, the compose of every output canvas, and the readback of the canvases.
+/// six-face cube, and the compose of every output canvas — on the GPU from start to end.
+/// <para>
+/// The live path: <see cref="BeginFrame"/> waits only for the frame slot it reuses (frames overlap:
+/// <see cref="StageRendererOptions.FramesInFlight"/>), updates the slot's buffers and records the whole frame,
+/// the presenters' acquire and copies included (a canvas is composed straight into an acquired swapchain image
+/// where it can be); <see cref="Submit"/> then takes the cameras — latched last, written into the slot's
+/// small view and compose buffers — submits once and presents. Nothing waits for the GPU and nothing is read
+/// back unless asked: a canvas is copied into the slot's readback buffer only in frames that ask for it, and
+/// its pixels are handed over (<see cref="CollectReadbacks"/>) once that frame has completed, one or more frames later.
+/// </para>
+/// <para>
+/// <see cref="Render"/> is the synchronous form for files, tests and <c>stage render</c>: one frame, waited
+/// for, every canvas read back.
+/// </para>
 /// </summary>
 public sealed class StageRenderer : IDisposable
 {
+    /// <summary>Views of the scene renderer's per-slot view buffer used by the inner cameras: 1 … 4.</summary>
+    private const int FirstCameraView = 1;
+
+    /// <summary>Views used by the outer cube's six faces: 5 … 10.</summary>
+    private const int FirstFaceView = FirstCameraView + CanvasCompositor.MaxCameras;
+
     private readonly GpuDevice _device;
     private readonly StageConfig _config;
     private readonly StageRendererOptions _options;
@@ -66,22 +92,32 @@ public sealed class StageRenderer : IDisposable
     private readonly GpuImage[] _innerDepth;
     private readonly GpuImage _outerColor;
     private readonly GpuImage _outerDepth;
-    private readonly GpuBuffer[] _readback;
-    private readonly CanvasPixels[] _pixels;
-    private readonly byte[][] _pixelBytes;
+    private readonly FrameSlot[] _slots;
     private readonly GpuCommandPool _pool;
-    private readonly List<GpuCommandBuffer> _commandBuffers = [];
+    private readonly List<GpuCommandBuffer> _passBuffers = [];
     private readonly List<PassTiming> _timings = [];
-    private readonly bool[] _innerDrawn;
-    private readonly string[] _innerPassNames;
-    private readonly ComposeCamera[] _composeCameras = new ComposeCamera[CanvasCompositor.MaxCameras];
-    private readonly List<GpuImage> _innerImages = new(CanvasCompositor.MaxCameras);
-    private readonly Stopwatch _clock = new();
-    private readonly GpuTimestampQueries _stamps;
-    private readonly string[] _stampNames;
-    private readonly string[] _innerGpuNames;
     private readonly List<PassTiming> _gpuTimings = [];
-    private int _stampCount;
+    private readonly string[] _innerPassNames;
+    private readonly string[] _innerGpuNames;
+    private readonly ComposeCamera[] _composeCameras = new ComposeCamera[CanvasCompositor.MaxCameras];
+    private readonly CameraView[] _latched;
+    private readonly int[] _drawOrder;
+    private readonly List<GpuImage> _innerImages = new(CanvasCompositor.MaxCameras);
+    private readonly GpuImage?[] _targets;
+    private readonly bool[] _composedInto;
+    private readonly bool[] _presenting;
+    private readonly List<GpuSemaphoreSubmit> _waits = [];
+    private readonly List<GpuSemaphoreSubmit> _signals = [];
+    private readonly List<ICanvasPresenter> _presenters = [];
+    private readonly Stopwatch _clock = new();
+    private readonly CanvasPixels[] _syncPixels;
+    private readonly List<string> _syncOrder = [];
+    private CameraView[] _syncViews = [];
+    private readonly Action<long, IReadOnlyList<CanvasPixels>> _syncSink;
+    private int _drawCount;
+    private long _framesBegun;
+    private FrameSlot? _recording;
+    private Action<long, IReadOnlyList<CanvasPixels>>? _readbackSink;
     private bool _disposed;
 
     /// <summary>Creates every target and pipeline for <paramref name="config"/>.</summary>
@@ -92,157 +128,409 @@ public sealed class StageRenderer : IDisposable
         _device = device;
         _config = config;
         _options = options ?? StageRendererOptions.FromConfig(config);
-        _scene = new SceneRenderer(device, _options.Scene);
-        _compositor = new CanvasCompositor(device, config, _options.Compose);
+        if (_options.FramesInFlight is < 1 or > 3)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.FramesInFlight, "frames in flight must be 1, 2 or 3");
+        int slots = _options.FramesInFlight;
+        _scene = new SceneRenderer(device, _options.Scene, slots);
+        _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
         _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
         const ImageUsageFlags colorUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.SampledBit
             | ImageUsageFlags.TransferSrcBit;
         const ImageUsageFlags depthUsage = ImageUsageFlags.DepthStencilAttachmentBit;
         _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage)).ToArray();
         _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
-        _innerDrawn = new bool[_innerCameras.Length];
+        _latched = _innerCameras.Select(c => new CameraView(c, Pose.Identity, c.FocalLengthMm)).ToArray();
+        _drawOrder = new int[_innerCameras.Length];
         _innerPassNames = _innerCameras.Select(c => "inner " + c.Id).ToArray();
         _innerGpuNames = _innerCameras.Select(c => "gpu inner " + c.Id).ToArray();
-        // Start, shadow, each inner camera, outer, compose, canvas copy.
-        _stampNames = new string[_innerCameras.Length + 5];
-        _stamps = new GpuTimestampQueries(device, _stampNames.Length);
         var face = (uint)_options.OuterFaceSizePx;
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
         _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
-        _readback = new GpuBuffer[config.Outputs.Count];
-        _pixels = new CanvasPixels[config.Outputs.Count];
-        _pixelBytes = new byte[config.Outputs.Count][];
-        for (var i = 0; i < _readback.Length; i++)
-        {
-            GpuImage canvas = _compositor.Canvases[i];
-            var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
-            _readback[i] = new GpuBuffer(device, (ulong)bytes, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
-            OutputCanvas output = config.Outputs[i];
-            _pixelBytes[i] = new byte[bytes];
-            _pixels[i] = new CanvasPixels(output.Id, (int)canvas.Width, (int)canvas.Height, GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16, _pixelBytes[i]);
-        }
         _pool = new GpuCommandPool(device);
+        int canvases = config.Outputs.Count;
+        _targets = new GpuImage?[canvases];
+        _composedInto = new bool[canvases];
+        _presenting = new bool[canvases];
+        _syncPixels = new CanvasPixels[canvases];
+        _syncSink = KeepSyncPixels;
+        _slots = new FrameSlot[slots];
+        for (var i = 0; i < slots; i++)
+        {
+            _slots[i] = new FrameSlot(i, _pool.Allocate(), new GpuTimestampQueries(device, _innerCameras.Length + 5), canvases);
+        }
+        // Static per frame: the outer cube's faces.
+        OuterView outer = Outer;
+        for (var i = 0; i < slots; i++)
+            for (var f = 0; f < CubeFaces.Count; f++)
+                _scene.WriteView(i, FirstFaceView + f, CubeFaces.ViewProjection(f, outer.EyeM, outer.NearM, outer.FarM));
     }
 
     /// <summary>The stage this renderer draws.</summary>
     public StageConfig Config => _config;
 
-    /// <summary>Per-pass timings of the last <see cref="Render"/>.</summary>
+    /// <summary>Frames that may be in flight at once.</summary>
+    public int FramesInFlight => _slots.Length;
+
+    /// <summary>The canvases' GPU images, in configuration order (composed in TRANSFER_SRC_OPTIMAL after a frame).</summary>
+    public IReadOnlyList<GpuImage> Canvases => _compositor.Canvases;
+
+    /// <summary>
+    /// Where canvases are shown on the GPU (windows), each taking part in every frame's submission. Add before the
+    /// first frame; a presenter stays until it is removed.
+    /// </summary>
+    public IList<ICanvasPresenter> Presenters => _presenters;
+
+    /// <summary>Per-pass timings of the last frame: "record" (CPU, <see cref="BeginFrame"/>) and, in <see cref="Render"/>, "gpu" and "readback".</summary>
     public IReadOnlyList<PassTiming> LastTimings => _timings;
 
     /// <summary>
-    /// GPU time of each pass of the last <see cref="Render"/> in one submission, from timestamps written at the
-    /// start of the frame and after each pass: "gpu shadow", "gpu inner A" (one per camera drawn), "gpu outer",
-    /// "gpu compose", "gpu copy" (the canvases into their readback buffers), in that order. Empty with
-    /// <see cref="TimeEachPass"/> or where the device cannot write timestamps (see <see cref="GpuTimestampsUnsupported"/>).
+    /// GPU time of each pass of the most recent completed frame, from timestamps written at the start of the frame
+    /// and after each pass: "gpu shadow", "gpu inner A" (one per camera drawn), "gpu outer", "gpu compose", "gpu copy"
+    /// (presentation copies and readback copies), in that order. Empty with <see cref="TimeEachPass"/> or where the
+    /// device cannot write timestamps (see <see cref="GpuTimestampsUnsupported"/>).
     /// </summary>
     public IReadOnlyList<PassTiming> LastGpuTimings => _gpuTimings;
 
     /// <summary>Null when per-pass GPU times are measured with timestamp queries; otherwise why not.</summary>
-    public string? GpuTimestampsUnsupported => _stamps.Unsupported;
+    public string? GpuTimestampsUnsupported => _slots[0].Stamps.Unsupported;
 
     /// <summary>The scene renderer (its counters show whether GPU buffers were rebuilt).</summary>
     public SceneRenderer Scene => _scene;
 
+    /// <summary>Bytes copied from the GPU into host memory so far (readback of canvases; the live window path reads none).</summary>
+    public long ReadbackBytes { get; private set; }
+
+    /// <summary>Frames submitted so far.</summary>
+    public long FramesSubmitted { get; private set; }
+
+    /// <summary>Milliseconds the last <see cref="BeginFrame"/> waited for its frame slot (the GPU was still on the frame before the last).</summary>
+    public double LastSlotWaitMs { get; private set; }
+
+    /// <summary>The device timeline number of the last submitted frame.</summary>
+    public ulong LastSubmission { get; private set; }
+
     /// <summary>
-    /// False (default): the whole frame — shadow, inner views, outer cube, compose, canvas copies — is
-    /// recorded into one command buffer, submitted once and waited for once; <see cref="LastTimings"/> holds
-    /// "record" (CPU: scene update and recording), "gpu" (submit to fence: the GPU's work, all passes) and
-    /// "readback" (copying the canvases to the CPU arrays). True: each pass is its own submission, waited
-    /// for, and <see cref="LastTimings"/> holds each pass's wall time (record + submit + GPU + wait) —
-    /// a diagnostic: the extra submissions and waits cost time. Per-pass GPU time of the one-submission frame is in
-    /// <see cref="LastGpuTimings"/> (timestamp queries), which stays empty while this is true.
+    /// False (default): the whole frame is recorded into one command buffer and submitted once. True (only in
+    /// <see cref="Render"/>): each pass is its own submission, waited for, and <see cref="LastTimings"/> holds each
+    /// pass's wall time — a diagnostic: the extra submissions and waits cost time.
     /// </summary>
     public bool TimeEachPass { get; set; }
 
+    private OuterView Outer => new(_options.OuterEyeM, _options.DepthRange.NearM, _options.DepthRange.FarM);
+
     /// <summary>
-    /// Renders one frame: <paramref name="cameras"/> in priority order (the first wins where inner frusta
-    /// overlap; cameras beyond the first four configured are not drawn), <paramref name="scene"/> as it is now.
-    /// Returns every canvas's pixels, valid until the next call. Blocks until the frame is read back.
+    /// Begins a frame: waits for the frame slot it reuses (the GPU is then at most <see cref="FramesInFlight"/> − 1 frames
+    /// behind; that slot's read-back pixels are handed to <paramref name="readbackSink"/> first), writes <paramref name="scene"/>
+    /// into the slot and records every pass — shadow, each camera's inner view, the outer cube, the compose of every
+    /// canvas (straight into a presenter's acquired image where it can), the presenters' copies, and a copy into the
+    /// readback buffer of every canvas <paramref name="readback"/> marks. The cameras are drawn in <paramref name="drawOrder"/>
+    /// (configuration ids, priority order; null: the configured order), their poses taken by <see cref="Submit"/>.
+    /// </summary>
+    /// <param name="scene">The scene as it is now.</param>
+    /// <param name="tag">A number handed back with this frame's read-back pixels (a frame number).</param>
+    /// <param name="readback">Per canvas: read it back this frame (empty: none).</param>
+    /// <param name="readbackSink">Gets read-back pixels (this and earlier frames') on this thread; the arrays are reused afterwards.</param>
+    /// <param name="drawOrder">The cameras to draw, first wins; null: every configured camera (up to four) in configuration order.</param>
+    public void BeginFrame(RenderScene scene, long tag, ReadOnlySpan<bool> readback, Action<long, IReadOnlyList<CanvasPixels>>? readbackSink,
+        IReadOnlyList<string>? drawOrder = null)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_recording is not null) throw new InvalidOperationException("a frame is being recorded: submit it first");
+        _readbackSink = readbackSink;
+        _timings.Clear();
+        _clock.Restart();
+        FrameSlot slot = _slots[_framesBegun++ % _slots.Length];
+        // The pacing wait: the slot's previous frame must be done before its buffers are written again.
+        if (slot.Submission != 0 && _device.CompletedSubmission() < slot.Submission)
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            _device.Wait(slot.Submission);
+            LastSlotWaitMs = Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds;
+        }
+        else LastSlotWaitMs = 0;
+        Complete(slot);
+        _clock.Restart();
+
+        ChooseCameras(drawOrder);
+        _scene.Update(scene, slot.Index);
+        GpuCommandBuffer cmd = slot.Commands;
+        cmd.Begin();
+        bool stamp = slot.Stamps.IsSupported;
+        slot.StampCount = 0;
+        if (stamp)
+        {
+            slot.Stamps.Reset(cmd);
+            Stamp(slot, cmd, "");
+        }
+        _scene.RecordShadowPass(cmd);
+        if (stamp) Stamp(slot, cmd, "gpu shadow");
+        RecordInnerAndOuter(cmd, scene, each: false, stamp ? slot : null);
+
+        // Presenters: acquire, then compose straight into an acquired image where nothing else needs the canvas.
+        Array.Clear(_targets);
+        Array.Clear(_composedInto);
+        Array.Clear(_presenting);
+        _waits.Clear();
+        _signals.Clear();
+        slot.Presenting.Clear();
+        foreach (ICanvasPresenter presenter in _presenters)
+        {
+            int c = presenter.CanvasIndex;
+            if (!presenter.TryAcquire(out GpuImage? target)) continue;
+            _presenting[c] = true;
+            slot.Presenting.Add(presenter);
+            presenter.AddSemaphores(_waits, _signals);
+            bool wanted = c < readback.Length && readback[c];
+            if (target is not null && !wanted && _targets[c] is null)
+            {
+                _targets[c] = target;
+                _composedInto[c] = true;
+            }
+        }
+        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, _targets);
+        if (stamp) Stamp(slot, cmd, "gpu compose");
+        foreach (ICanvasPresenter presenter in slot.Presenting)
+            presenter.Record(cmd, _compositor.Canvases[presenter.CanvasIndex], _composedInto[presenter.CanvasIndex]);
+        slot.Tag = tag;
+        slot.ReadbackPending = false;
+        for (var c = 0; c < _compositor.Canvases.Count; c++)
+        {
+            slot.Wanted[c] = c < readback.Length && readback[c];
+            if (!slot.Wanted[c]) continue;
+            GpuImage canvas = _compositor.Canvases[c];
+            GpuBuffer buffer = slot.ReadbackBuffer(_device, c, canvas);
+            // A presenter's copy may have read it already: the canvas stays in TRANSFER_SRC_OPTIMAL for both.
+            GpuTransfers.CopyOut(cmd, canvas, ImageLayout.TransferSrcOptimal, buffer);
+            slot.ReadbackPending = true;
+        }
+        if (stamp) Stamp(slot, cmd, "gpu copy");
+        cmd.End();
+        _recording = slot;
+        Lap("record");
+    }
+
+    /// <summary>
+    /// Latches the cameras — their matrices and toggles written into the recorded frame's slot, as late as possible —
+    /// submits the frame once (waiting on the presenters' acquires, signalling their presents and the device timeline)
+    /// and presents. Does not wait for the GPU. Returns the submission's number on the device timeline.
+    /// </summary>
+    /// <param name="cameras">Every drawn camera's view (matched by configuration id; a camera missing keeps its last pose).</param>
+    public ulong Submit(ReadOnlySpan<CameraView> cameras)
+    {
+        FrameSlot slot = _recording ?? throw new InvalidOperationException("no frame is being recorded: call BeginFrame first");
+        WriteCameras(slot.Index, cameras);
+        ulong submission = _device.Submit([slot.Commands], CollectionsMarshal.AsSpan(_waits), CollectionsMarshal.AsSpan(_signals));
+        _recording = null;
+        slot.Submission = submission;
+        slot.StampsPending = slot.StampCount > 0;
+        LastSubmission = submission;
+        FramesSubmitted++;
+        foreach (ICanvasPresenter presenter in slot.Presenting) presenter.Present(submission);
+        return submission;
+    }
+
+    /// <summary>
+    /// Hands every completed frame's read-back pixels to the sink given to <see cref="BeginFrame"/>, oldest first;
+    /// with <paramref name="wait"/>, waits for the frames still in flight first (the end of a run, a file's last frame).
+    /// Returns how many frames were handed over. Nothing is read while its frame may still be written.
+    /// </summary>
+    public int CollectReadbacks(bool wait = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var handed = 0;
+        // Oldest first: slots in the order they were begun.
+        for (long n = Math.Max(0, _framesBegun - _slots.Length); n < _framesBegun; n++)
+        {
+            FrameSlot slot = _slots[n % _slots.Length];
+            if (slot == _recording || slot.Submission == 0) continue;
+            if (_device.CompletedSubmission() < slot.Submission)
+            {
+                if (!wait) break;
+                _device.Wait(slot.Submission);
+            }
+            if (Complete(slot)) handed++;
+        }
+        return handed;
+    }
+
+    /// <summary>A completed slot: its timestamps into <see cref="LastGpuTimings"/>, its read-back pixels to the sink. True when pixels were handed over.</summary>
+    private bool Complete(FrameSlot slot)
+    {
+        if (slot.StampsPending)
+        {
+            slot.StampsPending = false;
+            _gpuTimings.Clear();
+            if (slot.Stamps.Read() == slot.StampCount)
+                for (var i = 1; i < slot.StampCount; i++) _gpuTimings.Add(new PassTiming(slot.StampNames[i], slot.Stamps.Milliseconds(i - 1, i)));
+        }
+        if (!slot.ReadbackPending) return false;
+        slot.ReadbackPending = false;
+        for (var c = 0; c < _compositor.Canvases.Count; c++)
+        {
+            if (!slot.Wanted[c]) continue;
+            slot.Readback[c]!.Read(slot.Bytes[c]);
+            ReadbackBytes += slot.Bytes[c].Length;
+        }
+        _readbackSink?.Invoke(slot.Tag, slot.Pixels(_compositor.Canvases, _config.Outputs));
+        return true;
+    }
+
+    /// <summary>
+    /// Renders one frame and waits for it: <paramref name="cameras"/> in priority order (the first wins where inner frusta
+    /// overlap; cameras beyond the first four configured are not drawn), <paramref name="scene"/> as it is now. Returns every
+    /// canvas's pixels, valid until the next call. The synchronous form for files, tests and <c>stage render</c>.
     /// </summary>
     public IReadOnlyList<CanvasPixels> Render(IReadOnlyList<CameraView> cameras, RenderScene scene)
     {
         ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _timings.Clear();
-        _gpuTimings.Clear();
-        Array.Clear(_innerDrawn);
-        _innerImages.Clear();
-        bool each = TimeEachPass;
-        var pass = 0;
+        if (TimeEachPass) return RenderEachPass(cameras, scene);
+        FillSyncCameras(cameras);
+        Span<bool> all = stackalloc bool[_compositor.Canvases.Count];
+        all.Fill(true);
+        BeginFrame(scene, 0, all, _syncSink, _syncOrder);
+        long gpuStart = Stopwatch.GetTimestamp();
+        Submit(_syncViews.AsSpan(0, cameras.Count));
+        _device.Wait(LastSubmission);
+        _timings.Add(new PassTiming("gpu", Stopwatch.GetElapsedTime(gpuStart).TotalMilliseconds));
         _clock.Restart();
-        _scene.Update(scene);
+        CollectReadbacks(wait: true);
+        Lap("readback");
+        return _syncPixels;
+    }
 
-        GpuCommandBuffer cmd = BeginPass(pass++);
-        _stampCount = 0;
-        bool stamp = !each && _stamps.IsSupported;
-        if (stamp)
-        {
-            _stamps.Reset(cmd);
-            Stamp(cmd, "");
-        }
-        _scene.RecordShadowPass(cmd);
-        if (each) cmd = NextPass(cmd, "shadow", ref pass);
-        if (stamp) Stamp(cmd, "gpu shadow");
-
-        var composed = 0;
+    /// <summary>The synchronous form's camera order and views, in arrays kept between frames (nothing allocated per frame).</summary>
+    private void FillSyncCameras(IReadOnlyList<CameraView> cameras)
+    {
+        if (_syncViews.Length < cameras.Count) _syncViews = new CameraView[cameras.Count];
+        _syncOrder.Clear();
         for (var i = 0; i < cameras.Count; i++)
         {
-            CameraView camera = cameras[i];
-            var slot = SlotOf(camera.Camera.Id);
-            if (slot < 0 || _innerDrawn[slot]) continue;
-            LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm, camera.Camera.SensorHeightMm,
-                Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM);
-            Matrix4x4 viewProjection = lens.ViewProjection;
-            _innerDrawn[slot] = true;
-            GpuTransfers.ToColorAttachment(cmd, _innerColor[slot]);
-            _scene.RecordView(cmd, _innerColor[slot], 0, _innerDepth[slot], viewProjection, scene.BackgroundLinear);
-            GpuTransfers.ColorToSampled(cmd, _innerColor[slot]);
-            if (each) cmd = NextPass(cmd, _innerPassNames[slot], ref pass);
-            if (stamp) Stamp(cmd, _innerGpuNames[slot]);
-            _composeCameras[composed++] = new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers);
-            _innerImages.Add(_innerColor[slot]);
+            _syncViews[i] = cameras[i];
+            _syncOrder.Add(cameras[i].Camera.Id);
         }
+    }
 
-        var outer = new OuterView(_options.OuterEyeM, _options.DepthRange.NearM, _options.DepthRange.FarM);
+    /// <summary>The synchronous form's readback sink: the pixels into <see cref="_syncPixels"/>.</summary>
+    private void KeepSyncPixels(long tag, IReadOnlyList<CanvasPixels> pixels)
+    {
+        for (var i = 0; i < _syncPixels.Length; i++) _syncPixels[i] = pixels[i];
+    }
+
+    /// <summary>The diagnostic path: each pass submitted and waited for on its own, timed by wall clock.</summary>
+    private IReadOnlyList<CanvasPixels> RenderEachPass(IReadOnlyList<CameraView> cameras, RenderScene scene)
+    {
+        _device.Wait(LastSubmission);
+        _timings.Clear();
+        _gpuTimings.Clear();
+        FillSyncCameras(cameras);
+        ChooseCameras(_syncOrder);
+        FrameSlot slot = _slots[0];
+        WriteCameras(slot.Index, _syncViews.AsSpan(0, cameras.Count));
+        var pass = 0;
+        _clock.Restart();
+        _scene.Update(scene, slot.Index);
+        GpuCommandBuffer cmd = BeginPass(pass++);
+        _scene.RecordShadowPass(cmd);
+        cmd = NextPass(cmd, "shadow", ref pass);
+        cmd = RecordInnerAndOuter(cmd, scene, each: true, null, ref pass);
+        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, []);
+        cmd = NextPass(cmd, "compose", ref pass);
+        for (var c = 0; c < _compositor.Canvases.Count; c++)
+        {
+            GpuImage canvas = _compositor.Canvases[c];
+            slot.Wanted[c] = true;
+            GpuTransfers.CopyOut(cmd, canvas, ImageLayout.TransferSrcOptimal, slot.ReadbackBuffer(_device, c, canvas));
+        }
+        cmd.End();
+        _device.Wait(_device.Submit(cmd));
+        for (var c = 0; c < _compositor.Canvases.Count; c++)
+        {
+            slot.Readback[c]!.Read(slot.Bytes[c]);
+            ReadbackBytes += slot.Bytes[c].Length;
+        }
+        Lap("readback");
+        IReadOnlyList<CanvasPixels> pixels = slot.Pixels(_compositor.Canvases, _config.Outputs);
+        for (var i = 0; i < _syncPixels.Length; i++) _syncPixels[i] = pixels[i];
+        return _syncPixels;
+    }
+
+    /// <summary>Which configured cameras are drawn this frame, in priority order (at most four, each once).</summary>
+    private void ChooseCameras(IReadOnlyList<string>? drawOrder)
+    {
+        _drawCount = 0;
+        _innerImages.Clear();
+        if (drawOrder is null)
+        {
+            for (var i = 0; i < _innerCameras.Length; i++) _drawOrder[_drawCount++] = i;
+        }
+        else
+        {
+            for (var i = 0; i < drawOrder.Count; i++)
+            {
+                int slot = SlotOf(drawOrder[i]);
+                if (slot < 0 || _drawOrder.AsSpan(0, _drawCount).Contains(slot)) continue;
+                _drawOrder[_drawCount++] = slot;
+            }
+        }
+        for (var k = 0; k < _drawCount; k++) _innerImages.Add(_innerColor[_drawOrder[k]]);
+        _compositor.SetSources(_innerImages, _outerColor);
+    }
+
+    private GpuCommandBuffer RecordInnerAndOuter(GpuCommandBuffer cmd, RenderScene scene, bool each, FrameSlot? stamps)
+    {
+        var pass = 0;
+        return RecordInnerAndOuter(cmd, scene, each, stamps, ref pass);
+    }
+
+    /// <summary>Records each drawn camera's inner view (view 1 + its place in the draw order) and the outer cube's faces.</summary>
+    private GpuCommandBuffer RecordInnerAndOuter(GpuCommandBuffer cmd, RenderScene scene, bool each, FrameSlot? stamps, ref int pass)
+    {
+        for (var k = 0; k < _drawCount; k++)
+        {
+            int camera = _drawOrder[k];
+            GpuTransfers.ToColorAttachment(cmd, _innerColor[camera]);
+            _scene.RecordView(cmd, _innerColor[camera], 0, _innerDepth[camera], FirstCameraView + k, scene.BackgroundLinear);
+            GpuTransfers.ColorToSampled(cmd, _innerColor[camera]);
+            if (each) cmd = NextPass(cmd, _innerPassNames[camera], ref pass);
+            if (stamps is not null) Stamp(stamps, cmd, _innerGpuNames[camera]);
+        }
         GpuTransfers.ToColorAttachment(cmd, _outerColor);
         for (var face = 0; face < CubeFaces.Count; face++)
-        {
-            _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, CubeFaces.ViewProjection(face, outer.EyeM, outer.NearM, outer.FarM), scene.BackgroundLinear);
-        }
+            _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, FirstFaceView + face, scene.BackgroundLinear);
         GpuTransfers.ColorToSampled(cmd, _outerColor);
         if (each) cmd = NextPass(cmd, "outer", ref pass);
-        if (stamp) Stamp(cmd, "gpu outer");
+        if (stamps is not null) Stamp(stamps, cmd, "gpu outer");
+        return cmd;
+    }
 
-        _compositor.SetSources(_innerImages, _outerColor);
-        _compositor.Record(cmd, _composeCameras.AsSpan(0, composed), outer, _options.Style);
-        if (each) cmd = NextPass(cmd, "compose", ref pass);
-        if (stamp) Stamp(cmd, "gpu compose");
-
-        for (var i = 0; i < _readback.Length; i++)
+    /// <summary>The late latch: each drawn camera's inner projection into the slot's view buffer and the compose pass's cameras.</summary>
+    private void WriteCameras(int slotIndex, ReadOnlySpan<CameraView> cameras)
+    {
+        foreach (CameraView view in cameras)
         {
-            GpuTransfers.CopyOut(cmd, _compositor.Canvases[i], ImageLayout.TransferSrcOptimal, _readback[i]);
+            int slot = SlotOf(view.Camera.Id);
+            if (slot >= 0) _latched[slot] = view;
         }
-        if (stamp) Stamp(cmd, "gpu copy");
-        cmd.End();
-        if (!each) Lap("record");
-        _device.Wait(_device.Submit(cmd));
-        if (!each) Lap("gpu");
-        if (stamp && _stamps.Read() == _stampCount)
+        for (var k = 0; k < _drawCount; k++)
         {
-            for (var i = 1; i < _stampCount; i++) _gpuTimings.Add(new PassTiming(_stampNames[i], _stamps.Milliseconds(i - 1, i)));
+            CameraView camera = _latched[_drawOrder[k]];
+            LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm,
+                camera.Camera.SensorHeightMm, Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM);
+            Matrix4x4 viewProjection = lens.ViewProjection;
+            _scene.WriteView(slotIndex, FirstCameraView + k, viewProjection);
+            _composeCameras[k] = new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers);
         }
-        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixelBytes[i]);
-        Lap("readback");
-        return _pixels;
+        _compositor.WriteCameras(slotIndex, _composeCameras.AsSpan(0, _drawCount));
     }
 
     /// <summary>Records the next timestamp; <paramref name="name"/> names the pass that ends there.</summary>
-    private void Stamp(GpuCommandBuffer cmd, string name)
+    private static void Stamp(FrameSlot slot, GpuCommandBuffer cmd, string name)
     {
-        _stampNames[_stampCount] = name;
-        _stamps.Write(cmd, _stampCount++);
+        slot.StampNames[slot.StampCount] = name;
+        slot.Stamps.Write(cmd, slot.StampCount++);
     }
 
     private int SlotOf(string cameraId)
@@ -263,6 +551,15 @@ public sealed class StageRenderer : IDisposable
         return BeginPass(pass++);
     }
 
+    /// <summary>A command buffer of the synchronous helpers (never one of the frame slots').</summary>
+    private GpuCommandBuffer BeginPass(int index)
+    {
+        while (_passBuffers.Count <= index) _passBuffers.Add(_pool.Allocate());
+        GpuCommandBuffer cmd = _passBuffers[index];
+        cmd.Begin();
+        return cmd;
+    }
+
     /// <summary>
     /// The raw copy floor of the same canvases: clear each canvas image, copy it to its readback
     /// buffer and read it to the CPU, in one submission. Returns the wall time in milliseconds.
@@ -271,32 +568,35 @@ public sealed class StageRenderer : IDisposable
     public double MeasureCopyFloorMs()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _device.Wait(LastSubmission);
+        FrameSlot slot = _slots[0];
         var clock = Stopwatch.StartNew();
         GpuCommandBuffer cmd = BeginPass(0);
-        for (var i = 0; i < _readback.Length; i++)
+        for (var i = 0; i < _compositor.Canvases.Count; i++)
         {
             GpuImage canvas = _compositor.Canvases[i];
             cmd.Barrier(canvas, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
                 PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
                 PipelineStageFlags2.ClearBit, AccessFlags2.TransferWriteBit);
             cmd.ClearColor(canvas, 0.25f, 0.5f, 0.75f, 1f);
-            GpuTransfers.CopyOut(cmd, canvas, ImageLayout.TransferDstOptimal, _readback[i]);
+            GpuTransfers.CopyOut(cmd, canvas, ImageLayout.TransferDstOptimal, slot.ReadbackBuffer(_device, i, canvas));
         }
         cmd.End();
         _device.Wait(_device.Submit(cmd));
-        for (var i = 0; i < _readback.Length; i++) _readback[i].Read(_pixelBytes[i]);
+        for (var i = 0; i < _compositor.Canvases.Count; i++) slot.Readback[i]!.Read(slot.Bytes[i]);
         return clock.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>
     /// Reads back the inner render of camera <paramref name="cameraId"/> from the last frame as 8-bit
-    /// sRGB RGBA (for <c>inner-&lt;camera&gt;.png</c>), or null when it was not drawn.
+    /// sRGB RGBA (for <c>inner-&lt;camera&gt;.png</c>), or null when it was not drawn. Waits for the frames in flight.
     /// </summary>
     public CanvasPixels? ReadInner(string cameraId)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var slot = Array.FindIndex(_innerCameras, c => c.Id == cameraId);
-        if (slot < 0 || !_innerDrawn[slot]) return null;
+        var slot = SlotOf(cameraId);
+        if (slot < 0 || !_drawOrder.AsSpan(0, _drawCount).Contains(slot)) return null;
+        _device.Wait(LastSubmission);
         GpuImage image = _innerColor[slot];
         var pixelCount = (int)(image.Width * image.Height);
         using var buffer = new GpuBuffer(_device, (ulong)pixelCount * 8, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
@@ -319,14 +619,6 @@ public sealed class StageRenderer : IDisposable
         return new CanvasPixels("inner-" + cameraId, (int)image.Width, (int)image.Height, 8, rgba);
     }
 
-    private GpuCommandBuffer BeginPass(int index)
-    {
-        while (_commandBuffers.Count <= index) _commandBuffers.Add(_pool.Allocate());
-        GpuCommandBuffer cmd = _commandBuffers[index];
-        cmd.Begin();
-        return cmd;
-    }
-
     private void Lap(string name)
     {
         _timings.Add(new PassTiming(name, _clock.Elapsed.TotalMilliseconds));
@@ -339,14 +631,61 @@ public sealed class StageRenderer : IDisposable
         if (_disposed) return;
         _disposed = true;
         _device.WaitIdle();
+        foreach (FrameSlot slot in _slots) slot.Dispose();
         _pool.Dispose();
-        _stamps.Dispose();
-        foreach (GpuBuffer buffer in _readback) buffer.Dispose();
         _outerDepth.Dispose();
         _outerColor.Dispose();
         foreach (GpuImage image in _innerColor.Concat(_innerDepth)) image.Dispose();
         _compositor.Dispose();
         _scene.Dispose();
+    }
+
+    /// <summary>One frame in flight: its command buffer, timestamps, readback buffers, and what it carries.</summary>
+    private sealed class FrameSlot(int index, GpuCommandBuffer commands, GpuTimestampQueries stamps, int canvases) : IDisposable
+    {
+        private readonly CanvasPixels[] _pixels = new CanvasPixels[canvases];
+
+        public int Index { get; } = index;
+        public GpuCommandBuffer Commands { get; } = commands;
+        public GpuTimestampQueries Stamps { get; } = stamps;
+        public string[] StampNames { get; } = new string[stamps.Count];
+        public int StampCount { get; set; }
+        public bool StampsPending { get; set; }
+        public ulong Submission { get; set; }
+        public long Tag { get; set; }
+        public bool ReadbackPending { get; set; }
+        public bool[] Wanted { get; } = new bool[canvases];
+        public GpuBuffer?[] Readback { get; } = new GpuBuffer?[canvases];
+        public byte[][] Bytes { get; } = new byte[canvases][];
+        public List<ICanvasPresenter> Presenting { get; } = [];
+
+        /// <summary>Canvas <paramref name="index"/>'s readback buffer and CPU array, made the first time a frame of this slot reads it back.</summary>
+        public GpuBuffer ReadbackBuffer(GpuDevice device, int index, GpuImage canvas)
+        {
+            if (Readback[index] is { } buffer) return buffer;
+            var bytes = (int)(canvas.Width * canvas.Height) * GpuTransfers.BytesPerPixel(canvas.Format);
+            Bytes[index] = new byte[bytes];
+            return Readback[index] = new GpuBuffer(device, (ulong)bytes, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
+        }
+
+        /// <summary>The read-back canvases of this slot's frame (empty pixels for those not read back).</summary>
+        public IReadOnlyList<CanvasPixels> Pixels(IReadOnlyList<GpuImage> canvases, IReadOnlyList<OutputCanvas> outputs)
+        {
+            for (var c = 0; c < _pixels.Length; c++)
+            {
+                GpuImage canvas = canvases[c];
+                int bitDepth = GpuTransfers.BytesPerPixel(canvas.Format) == 4 ? 8 : 16;
+                _pixels[c] = new CanvasPixels(outputs[c].Id, (int)canvas.Width, (int)canvas.Height, bitDepth,
+                    Wanted[c] && Bytes[c] is { } bytes ? bytes : ReadOnlyMemory<byte>.Empty);
+            }
+            return _pixels;
+        }
+
+        public void Dispose()
+        {
+            Stamps.Dispose();
+            foreach (GpuBuffer? buffer in Readback) buffer?.Dispose();
+        }
     }
 }
 

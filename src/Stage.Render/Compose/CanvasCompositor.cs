@@ -66,8 +66,9 @@ public sealed record CanvasCompositorOptions
 /// <summary>
 /// The compose pass: for every output canvas, rasterises its regions' wall meshes in canvas pixel
 /// space and, per pixel, projects the stage position through each camera (perspective divide per
-/// fragment) to pick the inner render, the outer cube or the key fill. One frame in flight: record,
-/// submit and wait before the next <see cref="Record"/> (the uniforms are rewritten in place).
+/// fragment) to pick the inner render, the outer cube or the key fill. Frames overlap: each frame slot
+/// has its own uniforms; the cameras' part of them (<see cref="WriteCameras"/>) may be written after the pass
+/// is recorded, right before the slot is submitted, so the poses are as fresh as they can be.
 /// </summary>
 public sealed class CanvasCompositor : IDisposable
 {
@@ -77,10 +78,10 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuDevice _device;
     private readonly GpuBuffer _vertices;
     private readonly (ulong OffsetBytes, uint Count)[] _ranges;
-    private readonly GpuBuffer _uniforms;
+    private readonly GpuBuffer[] _uniforms;
     private readonly GpuDescriptorSetLayout _layout;
     private readonly GpuDescriptorPool _pool;
-    private readonly GpuDescriptorSet _set;
+    private readonly GpuDescriptorSet[] _sets;
     private readonly GpuSampler _innerSampler;
     private readonly GpuSampler _outerSampler;
     private readonly GpuImage _blankInner;
@@ -90,9 +91,10 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuImage[] _canvases;
     private bool _disposed;
 
-    /// <summary>Builds the meshes, canvas images and pipelines for every output of <paramref name="config"/>.</summary>
-    public CanvasCompositor(GpuDevice device, StageConfig config, CanvasCompositorOptions? options = null)
+    /// <summary>Builds the meshes, canvas images and pipelines for every output of <paramref name="config"/>, and <paramref name="frameSlots"/> frames' uniforms.</summary>
+    public CanvasCompositor(GpuDevice device, StageConfig config, CanvasCompositorOptions? options = null, int frameSlots = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameSlots, 1);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(config);
         options ??= new CanvasCompositorOptions();
@@ -113,13 +115,16 @@ public sealed class CanvasCompositor : IDisposable
             offset += (ulong)meshes[i].Length * ComposeVertex.SizeBytes;
         }
 
-        _uniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
+        _uniforms = new GpuBuffer[frameSlots];
+        for (var i = 0; i < frameSlots; i++)
+            _uniforms[i] = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit, MaxCameras),
             new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
-        _pool = new GpuDescriptorPool(device, 1, _layout);
-        _set = _pool.Allocate(_layout);
+        _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
+        _sets = new GpuDescriptorSet[frameSlots];
+        for (var i = 0; i < frameSlots; i++) _sets[i] = _pool.Allocate(_layout);
         _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter });
         _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Linear });
         // Every descriptor must be valid even when fewer cameras (or no outer render) are in use.
@@ -128,7 +133,7 @@ public sealed class CanvasCompositor : IDisposable
         _blankOuter = new GpuImage(device, 1, 1, Format.R8G8B8A8Unorm, sampled, CubeFaces.Count);
         GpuTransfers.UploadImage(device, _blankInner, new byte[4]);
         GpuTransfers.UploadImage(device, _blankOuter, new byte[4 * CubeFaces.Count]);
-        _set.WriteBuffer(0, DescriptorType.UniformBuffer, _uniforms);
+        for (var i = 0; i < frameSlots; i++) _sets[i].WriteBuffer(0, DescriptorType.UniformBuffer, _uniforms[i]);
         SetSources([], null);
 
         _canvases = new GpuImage[config.Outputs.Count];
@@ -145,7 +150,7 @@ public sealed class CanvasCompositor : IDisposable
     /// <summary>The outputs, in configuration order (the order of <see cref="Canvases"/>).</summary>
     public IReadOnlyList<OutputCanvas> Outputs { get; }
 
-    /// <summary>Each output's canvas image; after <see cref="Record"/> it is in TRANSFER_SRC_OPTIMAL.</summary>
+    /// <summary>Each output's canvas image; after a recorded compose it is in TRANSFER_SRC_OPTIMAL (unless a presenter's image took its place).</summary>
     public IReadOnlyList<GpuImage> Canvases => _canvases;
 
     /// <summary>Each output's compose mesh (what the GPU rasterises).</summary>
@@ -188,27 +193,39 @@ public sealed class CanvasCompositor : IDisposable
         ArgumentNullException.ThrowIfNull(innerImages);
         if (innerImages.Count > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(innerImages));
         if (outerFaces is not null && outerFaces.Layers != CubeFaces.Count) throw new ArgumentException("the outer image must have six layers", nameof(outerFaces));
-        for (var i = 0; i < MaxCameras; i++) _set.WriteImage(1, i < innerImages.Count ? innerImages[i] : _blankInner, _innerSampler, (uint)i);
-        _set.WriteImage(2, outerFaces ?? _blankOuter, _outerSampler);
+        foreach (GpuDescriptorSet set in _sets)
+        {
+            for (var i = 0; i < MaxCameras; i++) set.WriteImage(1, i < innerImages.Count ? innerImages[i] : _blankInner, _innerSampler, (uint)i);
+            set.WriteImage(2, outerFaces ?? _blankOuter, _outerSampler);
+        }
     }
 
     /// <summary>
-    /// Records the compose of every canvas: <paramref name="cameras"/> in priority order (the first wins),
-    /// matching the inner images given to <see cref="SetSources"/>; <paramref name="outer"/> null uses the
-    /// style's fallback colour. Leaves every canvas in TRANSFER_SRC_OPTIMAL.
+    /// Records the compose of every canvas with <paramref name="cameras"/> in priority order (the first wins),
+    /// matching the inner images given to <see cref="SetSources"/> — and writes their uniforms: the synchronous
+    /// form of <see cref="Record(GpuCommandBuffer, int, int, OuterView?, ComposeStyle, ReadOnlySpan{GpuImage?})"/> + <see cref="WriteCameras"/>
+    /// on frame slot 0. Leaves every canvas in TRANSFER_SRC_OPTIMAL.
     /// </summary>
     public void Record(GpuCommandBuffer cmd, ReadOnlySpan<ComposeCamera> cameras, OuterView? outer, ComposeStyle style)
+    {
+        Record(cmd, 0, cameras.Length, outer, style, []);
+        WriteCameras(0, cameras);
+    }
+
+    /// <summary>
+    /// Records frame slot <paramref name="slot"/>'s compose of every canvas for <paramref name="cameraCount"/> cameras
+    /// (their matrices and toggles come from <see cref="WriteCameras"/>, written before the slot is submitted) and writes
+    /// the rest of the slot's uniforms (outer view, style); <paramref name="outer"/> null uses the style's fallback colour.
+    /// Canvas <c>i</c> is composed into <paramref name="targets"/>[i] where one is given (an acquired swapchain image of the
+    /// canvas's size, in any layout; left in COLOR_ATTACHMENT_OPTIMAL), else into its own canvas image (left in TRANSFER_SRC_OPTIMAL).
+    /// </summary>
+    public void Record(GpuCommandBuffer cmd, int slot, int cameraCount, OuterView? outer, ComposeStyle style, ReadOnlySpan<GpuImage?> targets)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         ArgumentNullException.ThrowIfNull(style);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cameras.Length > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(cameras));
+        if (cameraCount is < 0 or > MaxCameras) throw new ArgumentOutOfRangeException(nameof(cameraCount), cameraCount, $"the compose pass takes 0 … {MaxCameras} cameras");
         var uniforms = new ComposeUniforms();
-        for (var i = 0; i < cameras.Length; i++)
-        {
-            uniforms.CameraViewProj[i] = cameras[i].ViewProjection;
-            uniforms.CameraParams[i] = new Vector4((float)cameras[i].SoftEdgeFraction, cameras[i].ChromaKey ? 1 : 0, cameras[i].Markers ? 1 : 0, 0);
-        }
         if (outer is { } o)
         {
             for (var face = 0; face < CubeFaces.Count; face++) uniforms.FaceViewProj[face] = CubeFaces.ViewProjection(face, o.EyeM, o.NearM, o.FarM);
@@ -218,30 +235,53 @@ public sealed class CanvasCompositor : IDisposable
         uniforms.KeyColor = new Vector4(style.KeyColorLinear, 1);
         uniforms.MarkerColor = new Vector4(style.MarkerColorLinear, 1);
         uniforms.MarkerGrid = new Vector4(style.MarkerSpacingPx, style.MarkerSizePx, 0, 0);
-        uniforms.CameraCount = cameras.Length;
-        _uniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<ComposeUniforms>(ref uniforms)));
+        uniforms.CameraCount = cameraCount;
+        // Everything after the cameras' part; that part is WriteCameras's.
+        int camerasBytes = CameraBytes;
+        _uniforms[slot].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<ComposeUniforms>(ref uniforms))[camerasBytes..], (ulong)camerasBytes);
 
         for (var i = 0; i < _canvases.Length; i++)
         {
-            GpuImage canvas = _canvases[i];
-            GpuGraphicsPipeline pipeline = PipelineFor(canvas.Format, cameras.Length);
-            GpuTransfers.ToColorAttachment(cmd, canvas);
-            cmd.BeginRendering(canvas, (0f, 0f, 0f, 1f));
+            GpuImage? target = i < targets.Length ? targets[i] : null;
+            GpuImage image = target ?? _canvases[i];
+            GpuGraphicsPipeline pipeline = PipelineFor(image.Format, cameraCount);
+            GpuTransfers.ToColorAttachment(cmd, image);
+            cmd.BeginRendering(image, (0f, 0f, 0f, 1f));
             if (_ranges[i].Count > 0)
             {
-                cmd.BindPipeline(pipeline, canvas.Width, canvas.Height);
-                cmd.BindDescriptorSets(pipeline, 0, _set);
+                cmd.BindPipeline(pipeline, image.Width, image.Height);
+                cmd.BindDescriptorSets(pipeline, 0, _sets[slot]);
                 // The canvas's own size: the mesh is in canvas pixels whatever size the image is rendered at.
                 cmd.PushConstants(pipeline, new Vector2(Outputs[i].PixelWidth, Outputs[i].PixelHeight));
                 cmd.BindVertexBuffer(_vertices, _ranges[i].OffsetBytes);
                 cmd.Draw(_ranges[i].Count);
             }
             cmd.EndRendering();
-            cmd.Barrier(canvas, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+            if (target is not null) continue;
+            cmd.Barrier(image, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
                 PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
-                PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
+                PipelineStageFlags2.CopyBit | PipelineStageFlags2.BlitBit, AccessFlags2.TransferReadBit);
         }
     }
+
+    /// <summary>
+    /// Writes the cameras' part of frame slot <paramref name="slot"/>'s uniforms — each camera's stage → clip matrix and
+    /// its soft edge, chroma key and markers, in the order of the inner images — after the pass was recorded and before
+    /// the slot is submitted: the late latch of the poses. Allocates nothing.
+    /// </summary>
+    public void WriteCameras(int slot, ReadOnlySpan<ComposeCamera> cameras)
+    {
+        if (cameras.Length > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(cameras));
+        var part = new CameraUniforms();
+        for (var i = 0; i < cameras.Length; i++)
+        {
+            part.ViewProj[i] = cameras[i].ViewProjection;
+            part.Params[i] = new Vector4((float)cameras[i].SoftEdgeFraction, cameras[i].ChromaKey ? 1 : 0, cameras[i].Markers ? 1 : 0, 0);
+        }
+        _uniforms[slot].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<CameraUniforms>(ref part)));
+    }
+
+    private static readonly int CameraBytes = Unsafe.SizeOf<CameraUniforms>();
 
     /// <summary>Retires every GPU object of the pass.</summary>
     public void Dispose()
@@ -256,7 +296,7 @@ public sealed class CanvasCompositor : IDisposable
         _outerSampler.Dispose();
         _pool.Dispose();
         _layout.Dispose();
-        _uniforms.Dispose();
+        foreach (GpuBuffer uniforms in _uniforms) uniforms.Dispose();
         _vertices.Dispose();
     }
 }
@@ -275,6 +315,14 @@ internal struct ComposeUniforms
     public Vector4 MarkerGrid;
     public int CameraCount;
     private readonly int _pad0, _pad1, _pad2;
+}
+
+/// <summary>The cameras' part at the start of <see cref="ComposeUniforms"/> (the late-latched part).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct CameraUniforms
+{
+    public Matrix4Array4 ViewProj;
+    public Vector4Array4 Params;
 }
 
 /// <summary>Four matrices in a row (a GLSL <c>mat4[4]</c>).</summary>

@@ -30,9 +30,12 @@ public sealed record SceneRendererOptions
 /// <summary>
 /// Draws a <see cref="RenderScene"/>: primitives instanced per kind and meshes instanced per
 /// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by ambient + a
-/// directional sun with a shadow map. Call <see cref="Update"/> once per frame (rewrites the per-item
-/// buffer in place; it only grows when the scene does; a mesh is uploaded the first frame it is used and
-/// kept), then record the shadow pass and any number of views. One frame in flight, as for the compose pass.
+/// directional sun with a shadow map. Frames overlap: every GPU-read buffer the CPU writes per frame (items,
+/// light, view matrices) exists once per frame slot, so the CPU fills slot N+1 while the GPU reads slot N.
+/// Per frame: <see cref="Update"/> the slot (rewrites its per-item buffer in place; it only grows when the
+/// scene does; a mesh is uploaded the first frame it is used and kept), record the shadow pass and the views,
+/// and write the views' matrices (<see cref="WriteView"/>) any time before the slot's submission — the
+/// draws read them from the slot's view buffer, so a camera's pose can be latched after everything is recorded.
 /// </summary>
 public sealed class SceneRenderer : IDisposable
 {
@@ -47,10 +50,9 @@ public sealed class SceneRenderer : IDisposable
     private readonly PrimitiveMeshes _meshes;
     private readonly GpuBuffer _vertexBuffer;
     private readonly GpuBuffer _indexBuffer;
-    private readonly GpuBuffer _frameUniforms;
+    private readonly Slot[] _slots;
     private readonly GpuDescriptorSetLayout _layout;
     private readonly GpuDescriptorPool _pool;
-    private readonly GpuDescriptorSet _set;
     private readonly GpuSampler _shadowSampler;
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
@@ -61,28 +63,33 @@ public sealed class SceneRenderer : IDisposable
     private readonly List<GpuMesh> _meshRuns = [];
     private readonly List<string> _meshFaults = [];
     private long _frame;
-    private GpuBuffer _instances;
-    private int _instanceCapacity;
     private InstanceData[] _staging = [];
     private Matrix4x4 _lightViewProj;
+    private int _current;
     private bool _disposed;
 
-    /// <summary>Uploads the primitive meshes and creates the pipelines and the shadow map.</summary>
-    public SceneRenderer(GpuDevice device, SceneRendererOptions? options = null)
+    /// <summary>View matrices each frame slot holds: the sun's, one per inner camera, the six outer cube faces.</summary>
+    public const int ViewCount = 1 + 4 + 6;
+
+    /// <summary>The view index of the sun's shadow map (written by <see cref="Update"/>).</summary>
+    public const int SunView = 0;
+
+    /// <summary>Uploads the primitive meshes and creates the pipelines, the shadow map and <paramref name="frameSlots"/> frames' buffers.</summary>
+    public SceneRenderer(GpuDevice device, SceneRendererOptions? options = null, int frameSlots = 1)
     {
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameSlots, 1);
         _device = device;
         _options = options ?? new SceneRendererOptions();
         _meshes = PrimitiveMeshes.Build(_options.Segments);
         _vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
         _indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Indices.AsSpan()), BufferUsageFlags.IndexBufferBit);
-        _frameUniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<FrameUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.StorageBuffer, ShaderStageFlags.VertexBit),
-            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
-        _pool = new GpuDescriptorPool(device, 1, _layout);
-        _set = _pool.Allocate(_layout);
+            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit));
+        _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
         _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest, Compare = CompareOp.LessOrEqual });
         var shadowSize = (uint)Math.Max(1, _options.ShadowMapSize);
         _shadowMap = new GpuImage(device, shadowSize, shadowSize, DepthFormat,
@@ -98,12 +105,27 @@ public sealed class SceneRenderer : IDisposable
             VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0)],
             DescriptorSetLayouts = [_layout],
         });
-        _instanceCapacity = 64;
-        _instances = NewInstanceBuffer(_instanceCapacity);
-        _set.WriteBuffer(0, DescriptorType.UniformBuffer, _frameUniforms);
-        _set.WriteBuffer(1, DescriptorType.StorageBuffer, _instances);
-        _set.WriteImage(2, _shadowMap, _shadowSampler);
+        _slots = new Slot[frameSlots];
+        for (var i = 0; i < frameSlots; i++)
+        {
+            var slot = new Slot
+            {
+                Set = _pool.Allocate(_layout),
+                FrameUniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<FrameUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload),
+                Views = new GpuBuffer(device, (ulong)(ViewCount * Unsafe.SizeOf<Matrix4x4>()), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload),
+                InstanceCapacity = 64,
+            };
+            slot.Instances = NewInstanceBuffer(slot.InstanceCapacity);
+            slot.Set.WriteBuffer(0, DescriptorType.UniformBuffer, slot.FrameUniforms);
+            slot.Set.WriteBuffer(1, DescriptorType.StorageBuffer, slot.Instances);
+            slot.Set.WriteImage(2, _shadowMap, _shadowSampler);
+            slot.Set.WriteBuffer(3, DescriptorType.UniformBuffer, slot.Views);
+            _slots[i] = slot;
+        }
     }
+
+    /// <summary>Frame slots (frames that may be in flight at once).</summary>
+    public int FrameSlots => _slots.Length;
 
     /// <summary>Items drawn by the last <see cref="Update"/>.</summary>
     public int ItemCount { get; private set; }
@@ -156,14 +178,16 @@ public sealed class SceneRenderer : IDisposable
 
     /// <summary>
     /// Writes this frame's items (primitives grouped by kind, then meshes grouped by mesh in order of
-    /// first use, list order within a group) and light into the GPU buffers, uploading any mesh not seen
-    /// before. A mesh with bad content is not drawn (logged once, listed in <see cref="MeshFaults"/>); the
-    /// frame goes on. Call while no frame is in flight.
+    /// first use, list order within a group) and light into the GPU buffers of frame slot <paramref name="slotIndex"/>,
+    /// uploading any mesh not seen before. A mesh with bad content is not drawn (logged once, listed in
+    /// <see cref="MeshFaults"/>); the frame goes on. Call while the slot's previous frame is not in flight.
     /// </summary>
-    public void Update(RenderScene scene)
+    public void Update(RenderScene scene, int slotIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Slot slot = _slots[slotIndex];
+        _current = slotIndex;
         IReadOnlyList<DrawItem> items = scene.Items;
         _frame++;
         _meshRuns.Clear();
@@ -186,16 +210,16 @@ public sealed class SceneRenderer : IDisposable
             mesh.InstanceCount++;
             needed++;
         }
-        if (needed > _instanceCapacity)
+        if (needed > slot.InstanceCapacity)
         {
             // Growth only: the old buffer is retired until the GPU is done with it.
-            while (_instanceCapacity < needed) _instanceCapacity *= 2;
-            _instances.Dispose();
-            _instances = NewInstanceBuffer(_instanceCapacity);
-            _set.WriteBuffer(1, DescriptorType.StorageBuffer, _instances);
+            while (slot.InstanceCapacity < needed) slot.InstanceCapacity *= 2;
+            slot.Instances.Dispose();
+            slot.Instances = NewInstanceBuffer(slot.InstanceCapacity);
+            slot.Set.WriteBuffer(1, DescriptorType.StorageBuffer, slot.Instances);
             InstanceBufferGrowths++;
         }
-        if (_staging.Length < _instanceCapacity) _staging = new InstanceData[_instanceCapacity];
+        if (_staging.Length < slot.InstanceCapacity) _staging = new InstanceData[slot.InstanceCapacity];
         var n = 0;
         foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
         {
@@ -220,7 +244,7 @@ public sealed class SceneRenderer : IDisposable
             _staging[mesh.FirstInstance + mesh.Filled++] = Instance(item);
         }
         ItemCount = n;
-        if (n > 0) _instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
+        if (n > 0) slot.Instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
 
         Vector3 toSun = -Vector3.Normalize(scene.SunDirection);
         _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, items);
@@ -232,7 +256,18 @@ public sealed class SceneRenderer : IDisposable
             Ambient = new Vector4(scene.AmbientLinear, 0),
             Shadow = new Vector4(_options.ShadowDepthBias, _options.ShadowNormalOffsetM, _options.ShadowMapSize > 0 ? 1 : 0, 0),
         };
-        _frameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
+        slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
+        WriteView(slotIndex, SunView, _lightViewProj);
+    }
+
+    /// <summary>
+    /// Writes view <paramref name="view"/>'s stage → clip matrix into frame slot <paramref name="slotIndex"/>: what the
+    /// draws recorded for that view use when the GPU runs them (so it may come after the recording, before the submission).
+    /// </summary>
+    public void WriteView(int slotIndex, int view, in Matrix4x4 viewProjection)
+    {
+        if ((uint)view >= ViewCount) throw new ArgumentOutOfRangeException(nameof(view), view, $"views are 0 … {ViewCount - 1}");
+        _slots[slotIndex].Views.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Matrix4x4>(in viewProjection)), (ulong)(view * Unsafe.SizeOf<Matrix4x4>()));
     }
 
     private static InstanceData Instance(in DrawItem item)
@@ -277,33 +312,34 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(cmd);
         GpuTransfers.ToDepthAttachment(cmd, _shadowMap);
         cmd.BeginRendering(null, 0, default, _shadowMap, 1f);
-        if (_options.ShadowMapSize > 0) DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, _lightViewProj);
+        if (_options.ShadowMapSize > 0) DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, SunView);
         cmd.EndRendering();
         GpuTransfers.DepthToSampled(cmd, _shadowMap);
     }
 
     /// <summary>
     /// Records one view of the scene into layer <paramref name="colorLayer"/> of <paramref name="color"/>
-    /// (cleared to the background) with <paramref name="depth"/>, and leaves the colour image's layer
-    /// in COLOR_ATTACHMENT_OPTIMAL. The colour image must be in COLOR_ATTACHMENT_OPTIMAL already.
+    /// (cleared to the background) with <paramref name="depth"/>, seen through the current slot's view
+    /// <paramref name="view"/> (its matrix written with <see cref="WriteView"/> before submission), and leaves the
+    /// colour image's layer in COLOR_ATTACHMENT_OPTIMAL. The colour image must be in COLOR_ATTACHMENT_OPTIMAL already.
     /// </summary>
-    public void RecordView(GpuCommandBuffer cmd, GpuImage color, uint colorLayer, GpuImage depth, Matrix4x4 viewProjection, Vector3 backgroundLinear)
+    public void RecordView(GpuCommandBuffer cmd, GpuImage color, uint colorLayer, GpuImage depth, int view, Vector3 backgroundLinear)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         ArgumentNullException.ThrowIfNull(color);
         ArgumentNullException.ThrowIfNull(depth);
         GpuTransfers.ToDepthAttachment(cmd, depth);
         cmd.BeginRendering(color, colorLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(color.Format), color.Width, color.Height, viewProjection);
+        DrawItems(cmd, PipelineFor(color.Format), color.Width, color.Height, view);
         cmd.EndRendering();
     }
 
-    private void DrawItems(GpuCommandBuffer cmd, GpuGraphicsPipeline pipeline, uint width, uint height, Matrix4x4 viewProjection)
+    private void DrawItems(GpuCommandBuffer cmd, GpuGraphicsPipeline pipeline, uint width, uint height, int view)
     {
         if (ItemCount == 0) return;
         cmd.BindPipeline(pipeline, width, height);
-        cmd.BindDescriptorSets(pipeline, 0, _set);
-        cmd.PushConstants(pipeline, new DrawConstants { ViewProjection = viewProjection, Tint = Vector4.One });
+        cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
+        cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
         cmd.BindVertexBuffer(_vertexBuffer);
         cmd.BindIndexBuffer(_indexBuffer);
         foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
@@ -320,7 +356,7 @@ public sealed class SceneRenderer : IDisposable
             foreach (MeshSubmesh sub in mesh.Submeshes)
             {
                 // The submesh's base colour multiplies every instance's colour (the entity's tint).
-                cmd.PushConstants(pipeline, new DrawConstants { ViewProjection = viewProjection, Tint = sub.BaseColorLinear });
+                cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = sub.BaseColorLinear });
                 cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
             }
         }
@@ -337,9 +373,13 @@ public sealed class SceneRenderer : IDisposable
         _shadowSampler.Dispose();
         _pool.Dispose();
         _layout.Dispose();
-        _instances.Dispose();
+        foreach (Slot slot in _slots)
+        {
+            slot.Instances.Dispose();
+            slot.FrameUniforms.Dispose();
+            slot.Views.Dispose();
+        }
         foreach (GpuMesh? mesh in _gpuMeshes.Values) mesh?.Dispose();
-        _frameUniforms.Dispose();
         _indexBuffer.Dispose();
         _vertexBuffer.Dispose();
     }
@@ -352,12 +392,23 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 Color;
     }
 
-    /// <summary>Push constants of every scene and shadow draw (80 bytes, within the 128 every device allows).</summary>
+    /// <summary>Push constants of every scene and shadow draw (32 bytes): which of the slot's views, and the tint.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct DrawConstants
     {
-        public Matrix4x4 ViewProjection;
+        public int View;
+        private readonly int _pad0, _pad1, _pad2;
         public Vector4 Tint;
+    }
+
+    /// <summary>One frame slot's GPU-read buffers and the descriptor set pointing at them.</summary>
+    private sealed class Slot
+    {
+        public required GpuDescriptorSet Set { get; init; }
+        public required GpuBuffer FrameUniforms { get; init; }
+        public required GpuBuffer Views { get; init; }
+        public GpuBuffer Instances { get; set; } = null!;
+        public int InstanceCapacity { get; set; }
     }
 
     /// <summary>A mesh on the GPU and where its instances lie in this frame's per-item buffer.</summary>
