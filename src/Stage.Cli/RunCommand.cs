@@ -46,7 +46,7 @@ public static class RunCommand
             Output = result.GetValue(outputOption)!,
             OutputFolder = result.GetValue(outOption) ?? "stage-output",
             Validate = result.GetValue(validateOption),
-            OutputFactory = result.GetValue(outputOption) == "window" ? WindowRun.Factory(result.GetValue(validateOption), logging) : null,
+            OutputFactory = result.GetValue(outputOption) == "window" ? new WindowRun(logging) : null,
             SimulateTracking = result.GetValue(simulateOption),
             WorldScenePath = result.GetValue(worldOption),
             FreshWorld = result.GetValue(freshOption),

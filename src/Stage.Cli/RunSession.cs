@@ -40,6 +40,9 @@ public sealed record RunSettings
     /// <summary>A simulated tracker path for every camera (orbit, dolly, handheld, a CSV), or null.</summary>
     public string? SimulateTracking { get; init; }
 
+    /// <summary>Samples per second each simulated tracker sends (100 by default, as a typical optical tracker; the latency bench sends 1000).</summary>
+    public int SimulatedTrackerRateHz { get; init; } = 100;
+
     /// <summary>The world scene instead of the configuration's (null: the configuration's, if any).</summary>
     public string? WorldScenePath { get; init; }
 
@@ -64,8 +67,21 @@ public sealed record RunSettings
     /// <summary>The world journal folder instead of the one beside the take log.</summary>
     public string? JournalDirectory { get; init; }
 
-    /// <summary>Builds an output the three built-in kinds don't cover (a window), or null for none.</summary>
-    public Func<StageConfig, GpuDevice, IFrameOutput?>? OutputFactory { get; init; }
+    /// <summary>Builds an output the three built-in kinds don't cover (windows) on the run's device, or null for none.</summary>
+    public IDeviceOutputFactory? OutputFactory { get; init; }
+}
+
+/// <summary>
+/// An output made on the run's own Vulkan device (windows, whose swapchains share the renderer's device so canvases
+/// never leave the GPU). Disposed after the output it made.
+/// </summary>
+public interface IDeviceOutputFactory : IDisposable
+{
+    /// <summary>The instance extensions the output needs (a window system's surface extensions).</summary>
+    IReadOnlyList<string> InstanceExtensions { get; }
+
+    /// <summary>Makes the output on <paramref name="device"/>.</summary>
+    IFrameOutput Create(StageConfig stage, GpuDevice device);
 }
 
 /// <summary>What a run ended with.</summary>
@@ -111,7 +127,13 @@ public static class RunSession
             foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
                 if (unhandled.FliesWithKeys) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
                 else error.WriteLine($"warning: tracking source '{unhandled.Id}' ({unhandled.Kind}) cannot be read by this build; its cameras show NO DATA");
-            using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage run", EnableValidation = settings.Validate });
+            using IDeviceOutputFactory? outputFactory = settings.Output is "headless" or "files" or "preview" ? null : settings.OutputFactory;
+            using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions
+            {
+                ApplicationName = "stage run",
+                EnableValidation = settings.Validate,
+                Extensions = outputFactory?.InstanceExtensions ?? [],
+            });
             using GpuDevice device = instance.CreateDevice();
             string folder = Path.GetFullPath(settings.OutputFolder);
             using IFrameOutput frameOutput = settings.Output switch
@@ -119,9 +141,16 @@ public static class RunSession
                 "headless" => new HeadlessOutput(),
                 "files" => new FilesOutput(folder, FileFormat.Png),
                 "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase)),
-                _ => settings.OutputFactory?.Invoke(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
+                _ => outputFactory?.Create(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
             };
-            using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor } });
+            using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with
+            {
+                Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor },
+                WatchCompletion = true,
+            });
+            // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
+            if (frameOutput is IPresentingOutput presenting)
+                foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
             var engine = new FrameLoop(stage, tracking, world, renderer, frameOutput, takes, log,
@@ -132,10 +161,13 @@ public static class RunSession
             control.Start();
             tracking.Start();
             using var simulation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, simulation.Token, error) : [];
+            List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, settings.SimulatedTrackerRateHz, simulation.Token, error) : [];
             if (settings.CanvasScaleDivisor > 1)
                 output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
-            output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; " +
+            string pacing = engine.Pacer is DisplayPacer
+                ? $"paced by the display ({(frameOutput is IDisplayTiming { ReportsDisplayTimes: true } ? "present wait" : "FIFO acquire, present times from the present call")}), {stageRenderer.FramesInFlight} frames in flight"
+                : $"paced by the clock, {stageRenderer.FramesInFlight} frames in flight";
+            output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
                              $"control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
             output.Flush();
@@ -148,6 +180,8 @@ public static class RunSession
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
             foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
+            double periodMs = 1000.0 * stage.FrameRate.Denominator / stage.FrameRate.Numerator;
+            foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();
             foreach (ITrackingSource source in tracking.Sources) output.WriteLine("  " + TrackingReport.SummaryLine(source, receiveNow));
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
@@ -181,8 +215,8 @@ public static class RunSession
         return StageWorldHost.Open(scene, settings.JournalDirectory ?? JournalDirectory(stage), settings.FreshWorld, settings.JournalEverySeconds, line => error.WriteLine(line));
     }
 
-    /// <summary>One simulated tracker thread per camera, each sending its path at 100 Hz to the camera's own source.</summary>
-    private static List<Thread> StartSimulators(StageConfig stage, string pathName, CancellationToken stop, TextWriter error)
+    /// <summary>One simulated tracker thread per camera, each sending its path at <paramref name="rateHz"/> to the camera's own source.</summary>
+    private static List<Thread> StartSimulators(StageConfig stage, string pathName, int rateHz, CancellationToken stop, TextWriter error)
     {
         var threads = new List<Thread>();
         foreach (CameraConfig camera in stage.Cameras)
@@ -198,11 +232,11 @@ public static class RunSession
                 Stage.Tracking.Simulation.CameraPath.Create(pathName, camera.FocalLengthMm), Stage.Tracking.Simulation.SimulatedTracker.DefaultTarget(source, null));
             var thread = new Thread(() =>
             {
-                using (tracker) tracker.Run(100, null, stop);
+                using (tracker) tracker.Run(rateHz, null, stop);
             }) { IsBackground = true, Name = $"simulated tracker {camera.Id}" };
             thread.Start();
             threads.Add(thread);
-            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol.Name} to {source.Id}");
+            error.WriteLine($"simulated tracker: camera {camera.Id} follows '{pathName}' over {protocol.Name} to {source.Id} at {rateHz} Hz");
         }
         return threads;
     }

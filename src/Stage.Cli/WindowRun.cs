@@ -9,6 +9,7 @@ using Stage.Engine;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
 using Stage.Osc;
+using Stage.Render;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
@@ -17,22 +18,48 @@ using Stage.Core.Frames;
 namespace Stage.Cli;
 
 /// <summary>
-/// <c>stage run --output window</c>: the run's output factory. Opens GLFW on the engine thread and a window
-/// output (its own Vulkan instance with the window system's extensions), and gives the operator's
-/// shortcuts to the engine through its OSC control surface on this machine (the same commands a control
-/// tablet sends, with replies logged).
+/// <c>stage run --output window</c>: the run's output factory. Opens GLFW on the engine thread (its surface
+/// extensions go into the run's Vulkan instance), then a window output on the run's own device — the windows are the
+/// renderer's presenters, so canvases never leave the GPU — and gives the operator's shortcuts to the engine through
+/// its OSC control surface on this machine (the same commands a control tablet sends, with replies logged).
 /// </summary>
-public static class WindowRun
+public sealed class WindowRun : IDeviceOutputFactory
 {
-    /// <summary>The factory for <c>RunSettings.OutputFactory</c>.</summary>
-    public static Func<StageConfig, GpuDevice, IFrameOutput?> Factory(bool validate, ILoggerFactory logging) =>
-        (stage, _) => WindowRunOutput.Open(stage, validate, logging);
+    private readonly ILoggerFactory _logging;
+    private readonly string? _display;
+    private readonly WindowOutputOptions _options;
+    private GlfwSession? _glfw;
+
+    /// <summary>
+    /// A factory that opens GLFW (on X display <paramref name="display"/>; null: $DISPLAY) when the run asks for its
+    /// extensions; <paramref name="options"/> says how the windows open (default: the configuration's).
+    /// </summary>
+    public WindowRun(ILoggerFactory logging, string? display = null, WindowOutputOptions? options = null)
+    {
+        _logging = logging ?? throw new ArgumentNullException(nameof(logging));
+        _display = display;
+        _options = options ?? new WindowOutputOptions();
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> InstanceExtensions => Session.RequiredVulkanExtensions();
+
+    private GlfwSession Session => _glfw ??= GlfwSession.Open(_display);
+
+    /// <inheritdoc/>
+    public IFrameOutput Create(StageConfig stage, GpuDevice device) => WindowRunOutput.Open(Session, stage, device, _options, _logging);
+
+    /// <summary>Closes GLFW (after the output).</summary>
+    public void Dispose()
+    {
+        _glfw?.Dispose();
+        _glfw = null;
+    }
 }
 
-/// <summary>The window output of a run, with the GLFW session and the keyboard's link to the control surface.</summary>
-internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
+/// <summary>The window output of a run, with the keyboard's link to the control surface.</summary>
+internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput, IDisplayTiming, IPresentingOutput
 {
-    private readonly GlfwSession _glfw;
     private readonly WindowOutput _windows;
     private readonly LoopbackControl _control;
     private readonly string _keys;
@@ -40,36 +67,32 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
     // Written by the command dispatch thread, read by the engine thread: one reference, swapped whole.
     private volatile LastReply? _lastReply;
 
-    private readonly ILogger _log;
     private StageConfig? _stage;
     private ILoggerFactory? _logging;
     private FrameLoop? _engine;
     private string _status = "";
     private long _nextStatusFrame;
 
-    private WindowRunOutput(GlfwSession glfw, WindowOutput windows, LoopbackControl control, string keys, ILogger log)
+    private WindowRunOutput(WindowOutput windows, LoopbackControl control, string keys)
     {
-        _log = log;
-        _glfw = glfw;
         _windows = windows;
         _control = control;
         _keys = keys;
     }
 
-    public static WindowRunOutput Open(StageConfig stage, bool validate, ILoggerFactory logging)
+    public static WindowRunOutput Open(GlfwSession glfw, StageConfig stage, GpuDevice device, WindowOutputOptions options, ILoggerFactory logging)
     {
         ILogger log = logging.CreateLogger("Stage.Windows");
-        GlfwSession glfw = GlfwSession.Open();
         WindowOutput? windows = null;
         LoopbackControl? control = null;
         try
         {
-            windows = WindowOutput.Open(glfw, stage, new WindowOutputOptions(), log, validate);
+            windows = new WindowOutput(glfw, device, stage, options, log);
             control = new LoopbackControl(stage.Control.Port);
             var input = new OperatorInput(stage, control.Execute, [], logging.CreateLogger("Stage.Keyboard"));
             windows.Input = input;
             string keys = string.Join("  ", stage.Operator.Shortcuts.OrderBy(p => p.Key).Select(p => $"{p.Value} {OperatorConfig.NameOf(p.Key)}"));
-            var output = new WindowRunOutput(glfw, windows, control, keys, log) { _stage = stage, _logging = logging };
+            var output = new WindowRunOutput(windows, control, keys) { _stage = stage, _logging = logging };
             input.CommandReplied += (address, reply) => output._lastReply = new LastReply(address, reply);
             windows.WriteOverlay = output.WriteOverlay;
             return output;
@@ -78,10 +101,13 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
         {
             control?.Dispose();
             windows?.Dispose();
-            glfw.Dispose();
             throw;
         }
     }
+
+    public IReadOnlyList<ICanvasPresenter> Presenters => _windows.Presenters;
+
+    public bool ReportsDisplayTimes => _windows.ReportsDisplayTimes;
 
     public string Name => _windows.Name;
 
@@ -101,7 +127,13 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
         _engine = engine;
     }
 
-    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases) => _windows.Present(tick, canvases);
+    public void BeginFrame(FrameTick tick) => _windows.BeginFrame(tick);
+
+    public bool WantsPixels(FrameTick tick) => false;
+
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+    {
+    }
 
     private void WriteOverlay(FrameTick tick, OverlayText text)
     {
@@ -140,10 +172,7 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput
     public void Dispose()
     {
         _windows.Dispose();
-        // The windows' own Vulkan instance (made with --validate): its messages, teardown included, belong in the run's report too.
-        foreach (ValidationMessage message in _windows.Validation?.Messages ?? []) _log.LogError("window output validation: {Message}", message.ToString());
         _control.Dispose();
-        _glfw.Dispose();
     }
 
     private sealed record LastReply(string Address, ControlReply Reply);

@@ -27,11 +27,37 @@ public sealed class EngineStatistics
     /// <summary>Render time, ms.</summary>
     public RollingPercentiles RenderMs { get; } = new(4096);
 
-    /// <summary>Age of the pose used: its receive time to the frame's submit, ms (tracking-to-frame latency).</summary>
+    /// <summary>Age of the pose used when it was latched: its UDP receive to the latch, ms, every camera.</summary>
     public RollingPercentiles PoseAgeMs { get; } = new(4096);
 
-    /// <summary>Engine overhead between latching the pose and handing the frame to the renderer, ms.</summary>
+    /// <summary>The latch (the last thing recorded) to the frame's submission returning, ms.</summary>
     public RollingPercentiles LatchToSubmitMs { get; } = new(4096);
+
+    /// <summary>The submission to the GPU finishing the frame, ms.</summary>
+    public RollingPercentiles SubmitToGpuDoneMs { get; } = new(4096);
+
+    /// <summary>The GPU finishing the frame to its being shown (present wait where offered, else the present call's return), ms; display outputs only.</summary>
+    public RollingPercentiles GpuDoneToPresentedMs { get; } = new(4096);
+
+    /// <summary>The hero camera's pose: UDP receive to the picture made with it being shown, ms; display outputs only.</summary>
+    public RollingPercentiles ReceiveToPresentedMs { get; } = new(4096);
+
+    /// <summary>At the time the picture was shown: how much older the pose used was than the newest the hero camera had received, ms.</summary>
+    public RollingPercentiles StalenessAtPresentMs { get; } = new(4096);
+
+    /// <summary>GPU time of each frame from its timestamps, ms (where the device writes them).</summary>
+    public RollingPercentiles GpuFrameMs { get; } = new(4096);
+
+    /// <summary>Bytes copied from the GPU into host memory over the run (files and previews read back; a window output reads none).</summary>
+    public long ReadbackBytes { get; internal set; }
+
+    /// <summary>"0 B", "512 KB", "66.4 MB": a byte count for a person.</summary>
+    public static string BytesText(double bytes) => bytes switch
+    {
+        < 1024 => Inv($"{bytes:0} B"),
+        < 1024 * 1024 => Inv($"{bytes / 1024:0.#} KB"),
+        _ => Inv($"{bytes / (1024 * 1024):0.#} MB"),
+    };
 
     /// <summary>A few lines for the end of a run.</summary>
     public IReadOnlyList<string> Summary()
@@ -42,9 +68,34 @@ public sealed class EngineStatistics
             Inv($"frames {Frames}, dropped {DroppedFrames}, late {LateFrames}, faulted {FaultedFrames}, world steps {WorldSteps}"),
             Inv($"frame time p50 {frame.P50:0.00} ms, p99 {frame.P99:0.00} ms, max {frame.Max:0.00} ms"),
             Inv($"render time p50 {render.P50:0.00} ms, p99 {render.P99:0.00} ms"),
-            age.Count == 0 ? "pose age: no tracked pose arrived" : Inv($"pose age (receive → submit) p50 {age.P50:0.00} ms, p99 {age.P99:0.00} ms, max {age.Max:0.00} ms"),
+            age.Count == 0 ? "pose age: no tracked pose arrived" : Inv($"pose age (receive → latch) p50 {age.P50:0.00} ms, p99 {age.P99:0.00} ms, max {age.Max:0.00} ms"),
             Inv($"engine overhead (latch → submit) p50 {latch.P50:0.000} ms, p99 {latch.P99:0.000} ms"),
+            Inv($"host readback {BytesText(Frames == 0 ? 0 : ReadbackBytes / (double)Frames)} per frame ({BytesText(ReadbackBytes)} in all)"),
         ];
+    }
+
+    /// <summary>
+    /// The latency chain, a line per link with p50, p99 and max in ms and in frames of <paramref name="framePeriodMs"/>:
+    /// UDP receive → latch, latch → submit, submit → GPU done, GPU done → presented, pose receive → presented, the pose's
+    /// staleness at present and the GPU frame time. Links with no samples are left out.
+    /// </summary>
+    public IReadOnlyList<string> LatencyLines(double framePeriodMs)
+    {
+        var lines = new List<string>();
+        void Add(string name, RollingPercentiles values)
+        {
+            PercentileSummary s = values.Summarise();
+            if (s.Count == 0) return;
+            lines.Add(Inv($"{name,-28} p50 {s.P50,7:0.000} ms  p99 {s.P99,7:0.000} ms  max {s.Max,7:0.000} ms  (p99 {s.P99 / framePeriodMs:0.00} frames)"));
+        }
+        Add("UDP receive → latch", PoseAgeMs);
+        Add("latch → submit", LatchToSubmitMs);
+        Add("submit → GPU done", SubmitToGpuDoneMs);
+        Add("GPU done → presented", GpuDoneToPresentedMs);
+        Add("pose receive → presented", ReceiveToPresentedMs);
+        Add("pose staleness at present", StalenessAtPresentMs);
+        Add("GPU frame (timestamps)", GpuFrameMs);
+        return lines;
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -18,14 +18,19 @@ using Stage.Core.Frames;
 namespace Stage.Engine;
 
 /// <summary>
-/// The frame loop. Per frame, in this order: wait for the frame's time on the clock; run queued
-/// control commands; latch every camera's pose as late as possible for the frame's display time;
-/// advance the world in whole fixed steps to the frame's time; render every output; hand the images
-/// to the output; record the take. A fault in the world or the renderer is logged and the next frame
-/// still comes; tracking loss holds the last pose and shows LOST in the status.
+/// The frame loop. Per frame, in this order: wait for the frame's start (the software clock, or the display's
+/// refresh less a learned margin when a display shows the frames); run queued control commands; let the output do
+/// its per-frame work (a window's events and keys); advance the world in whole fixed steps to the frame's time;
+/// have the renderer record the frame, latch every camera's pose last, right before the single submission, and
+/// present; hand earlier frames' read-back pixels to the output; record the take. Nothing waits for the GPU but
+/// the renderer's frame slot. A fault in the world or the renderer is logged and the next frame still comes;
+/// tracking loss holds the last pose and shows LOST in the status.
 /// </summary>
-public sealed class FrameLoop : ITakeContext
+public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
 {
+    /// <summary>Frames whose times are kept until they complete on the GPU (more than frames in flight).</summary>
+    private const int FrameRecords = 8;
+
     private readonly StageConfig _config;
     private readonly TrackingSystem _tracking;
     private readonly IWorldHost? _world;
@@ -35,7 +40,11 @@ public sealed class FrameLoop : ITakeContext
     private readonly ILogger _log;
     private readonly EngineOptions _options;
     private readonly IMonotonicClock _clock;
-    private readonly FrameClock _frames;
+    private readonly IFramePacer _frames;
+    private readonly double _periodMs;
+    private readonly FrameRecord[] _records = new FrameRecord[FrameRecords];
+    private FrameTick _latching;
+    private bool _latched;
     private readonly CameraView[] _views;
     private readonly bool[] _chromaKey;
     private readonly bool[] _markers;
@@ -48,6 +57,7 @@ public sealed class FrameLoop : ITakeContext
     private long _nextStatusFrame;
     private long _rateFrames;
     private long _rateTicks = long.MinValue;
+    private long _rateReadbackBytes;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public FrameLoop(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -62,7 +72,11 @@ public sealed class FrameLoop : ITakeContext
         _log = log;
         _options = options;
         _clock = clock;
-        _frames = new FrameClock(config.FrameRate, startTimecode, clock);
+        // A display shows the frames: it sets the pace. Headless: the software clock.
+        _frames = output is IDisplayTiming display
+            ? new DisplayPacer(config.FrameRate, startTimecode, clock, display)
+            : new FrameClock(config.FrameRate, startTimecode, clock);
+        _periodMs = 1000.0 * config.FrameRate.Denominator / config.FrameRate.Numerator;
         _views = new CameraView[config.Cameras.Count];
         _chromaKey = new bool[config.Cameras.Count];
         _markers = new bool[config.Cameras.Count];
@@ -86,6 +100,9 @@ public sealed class FrameLoop : ITakeContext
 
     /// <summary>The run's measurements.</summary>
     public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>What paces the frames (<see cref="DisplayPacer"/> with a display output, else <see cref="FrameClock"/>).</summary>
+    public IFramePacer Pacer => _frames;
 
     /// <summary>The take controller (status, last take).</summary>
     public TakeController Takes => _takes;
@@ -115,7 +132,8 @@ public sealed class FrameLoop : ITakeContext
             if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
             if (_options.TimecodeFromTracking) tick = tick with { Timecode = TrackingTimecode(tick) };
             _current = tick;
-            if (tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
+            // Shown on a display, a frame is late when it missed its refresh (counted when it completes); headless, when it started after the next was due.
+            if (_frames is FrameClock && tick.StartedTicks > tick.DeadlineTicks) Statistics.LateFrames++;
             if (_options.RecordTakeSlate is string slate && Statistics.Frames == 0)
             {
                 ControlReply started = _takes.Start(slate);
@@ -130,8 +148,17 @@ public sealed class FrameLoop : ITakeContext
                 foreach (string warning in _trackingFaults.Due(Stopwatch.GetTimestamp())) _log.LogWarning("{TrackingFault}", warning);
                 status?.Invoke(StatusLine(tick));
                 _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
-                (_rateFrames, _rateTicks) = (Statistics.Frames, _clock.NowTicks);
+                (_rateFrames, _rateTicks, _rateReadbackBytes) = (Statistics.Frames, _clock.NowTicks, Statistics.ReadbackBytes);
             }
+        }
+        // The frames still in flight: their pixels to the output (a file sequence's last frames), their times to the statistics.
+        try
+        {
+            _renderer.Collect(this, wait: true);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "The last frames in flight could not be collected");
         }
         _takes.Close();
         return Statistics;
@@ -139,9 +166,119 @@ public sealed class FrameLoop : ITakeContext
 
     private void RunFrame(in FrameTick tick)
     {
+        long startStamp = Stopwatch.GetTimestamp();
         Queue.Drain();
+        bool faulted = false;
+        try
+        {
+            _output.BeginFrame(tick);
+        }
+        catch (Exception e)
+        {
+            faulted = true;
+            _log.LogError(e, "Output fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
+        }
+
+        if (_world is not null)
+        {
+            try
+            {
+                Statistics.WorldSteps += _world.AdvanceToStep(WorldStepFor(tick.Frame));
+            }
+            catch (Exception e)
+            {
+                faulted = true;
+                _log.LogError(e, "World fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
+            }
+        }
+
+        ref FrameRecord record = ref _records[tick.Frame & (FrameRecords - 1)];
+        record = new FrameRecord { Frame = tick.Frame, StartStamp = startStamp };
+        _latching = tick;
+        _latched = false;
+        long renderStart = _clock.NowTicks;
+        try
+        {
+            bool wants = _output.WantsPixels(tick);
+            _renderer.Render(new FrameRequest(tick, wants), this, this);
+            Statistics.RenderMs.Record((_clock.NowTicks - renderStart) * 1000.0 / _clock.Frequency);
+            _renderer.Collect(this, wait: false);
+        }
+        catch (Exception e)
+        {
+            faulted = true;
+            _log.LogError(e, "Render fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
+        }
+        // A frame that failed before its latch still records the cameras (held) in the take.
+        if (!_latched) LatchCameras();
+        Statistics.ReadbackBytes = _renderer.ReadbackBytes;
+
+        if (_takes.Recording is not null)
+        {
+            ulong hash = _world?.StateHash ?? 0;
+            long worldStep = _world?.WorldStep ?? 0;
+            long takeFrame = _takes.TakeFrameOf(tick.Frame);
+            for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash, WorldStep = worldStep };
+            _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
+        }
+        if (faulted) Statistics.FaultedFrames++;
+        Statistics.Frames++;
+        Statistics.FrameMs.Record(Stopwatch.GetElapsedTime(startStamp).TotalMilliseconds);
+    }
+
+    /// <summary>The renderer's latch: every camera's pose for the frame's display time, as late as the renderer can ask.</summary>
+    ReadOnlySpan<CameraView> ICameraLatch.Latch()
+    {
+        LatchCameras();
+        return _views;
+    }
+
+    void ICameraLatch.Submitted()
+    {
+        ref FrameRecord record = ref _records[_latching.Frame & (FrameRecords - 1)];
+        record.SubmitStamp = Stopwatch.GetTimestamp();
+        Statistics.LatchToSubmitMs.Record(Stopwatch.GetElapsedTime(record.LatchStamp, record.SubmitStamp).TotalMilliseconds);
+    }
+
+    void IFrameSink.Pixels(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+    {
+        try
+        {
+            _output.Present(tick, canvases);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Output fault with the pixels of frame {Frame} ({Timecode})", tick.Frame, tick.Timecode.ToString());
+        }
+    }
+
+    void IFrameSink.Completed(in FrameCompletionTimes times)
+    {
+        ref FrameRecord record = ref _records[times.Tick.Frame & (FrameRecords - 1)];
+        if (record.Frame != times.Tick.Frame || record.LatchStamp == 0) return;
+        double ms = 1000.0 / Stopwatch.Frequency;
+        Statistics.SubmitToGpuDoneMs.Record((times.GpuDoneTicks - times.SubmitTicks) * ms);
+        if (double.IsFinite(times.GpuMs)) Statistics.GpuFrameMs.Record(times.GpuMs);
+        _frames.Observe((times.GpuDoneTicks - record.StartStamp) * ms, times.Tick, times.PresentedTicks);
+        if (times.PresentedTicks == 0) return;
+        Statistics.GpuDoneToPresentedMs.Record(Math.Max(0, times.PresentedTicks - times.GpuDoneTicks) * ms);
+        // A missed refresh: shown more than half a period after the frame was due on the display.
+        if (_frames is DisplayPacer && (times.PresentedTicks - times.Tick.DeadlineTicks) * ms > _periodMs / 2) Statistics.LateFrames++;
+        if (record.UsedReceiveStamp == 0) return;
+        Statistics.ReceiveToPresentedMs.Record((times.PresentedTicks - record.UsedReceiveStamp) * ms);
+        // The pose used against the freshest one the hero camera had received by the time the picture was shown.
+        if (_tracking.Cameras.Count > 0 && _tracking.Cameras[0].TryGetNewestReceivedBy(times.PresentedTicks, out CameraSample newest))
+            Statistics.StalenessAtPresentMs.Record(Math.Max(0, newest.ReceiveTicks - record.UsedReceiveStamp) * ms);
+    }
+
+    private void LatchCameras()
+    {
+        _latched = true;
         long latchTicks = _clock.NowTicks;
+        long latchStamp = Stopwatch.GetTimestamp();
         long displayTicks = latchTicks + (long)(_options.DisplayLatencyMs * _clock.Frequency / 1000.0);
+        ref FrameRecord record = ref _records[_latching.Frame & (FrameRecords - 1)];
+        record.LatchStamp = latchStamp;
         for (int i = 0; i < _views.Length; i++)
         {
             PoseBuffer buffer = _tracking.Cameras[i];
@@ -156,6 +293,7 @@ public sealed class FrameLoop : ITakeContext
                     Markers = _markers[i],
                 };
                 Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
+                if (i == 0) record.UsedReceiveStamp = sample.ReceiveTicks;
                 _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
                     sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, (latchTicks - sample.ReceiveTicks) * 1e6 / _clock.Frequency, 0);
             }
@@ -165,47 +303,16 @@ public sealed class FrameLoop : ITakeContext
                 _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0, HasPose: false);
             }
         }
+    }
 
-        bool faulted = false;
-        if (_world is not null)
-        {
-            try
-            {
-                Statistics.WorldSteps += _world.AdvanceToStep(WorldStepFor(tick.Frame));
-            }
-            catch (Exception e)
-            {
-                faulted = true;
-                _log.LogError(e, "World fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
-            }
-        }
-
-        long submitTicks = _clock.NowTicks;
-        Statistics.LatchToSubmitMs.Record((submitTicks - latchTicks) * 1000.0 / _clock.Frequency);
-        try
-        {
-            IReadOnlyList<CanvasPixels> canvases = _renderer.Render(new FrameInputs(tick, _views));
-            long rendered = _clock.NowTicks;
-            Statistics.RenderMs.Record((rendered - submitTicks) * 1000.0 / _clock.Frequency);
-            _output.Present(tick, canvases);
-        }
-        catch (Exception e)
-        {
-            faulted = true;
-            _log.LogError(e, "Render fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
-        }
-
-        if (_takes.Recording is not null)
-        {
-            ulong hash = _world?.StateHash ?? 0;
-            long worldStep = _world?.WorldStep ?? 0;
-            long takeFrame = _takes.TakeFrameOf(tick.Frame);
-            for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash, WorldStep = worldStep };
-            _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
-        }
-        if (faulted) Statistics.FaultedFrames++;
-        Statistics.Frames++;
-        Statistics.FrameMs.Record((_clock.NowTicks - latchTicks) * 1000.0 / _clock.Frequency);
+    /// <summary>A frame's times (Stopwatch ticks) from its start until it completes on the GPU.</summary>
+    private struct FrameRecord
+    {
+        public long Frame;
+        public long StartStamp;
+        public long LatchStamp;
+        public long SubmitStamp;
+        public long UsedReceiveStamp;
     }
 
     /// <summary>
@@ -247,10 +354,12 @@ public sealed class FrameLoop : ITakeContext
             ? $"{_config.FrameRate} fps"
             : string.Create(CultureInfo.InvariantCulture, $"{(Statistics.Frames - _rateFrames) * (double)_clock.Frequency / (now - _rateTicks):0.0} of {_config.FrameRate} fps");
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
+        long framesSince = Statistics.Frames - _rateFrames;
+        string readback = "readback " + EngineStatistics.BytesText(framesSince <= 0 ? 0 : (Statistics.ReadbackBytes - _rateReadbackBytes) / (double)framesSince) + "/frame";
         long receiveNow = Stopwatch.GetTimestamp();
         string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,
-            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} |{sources} {_takes.Status}");
+            $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} | {readback} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} |{sources} {_takes.Status}");
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

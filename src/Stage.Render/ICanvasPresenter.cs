@@ -15,11 +15,11 @@ public interface ICanvasPresenter
     int CanvasIndex { get; }
 
     /// <summary>
-    /// Acquires the image this frame is shown in. False: nothing is shown this frame (no image in time, the window
-    /// minimised; counted by the presenter). <paramref name="composeTarget"/>: the image itself when the compose pass
-    /// can draw straight into it (the canvas's size, a format the pass writes), else null (the canvas is copied in).
+    /// Acquires the image this frame is shown in (<paramref name="image"/>, any layout). False: nothing is shown this
+    /// frame (no image in time, the window minimised, a fault; counted by the presenter). The renderer composes straight
+    /// into the image where its size and format allow (the canvas's size, an 8-bit sRGB canvas into an 8-bit sRGB image).
     /// </summary>
-    bool TryAcquire(out GpuImage? composeTarget);
+    bool TryAcquire(out GpuImage? image);
 
     /// <summary>
     /// Records everything after the compose pass into the frame's command buffer: when <paramref name="composedInto"/>
@@ -33,4 +33,10 @@ public interface ICanvasPresenter
 
     /// <summary>Presents the acquired image once the frame is submitted; <paramref name="submission"/> is its number on the device timeline.</summary>
     void Present(ulong submission);
+
+    /// <summary>
+    /// When the image of <paramref name="submission"/> was shown on the display, where the presenter knows it
+    /// (a present wait returned for it: Stopwatch ticks); false otherwise.
+    /// </summary>
+    bool TryGetDisplayedTicks(ulong submission, out long displayedTicks);
 }

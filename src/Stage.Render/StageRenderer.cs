@@ -43,6 +43,12 @@ public sealed record StageRendererOptions
     /// </summary>
     public int FramesInFlight { get; init; } = 2;
 
+    /// <summary>
+    /// Note when each frame finishes on the GPU, on a thread of its own (<see cref="SubmissionWatch"/>), for
+    /// <see cref="FrameCompletion.GpuDoneTicks"/>; off, a frame is "done" when the renderer first sees it done.
+    /// </summary>
+    public bool WatchCompletion { get; init; }
+
     /// <summary>The options a stage configuration asks for: its <c>render</c> section's outer viewpoint, outer resolution and soft edge.</summary>
     public static StageRendererOptions FromConfig(StageConfig config)
     {
@@ -52,6 +58,7 @@ public sealed record StageRendererOptions
             OuterEyeM = config.Render.OuterEyeM,
             OuterFaceSizePx = config.Render.OuterFaceSizePx,
             SoftEdgeFraction = config.Render.SoftEdgePercent / 100.0,
+            FramesInFlight = config.Render.FramesInFlight,
         };
     }
 }
@@ -117,7 +124,9 @@ public sealed class StageRenderer : IDisposable
     private int _drawCount;
     private long _framesBegun;
     private FrameSlot? _recording;
+    private FrameSlot? _submitted;
     private Action<long, IReadOnlyList<CanvasPixels>>? _readbackSink;
+    private readonly SubmissionWatch? _watch;
     private bool _disposed;
 
     /// <summary>Creates every target and pipeline for <paramref name="config"/>.</summary>
@@ -158,6 +167,7 @@ public sealed class StageRenderer : IDisposable
         {
             _slots[i] = new FrameSlot(i, _pool.Allocate(), new GpuTimestampQueries(device, _innerCameras.Length + 5), canvases);
         }
+        _watch = _options.WatchCompletion ? new SubmissionWatch(device) : null;
         // Static per frame: the outer cube's faces.
         OuterView outer = Outer;
         for (var i = 0; i < slots; i++)
@@ -167,6 +177,12 @@ public sealed class StageRenderer : IDisposable
 
     /// <summary>The stage this renderer draws.</summary>
     public StageConfig Config => _config;
+
+    /// <summary>
+    /// Called on the render thread for every frame once it has completed on the GPU (from <see cref="BeginFrame"/>
+    /// or <see cref="CollectReadbacks"/>), oldest first: when it was submitted, finished and presented.
+    /// </summary>
+    public Action<FrameCompletion>? Completed { get; set; }
 
     /// <summary>Frames that may be in flight at once.</summary>
     public int FramesInFlight => _slots.Length;
@@ -180,7 +196,11 @@ public sealed class StageRenderer : IDisposable
     /// </summary>
     public IList<ICanvasPresenter> Presenters => _presenters;
 
-    /// <summary>Per-pass timings of the last frame: "record" (CPU, <see cref="BeginFrame"/>) and, in <see cref="Render"/>, "gpu" and "readback".</summary>
+    /// <summary>
+    /// Wall-clock timings of the last frame: "slot wait" (<see cref="BeginFrame"/> waiting for the GPU to finish the frame
+    /// that last used the slot: the pacing wait when the GPU is the bottleneck), "record" (CPU), "present" (the presenters'
+    /// present calls, a present wait included) and, in <see cref="Render"/>, "gpu" and "readback".
+    /// </summary>
     public IReadOnlyList<PassTiming> LastTimings => _timings;
 
     /// <summary>
@@ -205,6 +225,9 @@ public sealed class StageRenderer : IDisposable
 
     /// <summary>Milliseconds the last <see cref="BeginFrame"/> waited for its frame slot (the GPU was still on the frame before the last).</summary>
     public double LastSlotWaitMs { get; private set; }
+
+    /// <summary>Canvases composed straight into a presenter's acquired image (no canvas image, no copy) so far.</summary>
+    public long ComposedIntoPresenters { get; private set; }
 
     /// <summary>The device timeline number of the last submitted frame.</summary>
     public ulong LastSubmission { get; private set; }
@@ -236,7 +259,9 @@ public sealed class StageRenderer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_recording is not null) throw new InvalidOperationException("a frame is being recorded: submit it first");
+        // A frame recorded but never submitted (a fault between) is dropped: its command buffer is recorded again.
+        _recording = null;
+        _submitted = null;
         _readbackSink = readbackSink;
         _timings.Clear();
         _clock.Restart();
@@ -249,13 +274,32 @@ public sealed class StageRenderer : IDisposable
             LastSlotWaitMs = Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds;
         }
         else LastSlotWaitMs = 0;
+        _timings.Add(new PassTiming("slot wait", LastSlotWaitMs));
         Complete(slot);
         _clock.Restart();
 
         ChooseCameras(drawOrder);
+        _compositor.SetSources(slot.Index, _innerImages, _outerColor);
         _scene.Update(scene, slot.Index);
         GpuCommandBuffer cmd = slot.Commands;
         cmd.Begin();
+        try
+        {
+            RecordFrame(slot, cmd, scene, tag, readback);
+        }
+        catch
+        {
+            // Leave the buffer executable, so the next frame can record it again.
+            cmd.End();
+            throw;
+        }
+        cmd.End();
+        _recording = slot;
+        Lap("record");
+    }
+
+    private void RecordFrame(FrameSlot slot, GpuCommandBuffer cmd, RenderScene scene, long tag, ReadOnlySpan<bool> readback)
+    {
         bool stamp = slot.Stamps.IsSupported;
         slot.StampCount = 0;
         if (stamp)
@@ -277,13 +321,14 @@ public sealed class StageRenderer : IDisposable
         foreach (ICanvasPresenter presenter in _presenters)
         {
             int c = presenter.CanvasIndex;
-            if (!presenter.TryAcquire(out GpuImage? target)) continue;
+            if (!presenter.TryAcquire(out GpuImage? target) || target is null) continue;
             _presenting[c] = true;
             slot.Presenting.Add(presenter);
             presenter.AddSemaphores(_waits, _signals);
             bool wanted = c < readback.Length && readback[c];
-            if (target is not null && !wanted && _targets[c] is null)
+            if (!wanted && _targets[c] is null && CanComposeInto(_compositor.Canvases[c], target))
             {
+                ComposedIntoPresenters++;
                 _targets[c] = target;
                 _composedInto[c] = true;
             }
@@ -305,15 +350,12 @@ public sealed class StageRenderer : IDisposable
             slot.ReadbackPending = true;
         }
         if (stamp) Stamp(slot, cmd, "gpu copy");
-        cmd.End();
-        _recording = slot;
-        Lap("record");
     }
 
     /// <summary>
     /// Latches the cameras — their matrices and toggles written into the recorded frame's slot, as late as possible —
-    /// submits the frame once (waiting on the presenters' acquires, signalling their presents and the device timeline)
-    /// and presents. Does not wait for the GPU. Returns the submission's number on the device timeline.
+    /// and submits the frame once (waiting on the presenters' acquires, signalling their presents and the device
+    /// timeline); <see cref="Present"/> follows. Does not wait for the GPU. Returns the submission's number on the device timeline.
     /// </summary>
     /// <param name="cameras">Every drawn camera's view (matched by configuration id; a camera missing keeps its last pose).</param>
     public ulong Submit(ReadOnlySpan<CameraView> cameras)
@@ -321,13 +363,31 @@ public sealed class StageRenderer : IDisposable
         FrameSlot slot = _recording ?? throw new InvalidOperationException("no frame is being recorded: call BeginFrame first");
         WriteCameras(slot.Index, cameras);
         ulong submission = _device.Submit([slot.Commands], CollectionsMarshal.AsSpan(_waits), CollectionsMarshal.AsSpan(_signals));
+        slot.SubmitTicks = Stopwatch.GetTimestamp();
+        _watch?.Watch(submission);
         _recording = null;
         slot.Submission = submission;
         slot.StampsPending = slot.StampCount > 0;
+        slot.CompletionPending = true;
         LastSubmission = submission;
         FramesSubmitted++;
-        foreach (ICanvasPresenter presenter in slot.Presenting) presenter.Present(submission);
+        _submitted = slot;
         return submission;
+    }
+
+    /// <summary>
+    /// Presents the frame just submitted on every presenter that acquired an image for it (a present wait, where a
+    /// presenter paces by it, happens here). Nothing to do without presenters.
+    /// </summary>
+    public void Present()
+    {
+        FrameSlot slot = _submitted ?? throw new InvalidOperationException("no frame was submitted since the last present");
+        _submitted = null;
+        if (slot.Presenting.Count == 0) return;
+        long start = Stopwatch.GetTimestamp();
+        foreach (ICanvasPresenter presenter in slot.Presenting) presenter.Present(slot.Submission);
+        slot.PresentReturnTicks = Stopwatch.GetTimestamp();
+        _timings.Add(new PassTiming("present", Stopwatch.GetElapsedTime(start, slot.PresentReturnTicks).TotalMilliseconds));
     }
 
     /// <summary>
@@ -357,12 +417,21 @@ public sealed class StageRenderer : IDisposable
     /// <summary>A completed slot: its timestamps into <see cref="LastGpuTimings"/>, its read-back pixels to the sink. True when pixels were handed over.</summary>
     private bool Complete(FrameSlot slot)
     {
+        double gpuMs = double.NaN;
         if (slot.StampsPending)
         {
             slot.StampsPending = false;
             _gpuTimings.Clear();
             if (slot.Stamps.Read() == slot.StampCount)
+            {
                 for (var i = 1; i < slot.StampCount; i++) _gpuTimings.Add(new PassTiming(slot.StampNames[i], slot.Stamps.Milliseconds(i - 1, i)));
+                if (slot.StampCount > 1) gpuMs = slot.Stamps.Milliseconds(0, slot.StampCount - 1);
+            }
+        }
+        if (slot.CompletionPending)
+        {
+            slot.CompletionPending = false;
+            ReportCompletion(slot, gpuMs);
         }
         if (!slot.ReadbackPending) return false;
         slot.ReadbackPending = false;
@@ -374,6 +443,20 @@ public sealed class StageRenderer : IDisposable
         }
         _readbackSink?.Invoke(slot.Tag, slot.Pixels(_compositor.Canvases, _config.Outputs));
         return true;
+    }
+
+    private void ReportCompletion(FrameSlot slot, double gpuMs)
+    {
+        if (Completed is null) return;
+        long done = _watch is not null && _watch.TryGetDoneTicks(slot.Submission, out long watched) ? watched : Stopwatch.GetTimestamp();
+        long presented = 0;
+        foreach (ICanvasPresenter presenter in slot.Presenting)
+        {
+            // Shown on the display: a present wait's answer where the presenter has one, else the later of the present call's return and GPU done.
+            long shown = presenter.TryGetDisplayedTicks(slot.Submission, out long displayed) ? displayed : Math.Max(slot.PresentReturnTicks, done);
+            presented = Math.Max(presented, shown);
+        }
+        Completed(new FrameCompletion(slot.Tag, slot.SubmitTicks, done, presented, gpuMs));
     }
 
     /// <summary>
@@ -393,6 +476,7 @@ public sealed class StageRenderer : IDisposable
         BeginFrame(scene, 0, all, _syncSink, _syncOrder);
         long gpuStart = Stopwatch.GetTimestamp();
         Submit(_syncViews.AsSpan(0, cameras.Count));
+        Present();
         _device.Wait(LastSubmission);
         _timings.Add(new PassTiming("gpu", Stopwatch.GetElapsedTime(gpuStart).TotalMilliseconds));
         _clock.Restart();
@@ -428,6 +512,7 @@ public sealed class StageRenderer : IDisposable
         FillSyncCameras(cameras);
         ChooseCameras(_syncOrder);
         FrameSlot slot = _slots[0];
+        _compositor.SetSources(slot.Index, _innerImages, _outerColor);
         WriteCameras(slot.Index, _syncViews.AsSpan(0, cameras.Count));
         var pass = 0;
         _clock.Restart();
@@ -457,6 +542,14 @@ public sealed class StageRenderer : IDisposable
         return _syncPixels;
     }
 
+    /// <summary>
+    /// A presenter's image can take the canvas's place in the compose pass: the same size, and both 8-bit sRGB (the pass
+    /// encodes on write either way, so the pixels are the canvas's exactly; BGRA or RGBA order is the format's business).
+    /// </summary>
+    private static bool CanComposeInto(GpuImage canvas, GpuImage image) =>
+        image.Width == canvas.Width && image.Height == canvas.Height &&
+        canvas.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb && image.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb;
+
     /// <summary>Which configured cameras are drawn this frame, in priority order (at most four, each once).</summary>
     private void ChooseCameras(IReadOnlyList<string>? drawOrder)
     {
@@ -476,7 +569,6 @@ public sealed class StageRenderer : IDisposable
             }
         }
         for (var k = 0; k < _drawCount; k++) _innerImages.Add(_innerColor[_drawOrder[k]]);
-        _compositor.SetSources(_innerImages, _outerColor);
     }
 
     private GpuCommandBuffer RecordInnerAndOuter(GpuCommandBuffer cmd, RenderScene scene, bool each, FrameSlot? stamps)
@@ -631,6 +723,7 @@ public sealed class StageRenderer : IDisposable
         if (_disposed) return;
         _disposed = true;
         _device.WaitIdle();
+        _watch?.Dispose();
         foreach (FrameSlot slot in _slots) slot.Dispose();
         _pool.Dispose();
         _outerDepth.Dispose();
@@ -654,6 +747,9 @@ public sealed class StageRenderer : IDisposable
         public ulong Submission { get; set; }
         public long Tag { get; set; }
         public bool ReadbackPending { get; set; }
+        public bool CompletionPending { get; set; }
+        public long SubmitTicks { get; set; }
+        public long PresentReturnTicks { get; set; }
         public bool[] Wanted { get; } = new bool[canvases];
         public GpuBuffer?[] Readback { get; } = new GpuBuffer?[canvases];
         public byte[][] Bytes { get; } = new byte[canvases][];

@@ -202,6 +202,21 @@ public sealed unsafe class GpuDevice : IDisposable
         CollectRetired();
     }
 
+    /// <summary>
+    /// Waits at most <paramref name="timeout"/> for submission <paramref name="submission"/> to finish; true when it has.
+    /// Destroys nothing (safe on a thread of its own, such as a watch that stamps when frames finish).
+    /// </summary>
+    public bool TryWait(ulong submission, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var semaphore = _timeline;
+        var waitInfo = new SemaphoreWaitInfo(semaphoreCount: 1, pSemaphores: &semaphore, pValues: &submission);
+        Result result = Vk.WaitSemaphores(Handle, &waitInfo, (ulong)Math.Max(0, timeout.Ticks) * 100);
+        if (result == Result.Timeout) return false;
+        result.Check("vkWaitSemaphores");
+        return true;
+    }
+
     /// <summary>Blocks until the GPU is idle, then destroys every object retired so far.</summary>
     public void WaitIdle()
     {

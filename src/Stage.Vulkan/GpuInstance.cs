@@ -17,6 +17,13 @@ public sealed record GpuInstanceOptions
     public bool EnableValidation { get; init; }
 
     /// <summary>
+    /// With <see cref="EnableValidation"/>: also the layer's synchronization validation (VK_EXT_validation_features),
+    /// which reports hazards between submissions and frames in flight (a buffer rewritten while the GPU may read it).
+    /// Slower; for tests of the frame path.
+    /// </summary>
+    public bool SynchronizationValidation { get; init; }
+
+    /// <summary>
     /// Further instance extensions to enable, e.g. what a window system needs for surfaces (GLFW's
     /// <c>glfwGetRequiredInstanceExtensions</c>: VK_KHR_surface plus the platform's surface extension).
     /// An extension the loader does not offer fails creation with a message naming it.
@@ -27,6 +34,9 @@ public sealed record GpuInstanceOptions
 /// <summary>A Vulkan 1.3 instance: the loader, the optional validation layer, and the physical devices.</summary>
 public sealed unsafe class GpuInstance : IDisposable
 {
+    /// <summary>The validation layer's extension that turns on synchronization validation.</summary>
+    private const string ValidationFeaturesExtension = "VK_EXT_validation_features";
+
     /// <summary>Stage requires Vulkan 1.3 (dynamic rendering, synchronization2, timeline semaphores in core).</summary>
     public static readonly GpuApiVersion RequiredVersion = new(1, 3, 0);
 
@@ -105,6 +115,7 @@ public sealed unsafe class GpuInstance : IDisposable
                 throw new GpuUnavailableException($"{ValidationLayer} is not installed (Debian: vulkan-validationlayers)");
             layers.Add(ValidationLayer);
             extensions.Add(ExtensionNames.DebugUtils);
+            if (options.SynchronizationValidation) extensions.Add(ValidationFeaturesExtension);
         }
         foreach (var extension in options.Extensions ?? [])
         {
@@ -132,6 +143,9 @@ public sealed unsafe class GpuInstance : IDisposable
             logHandle = GCHandle.Alloc(log);
             messengerInfo = MessengerInfo(logHandle);
         }
+        var syncFeature = ValidationFeatureEnableEXT.SynchronizationValidationExt;
+        var features = new ValidationFeaturesEXT(enabledValidationFeatureCount: 1, pEnabledValidationFeatures: &syncFeature);
+        if (options.EnableValidation && options.SynchronizationValidation) messengerInfo.PNext = &features;
         // Chaining the messenger info also catches messages of vkCreateInstance / vkDestroyInstance themselves.
         var createInfo = new InstanceCreateInfo(pNext: options.EnableValidation ? &messengerInfo : null, pApplicationInfo: &appInfo,
             enabledLayerCount: (uint)layers.Count, ppEnabledLayerNames: layerNames,

@@ -44,17 +44,36 @@ public sealed class EngineTests : IDisposable
         }
     }
 
-    /// <summary>Records what it is asked to render and returns one small canvas; fails on request.</summary>
+    /// <summary>What the fake renderer was asked to draw: the frame and the cameras it latched.</summary>
+    private sealed record RenderedFrame(FrameTick Tick, CameraView[] Cameras);
+
+    /// <summary>
+    /// Records what it is asked to render, latching the cameras as the real renderer does (last, then "submitted"), and
+    /// hands back a small canvas for frames that asked for pixels one frame later, as a GPU in flight would; fails on request.
+    /// </summary>
     private sealed class RecordingRenderer : IFrameRenderer
     {
-        public List<FrameInputs> Frames { get; } = [];
+        private readonly List<FrameTick> _inFlight = [];
+        public List<RenderedFrame> Frames { get; } = [];
         public long FailOnFrame { get; set; } = -1;
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
-        public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
+        public long ReadbackBytes { get; private set; }
+        public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
         {
-            if (inputs.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
-            Frames.Add(inputs with { Cameras = inputs.Cameras.ToArray() });
-            return [new CanvasPixels("out-front", 2, 2, 8, new byte[16])];
+            Collect(sink, wait: false);
+            if (request.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
+            Frames.Add(new RenderedFrame(request.Tick, latch.Latch().ToArray()));
+            latch.Submitted();
+            if (request.ReadBack) _inFlight.Add(request.Tick);
+        }
+        public void Collect(IFrameSink sink, bool wait)
+        {
+            foreach (FrameTick tick in _inFlight)
+            {
+                ReadbackBytes += 16;
+                sink.Pixels(tick, [new CanvasPixels("out-front", 2, 2, 8, new byte[16])]);
+            }
+            _inFlight.Clear();
         }
         public void Dispose()
         {

@@ -162,7 +162,7 @@ public sealed class OperatorInputTests
         rig.Output.Input = input;
         rig.Output.Gamepads = pad;
         var canvas = WindowRig.Gradient("out-front", 128, 64, 0);
-        rig.Output.Present(WindowRig.Tick(0), [canvas]);
+        rig.Show(WindowRig.Tick(0), [canvas]);
         Assert.True(buffer.TryGetLatest(out CameraSample first));
         AssertClose(new Vector3(0, 1.7f, 4), first.PositionM);
         // Left stick pushed fully away (GLFW: −1 is up), right trigger fully in: forward and up.
@@ -170,7 +170,7 @@ public sealed class OperatorInputTests
         for (int frame = 1; frame <= 10; frame++)
         {
             Thread.Sleep(10);
-            rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+            rig.Show(WindowRig.Tick(frame), [canvas]);
         }
         Assert.True(buffer.TryGetLatest(out CameraSample flown));
         Assert.True(flown.PositionM.Z < 4 - 0.05f, $"no forward travel: {flown.PositionM}");
@@ -185,7 +185,7 @@ public sealed class OperatorInputTests
         for (int frame = 11; frame <= 15; frame++)
         {
             Thread.Sleep(10);
-            rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+            rig.Show(WindowRig.Tick(frame), [canvas]);
         }
         Assert.True(buffer.TryGetLatest(out CameraSample panned));
         Assert.True(PanTiltRoll.FromQuaternion(panned.Orientation).PanDeg > 1);

@@ -26,7 +26,7 @@ public sealed class StatusOverlayTests
             text.SetLine(3, "");
         };
         var canvas = WindowRig.Grey("out-front", 128, 64, 128);
-        for (int frame = 0; frame < 3; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+        for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         rig.Device.WaitIdle();
         Assert.Equal("FRAME 2  TC 00:00:00:00", rig.Output.OverlayText.Line(1).ToString().TrimEnd());
         XwdCapture screen = XwdCapture.Root(rig.Xvfb.Display);
@@ -58,7 +58,7 @@ public sealed class StatusOverlayTests
         // Hidden (the overlay shortcut's state): the next frame is the bare canvas.
         rig.Output.Input = new Stage.Engine.Input.OperatorInput(rig.Config, new Stage.Engine.Control.CommandRegistry(), [], Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         rig.Output.Input.Run(Stage.Core.Configuration.OperatorAction.OverlayToggle);
-        rig.Output.Present(WindowRig.Tick(3), [canvas]);
+        rig.Show(WindowRig.Tick(3), [canvas]);
         rig.Device.WaitIdle();
         screen = XwdCapture.Root(rig.Xvfb.Display);
         for (int y = 0; y < 64; y += 3)

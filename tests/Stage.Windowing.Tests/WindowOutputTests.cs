@@ -16,7 +16,7 @@ public sealed class WindowOutputTests
         for (int frame = 0; frame < 30; frame++)
         {
             byte tag = (byte)(frame * 8);
-            rig.Output.Present(WindowRig.Tick(frame), [WindowRig.Gradient("out-front", 128, 64, tag), WindowRig.Gradient("out-side", 128, 64, (byte)(tag + 1))]);
+            rig.Show(WindowRig.Tick(frame), [WindowRig.Gradient("out-front", 128, 64, tag), WindowRig.Gradient("out-side", 128, 64, (byte)(tag + 1))]);
         }
         rig.Device.WaitIdle();
         XwdCapture screen = XwdCapture.Root(rig.Xvfb.Display);

@@ -13,14 +13,14 @@ public sealed class WindowResizeTests
         using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
         CanvasWindow window = rig.Output.Windows[0];
         CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 200);
-        for (int frame = 0; frame < 3; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+        for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         window.Window.Resize(256, 128);
         for (int frame = 3; frame < 60 && window.Swapchain.Width != 256; frame++)
         {
-            rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+            rig.Show(WindowRig.Tick(frame), [canvas]);
             Thread.Sleep(5);
         }
-        for (int frame = 60; frame < 63; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+        for (int frame = 60; frame < 63; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         rig.Device.WaitIdle();
         Assert.Equal((256u, 128u), (window.Swapchain.Width, window.Swapchain.Height));
         Assert.True(window.Swapchain.Recreations >= 1);
@@ -44,11 +44,11 @@ public sealed class WindowResizeTests
         using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
         CanvasWindow window = rig.Output.Windows[0];
         CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 77);
-        for (int frame = 0; frame < 3; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+        for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         // Resize behind the output's back: no events pumped, so only the swapchain (suboptimal / out of date) can tell.
         window.Window.Resize(160, 96);
         Thread.Sleep(50);
-        for (int i = 0; i < 10; i++) window.Present(canvas, null);
+        for (int i = 0; i < 10; i++) rig.Feeder.ShowOn(window, canvas);
         rig.Device.WaitIdle();
         Assert.True(window.OutOfDate >= 1, "the driver never reported the swapchain out of date or suboptimal");
         Assert.Equal((160u, 96u), (window.Swapchain.Width, window.Swapchain.Height));

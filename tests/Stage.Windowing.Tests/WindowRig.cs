@@ -43,7 +43,14 @@ internal sealed class WindowRig : IDisposable
         _device = _instance.CreateDevice();
         // Without the status overlay unless a test asks: the pixel comparisons cover the whole window.
         Output = new WindowOutput(Glfw, _device, config, options ?? new WindowOutputOptions { NoOverlay = true }, NullLogger.Instance);
+        Feeder = new CanvasFeeder(_device);
     }
+
+    /// <summary>Uploads test canvases and shows them through the windows as the renderer would.</summary>
+    public CanvasFeeder Feeder { get; }
+
+    /// <summary>A frame of test canvases through the output.</summary>
+    public void Show(FrameTick tick, IReadOnlyList<CanvasPixels> canvases) => Feeder.Show(Output, tick, canvases);
 
     public StageConfig Config { get; }
 
@@ -116,6 +123,7 @@ internal sealed class WindowRig : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        Feeder.Dispose();
         Output.Dispose();
         _device.Dispose();
         _instance.Dispose();

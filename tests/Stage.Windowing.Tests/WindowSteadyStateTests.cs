@@ -23,7 +23,7 @@ public sealed class WindowSteadyStateTests
         Assert.Null(window.Overlay); // off by default on a monitor: an LED wall shows only the picture
         MonitorInfo monitor = Assert.Single(rig.Glfw.Monitors());
         CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 9);
-        for (int frame = 0; frame < 5; frame++) rig.Output.Present(WindowRig.Tick(frame), [canvas]);
+        for (int frame = 0; frame < 5; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         rig.Device.WaitIdle();
         Assert.Equal((monitor.X, monitor.Y), window.Window.Position);
         (uint width, uint height) = (window.Swapchain.Width, window.Swapchain.Height);
@@ -51,7 +51,7 @@ public sealed class WindowSteadyStateTests
         long frame = 0;
         long bytes = SteadyState.AllocatedBytes(() =>
         {
-            for (int i = 0; i < 10; i++) rig.Output.Present(WindowRig.Tick(frame++), canvases);
+            for (int i = 0; i < 10; i++) rig.Show(WindowRig.Tick(frame++), canvases);
         });
         Assert.Equal(0, bytes);
         Assert.True(buffer.WrittenCount >= 10);

@@ -17,4 +17,10 @@ public sealed record RenderConfig
 
     /// <summary>Width of the blend from outer to inner at the inner image's border, percent of the image.</summary>
     public double SoftEdgePercent { get; init; } = 2;
+
+    /// <summary>
+    /// Frames the GPU may work on at once (1–3, default 2): the CPU records the next frame while the GPU renders this one.
+    /// 1 trades throughput for the shortest queue; 3 hides a slow frame's CPU work on a GPU that keeps up.
+    /// </summary>
+    public int FramesInFlight { get; init; } = 2;
 }

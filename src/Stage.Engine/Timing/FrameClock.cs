@@ -8,7 +8,7 @@ namespace Stage.Engine.Timing;
 /// last one took. A frame that starts after the next one was due is late; frames whose time passed
 /// entirely are dropped, and the clock moves on to the current frame.
 /// </summary>
-public sealed class FrameClock
+public sealed class FrameClock : IFramePacer
 {
     private readonly IMonotonicClock _clock;
     private readonly long _startTicks;
@@ -53,6 +53,11 @@ public sealed class FrameClock
 
     /// <summary>Timecode of a frame.</summary>
     public Timecode TimecodeOf(long frame) => Timecode.FromFrameCount(_startTimecodeFrames + frame, Rate, DropFrame);
+
+    /// <inheritdoc/>
+    public void Observe(double startToGpuDoneMs, FrameTick tick, long presentedTicks)
+    {
+    }
 
     /// <summary>
     /// Waits until the next frame is due and returns it. If its period has already passed entirely, the

@@ -48,6 +48,14 @@ public sealed class FilesOutput : IFrameOutput
     public string? LastFailure { get; private set; }
 
     /// <inheritdoc/>
+    public void BeginFrame(FrameTick tick)
+    {
+    }
+
+    /// <summary>Every frame: a file sequence keeps them all.</summary>
+    public bool WantsPixels(FrameTick tick) => true;
+
+    /// <inheritdoc/>
     public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
     {
         foreach (CanvasPixels canvas in canvases)

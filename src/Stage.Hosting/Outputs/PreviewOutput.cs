@@ -39,11 +39,21 @@ public sealed class PreviewOutput : IFrameOutput
     public long WriteFailures { get; private set; }
 
     /// <inheritdoc/>
+    public void BeginFrame(FrameTick tick)
+    {
+    }
+
+    /// <summary>A frame about once a second: by due frame, not frame % N (a slow stage drops frames, and frame numbers then skip the multiples).</summary>
+    public bool WantsPixels(FrameTick tick)
+    {
+        if (tick.Frame < _nextFrame) return false;
+        _nextFrame = tick.Frame + _everyFrames;
+        return true;
+    }
+
+    /// <inheritdoc/>
     public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
     {
-        // By due frame, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
-        if (tick.Frame < _nextFrame) return;
-        _nextFrame = tick.Frame + _everyFrames;
         foreach (CanvasPixels canvas in canvases)
         {
             try

@@ -1,25 +1,33 @@
+using Stage.Core.Frames;
 using Stage.Engine;
-using Stage.Engine.Outputs;
+using Stage.Engine.Timing;
 using Stage.Hosting.World;
 using Stage.Render;
 using Stage.Render.Scene;
-using Stage.Core.Frames;
 
 namespace Stage.Hosting.Rendering;
 
 /// <summary>
 /// The engine's renderer: Stage.Render's <see cref="StageRenderer"/> drawing a <see cref="RenderScene"/>
 /// that <paramref name="updateScene"/> refreshes from the world before each frame (interpolated
-/// transforms written in place, so GPU buffers are updated, not rebuilt).
+/// transforms written in place, so GPU buffers are updated, not rebuilt). Frames overlap: each call records
+/// and submits one frame; read-back pixels and completion times come back through the frame loop's sink.
 /// </summary>
 /// <param name="renderer">The renderer for the stage (owned by the caller).</param>
 /// <param name="scene">The scene it draws.</param>
 /// <param name="updateScene">Writes the world's current state into the scene; null for a fixed scene.</param>
 public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene, Action<RenderScene>? updateScene) : IFrameRenderer
 {
-    private readonly List<CameraView> _cameras = [];
-    private readonly List<CanvasPixels> _images = [];
+    /// <summary>Frames remembered by number until they complete (more than frames in flight).</summary>
+    private const int Ticks = 8;
+
     private readonly List<PassTiming> _timings = [];
+    private readonly FrameTick[] _ticks = new FrameTick[Ticks];
+    private readonly bool[] _all = Enumerable.Repeat(true, renderer.Canvases.Count).ToArray();
+    private readonly bool[] _none = new bool[renderer.Canvases.Count];
+    private IFrameSink? _sink;
+    private Action<long, IReadOnlyList<CanvasPixels>>? _pixels;
+    private Action<FrameCompletion>? _completed;
 
     /// <summary>
     /// The renderer for a run: <paramref name="world"/>'s entities drawn through a <see cref="WorldSceneBridge"/>
@@ -34,25 +42,49 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         return new StageFrameRenderer(renderer, scene, bridge.Update);
     }
 
+    /// <summary>The renderer drawn with.</summary>
+    public StageRenderer Renderer => renderer;
+
     /// <inheritdoc/>
     public IReadOnlyList<PassTiming> LastPassTimings => _timings;
 
     /// <inheritdoc/>
-    public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
+    public long ReadbackBytes => renderer.ReadbackBytes;
+
+    /// <inheritdoc/>
+    public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
     {
+        ArgumentNullException.ThrowIfNull(latch);
+        Connect(sink);
         updateScene?.Invoke(scene);
-        _cameras.Clear();
-        foreach (CameraView view in inputs.Cameras)
-            _cameras.Add(new CameraView(view.Camera, view.TrackedPose, view.FocalLengthMm, view.ChromaKey, view.Markers));
-        IReadOnlyList<CanvasPixels> pixels = renderer.Render(_cameras, scene);
-        _images.Clear();
-        foreach (CanvasPixels canvas in pixels)
-            _images.Add(new CanvasPixels(canvas.OutputId, canvas.Width, canvas.Height, canvas.BitDepth, canvas.Rgba));
+        _ticks[request.Tick.Frame & (Ticks - 1)] = request.Tick;
+        renderer.BeginFrame(scene, request.Tick.Frame, request.ReadBack ? _all : _none, _pixels);
+        renderer.Submit(latch.Latch());
+        latch.Submitted();
+        renderer.Present();
         _timings.Clear();
-        foreach (PassTiming timing in renderer.LastTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
-        // Per-pass GPU time from timestamp queries, where the device writes them ("gpu shadow", "gpu inner A" …).
-        foreach (PassTiming timing in renderer.LastGpuTimings) _timings.Add(new PassTiming(timing.Pass, timing.Milliseconds));
-        return _images;
+        _timings.AddRange(renderer.LastTimings);
+        // Per-pass GPU time from timestamp queries of the newest completed frame ("gpu shadow", "gpu inner A" …).
+        _timings.AddRange(renderer.LastGpuTimings);
+    }
+
+    /// <inheritdoc/>
+    public void Collect(IFrameSink sink, bool wait)
+    {
+        Connect(sink);
+        renderer.CollectReadbacks(wait);
+    }
+
+    /// <summary>Routes the renderer's callbacks to <paramref name="sink"/> (delegates made once, not per frame).</summary>
+    private void Connect(IFrameSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (ReferenceEquals(sink, _sink)) return;
+        _sink = sink;
+        _pixels = (tag, canvases) => sink.Pixels(_ticks[tag & (Ticks - 1)], canvases);
+        _completed = completion => sink.Completed(new FrameCompletionTimes(_ticks[completion.Tag & (Ticks - 1)],
+            completion.SubmitTicks, completion.GpuDoneTicks, completion.PresentedTicks, completion.GpuMs));
+        renderer.Completed = _completed;
     }
 
     /// <summary>The renderer and its device belong to the caller.</summary>

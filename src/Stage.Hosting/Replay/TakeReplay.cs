@@ -75,6 +75,7 @@ public static class TakeReplay
 
         var views = new CameraView[stage.Cameras.Count];
         for (int i = 0; i < views.Length; i++) views[i] = new CameraView(stage.Cameras[i], Pose.Identity, stage.Cameras[i].FocalLengthMm, false);
+        var frameSink = new ReplaySink(views, output, progress);
         var mismatches = new List<ReplayMismatch>();
         long frames = 0, verified = 0, faults = 0;
         int nextCommand = 0;
@@ -110,8 +111,9 @@ public static class TakeReplay
             try
             {
                 var tick = new FrameTick(frame, timecode, 0, 0, 0);
-                IReadOnlyList<CanvasPixels> canvases = renderer.Render(new FrameInputs(tick, views));
-                output.Present(tick, canvases);
+                output.BeginFrame(tick);
+                renderer.Render(new FrameRequest(tick, output.WantsPixels(tick)), frameSink, frameSink);
+                renderer.Collect(frameSink, wait: false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -123,7 +125,45 @@ public static class TakeReplay
                 progress($"replay {take.Scene}/{take.TakeNumber}: frame {frame + 1}/{take.FrameCount} {timecode} ({frames} recorded frames so far)" +
                          (world is null ? "" : $" | hashes {verified} match, {mismatches.Count} differ"));
         }
-        return new ReplayResult(frames, verified, mismatches, world is not null, faults);
+        try
+        {
+            renderer.Collect(frameSink, wait: true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            faults++;
+            progress($"the last frames in flight: render fault: {e.Message}");
+        }
+        return new ReplayResult(frames, verified, mismatches, world is not null, faults + frameSink.OutputFaults);
+    }
+
+    /// <summary>The replay's cameras for the renderer's latch, and the output for the pixels that come back.</summary>
+    private sealed class ReplaySink(CameraView[] views, IFrameOutput output, Action<string> progress) : ICameraLatch, IFrameSink
+    {
+        public long OutputFaults { get; private set; }
+
+        public ReadOnlySpan<CameraView> Latch() => views;
+
+        public void Submitted()
+        {
+        }
+
+        public void Pixels(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+        {
+            try
+            {
+                output.Present(tick, canvases);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                OutputFaults++;
+                progress($"frame {tick.Frame} ({tick.Timecode}): output fault: {e.Message}");
+            }
+        }
+
+        public void Completed(in FrameCompletionTimes times)
+        {
+        }
     }
 }
 

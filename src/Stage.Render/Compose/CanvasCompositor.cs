@@ -82,6 +82,8 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuDescriptorSetLayout _layout;
     private readonly GpuDescriptorPool _pool;
     private readonly GpuDescriptorSet[] _sets;
+    // What each slot's set points at now (the inner images, then the outer), so unchanged descriptors are not rewritten.
+    private readonly GpuImage?[][] _bound;
     private readonly GpuSampler _innerSampler;
     private readonly GpuSampler _outerSampler;
     private readonly GpuImage _blankInner;
@@ -124,7 +126,12 @@ public sealed class CanvasCompositor : IDisposable
             new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
         _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
         _sets = new GpuDescriptorSet[frameSlots];
-        for (var i = 0; i < frameSlots; i++) _sets[i] = _pool.Allocate(_layout);
+        _bound = new GpuImage?[frameSlots][];
+        for (var i = 0; i < frameSlots; i++)
+        {
+            _sets[i] = _pool.Allocate(_layout);
+            _bound[i] = new GpuImage?[MaxCameras + 1];
+        }
         _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter });
         _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Linear });
         // Every descriptor must be valid even when fewer cameras (or no outer render) are in use.
@@ -185,24 +192,41 @@ public sealed class CanvasCompositor : IDisposable
     });
 
     /// <summary>
-    /// Points the pass at the inner images (camera order; each in SHADER_READ_ONLY_OPTIMAL when
+    /// Points every frame slot's pass at the inner images (camera order; each in SHADER_READ_ONLY_OPTIMAL when
     /// recorded) and the outer six-layer image (or none). Call only while no frame is in flight.
     /// </summary>
     public void SetSources(IReadOnlyList<GpuImage> innerImages, GpuImage? outerFaces)
     {
+        for (var slot = 0; slot < _sets.Length; slot++) SetSources(slot, innerImages, outerFaces);
+    }
+
+    /// <summary>
+    /// Points frame slot <paramref name="slot"/>'s pass at the inner images and the outer image, rewriting its
+    /// descriptors only where they change; call once the slot's previous frame has completed (its set is not in use).
+    /// </summary>
+    public void SetSources(int slot, IReadOnlyList<GpuImage> innerImages, GpuImage? outerFaces)
+    {
         ArgumentNullException.ThrowIfNull(innerImages);
         if (innerImages.Count > MaxCameras) throw new ArgumentException($"the compose pass takes at most {MaxCameras} cameras", nameof(innerImages));
         if (outerFaces is not null && outerFaces.Layers != CubeFaces.Count) throw new ArgumentException("the outer image must have six layers", nameof(outerFaces));
-        foreach (GpuDescriptorSet set in _sets)
+        GpuDescriptorSet set = _sets[slot];
+        GpuImage?[] bound = _bound[slot];
+        for (var i = 0; i < MaxCameras; i++)
         {
-            for (var i = 0; i < MaxCameras; i++) set.WriteImage(1, i < innerImages.Count ? innerImages[i] : _blankInner, _innerSampler, (uint)i);
-            set.WriteImage(2, outerFaces ?? _blankOuter, _outerSampler);
+            GpuImage image = i < innerImages.Count ? innerImages[i] : _blankInner;
+            if (ReferenceEquals(bound[i], image)) continue;
+            set.WriteImage(1, image, _innerSampler, (uint)i);
+            bound[i] = image;
         }
+        GpuImage outer = outerFaces ?? _blankOuter;
+        if (ReferenceEquals(bound[MaxCameras], outer)) return;
+        set.WriteImage(2, outer, _outerSampler);
+        bound[MaxCameras] = outer;
     }
 
     /// <summary>
     /// Records the compose of every canvas with <paramref name="cameras"/> in priority order (the first wins),
-    /// matching the inner images given to <see cref="SetSources"/> — and writes their uniforms: the synchronous
+    /// matching the inner images given to <see cref="SetSources(IReadOnlyList{GpuImage}, GpuImage?)"/> — and writes their uniforms: the synchronous
     /// form of <see cref="Record(GpuCommandBuffer, int, int, OuterView?, ComposeStyle, ReadOnlySpan{GpuImage?})"/> + <see cref="WriteCameras"/>
     /// on frame slot 0. Leaves every canvas in TRANSFER_SRC_OPTIMAL.
     /// </summary>

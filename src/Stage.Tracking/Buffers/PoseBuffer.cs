@@ -173,6 +173,24 @@ public sealed class PoseBuffer
     }
 
     /// <summary>
+    /// The newest sample received at or before <paramref name="receiveTicks"/> (Stopwatch ticks), searched back through
+    /// the history kept; false when none is (none yet, or all newer). For latency measurements: which pose was the
+    /// freshest at a given moment.
+    /// </summary>
+    public bool TryGetNewestReceivedBy(long receiveTicks, out CameraSample sample)
+    {
+        long n = Volatile.Read(ref _written);
+        long oldest = Math.Max(0, n - _slots.Length + 64);
+        for (long i = n - 1; i >= oldest; i--)
+        {
+            if (!TryRead(i, out sample)) break;
+            if (sample.ReceiveTicks <= receiveTicks) return true;
+        }
+        sample = default;
+        return false;
+    }
+
+    /// <summary>
     /// Re-evaluates LOST at <paramref name="nowTicks"/> (Stopwatch ticks): a tracking camera whose newest
     /// sample was received more than the loss timeout ago becomes LOST. Safe from any thread.
     /// </summary>

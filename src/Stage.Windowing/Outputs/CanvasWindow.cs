@@ -1,51 +1,66 @@
 using System.Diagnostics;
-using Stage.Core.Configuration;
-using Stage.Engine.Outputs;
+using Stage.Engine.Input;
+using Stage.Windowing.Glfw;
+using Stage.Render;
 using Stage.Vulkan;
 using Silk.NET.Vulkan;
-using Stage.Core.Frames;
 
 namespace Stage.Windowing.Outputs;
 
 /// <summary>
-/// One output canvas on a window: its surface and swapchain, and per frame the canvas copied into the
-/// acquired swapchain image (one buffer-to-image copy when sizes match, the stage case; through a GPU
-/// image and a scaling blit when the window's size differs or the canvas is 16-bit), then presented. Two frame slots (command buffer, acquire semaphore, staging buffer) let the CPU fill one
-/// while the GPU copies the other. A resize or an out-of-date swapchain is recreated in place; nothing
-/// here throws past <see cref="Present"/>'s caller for those.
+/// One output canvas on a window: its surface and swapchain, shown on the renderer's device inside the renderer's
+/// own frame submission (<see cref="ICanvasPresenter"/>), so the canvas never leaves the GPU. The renderer composes
+/// straight into the acquired image when sizes and formats allow; otherwise the canvas image is blitted in (nearest
+/// at the same size, so every LED pixel is the canvas pixel; linear for a scaled rehearsal window). A resize, an
+/// out-of-date swapchain or a lost surface is rebuilt in place and a window closed by the window manager is opened
+/// again: each logged once through <see cref="Fault"/>, the frames lost counted; nothing here throws at the renderer.
 /// </summary>
-public sealed class CanvasWindow : IDisposable
+public sealed class CanvasWindow : ICanvasPresenter, IDisposable
 {
-    private const int Slots = 2;
+    /// <summary>Acquire semaphores in turn: more than frames in flight (at most 3), so one is only reused once the frame that waited on it has completed.</summary>
+    private const int AcquireSlots = 4;
+
+    /// <summary>Presents whose times are remembered for <see cref="TryGetDisplayedTicks"/>.</summary>
+    private const int PresentRecords = 8;
+
     private const int IntervalCapacity = 8192;
 
     private readonly GpuDevice _device;
-    private readonly GpuSurface _surface;
-    private readonly GpuCommandPool _pool;
-    private readonly GpuCommandBuffer[] _commands = new GpuCommandBuffer[Slots];
-    private readonly GpuSemaphore[] _acquired = new GpuSemaphore[Slots];
-    private readonly GpuBuffer?[] _staging = new GpuBuffer?[Slots];
+    private readonly GpuSwapchainOptions _swapchainOptions;
+    private readonly Func<GlfwWindow> _reopen;
+    private readonly GpuSemaphore[] _acquired = new GpuSemaphore[AcquireSlots];
     private readonly double[] _intervalsMs = new double[IntervalCapacity];
+    private readonly (ulong Submission, ulong PresentId, long DisplayedTicks)[] _presents = new (ulong, ulong, long)[PresentRecords];
     private readonly double _lateThresholdMs;
+    private GpuSurface _surface;
     private GpuSemaphore[] _drawn = [];
-    private GpuImage? _canvasImage;
-    private long _slot;
+    private long _frame;
+    private int _acquiredSlot = -1;
+    private int _imageIndex = -1;
     private long _lastPresentTicks;
     private long _intervalCount;
+    private long _presentCount;
     private bool _recreate;
+    private bool _rebuildSurface;
     // The window size the swapchain was last built for: the surface may report another extent, and
     // comparing against that would rebuild every frame.
     private (int Width, int Height) _builtFor;
     private bool _disposed;
 
-    /// <summary>Opens the window for <paramref name="outputId"/> with its swapchain.</summary>
-    public CanvasWindow(string outputId, GlfwWindow window, GpuDevice device, GpuSwapchainOptions swapchainOptions, double framePeriodMs)
+    /// <summary>
+    /// Opens the window for output <paramref name="outputId"/> (canvas <paramref name="canvasIndex"/>) with its swapchain on
+    /// <paramref name="device"/>; <paramref name="reopen"/> opens the window again should the window manager close it.
+    /// </summary>
+    public CanvasWindow(string outputId, int canvasIndex, GlfwWindow window, Func<GlfwWindow> reopen, GpuDevice device, GpuSwapchainOptions swapchainOptions, double framePeriodMs)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(device);
         OutputId = outputId;
+        CanvasIndex = canvasIndex;
         Window = window;
+        _reopen = reopen ?? throw new ArgumentNullException(nameof(reopen));
         _device = device;
+        _swapchainOptions = swapchainOptions;
         // A frame is late when it reached the display more than half a period after it was due.
         _lateThresholdMs = framePeriodMs * 1.5;
         _surface = window.CreateSurface(device.Instance);
@@ -58,12 +73,7 @@ public sealed class CanvasWindow : IDisposable
             _surface.Dispose();
             throw;
         }
-        _pool = new GpuCommandPool(device);
-        for (int i = 0; i < Slots; i++)
-        {
-            _commands[i] = _pool.Allocate();
-            _acquired[i] = new GpuSemaphore(device);
-        }
+        for (int i = 0; i < AcquireSlots; i++) _acquired[i] = new GpuSemaphore(device);
         _builtFor = (window.FramebufferWidthPx, window.FramebufferHeightPx);
         MakePresentSemaphores();
     }
@@ -71,20 +81,32 @@ public sealed class CanvasWindow : IDisposable
     /// <summary>The output canvas shown.</summary>
     public string OutputId { get; }
 
+    /// <inheritdoc/>
+    public int CanvasIndex { get; }
+
     /// <summary>The window.</summary>
-    public GlfwWindow Window { get; }
+    public GlfwWindow Window { get; private set; }
 
     /// <summary>The swapchain (present mode, format, size, recreations).</summary>
-    public GpuSwapchain Swapchain { get; }
+    public GpuSwapchain Swapchain { get; private set; }
 
     /// <summary>Optional GPU pass drawn over the canvas in the swapchain image (the status overlay).</summary>
     public ISwapchainOverlay? Overlay { get; set; }
 
+    /// <summary>What the overlay draws this frame (set by the output before the frame; null: no overlay this frame).</summary>
+    public object? OverlayState { get; set; }
+
+    /// <summary>Told once per fault of a kind (the output logs it): a lost surface, a closed window, a failed acquire or present.</summary>
+    public Action<CanvasWindow, string, Exception?>? Fault { get; set; }
+
     /// <summary>Frames presented.</summary>
     public long Presented { get; private set; }
 
-    /// <summary>Frames not shown: no image in time, the window minimised, or the swapchain out of date twice.</summary>
+    /// <summary>Frames not shown: no image in time, the window minimised, the swapchain out of date twice, or a fault.</summary>
     public long Skipped { get; private set; }
+
+    /// <summary>Frames lost to a fault (lost surface, closed window, a failed acquire or present); each rebuilt what failed.</summary>
+    public long Faults { get; private set; }
 
     /// <summary>Acquires or presents that reported out of date or suboptimal (each followed by a recreation).</summary>
     public long OutOfDate { get; private set; }
@@ -95,89 +117,105 @@ public sealed class CanvasWindow : IDisposable
     /// <summary>Waits for the previous present to be displayed that ran out of time (present wait only).</summary>
     public long PresentWaitTimeouts { get; private set; }
 
-    /// <summary>Shows <paramref name="canvas"/>: upload, blit into the next swapchain image, present.</summary>
-    public void Present(in CanvasPixels canvas, object? overlayState)
+    /// <summary>Times the window was opened again after the window manager closed it.</summary>
+    public long Reopened { get; private set; }
+
+    /// <summary>True when presented times come from present wait (the display's own), false when from the present call's return.</summary>
+    public bool ReportsDisplayTimes => Swapchain.UsesPresentWait;
+
+    /// <inheritdoc/>
+    public bool TryAcquire(out GpuImage? image)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_recreate || (Window.FramebufferWidthPx, Window.FramebufferHeightPx) != _builtFor) Recreate();
-        if (!Swapchain.IsUsable)
+        image = null;
+        _imageIndex = -1;
+        try
         {
-            Skipped++;
-            return;
+            if (Window.CloseRequested) ReopenWindow();
+            if (_rebuildSurface) RebuildSurface();
+            if (_recreate || (Window.FramebufferWidthPx, Window.FramebufferHeightPx) != _builtFor) Recreate();
+            if (!Swapchain.IsUsable)
+            {
+                Skipped++;
+                return false;
+            }
+            int slot = (int)(_frame++ % AcquireSlots);
+            GpuAcquireResult acquired = Swapchain.Acquire(_acquired[slot], TimeSpan.FromSeconds(1), out int imageIndex);
+            if (acquired == GpuAcquireResult.OutOfDate)
+            {
+                OutOfDate++;
+                Recreate();
+                if (!Swapchain.IsUsable) { Skipped++; return false; }
+                acquired = Swapchain.Acquire(_acquired[slot], TimeSpan.FromSeconds(1), out imageIndex);
+            }
+            if (acquired is GpuAcquireResult.OutOfDate or GpuAcquireResult.Timeout)
+            {
+                Skipped++;
+                _recreate = acquired == GpuAcquireResult.OutOfDate;
+                return false;
+            }
+            if (acquired == GpuAcquireResult.Suboptimal) { OutOfDate++; _recreate = true; }
+            _acquiredSlot = slot;
+            _imageIndex = imageIndex;
+            image = Swapchain.Images[imageIndex];
+            return true;
         }
-        int slot = (int)(_slot++ % Slots);
-        GpuCommandBuffer commands = _commands[slot];
-        // The slot's previous submission must be done before its staging buffer and semaphore are reused.
-        if (commands.LastSubmission != 0) _device.Wait(commands.LastSubmission);
-        GpuBuffer staging = Staging(slot, canvas);
-        // An 8-bit canvas the size of the swapchain goes straight in with one buffer copy (its bytes are already
-        // sRGB-encoded, which is what an _SRGB image stores); otherwise through a canvas image and a scaling blit.
-        Format format = Swapchain.Format;
-        bool direct = canvas.BitDepth == 8 && canvas.Width == Swapchain.Width && canvas.Height == Swapchain.Height &&
-            format is Format.B8G8R8A8Srgb or Format.R8G8B8A8Srgb;
-        if (direct && format == Format.B8G8R8A8Srgb) staging.WriteSwappingRedBlue(canvas.Rgba.Span);
-        else staging.Write(canvas.Rgba.Span);
-        GpuImage? source = direct ? null : CanvasImageFor(canvas);
+        catch (Exception e) when (e is VulkanException or GpuUnavailableException or GlfwException)
+        {
+            Lost(e);
+            return false;
+        }
+    }
 
-        GpuAcquireResult acquired = Swapchain.Acquire(_acquired[slot], TimeSpan.FromSeconds(1), out int imageIndex);
-        if (acquired == GpuAcquireResult.OutOfDate)
+    /// <inheritdoc/>
+    public void Record(GpuCommandBuffer commands, GpuImage canvas, bool composedInto)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(canvas);
+        GpuImage target = Swapchain.Images[_imageIndex];
+        if (!composedInto)
         {
-            OutOfDate++;
-            Recreate();
-            if (!Swapchain.IsUsable) { Skipped++; return; }
-            acquired = Swapchain.Acquire(_acquired[slot], TimeSpan.FromSeconds(1), out imageIndex);
-        }
-        if (acquired is GpuAcquireResult.OutOfDate or GpuAcquireResult.Timeout)
-        {
-            Skipped++;
-            _recreate = acquired == GpuAcquireResult.OutOfDate;
-            return;
-        }
-        if (acquired == GpuAcquireResult.Suboptimal) { OutOfDate++; _recreate = true; }
-
-        GpuImage target = Swapchain.Images[imageIndex];
-        commands.Begin();
-        commands.Barrier(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
-            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
-            PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit);
-        if (source is null)
-        {
-            commands.CopyBufferToImage(staging, target);
-        }
-        else
-        {
-            commands.Barrier(source, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
-                PipelineStageFlags2.BlitBit, AccessFlags2.None,
-                PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit);
-            commands.CopyBufferToImage(staging, source);
-            commands.Barrier(source, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal,
-                PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit,
-                PipelineStageFlags2.BlitBit, AccessFlags2.TransferReadBit);
+            commands.Barrier(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+                PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
+                PipelineStageFlags2.BlitBit, AccessFlags2.TransferWriteBit);
             // Same size: nearest, so every LED pixel is the canvas pixel; scaled (a rehearsal window): linear.
-            bool sameSize = source.Width == target.Width && source.Height == target.Height;
-            commands.Blit(source, target, sameSize ? Filter.Nearest : Filter.Linear);
-        }
-        if (Overlay is not null && overlayState is not null)
-        {
+            bool sameSize = canvas.Width == target.Width && canvas.Height == target.Height;
+            commands.Blit(canvas, target, sameSize ? Filter.Nearest : Filter.Linear);
             commands.Barrier(target, ImageLayout.TransferDstOptimal, ImageLayout.ColorAttachmentOptimal,
-                PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit,
-                PipelineStageFlags2.ColorAttachmentOutputBit,
-                AccessFlags2.ColorAttachmentReadBit | AccessFlags2.ColorAttachmentWriteBit);
-            Overlay.Record(commands, target, slot, overlayState);
-            commands.Barrier(target, ImageLayout.ColorAttachmentOptimal, ImageLayout.PresentSrcKhr,
-                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
-                PipelineStageFlags2.None, AccessFlags2.None);
+                PipelineStageFlags2.BlitBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentReadBit | AccessFlags2.ColorAttachmentWriteBit);
         }
-        else
-        {
-            commands.Barrier(target, ImageLayout.TransferDstOptimal, ImageLayout.PresentSrcKhr,
-                PipelineStageFlags2.TransferBit, AccessFlags2.TransferWriteBit,
-                PipelineStageFlags2.None, AccessFlags2.None);
-        }
-        commands.End();
-        _device.Submit([commands], [GpuSemaphoreSubmit.Binary(_acquired[slot])], [GpuSemaphoreSubmit.Binary(_drawn[imageIndex])]);
+        if (Overlay is not null && OverlayState is not null) Overlay.Record(commands, target, _acquiredSlot, OverlayState);
+        commands.Barrier(target, ImageLayout.ColorAttachmentOptimal, ImageLayout.PresentSrcKhr,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+            PipelineStageFlags2.None, AccessFlags2.None);
+    }
 
-        GpuPresentResult presented = Swapchain.Present(imageIndex, _drawn[imageIndex]);
+    /// <inheritdoc/>
+    public void AddSemaphores(List<GpuSemaphoreSubmit> waits, List<GpuSemaphoreSubmit> signals)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        ArgumentNullException.ThrowIfNull(signals);
+        waits.Add(GpuSemaphoreSubmit.Binary(_acquired[_acquiredSlot]));
+        signals.Add(GpuSemaphoreSubmit.Binary(_drawn[_imageIndex]));
+    }
+
+    /// <inheritdoc/>
+    public void Present(ulong submission)
+    {
+        int imageIndex = _imageIndex;
+        _imageIndex = -1;
+        if (imageIndex < 0) return;
+        GpuPresentResult presented;
+        try
+        {
+            presented = Swapchain.Present(imageIndex, _drawn[imageIndex]);
+        }
+        catch (Exception e) when (e is VulkanException or GpuUnavailableException)
+        {
+            Lost(e);
+            return;
+        }
         long now = Stopwatch.GetTimestamp();
         if (presented != GpuPresentResult.Presented) { OutOfDate++; _recreate = true; }
         if (presented == GpuPresentResult.OutOfDate)
@@ -186,6 +224,7 @@ public sealed class CanvasWindow : IDisposable
             return;
         }
         Presented++;
+        _presents[_presentCount++ % PresentRecords] = (submission, Swapchain.LastPresentId, 0);
         if (_lastPresentTicks != 0)
         {
             double intervalMs = (now - _lastPresentTicks) * 1000.0 / Stopwatch.Frequency;
@@ -193,11 +232,32 @@ public sealed class CanvasWindow : IDisposable
             if (intervalMs > _lateThresholdMs) LateFrames++;
         }
         _lastPresentTicks = now;
-        // Lowest tracking-to-photon latency: the next pose is latched only once the previous frame is on the
-        // display, so at most one frame waits in the queue.
-        if (Swapchain.UsesPresentWait && Swapchain.LastPresentId > 1 &&
-            !Swapchain.WaitForPresent(Swapchain.LastPresentId - 1, TimeSpan.FromMilliseconds(_lateThresholdMs * 2)))
-            PresentWaitTimeouts++;
+        // The pacing wait: the next frame starts only once the previous one is on the display, so at most one frame waits
+        // in the queue; its return is when that frame was shown.
+        if (Swapchain.UsesPresentWait && Swapchain.LastPresentId > 1)
+        {
+            ulong previous = Swapchain.LastPresentId - 1;
+            if (Swapchain.WaitForPresent(previous, TimeSpan.FromMilliseconds(_lateThresholdMs * 2)))
+            {
+                long shown = Stopwatch.GetTimestamp();
+                for (int i = 0; i < PresentRecords; i++)
+                    if (_presents[i].PresentId == previous) _presents[i].DisplayedTicks = shown;
+            }
+            else PresentWaitTimeouts++;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryGetDisplayedTicks(ulong submission, out long displayedTicks)
+    {
+        for (int i = 0; i < PresentRecords; i++)
+        {
+            if (_presents[i].Submission != submission || _presents[i].DisplayedTicks == 0) continue;
+            displayedTicks = _presents[i].DisplayedTicks;
+            return true;
+        }
+        displayedTicks = 0;
+        return false;
     }
 
     /// <summary>Present-to-present intervals kept (the newest 8192), milliseconds, oldest first.</summary>
@@ -225,38 +285,56 @@ public sealed class CanvasWindow : IDisposable
         MakePresentSemaphores();
     }
 
+    /// <summary>A fault lost this frame: counted, told once, and what failed is rebuilt before the next frame.</summary>
+    private void Lost(Exception e)
+    {
+        Faults++;
+        Skipped++;
+        _imageIndex = -1;
+        bool surface = e is VulkanException { Result: Result.ErrorSurfaceLostKhr };
+        if (surface) _rebuildSurface = true;
+        else _recreate = true;
+        Fault?.Invoke(this, surface ? "surface lost" : e is VulkanException v ? v.Call : e.GetType().Name, e);
+    }
+
+    /// <summary>The surface was lost: a new surface and swapchain on the same window.</summary>
+    private void RebuildSurface()
+    {
+        _rebuildSurface = false;
+        _device.WaitIdle();
+        Swapchain.Dispose();
+        _surface.Dispose();
+        _surface = Window.CreateSurface(_device.Instance);
+        Swapchain = new GpuSwapchain(_device, _surface, _swapchainOptions, (uint)Math.Max(0, Window.FramebufferWidthPx), (uint)Math.Max(0, Window.FramebufferHeightPx));
+        _builtFor = (Window.FramebufferWidthPx, Window.FramebufferHeightPx);
+        MakePresentSemaphores();
+    }
+
+    /// <summary>The window manager closed the window: the output is still the shoot's, so the window opens again.</summary>
+    private void ReopenWindow()
+    {
+        Faults++;
+        Fault?.Invoke(this, "window closed by the window manager", null);
+        IInputListener? input = Window.Input;
+        _device.WaitIdle();
+        Swapchain.Dispose();
+        _surface.Dispose();
+        Window.Dispose();
+        Window = _reopen();
+        Window.Input = input;
+        _surface = Window.CreateSurface(_device.Instance);
+        Swapchain = new GpuSwapchain(_device, _surface, _swapchainOptions, (uint)Math.Max(0, Window.FramebufferWidthPx), (uint)Math.Max(0, Window.FramebufferHeightPx));
+        _builtFor = (Window.FramebufferWidthPx, Window.FramebufferHeightPx);
+        MakePresentSemaphores();
+        Reopened++;
+    }
+
     private void MakePresentSemaphores()
     {
         // One per swapchain image: a present's wait on it has ended once that image is acquired again.
         foreach (GpuSemaphore semaphore in _drawn) semaphore.Dispose();
         _drawn = new GpuSemaphore[Swapchain.Images.Count];
         for (int i = 0; i < _drawn.Length; i++) _drawn[i] = new GpuSemaphore(_device);
-    }
-
-    private GpuBuffer Staging(int slot, in CanvasPixels canvas)
-    {
-        ulong bytes = (ulong)canvas.Rgba.Length;
-        GpuBuffer? buffer = _staging[slot];
-        if (buffer is null || buffer.SizeBytes != bytes)
-        {
-            buffer?.Dispose();
-            buffer = new GpuBuffer(_device, bytes, BufferUsageFlags.TransferSrcBit, GpuMemoryUse.Upload);
-            _staging[slot] = buffer;
-        }
-        return buffer;
-    }
-
-    private GpuImage CanvasImageFor(in CanvasPixels canvas)
-    {
-        // 8-bit canvases hold sRGB-encoded values, 16-bit ones linear light: the blit decodes/encodes accordingly.
-        Format format = canvas.BitDepth == 8 ? Format.R8G8B8A8Srgb : Format.R16G16B16A16Unorm;
-        if (_canvasImage is null || _canvasImage.Width != canvas.Width || _canvasImage.Height != canvas.Height || _canvasImage.Format != format)
-        {
-            _canvasImage?.Dispose();
-            _canvasImage = new GpuImage(_device, (uint)canvas.Width, (uint)canvas.Height, format,
-                ImageUsageFlags.TransferDstBit | ImageUsageFlags.TransferSrcBit);
-        }
-        return _canvasImage;
     }
 
     /// <summary>Waits for the GPU, then releases the swapchain, surface and window.</summary>
@@ -267,9 +345,6 @@ public sealed class CanvasWindow : IDisposable
         _device.WaitIdle();
         foreach (GpuSemaphore semaphore in _drawn) semaphore.Dispose();
         foreach (GpuSemaphore semaphore in _acquired) semaphore?.Dispose();
-        foreach (GpuBuffer? buffer in _staging) buffer?.Dispose();
-        _canvasImage?.Dispose();
-        _pool.Dispose();
         Swapchain.Dispose();
         _device.WaitIdle();
         _surface.Dispose();
@@ -280,6 +355,6 @@ public sealed class CanvasWindow : IDisposable
 /// <summary>A pass recorded into a swapchain image after the canvas (COLOR_ATTACHMENT_OPTIMAL on entry and exit).</summary>
 public interface ISwapchainOverlay
 {
-    /// <summary>Records the pass into <paramref name="target"/>; <paramref name="slot"/> names the frame slot (0 or 1) for per-frame buffers.</summary>
+    /// <summary>Records the pass into <paramref name="target"/>; <paramref name="slot"/> (0 … 3) names the buffer for this frame's text, reused only after that frame completed.</summary>
     void Record(GpuCommandBuffer commands, GpuImage target, int slot, object state);
 }

@@ -36,8 +36,8 @@ public sealed class OverlayText
 
 /// <summary>
 /// Draws <see cref="OverlayText"/> over a swapchain image on the GPU (shaders/overlay.*): a translucent
-/// box at the top-left with the text in a 3 × 5 pixel font scaled to the image. One host-visible text
-/// buffer per frame slot, so writing a frame's text never races the GPU reading the previous one.
+/// box at the top-left with the text in a 3 × 5 pixel font scaled to the image. Host-visible text buffers
+/// in turn (more than frames in flight), so writing a frame's text never races the GPU reading an earlier one.
 /// </summary>
 public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
 {
@@ -51,8 +51,11 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
     private readonly GpuDescriptorSetLayout _layout;
     private readonly GpuDescriptorPool _pool;
     private readonly GpuGraphicsPipeline _pipeline;
-    private readonly GpuBuffer[] _text = new GpuBuffer[2];
-    private readonly GpuDescriptorSet[] _sets = new GpuDescriptorSet[2];
+    /// <summary>Text buffers in turn: more than frames in flight, so a frame's text is never rewritten while the GPU may read it.</summary>
+    private const int Slots = 4;
+
+    private readonly GpuBuffer[] _text = new GpuBuffer[Slots];
+    private readonly GpuDescriptorSet[] _sets = new GpuDescriptorSet[Slots];
     private readonly byte[] _upload = new byte[OverlayText.Columns * OverlayText.Lines * 4];
 
     /// <summary>Builds the pipeline for images of <paramref name="targetFormat"/>.</summary>
@@ -60,7 +63,7 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         _layout = new GpuDescriptorSetLayout(device, new GpuDescriptorBinding(0, DescriptorType.StorageBuffer, ShaderStageFlags.FragmentBit));
-        _pool = new GpuDescriptorPool(device, 2, _layout);
+        _pool = new GpuDescriptorPool(device, Slots, _layout);
         _pipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("overlay.vert"),
@@ -70,7 +73,7 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
             DescriptorSetLayouts = [_layout],
             AlphaBlend = true,
         });
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < Slots; i++)
         {
             _text[i] = new GpuBuffer(device, (ulong)_upload.Length, BufferUsageFlags.StorageBufferBit, GpuMemoryUse.Upload);
             _sets[i] = _pool.Allocate(_layout);
@@ -93,7 +96,7 @@ public sealed class StatusOverlay : ISwapchainOverlay, IDisposable
             char c = char.ToUpperInvariant(chars[i]);
             BitConverter.TryWriteBytes(_upload.AsSpan(i * 4), (uint)(c is >= ' ' and < '`' ? c : '?'));
         }
-        // The slot's previous submission has completed (the window waited for it), so its buffer is free.
+        // The slot's previous frame has completed (frames in flight are fewer than the slots), so its buffer is free.
         _text[slot].Write(_upload);
         commands.BeginRenderingOver(target);
         commands.BindPipeline(_pipeline, target.Width, target.Height);

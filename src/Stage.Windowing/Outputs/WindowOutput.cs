@@ -5,6 +5,7 @@ using Stage.Core.Configuration;
 using Stage.Engine.Input;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
+using Stage.Render;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Core.Frames;
@@ -32,34 +33,28 @@ public sealed record WindowOutputOptions
 
 /// <summary>
 /// The engine's output onto displays: a window per output canvas (full screen on its configured monitor,
-/// or windowed for rehearsal), each presented through its own swapchain. On the engine thread, every
-/// frame: pump window events (keyboard and mouse go to <see cref="Input"/>), read the gamepad, advance the
-/// virtual cameras, then present every canvas. A window that fails is logged and tried again next frame;
-/// the engine never stops for it.
+/// or windowed for rehearsal), each with its own swapchain on the renderer's device. The windows are the
+/// renderer's presenters (<see cref="Presenters"/>): every canvas reaches its window inside the frame's own
+/// submission and nothing is read back. On the engine thread, at the start of every frame: pump window
+/// events (keyboard and mouse go to <see cref="Input"/>), read the gamepad, advance the virtual cameras and
+/// write the overlay's text. A window that fails is logged once per kind, rebuilt and tried again next frame;
+/// the engine never stops for it. The display sets the frame loop's pace (<see cref="IDisplayTiming"/>).
 /// </summary>
-public sealed class WindowOutput : IFrameOutput
+public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutput
 {
     private readonly GlfwSession _session;
     private readonly ILogger _log;
     private readonly List<CanvasWindow> _windows = [];
     private readonly Dictionary<string, CanvasWindow> _byOutput = new(StringComparer.Ordinal);
-    private readonly GpuInstance? _ownedInstance;
-    private readonly GpuDevice? _ownedDevice;
     private readonly GpuDevice _device;
+    private readonly HashSet<string> _faultsTold = new(StringComparer.Ordinal);
     private readonly StageConfig _config;
     private readonly List<StatusOverlay> _overlays = [];
     private readonly OverlayText _text = new();
-    private long _faults;
-    private long _lastFaultLogTicks;
 
     /// <summary>Opens a window per output canvas of <paramref name="config"/>, presenting through <paramref name="device"/> (made on an instance with <see cref="GlfwSession.RequiredVulkanExtensions"/>).</summary>
     /// <exception cref="GlfwException">A window could not be opened, or a configured monitor is not connected.</exception>
     public WindowOutput(GlfwSession session, GpuDevice device, StageConfig config, WindowOutputOptions options, ILogger log)
-        : this(session, device, config, options, log, null, null)
-    {
-    }
-
-    private WindowOutput(GlfwSession session, GpuDevice device, StageConfig config, WindowOutputOptions options, ILogger log, GpuInstance? ownedInstance, GpuDevice? ownedDevice)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(device);
@@ -69,8 +64,6 @@ public sealed class WindowOutput : IFrameOutput
         _device = device;
         _config = config;
         _log = log ?? throw new ArgumentNullException(nameof(log));
-        _ownedInstance = ownedInstance;
-        _ownedDevice = ownedDevice;
         PresentModeSetting mode = options.PresentMode ?? config.Display.PresentMode;
         var swapchainOptions = new GpuSwapchainOptions
         {
@@ -81,21 +74,25 @@ public sealed class WindowOutput : IFrameOutput
         try
         {
             int nextX = 0;
-            foreach (OutputCanvas output in config.Outputs)
+            for (int index = 0; index < config.Outputs.Count; index++)
             {
+                OutputCanvas output = config.Outputs[index];
                 OutputDisplayConfig display = config.Display.For(output.Id);
                 WindowSpec spec = Spec(output, display, options);
-                var window = new GlfwWindow(session, spec);
-                if (spec.Monitor is null)
+                (int x, int y) = (nextX, 0);
+                // Rehearsal windows side by side, so none hides another; the same place when one is opened again.
+                GlfwWindow Open()
                 {
-                    // Rehearsal windows side by side, so none hides another.
-                    window.MoveTo(nextX, 0);
-                    nextX += spec.WidthPx;
+                    var opened = new GlfwWindow(session, spec);
+                    if (spec.Monitor is null) opened.MoveTo(x, y);
+                    return opened;
                 }
+                GlfwWindow window = Open();
+                if (spec.Monitor is null) nextX += spec.WidthPx;
                 CanvasWindow canvasWindow;
                 try
                 {
-                    canvasWindow = new CanvasWindow(output.Id, window, device, swapchainOptions, framePeriodMs);
+                    canvasWindow = new CanvasWindow(output.Id, index, window, Open, device, swapchainOptions, framePeriodMs) { Fault = TellFault };
                 }
                 catch
                 {
@@ -121,36 +118,6 @@ public sealed class WindowOutput : IFrameOutput
             throw;
         }
     }
-
-    /// <summary>
-    /// Opens windows with a Vulkan instance and device of their own (the window system's extensions, and
-    /// validation when <paramref name="validation"/>), disposed with the output.
-    /// </summary>
-    public static WindowOutput Open(GlfwSession session, StageConfig config, WindowOutputOptions options, ILogger log, bool validation = false, string? gpu = null)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions
-        {
-            ApplicationName = "stage window output",
-            EnableValidation = validation,
-            Extensions = session.RequiredVulkanExtensions(),
-        });
-        GpuDevice? device = null;
-        try
-        {
-            device = instance.CreateDevice(gpu);
-            return new WindowOutput(session, device, config, options, log, instance, device);
-        }
-        catch
-        {
-            device?.Dispose();
-            instance.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The validation messages of the instance this output made for itself (null when it was given a device, or without validation).</summary>
-    public ValidationLog? Validation => _ownedInstance?.Validation;
 
     /// <summary>The device presenting.</summary>
     public GpuDevice Device => _device;
@@ -181,8 +148,22 @@ public sealed class WindowOutput : IFrameOutput
     /// <summary>The windows, in configuration order.</summary>
     public IReadOnlyList<CanvasWindow> Windows => _windows;
 
-    /// <summary>Frames whose presentation failed on some window (logged, the next frame tries again).</summary>
-    public long Faults => _faults;
+    /// <inheritdoc/>
+    public IReadOnlyList<ICanvasPresenter> Presenters => _windows;
+
+    /// <summary>Frames lost to a fault on some window (each logged once per kind; the window rebuilt, the next frame tried again).</summary>
+    public long Faults
+    {
+        get
+        {
+            long faults = 0;
+            foreach (CanvasWindow window in _windows) faults += window.Faults;
+            return faults;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool ReportsDisplayTimes => _windows.Count > 0 && _windows[0].ReportsDisplayTimes;
 
     /// <inheritdoc/>
     public string Name => $"window ({_windows.Count} {(_windows.Count == 1 ? "window" : "windows")}, {(_windows.Count > 0 ? _windows[0].Swapchain.PresentMode.ToString().ToLowerInvariant() : "-")}, {PresentationText})";
@@ -191,8 +172,8 @@ public sealed class WindowOutput : IFrameOutput
     public string PresentationText => string.Create(CultureInfo.InvariantCulture,
         $"present_id {OnOff(_device.Presentation.PresentId)}, present_wait {OnOff(_device.Presentation.PresentWait)}, present_barrier {OnOff(_device.Presentation.PresentBarrier)}");
 
-    /// <inheritdoc/>
-    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+    /// <summary>The frame's window work, before it is rendered: events, keys, gamepad, virtual cameras, the overlay's text.</summary>
+    public void BeginFrame(FrameTick tick)
     {
         _session.PollEvents();
         OperatorInput? input = Input;
@@ -207,49 +188,38 @@ public sealed class WindowOutput : IFrameOutput
             if (WriteOverlay is not null) WriteOverlay(tick, _text);
             else WriteDefaultOverlay(tick);
         }
-        for (int i = 0; i < canvases.Count; i++)
-        {
-            CanvasPixels canvas = canvases[i];
-            if (!_byOutput.TryGetValue(canvas.OutputId, out CanvasWindow? window)) continue;
-            try
-            {
-                window.Present(canvas, overlayShown && window.Overlay is not null ? _text : null);
-            }
-            catch (Exception e) when (e is VulkanException or GlfwException or GpuUnavailableException or InvalidOperationException)
-            {
-                // A lost window or a failed present must not stop the shoot: log (at most once a second), rebuild next frame.
-                _faults++;
-                long now = Stopwatch.GetTimestamp();
-                if (now - _lastFaultLogTicks > Stopwatch.Frequency)
-                {
-                    _lastFaultLogTicks = now;
-                    _log.LogError(e, "Output {Output} frame {Frame}: presentation failed ({Faults} so far); trying again next frame", canvas.OutputId, tick.Frame, _faults);
-                }
-                try
-                {
-                    window.Recreate();
-                }
-                catch (Exception again) when (again is VulkanException or GpuUnavailableException)
-                {
-                    _log.LogDebug(again, "Output {Output}: swapchain not recreated yet", canvas.OutputId);
-                }
-            }
-        }
+        foreach (CanvasWindow window in _windows) window.OverlayState = overlayShown && window.Overlay is not null ? _text : null;
+    }
+
+    /// <summary>Never: the windows show the canvases on the GPU, and nothing is read back for them.</summary>
+    public bool WantsPixels(FrameTick tick) => false;
+
+    /// <summary>Not called (<see cref="WantsPixels"/> is false).</summary>
+    public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+    {
+    }
+
+    /// <summary>A window's fault: logged once per window and kind (the counters keep the rest).</summary>
+    private void TellFault(CanvasWindow window, string what, Exception? e)
+    {
+        if (!_faultsTold.Add(window.OutputId + "\n" + what)) return;
+        _log.LogError(e, "Output {Output}: {Fault}; rebuilt, the shoot goes on (further faults of this kind are counted, not logged)", window.OutputId, what);
     }
 
     /// <summary>A status fragment: presented, skipped, recreated, pacing, present features.</summary>
     public string StatusText()
     {
-        long presented = 0, skipped = 0, late = 0, recreated = 0;
+        long presented = 0, skipped = 0, late = 0, recreated = 0, reopened = 0;
         foreach (CanvasWindow w in _windows)
         {
             presented += w.Presented;
             skipped += w.Skipped;
             late += w.LateFrames;
             recreated += w.Swapchain.Recreations;
+            reopened += w.Reopened;
         }
         return string.Create(CultureInfo.InvariantCulture,
-            $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, recreated {recreated}, faults {_faults}; {PresentationText}");
+            $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, recreated {recreated}, reopened {reopened}, faults {Faults}; {PresentationText}");
     }
 
     /// <summary>Writes "FRAME n  TC hh:mm:ss:ff" and the windows' counters into the overlay, in place.</summary>
@@ -314,7 +284,7 @@ public sealed class WindowOutput : IFrameOutput
         line[at++] = (char)('0' + value % 10);
     }
 
-    /// <summary>Closes every window, then the device and instance when the output made them.</summary>
+    /// <summary>Closes every window (the device is the caller's).</summary>
     public void Dispose()
     {
         foreach (CanvasWindow window in _windows) window.Dispose();
@@ -323,8 +293,6 @@ public sealed class WindowOutput : IFrameOutput
         _windows.Clear();
         _byOutput.Clear();
         Input?.Dispose();
-        _ownedDevice?.Dispose();
-        _ownedInstance?.Dispose();
     }
 
     private WindowSpec Spec(OutputCanvas output, OutputDisplayConfig display, WindowOutputOptions options)

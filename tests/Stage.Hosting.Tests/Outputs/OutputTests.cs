@@ -50,10 +50,17 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
-    public void Preview_writes_a_scaled_png_every_n_frames()
+    public void Preview_asks_for_pixels_every_n_frames_and_writes_a_scaled_png_of_each()
     {
         using var preview = new PreviewOutput(_folder, everyFrames: 25, maxWidthPx: 16);
-        for (long f = 0; f < 60; f++) preview.Present(Tick(f), [Canvas("wall", 64, 32, (byte)f)]);
+        var asked = new List<long>();
+        for (long f = 0; f < 60; f++)
+        {
+            if (!preview.WantsPixels(Tick(f))) continue;
+            asked.Add(f);
+            preview.Present(Tick(f), [Canvas("wall", 64, 32, (byte)f)]);
+        }
+        Assert.Equal([0L, 25L, 50L], asked);
         Assert.Equal(3, preview.PreviewsWritten);
         PngImage image = PngCodec.Read(Path.Combine(_folder, "wall.png"));
         Assert.Equal((16, 8), (image.Width, image.Height));

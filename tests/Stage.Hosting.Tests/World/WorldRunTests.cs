@@ -27,10 +27,15 @@ public sealed class WorldRunTests : IDisposable
     {
         public List<long> Frames { get; } = [];
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
-        public IReadOnlyList<CanvasPixels> Render(in FrameInputs inputs)
+        public long ReadbackBytes => 0;
+        public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
         {
-            Frames.Add(inputs.Tick.Frame);
-            return [];
+            Frames.Add(request.Tick.Frame);
+            latch.Latch();
+            latch.Submitted();
+        }
+        public void Collect(IFrameSink sink, bool wait)
+        {
         }
         public void Dispose()
         {

@@ -10,9 +10,12 @@ namespace Stage.Render.Tests.Gpu;
 /// </summary>
 internal static class RenderGpuTest
 {
-    public static void Run(Action<GpuDevice> body)
+    public static void Run(Action<GpuDevice> body) => Run(body, synchronization: false);
+
+    /// <summary>As <see cref="Run(Action{GpuDevice})"/>, with the layer's synchronization validation when <paramref name="synchronization"/>.</summary>
+    public static void Run(Action<GpuDevice> body, bool synchronization)
     {
-        var instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "Stage.Render.Tests", EnableValidation = true });
+        var instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "Stage.Render.Tests", EnableValidation = true, SynchronizationValidation = synchronization });
         try
         {
             using var device = instance.CreateDevice();

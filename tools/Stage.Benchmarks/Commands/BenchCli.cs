@@ -20,6 +20,7 @@ public static class BenchCli
         root.Options.Add(CommonOptions.Quiet);
         root.Options.Add(CommonOptions.LogDirectory);
         root.Subcommands.Add(Physics(output, error));
+        root.Subcommands.Add(LatencyBench.Create(output, error));
         root.Subcommands.Add(RenderBench.Create(output, error));
         root.Subcommands.Add(RunBench.Create(output, error));
         root.Subcommands.Add(TrackingBench.Create(output, error));

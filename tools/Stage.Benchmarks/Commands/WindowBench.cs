@@ -6,6 +6,9 @@ using Stage.Core.Configuration;
 using Stage.Core.Time;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
+using Stage.Render;
+using Stage.Render.Scene;
+using Stage.Core.Space;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Windowing.Outputs;
@@ -16,9 +19,9 @@ using Stage.Core.Frames;
 namespace Stage.Benchmarks.Commands;
 
 /// <summary>
-/// <c>stage bench window</c>: frame pacing of a window output. A canvas is presented through a real
-/// window and swapchain at the stage rate, paced by the engine's frame clock, on a private Xvfb (or
-/// the given display): present-to-present interval p50/p99/max over N frames, and late frames
+/// <c>stage bench window</c>: frame pacing of a window output. The stage's first canvas, rendered and composed on
+/// the GPU, is presented through a real window and swapchain at the stage rate, paced by the engine's frame clock,
+/// on a private Xvfb (or the given display): present-to-present interval p50/p99/max over N frames, and late frames
 /// (an interval over 1.5 frame periods).
 /// </summary>
 public static class WindowBench
@@ -78,10 +81,20 @@ public static class WindowBench
 
         using PrivateXvfb? xvfb = display is null ? new PrivateXvfb() : null;
         using GlfwSession glfw = GlfwSession.Open(display ?? xvfb!.Display);
-        using WindowOutput windows = WindowOutput.Open(glfw, config, new WindowOutputOptions { ForceWindowed = true, NoOverlay = true }, NullLogger.Instance, validation);
+        using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions
+        {
+            ApplicationName = "stage bench window",
+            EnableValidation = validation,
+            Extensions = glfw.RequiredVulkanExtensions(),
+        });
+        using GpuDevice device = instance.CreateDevice();
+        using var windows = new WindowOutput(glfw, device, config, new WindowOutputOptions { ForceWindowed = true, NoOverlay = true }, NullLogger.Instance);
+        // The stage's real frame (an empty world: sky and floor) composed on the GPU and shown through the window, as stage run does.
+        using var renderer = new StageRenderer(device, config);
+        foreach (ICanvasPresenter presenter in windows.Presenters) renderer.Presenters.Add(presenter);
+        var scene = new RenderScene();
         CanvasWindow window = windows.Windows[0];
-        var rgba = new byte[first.PixelWidth * first.PixelHeight * 4];
-        var canvases = new CanvasPixels[1];
+        var views = new CameraView[config.Cameras.Count];
         var clock = new FrameClock(rate, Timecode.FromFrameCount(0, rate), new StopwatchClock());
         const int WarmUp = 60;
         var presentCallMs = new double[frameCount];
@@ -89,15 +102,19 @@ public static class WindowBench
         {
             FrameTick tick = clock.WaitForNextFrame(CancellationToken.None);
             if (i == WarmUp) window.ResetPacing();
-            // A moving bar, so every frame differs (a static image could be skipped by nothing, but be honest about the copy).
-            DrawBar(rgba, first.PixelWidth, first.PixelHeight, (int)(tick.Frame % first.PixelWidth));
-            canvases[0] = new CanvasPixels(first.Id, first.PixelWidth, first.PixelHeight, 8, rgba);
             long before = Stopwatch.GetTimestamp();
-            windows.Present(tick, canvases);
+            windows.BeginFrame(tick);
+            renderer.BeginFrame(scene, tick.Frame, [], null);
+            // A camera that pans, so every frame differs.
+            for (int c = 0; c < views.Length; c++)
+                views[c] = new CameraView(config.Cameras[c], Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 3), new PanTiltRoll(tick.Frame % 60 - 30, 0, 0)), config.Cameras[c].FocalLengthMm);
+            renderer.Submit(views);
+            renderer.Present();
+            renderer.CollectReadbacks();
             if (i >= WarmUp) presentCallMs[i - WarmUp] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
         }
         Array.Sort(presentCallMs);
-        windows.Device.WaitIdle();
+        device.WaitIdle();
         double[] intervals = window.PresentIntervalsMs();
         Array.Sort(intervals);
         double period = 1000.0 * rate.Denominator / rate.Numerator;
@@ -108,63 +125,12 @@ public static class WindowBench
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"present-to-present over {intervals.Length} intervals: p50 {P(0.5):0.000} ms, p99 {P(0.99):0.000} ms, max {(intervals.Length == 0 ? double.NaN : intervals[^1]):0.000} ms; late (> {period * 1.5:0.0} ms) {window.LateFrames}; skipped {window.Skipped}; frame clock dropped {clock.DroppedFrames}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"time inside the output's Present (events, upload, copy, submit, present): p50 {presentCallMs[frameCount / 2]:0.000} ms, p99 {presentCallMs[Math.Min(frameCount - 1, (int)Math.Ceiling(0.99 * frameCount) - 1)]:0.000} ms"));
+            $"time of a frame's CPU work (events, record, submit, present): p50 {presentCallMs[frameCount / 2]:0.000} ms, p99 {presentCallMs[Math.Min(frameCount - 1, (int)Math.Ceiling(0.99 * frameCount) - 1)]:0.000} ms"));
         if (validation && windows.Device.Instance.Validation is { } log && log.Messages.Count > 0)
         {
             foreach (ValidationMessage message in log.Messages) output.WriteLine($"validation: {message}");
             return ExitCodes.Fault;
         }
         return ExitCodes.Ok;
-    }
-
-    private static void DrawBar(byte[] rgba, int width, int height, int column)
-    {
-        for (int y = 0; y < height; y++)
-        {
-            int row = y * width * 4;
-            for (int x = 0; x < width; x++)
-            {
-                byte v = (byte)(Math.Abs(x - column) < 8 ? 255 : 32);
-                rgba[row + x * 4] = v;
-                rgba[row + x * 4 + 1] = v;
-                rgba[row + x * 4 + 2] = v;
-                rgba[row + x * 4 + 3] = 255;
-            }
-        }
-    }
-
-    /// <summary>Xvfb on a free display number for the bench's own window, stopped on dispose.</summary>
-    private sealed class PrivateXvfb : IDisposable
-    {
-        private readonly Process _process;
-
-        public PrivateXvfb()
-        {
-            int number = Enumerable.Range(60, 100).First(n => !File.Exists($"/tmp/.X11-unix/X{n}") && !File.Exists($"/tmp/.X{n}-lock"));
-            Display = $":{number}";
-            _process = Process.Start(new ProcessStartInfo("Xvfb", $"{Display} -screen 0 1920x1080x24 -nolisten tcp -noreset") { RedirectStandardError = true, RedirectStandardOutput = true })
-                ?? throw new InvalidOperationException("Xvfb did not start (Debian xvfb; tools/setup installs it)");
-            var waited = Stopwatch.StartNew();
-            while (!File.Exists($"/tmp/.X11-unix/X{number}"))
-            {
-                if (_process.HasExited) throw new InvalidOperationException($"Xvfb exited: {_process.StandardError.ReadToEnd()}");
-                if (waited.Elapsed > TimeSpan.FromSeconds(20)) throw new InvalidOperationException("Xvfb did not open its socket within 20 s");
-                Thread.Sleep(20);
-            }
-        }
-
-        public string Display { get; }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                // SIGTERM, not Kill (SIGKILL): Xvfb then removes its /tmp/.X<n>-lock and socket, so display numbers are not used up.
-                using (Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])))
-                    term?.WaitForExit(5000);
-                if (!_process.WaitForExit(5000)) _process.Kill();
-            }
-            _process.Dispose();
-        }
     }
 }
