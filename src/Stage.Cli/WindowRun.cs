@@ -109,6 +109,9 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput, IDi
 
     public bool ReportsDisplayTimes => _windows.ReportsDisplayTimes;
 
+    /// <summary>The windows' counters: presented, skipped, late, recreated, reopened, faults, present features.</summary>
+    public string StatusText() => _windows.StatusText();
+
     public string Name => _windows.Name;
 
     /// <summary>

@@ -18,11 +18,7 @@ public class OscCommandTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static int FreeUdpPort()
-    {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
+    private static int FreeUdpPort() => Stage.Tests.Shared.PortProbe.FreeUdpPort();
 
     [Fact]
     public void Send_encodes_oscsend_style_arguments_exactly_as_liblo_does()

@@ -10,11 +10,7 @@ namespace Stage.Cli.Tests;
 internal static class TestStages
 {
     /// <summary>A free UDP port on loopback.</summary>
-    public static int FreeUdpPort()
-    {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
+    public static int FreeUdpPort() => Stage.Tests.Shared.PortProbe.FreeUdpPort();
 
     /// <summary>Writes the test rig into <paramref name="folder"/> with its control and tracking on free ports and its take log beside it.</summary>
     public static (string Path, int ControlPort, int TrackingPort) TestRig(string folder)

@@ -53,6 +53,21 @@ public class PoseBufferTests
     }
 
     [Fact]
+    public void A_burst_of_packets_microseconds_apart_does_not_fling_the_extrapolation()
+    {
+        // 1 m/s, a sample a millisecond; after a 3 ms stall three packets land 10 µs apart (a tracker catching up).
+        var buffer = new PoseBuffer("A", 0, Options);
+        for (int i = 0; i <= 10; i++) buffer.Write(Sample(i, new Vector3(0.001f * i, 0, 0), Pan(0)));
+        buffer.Write(Sample(13, new Vector3(0.011f, 0, 0), Pan(0)));
+        buffer.Write(Sample(13.01, new Vector3(0.012f, 0, 0), Pan(0)));
+        buffer.Write(Sample(13.02, new Vector3(0.013f, 0, 0), Pan(0)));
+        Assert.True(buffer.TrySample(Ms(15), out PoseQuery ahead));
+        Assert.Equal(PoseSampleKind.Extrapolated, ahead.Kind);
+        // Over the last 2 ms of arrivals the pose moved 1 mm per ms or so; from 10 µs apart it would be 100 mm per ms.
+        Assert.InRange(ahead.Sample.PositionM.X, 0.013f, 0.016f);
+    }
+
+    [Fact]
     public void Positive_delay_samples_older_poses_and_negative_predicts()
     {
         var late = new PoseBuffer("A", 20, Options);

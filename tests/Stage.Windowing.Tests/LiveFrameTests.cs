@@ -74,3 +74,28 @@ public sealed class LiveFrameTests
         }
     }
 }
+
+/// <summary>A window the window manager closes mid-shoot is opened again; the frames go on.</summary>
+public sealed class WindowFaultTests
+{
+    [Fact]
+    public void A_window_closed_by_the_window_manager_opens_again_and_the_next_frames_show()
+    {
+        using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
+        CanvasWindow window = rig.Output.Windows[0];
+        CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 42);
+        for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
+        window.Window.RequestClose();
+        for (int frame = 3; frame < 8; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
+        rig.Device.WaitIdle();
+        Assert.Equal(1, window.Reopened);
+        Assert.Equal(1, window.Faults);
+        Assert.False(window.Window.CloseRequested);
+        Assert.Equal(8, window.Presented);
+        XwdCapture screen = XwdCapture.Root(rig.Xvfb.Display);
+        (int wx, int wy) = window.Window.Position;
+        for (int row = 0; row < 4; row++)
+            for (int column = 0; column < 8; column++)
+                Assert.Equal(WindowRig.BlockColour(column, row, 42), screen[wx + column * 16 + 8, wy + row * 16 + 8]);
+    }
+}

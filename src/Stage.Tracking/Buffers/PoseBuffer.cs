@@ -73,6 +73,12 @@ public sealed class PoseBuffer
         public CameraSample Sample;
     }
 
+    /// <summary>Samples searched back for the start of a velocity estimate.</summary>
+    private const int VelocitySearch = 16;
+
+    /// <summary>A velocity is measured over at least this much receive time (2 ms).</summary>
+    private static readonly long VelocitySpanTicks = Stopwatch.Frequency / 500;
+
     private readonly Slot[] _slots;
     private readonly long _mask;
     private readonly long _delayTicks;
@@ -333,9 +339,20 @@ public sealed class PoseBuffer
     {
         long ahead = target - newest.ReceiveTicks;
         PoseSampleKind kind = ahead > _horizonTicks ? PoseSampleKind.HeldAtHorizon : PoseSampleKind.Extrapolated;
-        if (ahead == 0 || n < 2 || !TryRead(n - 2, out CameraSample previous)) return new PoseQuery(newest, kind, status);
+        if (ahead == 0 || n < 2) return new PoseQuery(newest, kind, status);
+        // The velocity over at least VelocitySpanTicks of arrivals: packets that arrive in a burst (a tracker or network
+        // catching up) are microseconds apart, and their difference over that gap would fling the pose far ahead.
+        CameraSample previous = default;
+        bool found = false;
+        for (long i = n - 2; i >= Math.Max(0, n - 1 - VelocitySearch); i--)
+        {
+            if (!TryRead(i, out previous)) break;
+            found = true;
+            if (newest.ReceiveTicks - previous.ReceiveTicks >= VelocitySpanTicks) break;
+        }
+        if (!found) return new PoseQuery(newest, kind, status);
         long step = newest.ReceiveTicks - previous.ReceiveTicks;
-        if (step <= 0) return new PoseQuery(newest, kind, status);
+        if (step < VelocitySpanTicks / 4) return new PoseQuery(newest, kind, status);
         double k = Math.Min(ahead, _horizonTicks) / (double)step;
         Vector3 position = newest.PositionM + (newest.PositionM - previous.PositionM) * (float)k;
         Quaternion orientation = ExtrapolateRotation(previous.Orientation, newest.Orientation, k);

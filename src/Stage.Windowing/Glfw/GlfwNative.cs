@@ -106,6 +106,9 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Library, EntryPoint = "glfwWindowShouldClose")]
     public static partial int WindowShouldClose(IntPtr window);
 
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowShouldClose")]
+    public static partial void SetWindowShouldClose(IntPtr window, int value);
+
     [LibraryImport(Library, EntryPoint = "glfwPollEvents")]
     public static partial void PollEvents();
 
