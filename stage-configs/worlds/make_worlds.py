@@ -17,7 +17,7 @@ MATERIALS = {
 }
 
 def hills(edge=False):
-    """The valley; with edge=True a 0.2 m ball rolls off its front edge (z = +4 m) and falls past the world bound."""
+    """The valley; with edge=True a 0.2 m (diameter) ball rolls off its front edge (z = +4 m) and falls past the world bound."""
     ws, ds, width, depth = 41, 9, 20.0, 8.0
     heights = []
     for iz in range(ds):
@@ -28,8 +28,8 @@ def hills(edge=False):
     ball = {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.3}, "massKg": 5, "material": "rubber",
             "positionM": [x0, r(0.05 * x0 * x0 + 0.35), 0], "appearance": {"primitive": "sphere", "colorLinear": [0.8, 0.1, 0.05]}}
     if edge:
-        ball = {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.2}, "massKg": 2, "material": "rubber",
-                "positionM": [0, 0.21, 3.0], "linearVelocityMps": [0, 0, 1.5],
+        ball = {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.1}, "massKg": 1, "material": "rubber",
+                "positionM": [0, 0.11, 3.0], "linearVelocityMps": [0, 0, 1.5],
                 "appearance": {"primitive": "sphere", "colorLinear": [0.8, 0.1, 0.05]}}
     return {
         "name": "hills-edge" if edge else "hills", "stepHz": 120, "seed": 1,

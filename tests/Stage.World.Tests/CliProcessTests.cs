@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 
@@ -13,43 +12,21 @@ public sealed class CliProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>The built CLI for the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
-    private static string StageDll
-    {
-        get
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            string path = RepositoryPaths.Of("src", "Stage.Cli", "bin", configuration, "net10.0", "stage.dll");
-            Assert.True(File.Exists(path), $"{path} is missing: build src/Stage.Cli ({configuration})");
-            return path;
-        }
-    }
+    private static Process Start(params string[] args) => StageProcess.Start(args);
 
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [StageDll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(start)!;
-    }
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using Process p = Start(args);
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(120_000), "stage did not finish");
-        return (p.ExitCode, output, err.Result);
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => StageProcess.Run(args);
 
     private static long StepOf(string jsonLine)
     {
         using var doc = JsonDocument.Parse(jsonLine);
         return doc.RootElement.GetProperty("step").GetInt64();
     }
+
+    /// <summary>The step reports of <c>stage sim --json</c> output (the other lines are events).</summary>
+    private static string[] Reports(IEnumerable<string> lines) => [.. lines.Where(l => !StageProcess.IsEvent(l))];
+
+    /// <summary>The event lines of <c>stage sim --json</c> output, in order.</summary>
+    private static string[] Events(IEnumerable<string> lines) => [.. lines.Where(StageProcess.IsEvent)];
 
     private static string[] NamesOf(string jsonLine)
     {
@@ -69,7 +46,7 @@ public sealed class CliProcessTests : IDisposable
             while (sim.StandardOutput.ReadLine() is { } line)
             {
                 before.Add(line);
-                if (StepOf(line) >= 1500) break;
+                if (!StageProcess.IsEvent(line) && StepOf(line) >= 1500) break;
             }
             sim.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
             // Everything it wrote before it died is still in the pipe; a torn last line is not a report.
@@ -79,6 +56,8 @@ public sealed class CliProcessTests : IDisposable
             }
             sim.WaitForExit();
         }
+        string[] beforeEvents = Events(before);
+        before = [.. Reports(before)];
         long lastSeen = StepOf(before[^1]);
         Assert.True(lastSeen >= 1500);
 
@@ -89,7 +68,8 @@ public sealed class CliProcessTests : IDisposable
         long resumedAt = long.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         // Within one journal interval (1 s = 120 steps) of where it was killed (≤ one report after lastSeen).
         Assert.InRange(resumedAt, lastSeen - 120 - 12, lastSeen + 12);
-        string[] after = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] afterLines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] after = Reports(afterLines);
         Assert.Equal(resumedAt + 240, StepOf(after[^1]));
         Assert.Equal(resumedAt + 12, StepOf(after[0]));
         // Every entity there: scene entities and every crate spawned so far.
@@ -106,9 +86,16 @@ public sealed class CliProcessTests : IDisposable
         }
         (exit, string straight, err) = Run("sim", scene, "--steps", (resumedAt + 240).ToString(System.Globalization.CultureInfo.InvariantCulture), "--every", "12", "--json");
         Assert.True(exit == 0, err);
-        var straightRun = straight.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(StepOf);
+        string[] straightLines = straight.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var straightRun = Reports(straightLines).ToDictionary(StepOf);
         foreach (string line in after) Assert.Equal(straightRun[StepOf(line)], line);
         foreach (string line in before) Assert.Equal(straightRun[StepOf(line)], line);
+        // The log too: contacts, spawns and every other event, the same lines at the same steps —
+        // before the kill and after the resume (from the step the resumed world starts at).
+        string[] straightEvents = Events(straightLines);
+        Assert.Contains(straightEvents, l => l.Contains("\"event\":\"contact\"", StringComparison.Ordinal));
+        Assert.Equal(straightEvents.Where(l => StepOf(l) >= resumedAt), Events(afterLines));
+        Assert.Equal(straightEvents.Take(beforeEvents.Length), beforeEvents);
     }
 
     [Fact]
@@ -121,8 +108,8 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(0, Run("sim", scene, "--steps", "480", "--every", "480", "--snapshot-out", at480).Exit);
         (exit, string resumed, err) = Run("sim", scene, "--snapshot-in", at480, "--steps", "240", "--every", "240", "--json", "--snapshot-out", at720);
         Assert.True(exit == 0, err);
-        Assert.Equal(straight.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], resumed.Trim());
-        Assert.Equal(720, StepOf(resumed.Trim()));
+        Assert.Equal(straight.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], Reports(resumed.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Single());
+        Assert.Equal(720, StepOf(resumed.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]));
 
         (exit, string same, _) = Run("world", "diff", at720, straight720);
         Assert.Equal(0, exit);
