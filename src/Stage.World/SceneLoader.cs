@@ -231,11 +231,23 @@ public static class SceneLoader
             JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "friction", "restitution", "bounceThresholdMps", "softnessCfm", "softnessErp");
             if (!r.IsValid) return null;
             return new Material(
-                r.Number("friction", true, 0, WorldLimits.MaxFriction) ?? 0.5,
+                AtMost(r, "friction", true, WorldLimits.MaxFriction) ?? 0.5,
                 r.Number("restitution", false, 0, 1) ?? 0,
-                r.Number("bounceThresholdMps", false, 0, PhysicsLimits.MaxSpeedMps) ?? 0.1,
-                r.Number("softnessCfm", false, 0, WorldLimits.MaxSoftnessCfm) ?? 0,
+                AtMost(r, "bounceThresholdMps", false, PhysicsLimits.MaxSpeedMps) ?? 0.1,
+                AtMost(r, "softnessCfm", false, WorldLimits.MaxSoftnessCfm) ?? 0,
                 r.Number("softnessErp", false, 0, 1) ?? 0);
+        }
+
+        /// <summary>A number of at least 0 and at most <paramref name="max"/> (a hostile 1e300 written back short, not in 301 digits).</summary>
+        private static double? AtMost(JsonObjectReader r, string name, bool required, double max)
+        {
+            double? value = r.Number(name, required, 0);
+            if (value > max)
+            {
+                r.Fault(name, $"must be at most {WorldLimits.N(max)}, not {WorldLimits.N(value.Value)}");
+                return null;
+            }
+            return value;
         }
 
         private EntityDefinition? ReadEntity(JsonElement element, string path, bool requireName)
@@ -521,8 +533,13 @@ public static class SceneLoader
             JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "step", "atS", "entity", "setRules", "setOverrides", "setVelocity", "destroy", "createJoint", "destroyJoint");
             if (!r.IsValid) return null;
             int? step = r.Integer("step", false, 0);
-            double? atS = r.Number("atS", false, 0, WorldLimits.MaxTimeS);
-            if (step is null && atS is null) r.Fault("step", "is required (or atS)");
+            double? atS = r.Number("atS", false, 0);
+            if (atS > WorldLimits.MaxTimeS)
+            {
+                r.Fault("atS", $"must be at most {WorldLimits.N(WorldLimits.MaxTimeS)} s, not {WorldLimits.N(atS.Value)}");
+                atS = 0;
+            }
+            if (step is null && !r.Has("atS")) r.Fault("step", "is required (or atS)");
             if (step is not null && atS is not null) r.Fault("atS", "give step or atS, not both");
             long at = step ?? (long)Math.Round((atS ?? 0) * stepHz);
             string? entity = r.String("entity", false);

@@ -91,10 +91,12 @@ public sealed class CliProcessTests : IDisposable
         foreach (string line in after) Assert.Equal(straightRun[StepOf(line)], line);
         foreach (string line in before) Assert.Equal(straightRun[StepOf(line)], line);
         // The log too: contacts, spawns and every other event, the same lines at the same steps —
-        // before the kill and after the resume (from the step the resumed world starts at).
+        // before the kill and after the resume. (An event of the resume step itself may belong to
+        // the step before the snapshot — a contact carries the step count after its step — so the
+        // comparison starts after it.)
         string[] straightEvents = Events(straightLines);
         Assert.Contains(straightEvents, l => l.Contains("\"event\":\"contact\"", StringComparison.Ordinal));
-        Assert.Equal(straightEvents.Where(l => StepOf(l) >= resumedAt), Events(afterLines));
+        Assert.Equal(straightEvents.Where(l => StepOf(l) > resumedAt), Events(afterLines).Where(l => StepOf(l) > resumedAt));
         Assert.Equal(straightEvents.Take(beforeEvents.Length), beforeEvents);
     }
 
@@ -167,5 +169,81 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("entities[0].shape.sizeM: is required", err);
         Assert.Contains("entities[1].name: is required", err);
         Assert.Contains("entities[1].shape.radiusM: must be positive", err);
+    }
+    [Fact]
+    public void Sim_logs_each_contact_with_both_entities_and_approach_speed_before_the_breaks_it_causes()
+    {
+        (int exit, string output, string err) = Run("sim", Worlds.Example("breakout"), "--steps", "45", "--every", "45", "--json");
+        Assert.True(exit == 0, err);
+        // On standard error: the ball meets the pane at 12 m/s at step 40, then the joints break, same step.
+        string[] log = err.Split('\n');
+        int contact = Array.FindIndex(log, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^stage sim: step 40: contact \d+ 'pane-\d-\d' – \d+ 'ball' at 1[12]\.\d{3} m/s$"));
+        int firstBreak = Array.FindIndex(log, l => l.Contains(" broke (", StringComparison.Ordinal));
+        Assert.True(contact >= 0, err);
+        Assert.True(firstBreak > contact, err);
+        Assert.StartsWith("stage sim: step 40: ", log[firstBreak]);
+        // In --json: the same events as lines of their own, in the same order, before the step's report.
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] events = Events(lines);
+        using JsonDocument first = JsonDocument.Parse(events.First(l => l.Contains("\"nameB\":\"ball\"", StringComparison.Ordinal)));
+        JsonElement c = first.RootElement;
+        Assert.Equal("contact", c.GetProperty("event").GetString());
+        Assert.Equal(40, c.GetProperty("step").GetInt64());
+        Assert.StartsWith("pane-", c.GetProperty("nameA").GetString());
+        Assert.InRange(c.GetProperty("approachSpeedMps").GetDouble(), 11, 12.5);
+        Assert.Equal(3, c.GetProperty("positionM").GetArrayLength());
+        int firstJsonBreak = Array.FindIndex(lines, l => l.Contains("\"event\":\"jointBroke\"", StringComparison.Ordinal));
+        int firstJsonContact = Array.FindIndex(lines, l => l.Contains("\"nameB\":\"ball\"", StringComparison.Ordinal));
+        Assert.InRange(firstJsonContact, 0, firstJsonBreak - 1);
+        Assert.Equal(45, StepOf(lines[^1]));
+        Assert.False(StageProcess.IsEvent(lines[^1]));
+    }
+
+    [Fact]
+    public void A_snapshot_with_a_valid_crc_and_a_65656_hz_step_rate_is_flagged_by_inspect_and_refused_by_sim()
+    {
+        string scene = Worlds.Example("breakout");
+        string good = Path.Combine(_dir, "good.snap"), bad = Path.Combine(_dir, "bad.snap");
+        Assert.Equal(0, Run("sim", scene, "--steps", "10", "--every", "10", "--snapshot-out", good).Exit);
+        File.WriteAllBytes(bad, HostileNumberTests.Patched(File.ReadAllBytes(good),
+            b => System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(b[HostileNumberTests.StepHzAt..], 65656)));
+        (int exit, string output, string err) = Run("sim", scene, "--snapshot-in", bad, "--steps", "3");
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Contains(bad, err);
+        Assert.Contains("settings.stepHz: must be between 1 and 10000, not 65656", err);
+        Assert.DoesNotContain("Unhandled", err);
+        (exit, output, err) = Run("world", "inspect", bad);
+        Assert.Equal(1, exit);
+        Assert.Contains("step 10 at 65656 Hz", output);
+        Assert.Contains("FAULT settings.stepHz: must be between 1 and 10000, not 65656", output);
+        Assert.Contains("1 value out of range", err);
+        (exit, output, _) = Run("world", "inspect", bad, "--json");
+        Assert.Equal(1, exit);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.Equal("settings.stepHz", doc.RootElement.GetProperty("faults")[0].GetProperty("path").GetString());
+        (exit, output, _) = Run("world", "inspect", good);
+        Assert.Equal(0, exit);
+        Assert.Contains("snapshot v2", output);
+        Assert.DoesNotContain("FAULT", output);
+    }
+
+    [Fact]
+    public void Sim_of_the_ball_falling_off_the_hills_for_three_simulated_hours_ends_normally_with_the_ball_frozen_at_the_bound()
+    {
+        // Without the bound ODE aborts this run after 2.9 simulated hours (the ball 5.4 × 10⁸ m down).
+        (int exit, string output, string err) = Run("sim", Worlds.Example("hills-edge"), "--seconds", "10800", "--every", "432000", "--json");
+        Assert.True(exit == 0, err);
+        Assert.Matches(@"stage sim: step \d+: entity 2 'ball' left the world at \(.+\) m \(outside the world bound .+\): frozen on the bound", err);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string left = Assert.Single(Events(lines));
+        Assert.Contains("\"event\":\"leftBound\"", left);
+        Assert.InRange(StepOf(left), 120 * 4, 120 * 6);
+        string last = lines[^1];
+        Assert.Equal(1_296_000, StepOf(last));
+        using JsonDocument doc = JsonDocument.Parse(last);
+        JsonElement ball = doc.RootElement.GetProperty("entities")[1];
+        Assert.Equal(-100, ball.GetProperty("positionM")[1].GetDouble());
+        Assert.Equal(0, ball.GetProperty("velocityMps")[1].GetDouble());
     }
 }
