@@ -182,7 +182,14 @@ public static class WorldCodec
                 if (hasBody != e.RigidBody is not null) return false;
                 BodyState? body = hasBody ? ReadBody(ref r) : null;
                 states[i] = new EntityState(spawned, rng, body, ReadV(ref r), ReadQ(ref r), ReadV(ref r));
-                WorldImage.CheckChangingState($"entities[{i}]", spawned, body, states[i].OwnPositionM, states[i].OwnOrientation, states[i].OwnLinearVelocityMps, faults);
+                // Checked without a path (nothing built) and named only when at fault.
+                int before = faults.Count;
+                WorldImage.CheckChangingState("", spawned, body, states[i].OwnPositionM, states[i].OwnOrientation, states[i].OwnLinearVelocityMps, faults);
+                if (faults.Count > before)
+                {
+                    faults.RemoveRange(before, faults.Count - before);
+                    WorldImage.CheckChangingState($"entities[{i}]", spawned, body, states[i].OwnPositionM, states[i].OwnOrientation, states[i].OwnLinearVelocityMps, faults);
+                }
             }
             IReadOnlyList<WorldJoint> joints = world.Joints;
             if (ReadCount(ref r) != joints.Count) return false;

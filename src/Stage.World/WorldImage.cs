@@ -82,22 +82,17 @@ public sealed record WorldImage
         long lastId = 0;
         var dynamicIds = new HashSet<long>();
         var geomIds = new HashSet<long>();
+        // Each entity is checked with an empty path first (no path strings built: a cold start of
+        // 10,000 entities must not pay for them) and again with its place only when it has a fault.
+        var scratch = new List<ConfigFault>();
         for (int i = 0; i < Entities.Count; i++)
         {
             EntityImage e = Entities[i];
-            string at = $"entities[{i}]";
-            if (e.Id <= lastId) faults.Add(new($"{at}.id", $"must be above the previous id {lastId}, not {e.Id}"));
+            scratch.Clear();
+            CheckEntity(e, "", lastId, scratch);
+            if (scratch.Count > 0) CheckEntity(e, $"entities[{i}]", lastId, faults);
             lastId = Math.Max(lastId, e.Id);
-            if (e.Id >= NextEntityId) faults.Add(new($"{at}.id", $"must be below the next entity id {NextEntityId}, not {e.Id}"));
-            WorldLimits.CheckDefinition(e.Definition, at, faults);
-            if (e.CreatedAtStep < 0 || e.CreatedAtStep > Step) faults.Add(new($"{at}.createdAtStep", $"must be between 0 and the step {Step}, not {e.CreatedAtStep}"));
-            bool dynamic = e.Definition.Body is { Kind: BodyKind.Dynamic };
-            if (dynamic != e.BodyState.HasValue)
-            {
-                faults.Add(new($"{at}.state", dynamic ? "a dynamic body needs its body state" : "only a dynamic body has a body state"));
-            }
-            CheckChangingState(at, e.SpawnedCount, e.BodyState, e.OwnPositionM, e.OwnOrientation, e.OwnLinearVelocityMps, faults);
-            if (dynamic) dynamicIds.Add(e.Id);
+            if (e.Definition.Body is { Kind: BodyKind.Dynamic }) dynamicIds.Add(e.Id);
             if (e.Definition.Body is not null) geomIds.Add(e.Id);
         }
         long lastJoint = 0;
@@ -129,14 +124,28 @@ public sealed record WorldImage
         return faults;
     }
 
+    private void CheckEntity(EntityImage e, string at, long lastId, List<ConfigFault> faults)
+    {
+        if (e.Id <= lastId) faults.Add(new(WorldLimits.Join(at, "id"), $"must be above the previous id {lastId}, not {e.Id}"));
+        if (e.Id >= NextEntityId) faults.Add(new(WorldLimits.Join(at, "id"), $"must be below the next entity id {NextEntityId}, not {e.Id}"));
+        WorldLimits.CheckDefinition(e.Definition, at, faults);
+        if (e.CreatedAtStep < 0 || e.CreatedAtStep > Step) faults.Add(new(WorldLimits.Join(at, "createdAtStep"), $"must be between 0 and the step {Step}, not {e.CreatedAtStep}"));
+        bool dynamic = e.Definition.Body is { Kind: BodyKind.Dynamic };
+        if (dynamic != e.BodyState.HasValue)
+        {
+            faults.Add(new(WorldLimits.Join(at, "state"), dynamic ? "a dynamic body needs its body state" : "only a dynamic body has a body state"));
+        }
+        CheckChangingState(at, e.SpawnedCount, e.BodyState, e.OwnPositionM, e.OwnOrientation, e.OwnLinearVelocityMps, faults);
+    }
+
     /// <summary>The checks of what changes while an entity lives (body state or own pose, spawner count).</summary>
     internal static void CheckChangingState(string at, int spawnedCount, BodyState? body, Vector3D ownPositionM, QuaternionD ownOrientation, Vector3D ownVelocityMps, List<ConfigFault> faults)
     {
-        if (spawnedCount < 0) faults.Add(new($"{at}.spawnedCount", $"must be at least 0, not {spawnedCount}"));
-        if (body is { } state) WorldLimits.CheckBodyState(state, $"{at}.state", faults);
-        if (!PhysicsLimits.IsCoordinate(ownPositionM)) faults.Add(new($"{at}.ownPositionM", WorldLimits.CoordinateMessage(ownPositionM)));
-        if (!ownOrientation.IsFinite || !(ownOrientation.Norm > 1e-6) || !(ownOrientation.Norm < 1e6)) faults.Add(new($"{at}.ownOrientation", "must be a finite non-zero quaternion"));
-        if (!PhysicsLimits.IsSpeed(ownVelocityMps)) faults.Add(new($"{at}.ownVelocityMps", $"must be a speed of at most {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s, not {WorldLimits.Show(ownVelocityMps)}"));
+        if (spawnedCount < 0) faults.Add(new(WorldLimits.Join(at, "spawnedCount"), $"must be at least 0, not {spawnedCount}"));
+        if (body is { } state) WorldLimits.CheckBodyState(state, at.Length == 0 ? "state" : at + ".state", faults);
+        if (!PhysicsLimits.IsCoordinate(ownPositionM)) faults.Add(new(WorldLimits.Join(at, "ownPositionM"), WorldLimits.CoordinateMessage(ownPositionM)));
+        if (!ownOrientation.IsFinite || !(ownOrientation.Norm > 1e-6) || !(ownOrientation.Norm < 1e6)) faults.Add(new(WorldLimits.Join(at, "ownOrientation"), "must be a finite non-zero quaternion"));
+        if (!PhysicsLimits.IsSpeed(ownVelocityMps)) faults.Add(new(WorldLimits.Join(at, "ownVelocityMps"), $"must be a speed of at most {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s, not {WorldLimits.Show(ownVelocityMps)}"));
     }
 
     /// <summary>Captures a world's whole state.</summary>

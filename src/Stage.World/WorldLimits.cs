@@ -133,11 +133,11 @@ public static class WorldLimits
     public static void CheckMaterial(Material m, string path, List<ConfigFault> faults)
     {
         ArgumentNullException.ThrowIfNull(faults);
-        Range(m.Friction, 0, MaxFriction, Join(path, "friction"), faults);
-        Range(m.Restitution, 0, 1, Join(path, "restitution"), faults);
-        Range(m.BounceThresholdMps, 0, PhysicsLimits.MaxSpeedMps, Join(path, "bounceThresholdMps"), faults);
-        Range(m.SoftnessCfm, 0, MaxSoftnessCfm, Join(path, "softnessCfm"), faults);
-        Range(m.SoftnessErp, 0, 1, Join(path, "softnessErp"), faults);
+        Range(m.Friction, 0, MaxFriction, path, "friction", faults);
+        Range(m.Restitution, 0, 1, path, "restitution", faults);
+        Range(m.BounceThresholdMps, 0, PhysicsLimits.MaxSpeedMps, path, "bounceThresholdMps", faults);
+        Range(m.SoftnessCfm, 0, MaxSoftnessCfm, path, "softnessCfm", faults);
+        Range(m.SoftnessErp, 0, 1, path, "softnessErp", faults);
     }
 
     /// <summary>Checks a shape's sizes (within <see cref="PhysicsLimits.MinSizeM"/>..<see cref="PhysicsLimits.MaxSizeM"/>), a plane's normal and offset, a terrain's grid.</summary>
@@ -152,17 +152,17 @@ public static class WorldLimits
                     faults.Add(new(Join(path, "sizeM"), $"must be three sizes between {N(PhysicsLimits.MinSizeM)} and {N(PhysicsLimits.MaxSizeM)} m, not {Show(b.SizeM)}"));
                 }
                 break;
-            case SphereShape s: Size(s.RadiusM, Join(path, "radiusM"), faults); break;
-            case CapsuleShape c: Size(c.RadiusM, Join(path, "radiusM"), faults); Size(c.LengthM, Join(path, "lengthM"), faults); break;
-            case CylinderShape c: Size(c.RadiusM, Join(path, "radiusM"), faults); Size(c.LengthM, Join(path, "lengthM"), faults); break;
+            case SphereShape s: Size(s.RadiusM, path, "radiusM", faults); break;
+            case CapsuleShape c: Size(c.RadiusM, path, "radiusM", faults); Size(c.LengthM, path, "lengthM", faults); break;
+            case CylinderShape c: Size(c.RadiusM, path, "radiusM", faults); Size(c.LengthM, path, "lengthM", faults); break;
             case PlaneShape p:
                 if (!PhysicsLimits.IsCoordinate(p.Normal) || !(p.Normal.Length > 1e-9)) faults.Add(new(Join(path, "normal"), $"must be a non-zero vector within ±{N(PhysicsLimits.MaxCoordinateM)}, not {Show(p.Normal)}"));
                 if (!PhysicsLimits.IsCoordinate(p.OffsetM)) faults.Add(new(Join(path, "offsetM"), $"must be within ±{N(PhysicsLimits.MaxCoordinateM)} m, not {N(p.OffsetM)}"));
                 break;
             case HeightfieldShape h:
-                Size(h.WidthM, Join(path, "widthM"), faults);
-                Size(h.DepthM, Join(path, "depthM"), faults);
-                Size(h.ThicknessM, Join(path, "thicknessM"), faults);
+                Size(h.WidthM, path, "widthM", faults);
+                Size(h.DepthM, path, "depthM", faults);
+                Size(h.ThicknessM, path, "thicknessM", faults);
                 if (h.WidthSamples < 2 || h.DepthSamples < 2 || (long)h.WidthSamples * h.DepthSamples > PhysicsLimits.MaxTerrainSamples)
                 {
                     faults.Add(new(Join(path, "samples"), $"must be at least 2 × 2 and at most {PhysicsLimits.MaxTerrainSamples} samples, not {h.WidthSamples} × {h.DepthSamples}"));
@@ -203,12 +203,12 @@ public static class WorldLimits
             case SwingBehaviour swing:
                 if (!PhysicsLimits.IsCoordinate(swing.PivotM)) faults.Add(new(Join(path, "pivotM"), CoordinateMessage(swing.PivotM)));
                 if (!PhysicsLimits.IsCoordinate(swing.Axis) || !(swing.Axis.Length > 0)) faults.Add(new(Join(path, "axis"), $"must be a non-zero vector, not {Show(swing.Axis)}"));
-                Range(swing.AmplitudeRad * 180 / Math.PI, 0, 360, Join(path, "amplitudeDeg"), faults);
-                Range(swing.PeriodS, MinPeriodS, MaxTimeS, Join(path, "periodS"), faults);
+                Range(swing.AmplitudeRad * 180 / Math.PI, 0, 360, path, "amplitudeDeg", faults);
+                Range(swing.PeriodS, MinPeriodS, MaxTimeS, path, "periodS", faults);
                 break;
             case SpinBehaviour spin:
                 if (!PhysicsLimits.IsCoordinate(spin.Axis) || !(spin.Axis.Length > 0)) faults.Add(new(Join(path, "axis"), $"must be a non-zero vector, not {Show(spin.Axis)}"));
-                Range(spin.RateRadps * 180 / Math.PI, -PhysicsLimits.MaxAngularSpeedRadps * 180 / Math.PI, PhysicsLimits.MaxAngularSpeedRadps * 180 / Math.PI, Join(path, "rateDegps"), faults);
+                Range(spin.RateRadps * 180 / Math.PI, -PhysicsLimits.MaxAngularSpeedRadps * 180 / Math.PI, PhysicsLimits.MaxAngularSpeedRadps * 180 / Math.PI, path, "rateDegps", faults);
                 break;
             case SpawnerBehaviour spawner:
                 if (!(spawner.IntervalS > 0 && spawner.IntervalS <= MaxTimeS)) faults.Add(new(Join(path, "intervalS"), $"must be above 0 and at most {N(MaxTimeS)} s, not {N(spawner.IntervalS)}"));
@@ -243,14 +243,15 @@ public static class WorldLimits
         if (!q.IsFinite || !(q.Norm > 1e-6) || !(q.Norm < 1e6)) faults.Add(new(path, "must give a finite rotation (a non-zero quaternion)"));
     }
 
-    private static void Size(double sizeM, string path, List<ConfigFault> faults)
+    // The member's path is joined only on a fault: a valid world allocates nothing here.
+    private static void Size(double sizeM, string path, string name, List<ConfigFault> faults)
     {
-        if (!PhysicsLimits.IsSize(sizeM)) faults.Add(new(path, $"must be between {N(PhysicsLimits.MinSizeM)} and {N(PhysicsLimits.MaxSizeM)} m, not {N(sizeM)}"));
+        if (!PhysicsLimits.IsSize(sizeM)) faults.Add(new(Join(path, name), $"must be between {N(PhysicsLimits.MinSizeM)} and {N(PhysicsLimits.MaxSizeM)} m, not {N(sizeM)}"));
     }
 
-    private static void Range(double value, double min, double max, string path, List<ConfigFault> faults)
+    private static void Range(double value, double min, double max, string path, string name, List<ConfigFault> faults)
     {
-        if (!InRange(value, min, max)) faults.Add(new(path, $"must be between {N(min)} and {N(max)}, not {N(value)}"));
+        if (!InRange(value, min, max)) faults.Add(new(Join(path, name), $"must be between {N(min)} and {N(max)}, not {N(value)}"));
     }
 
     private static bool InRange(double value, double min, double max) => value >= min && value <= max;
