@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Stage.Core.Configuration;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -146,7 +147,7 @@ public sealed class StageWorld : IDisposable
             bodyB = b.RigidBody ?? throw new ArgumentException($"Joint '{definition.Name}': entity '{b.Name}' has no dynamic body.", nameof(definition));
             if (ReferenceEquals(bodyA, bodyB)) throw new ArgumentException($"Joint '{definition.Name}' joins an entity to itself.", nameof(definition));
         }
-        var faults = new List<Stage.Core.Configuration.ConfigFault>();
+        var faults = new List<ConfigFault>();
         WorldLimits.CheckJoint(definition.AnchorM, definition.Axis, definition.Strength, "", faults);
         WorldLimits.ThrowIfAny(faults, $"Joint '{definition.Name}'");
         var joint = new WorldJoint(NextJointId++, definition, bodyA.GetState(), bodyB?.GetState(), StepCount);
@@ -469,7 +470,7 @@ public sealed class StageWorld : IDisposable
     internal static void ValidateDefinition(EntityDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var faults = new List<Stage.Core.Configuration.ConfigFault>();
+        var faults = new List<ConfigFault>();
         WorldLimits.CheckDefinition(definition, "", faults);
         WorldLimits.ThrowIfAny(faults, $"Entity '{definition.Name}'");
         if (definition.Behaviour is PathBehaviour && definition.Body is { Kind: BodyKind.Static })
@@ -565,7 +566,7 @@ public sealed class StageWorld : IDisposable
             case SetOverridesCommand c:
             {
                 Entity e = Require(c.EntityId);
-                var faults = new List<Stage.Core.Configuration.ConfigFault>();
+                var faults = new List<ConfigFault>();
                 WorldLimits.CheckOverrides(c.Overrides, "overrides", faults);
                 WorldLimits.ThrowIfAny(faults, $"Overrides of entity {e.Id} '{e.Name}'");
                 e.Overrides = c.Overrides;
@@ -576,7 +577,7 @@ public sealed class StageWorld : IDisposable
             case SetVelocityCommand c:
             {
                 Entity e = Require(c.EntityId);
-                var faults = new List<Stage.Core.Configuration.ConfigFault>();
+                var faults = new List<ConfigFault>();
                 WorldLimits.CheckVelocities(c.LinearVelocityMps, c.AngularVelocityRadps, "", "linearMps", "angularRadps", faults);
                 WorldLimits.ThrowIfAny(faults, $"Velocity of entity {e.Id} '{e.Name}'");
                 if (e.RigidBody is { } b)
@@ -618,7 +619,7 @@ public sealed class StageWorld : IDisposable
             case SetAppearanceCommand c:
             {
                 Entity e = Require(c.EntityId);
-                var faults = new List<Stage.Core.Configuration.ConfigFault>();
+                var faults = new List<ConfigFault>();
                 WorldLimits.CheckDefinition(e.ToDefinition() with { Appearance = c.Appearance }, "", faults);
                 WorldLimits.ThrowIfAny(faults, $"Appearance of entity {e.Id} '{e.Name}'");
                 e.Appearance = c.Appearance;
@@ -628,7 +629,7 @@ public sealed class StageWorld : IDisposable
                 Require(c.EntityId).Tags = [.. c.Tags];
                 break;
             case CreateEntityCommand c:
-                ArgumentNullException.ThrowIfNull(c.Definition);
+                ValidateDefinition(c.Definition);
                 if (c.Definition.Body is { Kind: BodyKind.Dynamic } && !Settings.Bound.Contains(c.Definition.PositionM))
                 {
                     throw new ArgumentException($"Entity '{c.Definition.Name}': positionM {WorldLimits.Show(c.Definition.PositionM)} is outside the world bound {WorldLimits.Show(Settings.Bound.MinM)}..{WorldLimits.Show(Settings.Bound.MaxM)}.");

@@ -138,6 +138,30 @@ public sealed record WorldImage
         CheckChangingState(at, e.SpawnedCount, e.BodyState, e.OwnPositionM, e.OwnOrientation, e.OwnLinearVelocityMps, faults);
     }
 
+    /// <summary>
+    /// The states a restore hands to ODE as they are (definitions, rules and settings are checked
+    /// where the world builds them): an image that did not come through
+    /// <see cref="WorldCodec.DecodeSnapshot"/> is refused here rather than aborting in ODE.
+    /// Allocates nothing for a valid image.
+    /// </summary>
+    private void ThrowIfStatesOutOfRange()
+    {
+        List<ConfigFault>? faults = null;
+        for (int i = 0; i < Entities.Count; i++)
+        {
+            EntityImage e = Entities[i];
+            if (e.BodyState is { } b && PhysicsLimits.IsCoordinate(b.PositionM) && PhysicsLimits.IsSpeed(b.LinearVelocityMps)
+                && PhysicsLimits.IsAngularSpeed(b.AngularVelocityRadps) && b.Orientation.IsFinite && b.Orientation.Norm is > 1e-6 and < 1e6 && b.SleepCounter >= 0)
+            {
+                continue;
+            }
+            if (e.BodyState is null) continue;
+            faults ??= [];
+            WorldLimits.CheckBodyState(e.BodyState.Value, $"entities[{i}].state", faults);
+        }
+        if (faults is not null) throw new ArgumentException("The image holds states out of range: " + string.Join("; ", faults));
+    }
+
     /// <summary>The checks of what changes while an entity lives (body state or own pose, spawner count).</summary>
     internal static void CheckChangingState(string at, int spawnedCount, BodyState? body, Vector3D ownPositionM, QuaternionD ownOrientation, Vector3D ownVelocityMps, List<ConfigFault> faults)
     {
@@ -207,6 +231,7 @@ public sealed record WorldImage
             }
         }
         if (SpaceOrder.Count != world.Physics.GetSpaceOrder().Count) return false;
+        ThrowIfStatesOutOfRange();
         world.ResetTo(this);
         return true;
     }
@@ -218,6 +243,7 @@ public sealed record WorldImage
     /// </summary>
     public StageWorld Restore()
     {
+        ThrowIfStatesOutOfRange();
         var world = new StageWorld(Settings, Rules);
         try
         {

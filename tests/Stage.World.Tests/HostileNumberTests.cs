@@ -176,7 +176,16 @@ public class HostileNumberTests
         {
             var entities = image.Entities.ToArray();
             entities[index] = e with { BodyState = state };
-            byte[] bad = WorldCodec.EncodeSnapshot(image with { Entities = entities });
+            WorldImage hostile = image with { Entities = entities };
+            // An image made in code (not decoded) is refused by the restore itself, before ODE sees it.
+            ArgumentException refused = Assert.Throws<ArgumentException>(() => hostile.Restore());
+            Assert.Contains($"entities[{index}].{field}", refused.Message);
+            using (StageWorld live = Worlds.Busy())
+            {
+                live.StepTo(30);
+                Assert.Throws<ArgumentException>(() => hostile.TryRestoreInto(live));
+            }
+            byte[] bad = WorldCodec.EncodeSnapshot(hostile);
             WorldFileException thrown = Assert.Throws<WorldFileException>(() => WorldCodec.DecodeSnapshot(bad, "bad.snap"));
             Assert.Contains($"entities[{index}].{field}", thrown.Message);
             using StageWorld world = Worlds.Busy();
