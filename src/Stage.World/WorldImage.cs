@@ -210,6 +210,8 @@ public sealed record WorldImage
     /// so it comes back whole). Returns false, and leaves the world untouched, when the world is not
     /// built the same way (an entity created or destroyed since, another scene): use
     /// <see cref="Restore"/> then. The world continues exactly as one from <see cref="Restore"/> would.
+    /// Throws <see cref="ArgumentException"/>, the world untouched, when a body state is out of
+    /// range (<see cref="WorldLimits"/>; a decoded snapshot has been checked already).
     /// </summary>
     public bool TryRestoreInto(StageWorld world)
     {
@@ -239,7 +241,9 @@ public sealed record WorldImage
     /// <summary>
     /// Builds a new world in this exact state: entities in id order at their home poses, joints in
     /// id order with their bodies put back at the poses they were made at, then every body's exact
-    /// state, the broken joints, the collision space's order and the solver seed.
+    /// state, the broken joints, the collision space's order and the solver seed. Throws
+    /// <see cref="ArgumentException"/> when anything is out of range (see <see cref="FindFaults"/>;
+    /// <see cref="WorldCodec.DecodeSnapshot"/> has checked all of it).
     /// </summary>
     public StageWorld Restore()
     {
