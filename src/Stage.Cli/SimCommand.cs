@@ -73,6 +73,13 @@ public static class SimCommand
                 error.WriteLine($"stage sim: {e.Message}");
                 return ExitCodes.Fault;
             }
+            catch (Exception e) when (e is ArgumentException or PhysicsException)
+            {
+                // A snapshot that passed its checks but still cannot be built (its entities do not
+                // fit together): named, never a stack trace.
+                error.WriteLine($"stage sim: {inPath ?? journalDir ?? scenePath}: cannot build the world: {e.Message}");
+                return ExitCodes.Fault;
+            }
             using (world)
             {
                 int hz = world.Settings.StepHz;
@@ -82,11 +89,14 @@ public static class SimCommand
                 bool asJson = result.GetValue(json);
                 using WorldJournal? journaling = journalDir is null ? null
                     : new WorldJournal(journalDir, world, Math.Max(1, (long)Math.Round(result.GetValue(journalSeconds) * hz)));
-                // The world's log: what changed and when, at the step it took effect (contacts
-                // are too many for a log; they are in the events, not here).
+                // The world's log: what happened and when, at the step it took effect — contacts
+                // above the rules' threshold first, then breaks, so causality reads off it. With
+                // --json each event is also a JSON line on standard output, before its step's report.
+                StageWorld current = world;
                 world.EventRaised += (_, e) =>
                 {
-                    if (Describe(e) is { } line) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stage sim: step {e.Step}: {line}"));
+                    if (Describe(e, current) is { } line) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stage sim: step {e.Step}: {line}"));
+                    if (asJson && SimEventJson.Write(e, current) is { } eventLine) output.WriteLine(eventLine);
                 };
                 var stepClock = new Stopwatch();
                 var hashClock = new Stopwatch();
@@ -123,9 +133,13 @@ public static class SimCommand
         return command;
     }
 
-    /// <summary>One log line for an event worth a log (null for contacts and applied commands, which the other lines cover).</summary>
-    internal static string? Describe(WorldEvent e) => e switch
+    /// <summary>One log line for an event worth a log (null for applied commands, which the other lines cover).</summary>
+    internal static string? Describe(WorldEvent e, StageWorld world) => e switch
     {
+        ContactEvent c => string.Create(CultureInfo.InvariantCulture,
+            $"contact {c.EntityA} '{world.Get(c.EntityA)?.Name}' – {c.EntityB} '{world.Get(c.EntityB)?.Name}' at {c.ApproachSpeedMps:0.000} m/s"),
+        EntityLeftBoundEvent b => string.Create(CultureInfo.InvariantCulture,
+            $"entity {b.EntityId} '{b.Name}' left the world at ({b.PositionM.X:0.###}, {b.PositionM.Y:0.###}, {b.PositionM.Z:0.###}) m ({b.Reason}): {(b.Action == BoundAction.Freeze ? "frozen on the bound" : "removed")}"),
         RulesChangedEvent r => "rules changed: " + RuleChanges(r.Before, r.After),
         JointBrokeEvent j => string.Create(CultureInfo.InvariantCulture, $"joint {j.JointId} '{j.JointName}' broke ({j.ForceN:0.#} N, {j.TorqueNm:0.#} N·m)"),
         JointCreatedEvent j => $"joint {j.JointId} '{j.JointName}' created",
@@ -136,7 +150,7 @@ public static class SimCommand
         _ => null,
     };
 
-    private static string RuleChanges(WorldRules a, WorldRules b)
+    internal static string RuleChanges(WorldRules a, WorldRules b)
     {
         var changes = new List<string>();
         void Field(string name, string before, string after)

@@ -22,21 +22,34 @@ public static class WorldCommand
     {
         var path = new Argument<string>("snapshot") { Description = "A snapshot file (.snap)." };
         var json = new Option<bool>("--json") { Description = "Print as JSON." };
-        var command = new Command("inspect", "Print a snapshot's header, rules and entities (exit 1 naming the file when it is corrupt).") { path, json };
+        var command = new Command("inspect", "Print a snapshot's header, rules and entities, and every value out of range (exit 1 naming the file when it is corrupt or a value is out of range).") { path, json };
         command.SetAction(result =>
         {
             string file = result.GetValue(path)!;
             WorldImage image;
+            int version;
             try
             {
-                image = WorldCodec.LoadSnapshot(file);
+                // Values are not checked here but listed below, so a file a run refuses shows why.
+                image = WorldCodec.LoadSnapshot(file, checkValues: false);
+                version = WorldCodec.SnapshotVersionOf(File.ReadAllBytes(file)) ?? WorldCodec.SnapshotVersion;
             }
             catch (WorldFileException e)
             {
                 error.WriteLine($"stage world inspect: {e.Message}");
                 return ExitCodes.Fault;
             }
+            catch (IOException e)
+            {
+                error.WriteLine($"stage world inspect: {file}: cannot read: {e.Message}");
+                return ExitCodes.Fault;
+            }
+            IReadOnlyList<Stage.Core.Configuration.ConfigFault> faults = image.FindFaults();
+            if (faults.Count > 0) error.WriteLine($"stage world inspect: {file}: {faults.Count} value{(faults.Count == 1 ? "" : "s")} out of range (listed as FAULT); a run refuses this snapshot");
+            int exit = faults.Count == 0 ? ExitCodes.Ok : ExitCodes.Fault;
             ulong hash = WorldCodec.Hash(image);
+            WorldSettings settings = image.Settings;
+            WorldBound bound = settings.Bound;
             if (result.GetValue(json))
             {
                 using var buffer = new MemoryStream();
@@ -44,10 +57,27 @@ public static class WorldCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("file", Path.GetFullPath(file));
-                    w.WriteNumber("version", WorldCodec.SnapshotVersion);
+                    w.WriteNumber("version", version);
                     w.WriteNumber("step", image.Step);
-                    w.WriteNumber("stepHz", image.Settings.StepHz);
+                    w.WriteNumber("stepHz", settings.StepHz);
+                    w.WriteNumber("solverIterations", settings.SolverIterations);
+                    w.WriteNumber("seed", settings.SolverSeed);
+                    w.WriteBoolean("sleep", settings.SleepEnabled);
+                    w.WriteStartObject("bound");
+                    SimCommand.WriteVector(w, "minM", bound.MinM);
+                    SimCommand.WriteVector(w, "maxM", bound.MaxM);
+                    w.WriteString("action", bound.Action switch { BoundAction.Freeze => "freeze", BoundAction.Remove => "remove", var a => ((int)a).ToString(CultureInfo.InvariantCulture) });
+                    w.WriteEndObject();
                     w.WriteString("hash", hash.ToString("x16", CultureInfo.InvariantCulture));
+                    w.WriteStartArray("faults");
+                    foreach (Stage.Core.Configuration.ConfigFault fault in faults)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("path", fault.Path);
+                        w.WriteString("message", fault.Message);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
                     w.WriteStartObject("rules");
                     SimCommand.WriteVector(w, "gravityMps2", image.Rules.GravityMps2);
                     w.WriteNumber("gravityScale", image.Rules.GravityScale);
@@ -91,10 +121,12 @@ public static class WorldCommand
                     w.WriteEndObject();
                 }
                 output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-                return ExitCodes.Ok;
+                return exit;
             }
             WorldRules r = image.Rules;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: Stage world snapshot v{WorldCodec.SnapshotVersion}, step {image.Step} at {image.Settings.StepHz} Hz (t {image.Step / (double)image.Settings.StepHz:0.000} s), state hash {hash:x16}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: Stage world snapshot v{version}, step {image.Step} at {settings.StepHz} Hz (t {image.Step / (double)Math.Max(1, settings.StepHz):0.000} s), state hash {hash:x16}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"settings: {settings.SolverIterations} solver iterations, seed {settings.SolverSeed}, sleep {(settings.SleepEnabled ? "on" : "off")}; bound {WorldLimits.Show(bound.MinM)}..{WorldLimits.Show(bound.MaxM)} m, {bound.Action.ToString().ToLowerInvariant()} what leaves it"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rules: gravity ({r.GravityMps2.X}, {r.GravityMps2.Y}, {r.GravityMps2.Z}) m/s² × {r.GravityScale}, time scale {r.TimeScale}, damping {r.LinearDampingPerS}/s linear, {r.AngularDampingPerS}/s angular, contact events ≥ {r.ContactEventThresholdMps} m/s"));
             output.WriteLine($"{image.Entities.Count} entities, {image.Joints.Count} joints ({image.Joints.Count(j => j.BrokenAtStep is not null)} broken), {image.PendingCommands.Count} pending commands");
@@ -112,7 +144,8 @@ public static class WorldCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  joint {j.Id,3} {j.Definition.Name,-16} {j.Definition.Kind.ToString().ToLowerInvariant(),-5} {j.Definition.EntityA} – {(j.Definition.EntityB is long jb ? jb.ToString(CultureInfo.InvariantCulture) : "world")}, {strength}, made at step {j.CreatedAtStep}{(j.BrokenAtStep is long broke ? $", broke at step {broke}" : "")}"));
             }
-            return ExitCodes.Ok;
+            foreach (Stage.Core.Configuration.ConfigFault fault in faults) output.WriteLine($"FAULT {fault}");
+            return exit;
         });
         return command;
     }

@@ -29,6 +29,8 @@ public sealed unsafe class PhysicsWorld : IDisposable
     private readonly List<Joint?> _joints = [];
     private readonly List<ContactPoint> _contacts = [];
     private readonly List<JointBrokenEventArgs> _breaks = [];
+    private static readonly Comparison<JointBrokenEventArgs> ByJointId = (a, b) => a.Joint.Id.CompareTo(b.Joint.Id);
+    private readonly PreStepState _preStep = new();
     private GCHandle _self;
     private nint _world;
     private nint _space;
@@ -134,6 +136,9 @@ public sealed unsafe class PhysicsWorld : IDisposable
     /// <summary>Joints that broke in the last step, in ascending joint id.</summary>
     public IReadOnlyList<JointBrokenEventArgs> BreaksInLastStep => _breaks;
 
+    /// <summary>How many times a step was solved again because a joint broke in it (diagnostic; see <see cref="Step()"/>).</summary>
+    public long StepsSolvedAgain { get; private set; }
+
     /// <summary>How many times <see cref="RigidBody.SetState"/> had to write quaternion bits past dBodySetQuaternion (diagnostic).</summary>
     internal long ExactOrientationWrites { get; set; }
 
@@ -150,7 +155,7 @@ public sealed unsafe class PhysicsWorld : IDisposable
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
         if (!shape.CanBeDynamic) throw new ArgumentException($"A {shape.GetType().Name} is static only; use CreateStaticGeom.", nameof(shape));
-        if (!(massKg > 0) || !double.IsFinite(massKg)) throw new ArgumentException($"Mass must be finite and > 0 (got {massKg}).", nameof(massKg));
+        if (!PhysicsLimits.IsMass(massKg)) throw new ArgumentException($"Mass must be between {PhysicsLimits.MinMassKg} and {PhysicsLimits.MaxMassKg} kg (got {massKg}).", nameof(massKg));
         material.Validate();
         if (!positionM.IsFinite) throw new ArgumentException($"Position must be finite (got {positionM}).", nameof(positionM));
         QuaternionD o = orientation ?? QuaternionD.Identity;
@@ -192,7 +197,7 @@ public sealed unsafe class PhysicsWorld : IDisposable
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
         material.Validate();
-        if (!positionM.IsFinite) throw new ArgumentException($"Position must be finite (got {positionM}).", nameof(positionM));
+        if (!PhysicsLimits.IsCoordinate(positionM)) throw new ArgumentException($"Position must be within ±{PhysicsLimits.MaxCoordinateM} m on each axis (got {positionM}).", nameof(positionM));
         if (shape is PlaneShape && (positionM != Vector3D.Zero || orientation is not null))
         {
             throw new ArgumentException("A plane is placed by its normal and offset, not by a pose.", nameof(positionM));
@@ -218,7 +223,7 @@ public sealed unsafe class PhysicsWorld : IDisposable
     public HingeJoint CreateHinge(RigidBody body1, RigidBody? body2, Vector3D anchorM, Vector3D axis, JointStrength? strength = null)
     {
         CheckJointArguments(body1, body2, strength);
-        if (!anchorM.IsFinite) throw new ArgumentException($"Anchor must be finite (got {anchorM}).", nameof(anchorM));
+        if (!PhysicsLimits.IsCoordinate(anchorM)) throw new ArgumentException($"Anchor must be within ±{PhysicsLimits.MaxCoordinateM} m on each axis (got {anchorM}).", nameof(anchorM));
         if (!axis.IsFinite || !(axis.Length > 0)) throw new ArgumentException("Hinge axis must be a finite non-zero vector.", nameof(axis));
         nint handle = Ode.JointCreateHinge(_world, 0);
         if (handle == 0) throw new PhysicsException("dJointCreateHinge failed.");
@@ -232,7 +237,7 @@ public sealed unsafe class PhysicsWorld : IDisposable
     public BallJoint CreateBall(RigidBody body1, RigidBody? body2, Vector3D anchorM, JointStrength? strength = null)
     {
         CheckJointArguments(body1, body2, strength);
-        if (!anchorM.IsFinite) throw new ArgumentException($"Anchor must be finite (got {anchorM}).", nameof(anchorM));
+        if (!PhysicsLimits.IsCoordinate(anchorM)) throw new ArgumentException($"Anchor must be within ±{PhysicsLimits.MaxCoordinateM} m on each axis (got {anchorM}).", nameof(anchorM));
         nint handle = Ode.JointCreateBall(_world, 0);
         if (handle == 0) throw new PhysicsException("dJointCreateBall failed.");
         Ode.JointAttach(handle, body1.Handle, body2?.Handle ?? 0);
@@ -255,31 +260,43 @@ public sealed unsafe class PhysicsWorld : IDisposable
     /// Advances one fixed step: installs this world's seed, generates contacts (near callback),
     /// quick-steps, reads the seed back, then breaks overloaded joints and updates sleeping, and
     /// finally raises <see cref="JointBroken"/> for this step's breaks.
+    /// <para>
+    /// A joint that breaks gives way in the step it breaks: its feedback is only known after the
+    /// solve, and that solve already made it take the whole load (a window that breaks would still
+    /// have stopped the ball). So when a joint breaks, the world goes back to the state before the
+    /// step (kept only while a joint can break: a world without breakable joints steps exactly as
+    /// before), the broken joints stay disabled, and the step is solved again — again while the
+    /// new solve overloads more joints. Everything the solve depends on is put back bit for bit
+    /// (body states, forces of the step, space order, seed), so the result is as deterministic as
+    /// any step. <see cref="Contacts"/> are those of the final solve; every break of the step
+    /// carries the step number and the feedback of the solve that found it, in ascending joint id.
+    /// </para>
     /// </summary>
     public void Step()
     {
         ThrowIfDisposed();
-        _contacts.Clear();
         _breaks.Clear();
-        lock (OdeLibrary.StepGate)
+        bool mayBreak = HasIntactBreakableJoint();
+        if (mayBreak) _preStep.Capture(_bodies, this, _seed);
+        Solve();
+        if (mayBreak)
         {
-            OdeLibrary.EnsureThreadData();
-            Ode.RandSetSeed(new CULong((nuint)_seed));
-            _callbackError = null;
-            Ode.SpaceCollide(_space, GCHandle.ToIntPtr(_self), &NearCallback);
-            if (_callbackError is { } error)
+            if (BreakOverloadedJoints())
             {
-                _callbackError = null;
-                Ode.JointGroupEmpty(_contactGroup);
-                throw new PhysicsException("Contact generation failed; the step was not taken.", error);
+                do
+                {
+                    _preStep.RestoreBodies();
+                    SetSpaceOrderValidated(CollectionsMarshal.AsSpan(_preStep.SpaceOrder));
+                    _seed = _preStep.Seed;
+                    StepCount = _preStep.Step;
+                    Solve();
+                    StepsSolvedAgain++;
+                }
+                while (BreakOverloadedJoints());
+                if (_breaks.Count > 1) _breaks.Sort(ByJointId);
             }
-            int ok = Ode.WorldQuickStep(_world, Settings.StepSeconds);
-            Ode.JointGroupEmpty(_contactGroup);
-            if (ok == 0) throw new PhysicsException("dWorldQuickStep failed (step memory could not be reserved).");
-            _seed = Ode.RandGetSeed().Value;
+            _preStep.Clear();
         }
-        StepCount++;
-        BreakOverloadedJoints();
         UpdateSleep();
         foreach (JointBrokenEventArgs e in _breaks) JointBroken?.Invoke(this, e);
     }
@@ -539,8 +556,43 @@ public sealed unsafe class PhysicsWorld : IDisposable
         return joint;
     }
 
-    private void BreakOverloadedJoints()
+    /// <summary>One solve: seed in, contacts, quick-step, seed out, step count + 1.</summary>
+    private void Solve()
     {
+        _contacts.Clear();
+        lock (OdeLibrary.StepGate)
+        {
+            OdeLibrary.EnsureThreadData();
+            Ode.RandSetSeed(new CULong((nuint)_seed));
+            _callbackError = null;
+            Ode.SpaceCollide(_space, GCHandle.ToIntPtr(_self), &NearCallback);
+            if (_callbackError is { } error)
+            {
+                _callbackError = null;
+                Ode.JointGroupEmpty(_contactGroup);
+                throw new PhysicsException("Contact generation failed; the step was not taken.", error);
+            }
+            int ok = Ode.WorldQuickStep(_world, Settings.StepSeconds);
+            Ode.JointGroupEmpty(_contactGroup);
+            if (ok == 0) throw new PhysicsException("dWorldQuickStep failed (step memory could not be reserved).");
+            _seed = Ode.RandGetSeed().Value;
+        }
+        StepCount++;
+    }
+
+    private bool HasIntactBreakableJoint()
+    {
+        foreach (Joint? joint in _joints)
+        {
+            if (joint is { IsBroken: false } && joint.Strength.IsBreakable) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Breaks (disables) every intact joint whose feedback exceeds its strength; true when any broke.</summary>
+    private bool BreakOverloadedJoints()
+    {
+        bool any = false;
         foreach (Joint? joint in _joints)
         {
             if (joint is null || joint.IsBroken || !joint.Strength.IsBreakable) continue;
@@ -549,8 +601,10 @@ public sealed unsafe class PhysicsWorld : IDisposable
             {
                 joint.Break(StepCount);
                 _breaks.Add(new JointBrokenEventArgs(joint, StepCount, feedback));
+                any = true;
             }
         }
+        return any;
     }
 
     private void UpdateSleep()

@@ -11,13 +11,14 @@ public abstract record Shape
     /// <summary>True when a moving body may carry this shape (planes and terrain are static only).</summary>
     public abstract bool CanBeDynamic { get; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first dimension out of range.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first dimension out of range: sizes lie
+    /// within [<see cref="PhysicsLimits.MinSizeM"/>, <see cref="PhysicsLimits.MaxSizeM"/>] (ODE aborts on
+    /// the infinite inertia or AABB of a huge shape instead of refusing it).
+    /// </summary>
     public abstract void Validate();
 
-    private protected static void RequirePositive(double value, string name)
-    {
-        if (!(value > 0) || !double.IsFinite(value)) throw new ArgumentException($"{name} must be finite and > 0 (got {value}).");
-    }
+    private protected static void RequireSize(double value, string name) => PhysicsLimits.RequireSize(value, name);
 }
 
 /// <summary>A box centred on its origin.</summary>
@@ -30,9 +31,9 @@ public sealed record BoxShape(Vector3D SizeM) : Shape
     /// <inheritdoc/>
     public override void Validate()
     {
-        RequirePositive(SizeM.X, "Box size X");
-        RequirePositive(SizeM.Y, "Box size Y");
-        RequirePositive(SizeM.Z, "Box size Z");
+        RequireSize(SizeM.X, "Box size X");
+        RequireSize(SizeM.Y, "Box size Y");
+        RequireSize(SizeM.Z, "Box size Z");
     }
 }
 
@@ -44,7 +45,7 @@ public sealed record SphereShape(double RadiusM) : Shape
     public override bool CanBeDynamic => true;
 
     /// <inheritdoc/>
-    public override void Validate() => RequirePositive(RadiusM, "Sphere radius");
+    public override void Validate() => RequireSize(RadiusM, "Sphere radius");
 }
 
 /// <summary>A capsule along local Z: a cylinder of <paramref name="LengthM"/> capped by two hemispheres.</summary>
@@ -58,8 +59,8 @@ public sealed record CapsuleShape(double RadiusM, double LengthM) : Shape
     /// <inheritdoc/>
     public override void Validate()
     {
-        RequirePositive(RadiusM, "Capsule radius");
-        RequirePositive(LengthM, "Capsule length");
+        RequireSize(RadiusM, "Capsule radius");
+        RequireSize(LengthM, "Capsule length");
     }
 }
 
@@ -74,8 +75,8 @@ public sealed record CylinderShape(double RadiusM, double LengthM) : Shape
     /// <inheritdoc/>
     public override void Validate()
     {
-        RequirePositive(RadiusM, "Cylinder radius");
-        RequirePositive(LengthM, "Cylinder length");
+        RequireSize(RadiusM, "Cylinder radius");
+        RequireSize(LengthM, "Cylinder length");
     }
 }
 
@@ -93,8 +94,8 @@ public sealed record PlaneShape(Vector3D Normal, double OffsetM) : Shape
     /// <inheritdoc/>
     public override void Validate()
     {
-        if (!Normal.IsFinite || !(Normal.Length > 0)) throw new ArgumentException("Plane normal must be a finite non-zero vector.");
-        if (!double.IsFinite(OffsetM)) throw new ArgumentException($"Plane offset must be finite (got {OffsetM}).");
+        if (!PhysicsLimits.IsCoordinate(Normal) || !(Normal.Length > 0)) throw new ArgumentException("Plane normal must be a finite non-zero vector.");
+        if (!PhysicsLimits.IsCoordinate(OffsetM)) throw new ArgumentException($"Plane offset must be within ±{PhysicsLimits.MaxCoordinateM} m (got {OffsetM}).");
     }
 }
 
@@ -120,17 +121,18 @@ public sealed record HeightfieldShape(double WidthM, double DepthM, int WidthSam
     /// <inheritdoc/>
     public override void Validate()
     {
-        RequirePositive(WidthM, "Heightfield width");
-        RequirePositive(DepthM, "Heightfield depth");
-        RequirePositive(ThicknessM, "Heightfield thickness");
+        RequireSize(WidthM, "Heightfield width");
+        RequireSize(DepthM, "Heightfield depth");
+        RequireSize(ThicknessM, "Heightfield thickness");
         if (WidthSamples < 2 || DepthSamples < 2) throw new ArgumentException($"A heightfield needs at least 2 × 2 samples (got {WidthSamples} × {DepthSamples}).");
+        if ((long)WidthSamples * DepthSamples > PhysicsLimits.MaxTerrainSamples) throw new ArgumentException($"A heightfield has at most {PhysicsLimits.MaxTerrainSamples} samples (got {WidthSamples} × {DepthSamples}).");
         if (HeightsM is null || HeightsM.Count != (long)WidthSamples * DepthSamples)
         {
             throw new ArgumentException($"A heightfield of {WidthSamples} × {DepthSamples} samples needs {(long)WidthSamples * DepthSamples} heights (got {HeightsM?.Count ?? 0}).");
         }
         for (int i = 0; i < HeightsM.Count; i++)
         {
-            if (!double.IsFinite(HeightsM[i])) throw new ArgumentException($"Heightfield height [{i}] is not finite ({HeightsM[i]}).");
+            if (!(Math.Abs(HeightsM[i]) <= PhysicsLimits.MaxSizeM)) throw new ArgumentException($"Heightfield height [{i}] must be within ±{PhysicsLimits.MaxSizeM} m (got {HeightsM[i]}).");
         }
     }
 }

@@ -131,14 +131,15 @@ public static class SceneLoader
 
         public Scene? Read(JsonElement root)
         {
-            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "rules", "materials", "entities", "joints", "commands");
+            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "bound", "rules", "materials", "entities", "joints", "commands");
             o.String("name", required: false);
             var settings = new WorldSettings
             {
-                StepHz = o.Integer("stepHz", false, 1, 10_000) ?? 120,
+                StepHz = o.Integer("stepHz", false, WorldLimits.MinStepHz, WorldLimits.MaxStepHz) ?? 120,
                 SolverSeed = (ulong)(o.Integer("seed", false, 0) ?? 1),
-                SolverIterations = o.Integer("solverIterations", false, 1, 1000) ?? 20,
+                SolverIterations = o.Integer("solverIterations", false, 1, WorldLimits.MaxSolverIterations) ?? 20,
                 SleepEnabled = o.Boolean("sleep", false) ?? true,
+                Bound = o.Element("bound", false) is { } b ? ReadBound(b, o.PathOf("bound")) : WorldBound.Default,
             };
             WorldRules rules = o.Element("rules", false) is { } r ? ReadRules(r, o.PathOf("rules"), new WorldRules()) : new WorldRules();
             if (o.Element("materials", false) is { } mats)
@@ -161,6 +162,14 @@ public static class SceneLoader
             foreach ((JsonElement item, string path) in o.Array("entities", required: true))
             {
                 if (ReadEntity(item, path, requireName: true) is not { } e) continue;
+                // Every number against the limits, with the same checks a command or a snapshot gets.
+                int before = faults.Count;
+                WorldLimits.CheckDefinition(e, path, faults);
+                if (faults.Count == before && e.Body is { Kind: BodyKind.Dynamic } && !settings.Bound.Contains(e.PositionM))
+                {
+                    faults.Add(new ConfigFault(JsonObjectReader.Join(path, "positionM"),
+                        $"{WorldLimits.Show(e.PositionM)} is outside the world bound {WorldLimits.Show(settings.Bound.MinM)}..{WorldLimits.Show(settings.Bound.MaxM)} ('bound')"));
+                }
                 if (!names.Add(e.Name)) faults.Add(new ConfigFault(JsonObjectReader.Join(path, "name"), $"another entity is already named '{e.Name}'"));
                 if (e.Body is { Kind: BodyKind.Dynamic }) dynamicNames.Add(e.Name);
                 entities.Add(e);
@@ -185,7 +194,7 @@ public static class SceneLoader
         private WorldRules ReadRules(JsonElement element, string path, WorldRules start)
         {
             JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "gravityMps2", "gravityScale", "timeScale", "linearDampingPerS", "angularDampingPerS", "contactEventThresholdMps");
-            return start with
+            WorldRules rules = start with
             {
                 GravityMps2 = Vec(r.Numbers("gravityMps2", false, 3)) ?? start.GravityMps2,
                 GravityScale = r.Number("gravityScale", false) ?? start.GravityScale,
@@ -194,6 +203,27 @@ public static class SceneLoader
                 AngularDampingPerS = r.Number("angularDampingPerS", false, 0) ?? start.AngularDampingPerS,
                 ContactEventThresholdMps = r.Number("contactEventThresholdMps", false, 0) ?? start.ContactEventThresholdMps,
             };
+            // The ranges a rules command gets: each fault at the field this object sets (a scale
+            // that makes a set gravity too strong, at the gravity when only that was set here).
+            foreach ((string field, string message) in rules.FindFaults())
+            {
+                if (r.Has(field)) r.Fault(field, message);
+                else if (field == "gravityScale" && r.Has("gravityMps2")) r.Fault("gravityMps2", message);
+            }
+            return rules;
+        }
+
+        private WorldBound ReadBound(JsonElement element, string path)
+        {
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "minM", "maxM", "action");
+            WorldBound d = WorldBound.Default;
+            var bound = new WorldBound(
+                Vec(r.Numbers("minM", false, 3)) ?? d.MinM,
+                Vec(r.Numbers("maxM", false, 3)) ?? d.MaxM,
+                r.Choice("action", false, "freeze", "remove") is "remove" ? BoundAction.Remove : BoundAction.Freeze);
+            IReadOnlyList<(string Field, string Message)> found = bound.FindFaults();
+            foreach ((string field, string message) in found) r.Fault(field, message);
+            return found.Count == 0 ? bound : d;
         }
 
         private Material? ReadMaterial(JsonElement element, string path)
@@ -201,11 +231,23 @@ public static class SceneLoader
             JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "friction", "restitution", "bounceThresholdMps", "softnessCfm", "softnessErp");
             if (!r.IsValid) return null;
             return new Material(
-                r.Number("friction", true, 0) ?? 0.5,
+                AtMost(r, "friction", true, WorldLimits.MaxFriction) ?? 0.5,
                 r.Number("restitution", false, 0, 1) ?? 0,
-                r.Number("bounceThresholdMps", false, 0) ?? 0.1,
-                r.Number("softnessCfm", false, 0) ?? 0,
+                AtMost(r, "bounceThresholdMps", false, PhysicsLimits.MaxSpeedMps) ?? 0.1,
+                AtMost(r, "softnessCfm", false, WorldLimits.MaxSoftnessCfm) ?? 0,
                 r.Number("softnessErp", false, 0, 1) ?? 0);
+        }
+
+        /// <summary>A number of at least 0 and at most <paramref name="max"/> (a hostile 1e300 written back short, not in 301 digits).</summary>
+        private static double? AtMost(JsonObjectReader r, string name, bool required, double max)
+        {
+            double? value = r.Number(name, required, 0);
+            if (value > max)
+            {
+                r.Fault(name, $"must be at most {WorldLimits.N(max)}, not {WorldLimits.N(value.Value)}");
+                return null;
+            }
+            return value;
         }
 
         private EntityDefinition? ReadEntity(JsonElement element, string path, bool requireName)
@@ -264,6 +306,11 @@ public static class SceneLoader
             }
             Vector3D position = Vec(r.Numbers("positionM", false, 3)) ?? Vector3D.Zero;
             double[]? rot = r.Numbers("rotationDeg", false, 3);
+            if (rot is not null && rot.Any(a => Math.Abs(a) > WorldLimits.MaxRotationDeg))
+            {
+                r.Fault("rotationDeg", $"each angle must be within ±{WorldLimits.MaxRotationDeg}°, not [{string.Join(", ", rot.Select(WorldLimits.N))}]");
+                rot = null;
+            }
             QuaternionD orientation = rot is null ? QuaternionD.Identity : QuaternionMath.FromEulerDeg(rot[0], rot[1], rot[2]);
             Appearance? appearance = r.Element("appearance", false) is { } a ? ReadAppearance(a, r.PathOf("appearance")) : DefaultAppearance(shape);
             EntityOverrides overrides = r.Element("overrides", false) is { } ov ? ReadOverrides(ov, r.PathOf("overrides")) : default;
@@ -333,6 +380,11 @@ public static class SceneLoader
                         else faults.Add(new ConfigFault(hp, $"must be a number, not {JsonObjectReader.Describe(h)}"));
                     }
                     if (width is null || depth is null || samples is null) return null;
+                    if ((long)samples[0] * samples[1] > PhysicsLimits.MaxTerrainSamples)
+                    {
+                        r.Fault("samples", $"must be at most {PhysicsLimits.MaxTerrainSamples} samples in all, not {samples[0]} × {samples[1]}");
+                        return null;
+                    }
                     if (heights.Count != samples[0] * samples[1])
                     {
                         r.Fault("heightsM", $"must hold samples[0] × samples[1] = {samples[0] * samples[1]} heights, not {heights.Count}");
@@ -350,7 +402,11 @@ public static class SceneLoader
             string? primitive = r.Choice("primitive", false, "box", "sphere", "capsule", "cylinder", "plane", "terrain", "mesh");
             string? mesh = r.String("mesh", false);
             double[]? colour = r.Numbers("colorLinear", false, 3);
-            if (colour is not null && colour.Any(c => c < 0)) r.Fault("colorLinear", "channels must be at least 0");
+            if (colour is not null && colour.Any(c => c < 0))
+            {
+                r.Fault("colorLinear", "channels must be at least 0");
+                colour = null;
+            }
             if (primitive == "mesh" && mesh is null) r.Fault("mesh", "is required for a mesh primitive (a glTF file)");
             if (mesh is not null && primitive is not (null or "mesh")) r.Fault("mesh", $"applies only to the mesh primitive, not {primitive}");
             if (mesh is not null && !(mesh.EndsWith(".gltf", StringComparison.OrdinalIgnoreCase) || mesh.EndsWith(".glb", StringComparison.OrdinalIgnoreCase)))
@@ -424,8 +480,8 @@ public static class SceneLoader
                 }
                 case "spawner":
                 {
+                    // Its numbers (and that it is no spawner itself) are checked with the entity's.
                     EntityDefinition? template = r.Element("template", true) is { } t ? ReadEntity(t, r.PathOf("template"), requireName: false) : null;
-                    if (template?.Behaviour is SpawnerBehaviour) r.Fault("template", "a spawned entity cannot itself be a spawner");
                     double? interval = r.Number("intervalS", true, 0, minExclusive: true);
                     int? max = r.Integer("maxCount", true, 1, 100_000);
                     int seed = r.Integer("seed", false, 0) ?? 1;
@@ -466,6 +522,7 @@ public static class SceneLoader
                 strength = new JointStrength(sr.Number("forceN", false, 0, minExclusive: true) ?? double.PositiveInfinity,
                     sr.Number("torqueNm", false, 0, minExclusive: true) ?? double.PositiveInfinity);
             }
+            WorldLimits.CheckJoint(anchor ?? Vector3D.Zero, axis ?? Vector3D.UnitY, strength, path, faults);
             if (name is null || kind is null || a is null) return null;
             return new SceneJoint(name, Enum.Parse<JointKind>(kind, ignoreCase: true), a, b, anchor ?? Vector3D.Zero, axis ?? Vector3D.UnitY, strength);
         }
@@ -477,7 +534,12 @@ public static class SceneLoader
             if (!r.IsValid) return null;
             int? step = r.Integer("step", false, 0);
             double? atS = r.Number("atS", false, 0);
-            if (step is null && atS is null) r.Fault("step", "is required (or atS)");
+            if (atS > WorldLimits.MaxTimeS)
+            {
+                r.Fault("atS", $"must be at most {WorldLimits.N(WorldLimits.MaxTimeS)} s, not {WorldLimits.N(atS.Value)}");
+                atS = 0;
+            }
+            if (step is null && !r.Has("atS")) r.Fault("step", "is required (or atS)");
             if (step is not null && atS is not null) r.Fault("atS", "give step or atS, not both");
             long at = step ?? (long)Math.Round((atS ?? 0) * stepHz);
             string? entity = r.String("entity", false);
@@ -518,6 +580,7 @@ public static class SceneLoader
                 case "setOverrides":
                 {
                     EntityOverrides o = ReadOverrides(r.Element("setOverrides", true)!.Value, r.PathOf("setOverrides"));
+                    WorldLimits.CheckOverrides(o, r.PathOf("setOverrides"), faults);
                     return new SceneCommand(at, entity, id => new SetOverridesCommand(id!.Value, o));
                 }
                 case "setVelocity":
@@ -525,6 +588,7 @@ public static class SceneLoader
                     JsonObjectReader v = JsonObjectReader.Open(r.Element("setVelocity", true)!.Value, r.PathOf("setVelocity"), faults, "linearMps", "angularRadps");
                     Vector3D lin = Vec(v.Numbers("linearMps", false, 3)) ?? Vector3D.Zero;
                     Vector3D ang = Vec(v.Numbers("angularRadps", false, 3)) ?? Vector3D.Zero;
+                    WorldLimits.CheckVelocities(lin, ang, r.PathOf("setVelocity"), "linearMps", "angularRadps", faults);
                     return new SceneCommand(at, entity, id => new SetVelocityCommand(id!.Value, lin, ang));
                 }
                 default:

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Stage.Core.Configuration;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -25,6 +26,7 @@ public sealed class StageWorld : IDisposable
     private readonly List<WorldEvent> _stepEvents = [];
     private readonly HashSet<(long, long)> _contactPairs = [];
     private readonly List<ContactEvent> _contactEvents = [];
+    private readonly List<Entity> _leaving = [];
     private long _engineAccumulator;
     // Reused by in-place restores: at 10,000 entities these are megabytes, and fresh arrays that
     // size are fresh memory faulted in page by page on every take reset.
@@ -40,7 +42,8 @@ public sealed class StageWorld : IDisposable
     public StageWorld(WorldSettings? settings = null, WorldRules? rules = null)
     {
         Settings = settings ?? new WorldSettings();
-        if (Settings.StepHz is < 1 or > 10_000) throw new ArgumentException($"StepHz must be in 1..10000 (got {Settings.StepHz}).", nameof(settings));
+        IReadOnlyList<(string Field, string Message)> settingFaults = Settings.FindFaults();
+        if (settingFaults.Count > 0) throw new ArgumentException("Invalid settings: " + string.Join("; ", settingFaults.Select(f => $"{f.Field} {f.Message}")), nameof(settings));
         Rules = rules ?? new WorldRules();
         IReadOnlyList<string> faults = Rules.Validate();
         if (faults.Count > 0) throw new ArgumentException("Invalid rules: " + string.Join("; ", faults), nameof(rules));
@@ -144,9 +147,9 @@ public sealed class StageWorld : IDisposable
             bodyB = b.RigidBody ?? throw new ArgumentException($"Joint '{definition.Name}': entity '{b.Name}' has no dynamic body.", nameof(definition));
             if (ReferenceEquals(bodyA, bodyB)) throw new ArgumentException($"Joint '{definition.Name}' joins an entity to itself.", nameof(definition));
         }
-        if (!definition.AnchorM.IsFinite || !definition.Axis.IsFinite) throw new ArgumentException($"Joint '{definition.Name}': anchor and axis must be finite.", nameof(definition));
-        if (definition.Kind == JointKind.Hinge && !(definition.Axis.Length > 0)) throw new ArgumentException($"Joint '{definition.Name}': a hinge needs a non-zero axis.", nameof(definition));
-        if (!(definition.Strength.ForceN > 0) || !(definition.Strength.TorqueNm > 0)) throw new ArgumentException($"Joint '{definition.Name}': strengths must be positive (infinity: unbreakable).", nameof(definition));
+        var faults = new List<ConfigFault>();
+        WorldLimits.CheckJoint(definition.AnchorM, definition.Axis, definition.Strength, "", faults);
+        WorldLimits.ThrowIfAny(faults, $"Joint '{definition.Name}'");
         var joint = new WorldJoint(NextJointId++, definition, bodyA.GetState(), bodyB?.GetState(), StepCount);
         joint.Native = MakeNativeJoint(definition, bodyA, bodyB);
         _joints.Add(joint);
@@ -242,6 +245,7 @@ public sealed class StageWorld : IDisposable
             WorldJoint joint = _joints.First(j => ReferenceEquals(j.Native, broken.Joint));
             Raise(new JointBrokeEvent(after, joint.Id, joint.Definition.Name, broken.Feedback.ForceMagnitudeN, broken.Feedback.TorqueMagnitudeNm));
         }
+        EnforceBound(after);
         InterpolationAlpha = 1;
         StepCompleted?.Invoke(this, EventArgs.Empty);
     }
@@ -466,14 +470,9 @@ public sealed class StageWorld : IDisposable
     internal static void ValidateDefinition(EntityDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (!definition.PositionM.IsFinite || !definition.Orientation.IsFinite || !(definition.Orientation.Norm > 0))
-        {
-            throw new ArgumentException($"Entity '{definition.Name}': the pose must be finite with a non-zero orientation.");
-        }
-        if (definition.Body is { Kind: BodyKind.Dynamic } body && !(body.MassKg > 0 && double.IsFinite(body.MassKg)))
-        {
-            throw new ArgumentException($"Entity '{definition.Name}': a dynamic body needs a positive mass (got {body.MassKg}).");
-        }
+        var faults = new List<ConfigFault>();
+        WorldLimits.CheckDefinition(definition, "", faults);
+        WorldLimits.ThrowIfAny(faults, $"Entity '{definition.Name}'");
         if (definition.Behaviour is PathBehaviour && definition.Body is { Kind: BodyKind.Static })
         {
             throw new ArgumentException($"Entity '{definition.Name}': a static body cannot follow a path (make it dynamic; the path makes it kinematic).");
@@ -567,6 +566,9 @@ public sealed class StageWorld : IDisposable
             case SetOverridesCommand c:
             {
                 Entity e = Require(c.EntityId);
+                var faults = new List<ConfigFault>();
+                WorldLimits.CheckOverrides(c.Overrides, "overrides", faults);
+                WorldLimits.ThrowIfAny(faults, $"Overrides of entity {e.Id} '{e.Name}'");
                 e.Overrides = c.Overrides;
                 ApplyOverrides(e);
                 e.RigidBody?.Wake();
@@ -575,7 +577,9 @@ public sealed class StageWorld : IDisposable
             case SetVelocityCommand c:
             {
                 Entity e = Require(c.EntityId);
-                if (!c.LinearVelocityMps.IsFinite || !c.AngularVelocityRadps.IsFinite) throw new ArgumentException($"Velocity of entity {e.Id} '{e.Name}' must be finite.");
+                var faults = new List<ConfigFault>();
+                WorldLimits.CheckVelocities(c.LinearVelocityMps, c.AngularVelocityRadps, "", "linearMps", "angularRadps", faults);
+                WorldLimits.ThrowIfAny(faults, $"Velocity of entity {e.Id} '{e.Name}'");
                 if (e.RigidBody is { } b)
                 {
                     b.LinearVelocityMps = c.LinearVelocityMps;
@@ -590,7 +594,12 @@ public sealed class StageWorld : IDisposable
             case TeleportCommand c:
             {
                 Entity e = Require(c.EntityId);
-                if (!c.PositionM.IsFinite || !c.Orientation.IsFinite || !(c.Orientation.Norm > 0)) throw new ArgumentException($"Teleport of entity {e.Id} '{e.Name}': the pose must be finite with a non-zero orientation.");
+                if (!c.Orientation.IsFinite || !(c.Orientation.Norm > 1e-6) || !(c.Orientation.Norm < 1e6)) throw new ArgumentException($"Teleport of entity {e.Id} '{e.Name}': the orientation must be a finite non-zero quaternion.");
+                if (!PhysicsLimits.IsCoordinate(c.PositionM)) throw new ArgumentException($"Teleport of entity {e.Id} '{e.Name}': positionM {WorldLimits.CoordinateMessage(c.PositionM)}.");
+                if (e.RigidBody is not null && !Settings.Bound.Contains(c.PositionM))
+                {
+                    throw new ArgumentException($"Teleport of entity {e.Id} '{e.Name}': {WorldLimits.Show(c.PositionM)} is outside the world bound {WorldLimits.Show(Settings.Bound.MinM)}..{WorldLimits.Show(Settings.Bound.MaxM)}.");
+                }
                 if (e.RigidBody is { } b)
                 {
                     b.PositionM = c.PositionM;
@@ -608,12 +617,23 @@ public sealed class StageWorld : IDisposable
                 break;
             }
             case SetAppearanceCommand c:
-                Require(c.EntityId).Appearance = c.Appearance;
+            {
+                Entity e = Require(c.EntityId);
+                var faults = new List<ConfigFault>();
+                WorldLimits.CheckDefinition(e.ToDefinition() with { Appearance = c.Appearance }, "", faults);
+                WorldLimits.ThrowIfAny(faults, $"Appearance of entity {e.Id} '{e.Name}'");
+                e.Appearance = c.Appearance;
                 break;
+            }
             case SetTagsCommand c:
                 Require(c.EntityId).Tags = [.. c.Tags];
                 break;
             case CreateEntityCommand c:
+                ValidateDefinition(c.Definition);
+                if (c.Definition.Body is { Kind: BodyKind.Dynamic } && !Settings.Bound.Contains(c.Definition.PositionM))
+                {
+                    throw new ArgumentException($"Entity '{c.Definition.Name}': positionM {WorldLimits.Show(c.Definition.PositionM)} is outside the world bound {WorldLimits.Show(Settings.Bound.MinM)}..{WorldLimits.Show(Settings.Bound.MaxM)}.");
+                }
                 CreateEntity(c.Definition, null);
                 break;
             case DestroyEntityCommand c:
@@ -681,12 +701,67 @@ public sealed class StageWorld : IDisposable
                 SplitMix64.NextSigned(ref rng) * spawner.JitterM.Z);
             e.SpawnerRngState = rng;
             e.SpawnedCount++;
+            Vector3D at = e.PositionM + spawner.Template.PositionM + jitter;
+            // Each term is within the limits, their sum may not be; such a spawn would leave the
+            // bound in its first step anyway, so it starts on the bound (never past what ODE takes).
+            if (!PhysicsLimits.IsCoordinate(at)) at = Settings.Bound.Clamp(at);
             EntityDefinition made = spawner.Template with
             {
                 Name = $"{e.Name}.{e.SpawnedCount}",
-                PositionM = e.PositionM + spawner.Template.PositionM + jitter,
+                PositionM = at,
             };
             CreateEntity(made, e.Id);
+        }
+    }
+
+    /// <summary>
+    /// Keeps every body where ODE can represent it: a body outside the world bound, faster than
+    /// the physics limits or with a state that is not finite is frozen on the bound (put back where
+    /// it left, its last finite pose if the step left none) or removed, as the bound says, with an
+    /// event at this step. Ascending id; checked after every step, so nothing past the bound ever
+    /// reaches the next step's collision pass.
+    /// </summary>
+    private void EnforceBound(long step)
+    {
+        WorldBound bound = Settings.Bound;
+        List<Entity> leaving = _leaving;
+        leaving.Clear();
+        foreach (Entity e in _entities)
+        {
+            if (e.RigidBody is not { } body) continue;
+            Vector3D p = body.PositionM;
+            if (bound.Contains(p) && PhysicsLimits.IsSpeed(body.LinearVelocityMps) && PhysicsLimits.IsAngularSpeed(body.AngularVelocityRadps)
+                && body.Orientation.IsFinite)
+            {
+                continue;
+            }
+            leaving.Add(e);
+        }
+        foreach (Entity e in leaving)
+        {
+            RigidBody body = e.RigidBody!;
+            Vector3D p = body.PositionM;
+            bool finite = p.IsFinite && body.Orientation.IsFinite && body.LinearVelocityMps.IsFinite && body.AngularVelocityRadps.IsFinite;
+            string reason = !finite ? "its state is not finite"
+                : !bound.Contains(p) ? $"outside the world bound {WorldLimits.Show(bound.MinM)}..{WorldLimits.Show(bound.MaxM)}"
+                : $"faster than {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s or {WorldLimits.N(PhysicsLimits.MaxAngularSpeedRadps)} rad/s";
+            Raise(new EntityLeftBoundEvent(step, e.Id, e.Name, p, reason, bound.Action));
+            if (bound.Action == BoundAction.Remove)
+            {
+                Destroy(e);
+                continue;
+            }
+            if (finite)
+            {
+                body.PositionM = bound.Clamp(p);
+            }
+            else
+            {
+                body.PositionM = bound.Clamp(e.PreviousPositionM);
+                body.Orientation = e.PreviousOrientation;
+            }
+            e.Overrides = e.Overrides with { Frozen = true };
+            ApplyOverrides(e);
         }
     }
 

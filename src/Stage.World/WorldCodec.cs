@@ -21,8 +21,14 @@ public static class WorldCodec
     /// <summary>The file magic of a snapshot.</summary>
     public static ReadOnlySpan<byte> SnapshotMagic => "STGWORLD"u8;
 
-    /// <summary>The snapshot format version this code writes and reads.</summary>
-    public const int SnapshotVersion = 1;
+    /// <summary>
+    /// The snapshot format version this code writes. Version 2 added the world bound to the
+    /// settings; version 1 files still read, with <see cref="WorldBound.Default"/>.
+    /// </summary>
+    public const int SnapshotVersion = 2;
+
+    /// <summary>The oldest snapshot format version this code reads.</summary>
+    public const int OldestSnapshotVersion = 1;
 
     /// <summary>
     /// The state hash of an image: xxHash64 of its canonical bytes without the inputs still to
@@ -66,10 +72,12 @@ public static class WorldCodec
     }
 
     /// <summary>Reads an image from its canonical bytes (throws <see cref="InvalidDataException"/> when malformed).</summary>
-    public static WorldImage Decode(ReadOnlySpan<byte> bytes)
+    public static WorldImage Decode(ReadOnlySpan<byte> bytes) => Decode(bytes, SnapshotVersion);
+
+    private static WorldImage Decode(ReadOnlySpan<byte> bytes, int version)
     {
         var r = new CanonicalReader(bytes) { Cache = new DecodeCache() };
-        WorldImage image = ReadImage(ref r);
+        WorldImage image = ReadImage(ref r, version);
         if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
         return image;
     }
@@ -77,25 +85,46 @@ public static class WorldCodec
     /// <summary>A snapshot file's bytes: magic, version, payload length, payload, CRC-32 of the payload.</summary>
     public static byte[] EncodeSnapshot(WorldImage image) => WriteSnapshot(image).Written.ToArray();
 
-    /// <summary>Reads a snapshot file's bytes; throws <see cref="WorldFileException"/> naming <paramref name="path"/> and the fault.</summary>
-    public static WorldImage DecodeSnapshot(ReadOnlySpan<byte> bytes, string path)
+    /// <summary>
+    /// Reads a snapshot file's bytes; throws <see cref="WorldFileException"/> naming
+    /// <paramref name="path"/> and the fault: a bad header, checksum or structure, or — unless
+    /// <paramref name="checkValues"/> is false — any value out of range (<see cref="WorldImage.FindFaults"/>,
+    /// each named by its field, as <c>settings.stepHz</c>). A snapshot that decodes here can be
+    /// restored and stepped without reaching an ODE assertion. <c>stage world inspect</c> passes
+    /// false to show such a file with its faults.
+    /// </summary>
+    public static WorldImage DecodeSnapshot(ReadOnlySpan<byte> bytes, string path, bool checkValues = true)
     {
-        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path);
+        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path, out int version);
+        WorldImage image;
         try
         {
-            return Decode(payload);
+            image = Decode(payload, version);
         }
         catch (InvalidDataException e)
         {
             throw new WorldFileException(path, "malformed state: " + e.Message);
         }
+        if (checkValues) ThrowIfFaults(image.FindFaults(), path);
+        return image;
     }
 
-    private static ReadOnlySpan<byte> CheckedPayload(ReadOnlySpan<byte> bytes, string path)
+    /// <summary>The format version in a snapshot file's header (after its magic), or null when the bytes are no snapshot.</summary>
+    public static int? SnapshotVersionOf(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 12 && bytes[..8].SequenceEqual(SnapshotMagic) ? BinaryPrimitives.ReadInt32LittleEndian(bytes[8..12]) : null;
+
+    private static void ThrowIfFaults(IReadOnlyList<Stage.Core.Configuration.ConfigFault> faults, string path)
+    {
+        if (faults.Count == 0) return;
+        string shown = string.Join("; ", faults.Take(5));
+        throw new WorldFileException(path, $"out of range: {shown}{(faults.Count > 5 ? $" (and {faults.Count - 5} more)" : "")}");
+    }
+
+    private static ReadOnlySpan<byte> CheckedPayload(ReadOnlySpan<byte> bytes, string path, out int version)
     {
         if (bytes.Length < 20 || !bytes[..8].SequenceEqual(SnapshotMagic)) throw new WorldFileException(path, "not a Stage world snapshot (bad magic or too short)");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..12]);
-        if (version != SnapshotVersion) throw new WorldFileException(path, $"snapshot version {version} is not supported (this build reads {SnapshotVersion})");
+        version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..12]);
+        if (version is < OldestSnapshotVersion or > SnapshotVersion) throw new WorldFileException(path, $"snapshot version {version} is not supported (this build reads {OldestSnapshotVersion} to {SnapshotVersion})");
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[12..16]);
         if (length < 0 || (long)length + 20 != bytes.Length) throw new WorldFileException(path, $"truncated or padded: the header says {length} payload bytes, the file has {bytes.Length - 20}");
         ReadOnlySpan<byte> payload = bytes.Slice(16, length);
@@ -126,13 +155,17 @@ public static class WorldCodec
     public static bool TryRestoreSnapshotInto(ReadOnlySpan<byte> bytes, string path, StageWorld world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path);
+        ReadOnlySpan<byte> payload = CheckedPayload(bytes, path, out int version);
+        var faults = new List<Stage.Core.Configuration.ConfigFault>();
         try
         {
             var r = new CanonicalReader(payload);
-            var settings = new WorldSettings { StepHz = r.ReadInt32(), SolverSeed = r.ReadUInt64(), SolverIterations = r.ReadInt32(), SleepEnabled = r.ReadBoolean() };
+            WorldSettings settings = ReadSettings(ref r, version);
             if (settings != world.Settings) return false;
             WorldRules rules = ReadRules(ref r);
+            // What is compared below needs no check (it equals the live world's); what is taken
+            // from the file does, before anything of the world changes.
+            foreach ((string field, string message) in rules.FindFaults()) faults.Add(new($"rules.{field}", message));
             long step = r.ReadInt64();
             ulong seed = r.ReadUInt64();
             long nextEntity = r.ReadInt64(), nextJoint = r.ReadInt64(), nextSeq = r.ReadInt64();
@@ -149,6 +182,14 @@ public static class WorldCodec
                 if (hasBody != e.RigidBody is not null) return false;
                 BodyState? body = hasBody ? ReadBody(ref r) : null;
                 states[i] = new EntityState(spawned, rng, body, ReadV(ref r), ReadQ(ref r), ReadV(ref r));
+                // Checked without a path (nothing built) and named only when at fault.
+                int before = faults.Count;
+                WorldImage.CheckChangingState("", spawned, body, states[i].OwnPositionM, states[i].OwnOrientation, states[i].OwnLinearVelocityMps, faults);
+                if (faults.Count > before)
+                {
+                    faults.RemoveRange(before, faults.Count - before);
+                    WorldImage.CheckChangingState($"entities[{i}]", spawned, body, states[i].OwnPositionM, states[i].OwnOrientation, states[i].OwnLinearVelocityMps, faults);
+                }
             }
             IReadOnlyList<WorldJoint> joints = world.Joints;
             if (ReadCount(ref r) != joints.Count) return false;
@@ -165,6 +206,8 @@ public static class WorldCodec
             var space = new long[ReadCount(ref r)];
             for (int i = 0; i < space.Length; i++) space[i] = r.ReadInt64();
             if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the state.");
+            if (step < 0) faults.Add(new("step", $"must be at least 0, not {step}"));
+            ThrowIfFaults(faults, path);
             if (space.Length != world.GeomCount) return false;
             world.ResetState(rules, step, seed, nextEntity, nextJoint, nextSeq, states, broken, space, pending);
             return true;
@@ -175,13 +218,17 @@ public static class WorldCodec
         }
     }
 
-    /// <summary>Reads a snapshot file; throws <see cref="WorldFileException"/> naming the file when it is missing, unreadable or corrupt.</summary>
-    public static WorldImage LoadSnapshot(string path)
+    /// <summary>
+    /// Reads a snapshot file; throws <see cref="WorldFileException"/> naming the file when it is
+    /// missing, unreadable or corrupt, or holds a value out of range (unless <paramref name="checkValues"/>
+    /// is false; see <see cref="DecodeSnapshot"/>).
+    /// </summary>
+    public static WorldImage LoadSnapshot(string path, bool checkValues = true)
     {
         byte[] buffer = ReadPooled(path, out int length);
         try
         {
-            return DecodeSnapshot(buffer.AsSpan(0, length), path);
+            return DecodeSnapshot(buffer.AsSpan(0, length), path, checkValues);
         }
         finally
         {
@@ -341,10 +388,7 @@ public static class WorldCodec
     /// </summary>
     internal static void WriteWorld(CanonicalWriter w, StageWorld world, bool includeInputs)
     {
-        w.Write(world.Settings.StepHz);
-        w.Write(world.Settings.SolverSeed);
-        w.Write(world.Settings.SolverIterations);
-        w.Write(world.Settings.SleepEnabled);
+        WriteSettings(w, world.Settings);
         WriteRules(w, world.Rules);
         w.Write(world.StepCount);
         w.Write(world.Physics.RandomSeed);
@@ -422,10 +466,7 @@ public static class WorldCodec
 
     private static void Write(CanonicalWriter w, WorldImage m, bool includeInputs)
     {
-        w.Write(m.Settings.StepHz);
-        w.Write(m.Settings.SolverSeed);
-        w.Write(m.Settings.SolverIterations);
-        w.Write(m.Settings.SleepEnabled);
+        WriteSettings(w, m.Settings);
         WriteRules(w, m.Rules);
         w.Write(m.Step);
         w.Write(m.SolverSeed);
@@ -463,9 +504,28 @@ public static class WorldCodec
         foreach (long id in m.SpaceOrder) w.Write(id);
     }
 
-    private static WorldImage ReadImage(ref CanonicalReader r)
+    private static WorldSettings ReadSettings(ref CanonicalReader r, int version)
     {
         var settings = new WorldSettings { StepHz = r.ReadInt32(), SolverSeed = r.ReadUInt64(), SolverIterations = r.ReadInt32(), SleepEnabled = r.ReadBoolean() };
+        if (version < 2) return settings;
+        Vector3D min = ReadV(ref r), max = ReadV(ref r);
+        return settings with { Bound = new WorldBound(min, max, (BoundAction)r.ReadByte()) };
+    }
+
+    private static void WriteSettings(CanonicalWriter w, WorldSettings settings)
+    {
+        w.Write(settings.StepHz);
+        w.Write(settings.SolverSeed);
+        w.Write(settings.SolverIterations);
+        w.Write(settings.SleepEnabled);
+        WriteV(w, settings.Bound.MinM);
+        WriteV(w, settings.Bound.MaxM);
+        w.Write((byte)settings.Bound.Action);
+    }
+
+    private static WorldImage ReadImage(ref CanonicalReader r, int version)
+    {
+        WorldSettings settings = ReadSettings(ref r, version);
         WorldRules rules = ReadRules(ref r);
         long step = r.ReadInt64();
         ulong seed = r.ReadUInt64();

@@ -31,3 +31,12 @@ public sealed record JointDestroyedEvent(long Step, long JointId, string JointNa
 
 /// <summary>A command could not take effect at this step (the reason says why) and changed nothing: its entity or joint is gone, its rules are invalid, its values are not finite.</summary>
 public sealed record CommandRejectedEvent(long Step, long Sequence, WorldCommand Command, string Reason) : WorldEvent(Step);
+
+/// <summary>
+/// A body left the world bound at this step — outside <see cref="WorldSettings.Bound"/>, faster
+/// than the physics limits, or with a state that is not finite (<paramref name="Reason"/> says
+/// which) — and was frozen on the bound or removed (<paramref name="Action"/>; a removal then
+/// raises its <see cref="EntityDestroyedEvent"/>). <paramref name="PositionM"/> is where it was
+/// found after the step (possibly not finite).
+/// </summary>
+public sealed record EntityLeftBoundEvent(long Step, long EntityId, string Name, Vector3D PositionM, string Reason, BoundAction Action) : WorldEvent(Step);

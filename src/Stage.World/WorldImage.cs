@@ -1,3 +1,4 @@
+using Stage.Core.Configuration;
 using Stage.Physics;
 
 namespace Stage.World;
@@ -64,6 +65,113 @@ public sealed record WorldImage
     /// <summary>The collision space's geom order (head first), as entity ids.</summary>
     public required IReadOnlyList<long> SpaceOrder { get; init; }
 
+    /// <summary>
+    /// Every value out of range or inconsistent, each named by its place (<c>settings.stepHz</c>,
+    /// <c>rules.gravityScale</c>, <c>entities[3].shape.radiusM</c>, <c>entities[3].state.positionM</c>,
+    /// <c>joints[0].a</c>, <c>spaceOrder</c>): the checks a scene or a command gets
+    /// (<see cref="WorldLimits"/>), plus those only a file can break (ids ascending, a body state
+    /// for every dynamic body and none else, joints between existing bodies, each geom once in the
+    /// collision order). Empty when <see cref="Restore"/> can rebuild it and step it safely.
+    /// </summary>
+    public IReadOnlyList<ConfigFault> FindFaults()
+    {
+        var faults = new List<ConfigFault>();
+        foreach ((string field, string message) in Settings.FindFaults()) faults.Add(new($"settings.{field}", message));
+        foreach ((string field, string message) in Rules.FindFaults()) faults.Add(new($"rules.{field}", message));
+        if (Step < 0) faults.Add(new("step", $"must be at least 0, not {Step}"));
+        long lastId = 0;
+        var dynamicIds = new HashSet<long>();
+        var geomIds = new HashSet<long>();
+        // Each entity is checked with an empty path first (no path strings built: a cold start of
+        // 10,000 entities must not pay for them) and again with its place only when it has a fault.
+        var scratch = new List<ConfigFault>();
+        for (int i = 0; i < Entities.Count; i++)
+        {
+            EntityImage e = Entities[i];
+            scratch.Clear();
+            CheckEntity(e, "", lastId, scratch);
+            if (scratch.Count > 0) CheckEntity(e, $"entities[{i}]", lastId, faults);
+            lastId = Math.Max(lastId, e.Id);
+            if (e.Definition.Body is { Kind: BodyKind.Dynamic }) dynamicIds.Add(e.Id);
+            if (e.Definition.Body is not null) geomIds.Add(e.Id);
+        }
+        long lastJoint = 0;
+        for (int i = 0; i < Joints.Count; i++)
+        {
+            JointImage j = Joints[i];
+            string at = $"joints[{i}]";
+            if (j.Id <= lastJoint || j.Id >= NextJointId) faults.Add(new($"{at}.id", $"must be above the previous id {lastJoint} and below the next joint id {NextJointId}, not {j.Id}"));
+            lastJoint = Math.Max(lastJoint, j.Id);
+            if (!Enum.IsDefined(j.Definition.Kind)) faults.Add(new($"{at}.kind", $"unknown joint kind {(int)j.Definition.Kind}"));
+            if (!dynamicIds.Contains(j.Definition.EntityA)) faults.Add(new($"{at}.a", $"names no entity with a dynamic body ({j.Definition.EntityA})"));
+            if (j.Definition.EntityB is long b && (!dynamicIds.Contains(b) || b == j.Definition.EntityA)) faults.Add(new($"{at}.b", $"names no other entity with a dynamic body ({b})"));
+            if (j.Definition.EntityB is null != j.CreationPoseB is null) faults.Add(new($"{at}.b", "a joint to another body needs that body's creation pose, and only then"));
+            WorldLimits.CheckJoint(j.Definition.AnchorM, j.Definition.Axis, j.Definition.Strength, at, faults);
+            WorldLimits.CheckBodyState(j.CreationPoseA, $"{at}.creationPoseA", faults);
+            if (j.CreationPoseB is { } poseB) WorldLimits.CheckBodyState(poseB, $"{at}.creationPoseB", faults);
+            if (j.BrokenAtStep is < 0) faults.Add(new($"{at}.brokenAtStep", $"must be at least 0, not {j.BrokenAtStep}"));
+        }
+        var seen = new HashSet<long>();
+        foreach (long id in SpaceOrder)
+        {
+            if (!geomIds.Contains(id) || !seen.Add(id))
+            {
+                faults.Add(new("spaceOrder", $"names entity {id}, which has no geom or is named twice"));
+                break;
+            }
+        }
+        if (seen.Count != geomIds.Count && faults.All(f => f.Path != "spaceOrder")) faults.Add(new("spaceOrder", $"names {seen.Count} geoms, the entities have {geomIds.Count}"));
+        return faults;
+    }
+
+    private void CheckEntity(EntityImage e, string at, long lastId, List<ConfigFault> faults)
+    {
+        if (e.Id <= lastId) faults.Add(new(WorldLimits.Join(at, "id"), $"must be above the previous id {lastId}, not {e.Id}"));
+        if (e.Id >= NextEntityId) faults.Add(new(WorldLimits.Join(at, "id"), $"must be below the next entity id {NextEntityId}, not {e.Id}"));
+        WorldLimits.CheckDefinition(e.Definition, at, faults);
+        if (e.CreatedAtStep < 0 || e.CreatedAtStep > Step) faults.Add(new(WorldLimits.Join(at, "createdAtStep"), $"must be between 0 and the step {Step}, not {e.CreatedAtStep}"));
+        bool dynamic = e.Definition.Body is { Kind: BodyKind.Dynamic };
+        if (dynamic != e.BodyState.HasValue)
+        {
+            faults.Add(new(WorldLimits.Join(at, "state"), dynamic ? "a dynamic body needs its body state" : "only a dynamic body has a body state"));
+        }
+        CheckChangingState(at, e.SpawnedCount, e.BodyState, e.OwnPositionM, e.OwnOrientation, e.OwnLinearVelocityMps, faults);
+    }
+
+    /// <summary>
+    /// The states a restore hands to ODE as they are (definitions, rules and settings are checked
+    /// where the world builds them): an image that did not come through
+    /// <see cref="WorldCodec.DecodeSnapshot"/> is refused here rather than aborting in ODE.
+    /// Allocates nothing for a valid image.
+    /// </summary>
+    private void ThrowIfStatesOutOfRange()
+    {
+        List<ConfigFault>? faults = null;
+        for (int i = 0; i < Entities.Count; i++)
+        {
+            EntityImage e = Entities[i];
+            if (e.BodyState is { } b && PhysicsLimits.IsCoordinate(b.PositionM) && PhysicsLimits.IsSpeed(b.LinearVelocityMps)
+                && PhysicsLimits.IsAngularSpeed(b.AngularVelocityRadps) && b.Orientation.IsFinite && b.Orientation.Norm is > 1e-6 and < 1e6 && b.SleepCounter >= 0)
+            {
+                continue;
+            }
+            if (e.BodyState is null) continue;
+            faults ??= [];
+            WorldLimits.CheckBodyState(e.BodyState.Value, $"entities[{i}].state", faults);
+        }
+        if (faults is not null) throw new ArgumentException("The image holds states out of range: " + string.Join("; ", faults));
+    }
+
+    /// <summary>The checks of what changes while an entity lives (body state or own pose, spawner count).</summary>
+    internal static void CheckChangingState(string at, int spawnedCount, BodyState? body, Vector3D ownPositionM, QuaternionD ownOrientation, Vector3D ownVelocityMps, List<ConfigFault> faults)
+    {
+        if (spawnedCount < 0) faults.Add(new(WorldLimits.Join(at, "spawnedCount"), $"must be at least 0, not {spawnedCount}"));
+        if (body is { } state) WorldLimits.CheckBodyState(state, at.Length == 0 ? "state" : at + ".state", faults);
+        if (!PhysicsLimits.IsCoordinate(ownPositionM)) faults.Add(new(WorldLimits.Join(at, "ownPositionM"), WorldLimits.CoordinateMessage(ownPositionM)));
+        if (!ownOrientation.IsFinite || !(ownOrientation.Norm > 1e-6) || !(ownOrientation.Norm < 1e6)) faults.Add(new(WorldLimits.Join(at, "ownOrientation"), "must be a finite non-zero quaternion"));
+        if (!PhysicsLimits.IsSpeed(ownVelocityMps)) faults.Add(new(WorldLimits.Join(at, "ownVelocityMps"), $"must be a speed of at most {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s, not {WorldLimits.Show(ownVelocityMps)}"));
+    }
+
     /// <summary>Captures a world's whole state.</summary>
     public static WorldImage Capture(StageWorld world)
     {
@@ -102,6 +210,8 @@ public sealed record WorldImage
     /// so it comes back whole). Returns false, and leaves the world untouched, when the world is not
     /// built the same way (an entity created or destroyed since, another scene): use
     /// <see cref="Restore"/> then. The world continues exactly as one from <see cref="Restore"/> would.
+    /// Throws <see cref="ArgumentException"/>, the world untouched, when a body state is out of
+    /// range (<see cref="WorldLimits"/>; a decoded snapshot has been checked already).
     /// </summary>
     public bool TryRestoreInto(StageWorld world)
     {
@@ -123,6 +233,7 @@ public sealed record WorldImage
             }
         }
         if (SpaceOrder.Count != world.Physics.GetSpaceOrder().Count) return false;
+        ThrowIfStatesOutOfRange();
         world.ResetTo(this);
         return true;
     }
@@ -130,10 +241,13 @@ public sealed record WorldImage
     /// <summary>
     /// Builds a new world in this exact state: entities in id order at their home poses, joints in
     /// id order with their bodies put back at the poses they were made at, then every body's exact
-    /// state, the broken joints, the collision space's order and the solver seed.
+    /// state, the broken joints, the collision space's order and the solver seed. Throws
+    /// <see cref="ArgumentException"/> when anything is out of range (see <see cref="FindFaults"/>;
+    /// <see cref="WorldCodec.DecodeSnapshot"/> has checked all of it).
     /// </summary>
     public StageWorld Restore()
     {
+        ThrowIfStatesOutOfRange();
         var world = new StageWorld(Settings, Rules);
         try
         {

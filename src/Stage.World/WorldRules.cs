@@ -33,16 +33,26 @@ public sealed record WorldRules
     /// <summary>The gravity bodies feel: <see cref="GravityMps2"/> × <see cref="GravityScale"/>.</summary>
     public Vector3D EffectiveGravityMps2 => GravityMps2 * GravityScale;
 
-    /// <summary>Checks every value; returns the faults (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Checks every value against <see cref="WorldLimits"/>; returns the faults as "field reason"
+    /// (empty when valid). A rules command, the scene loader and the snapshot decoder all use it.
+    /// </summary>
+    public IReadOnlyList<string> Validate() => [.. FindFaults().Select(f => $"{f.Field} {f.Message}")];
+
+    /// <summary>Every fault, each with its field (<c>gravityScale</c>) and the reason.</summary>
+    public IReadOnlyList<(string Field, string Message)> FindFaults()
     {
-        var faults = new List<string>();
-        if (!GravityMps2.IsFinite) faults.Add("gravityMps2 must be finite");
-        if (!double.IsFinite(GravityScale)) faults.Add("gravityScale must be finite");
-        if (!(TimeScale > 0) || !double.IsFinite(TimeScale)) faults.Add("timeScale must be positive");
-        if (!(LinearDampingPerS >= 0) || !double.IsFinite(LinearDampingPerS)) faults.Add("linearDampingPerS must be at least 0");
-        if (!(AngularDampingPerS >= 0) || !double.IsFinite(AngularDampingPerS)) faults.Add("angularDampingPerS must be at least 0");
-        if (!(ContactEventThresholdMps >= 0) || !double.IsFinite(ContactEventThresholdMps)) faults.Add("contactEventThresholdMps must be at least 0");
+        var faults = new List<(string, string)>();
+        double maxG = PhysicsLimits.MaxGravityMps2;
+        if (!(GravityMps2.Length <= maxG)) faults.Add(("gravityMps2", $"must be finite and at most {WorldLimits.N(maxG)} m/s² long (got {WorldLimits.Show(GravityMps2)})"));
+        if (!double.IsFinite(GravityScale)) faults.Add(("gravityScale", "must be finite"));
+        else if (!(Math.Abs(GravityScale) <= WorldLimits.MaxGravityScale)) faults.Add(("gravityScale", $"must be between {WorldLimits.N(-WorldLimits.MaxGravityScale)} and {WorldLimits.N(WorldLimits.MaxGravityScale)} (got {WorldLimits.N(GravityScale)})"));
+        else if (faults.Count == 0 && !(EffectiveGravityMps2.Length <= maxG)) faults.Add(("gravityScale", $"makes gravity {WorldLimits.N(EffectiveGravityMps2.Length)} m/s², more than {WorldLimits.N(maxG)}"));
+        if (!(TimeScale > 0) || !double.IsFinite(TimeScale)) faults.Add(("timeScale", "must be positive"));
+        else if (TimeScale > WorldLimits.MaxTimeScale) faults.Add(("timeScale", $"must be at most {WorldLimits.N(WorldLimits.MaxTimeScale)} (got {WorldLimits.N(TimeScale)})"));
+        if (!(LinearDampingPerS >= 0 && LinearDampingPerS <= WorldLimits.MaxDampingPerS)) faults.Add(("linearDampingPerS", $"must be between 0 and {WorldLimits.N(WorldLimits.MaxDampingPerS)} (got {WorldLimits.N(LinearDampingPerS)})"));
+        if (!(AngularDampingPerS >= 0 && AngularDampingPerS <= WorldLimits.MaxDampingPerS)) faults.Add(("angularDampingPerS", $"must be between 0 and {WorldLimits.N(WorldLimits.MaxDampingPerS)} (got {WorldLimits.N(AngularDampingPerS)})"));
+        if (!(ContactEventThresholdMps >= 0 && ContactEventThresholdMps <= PhysicsLimits.MaxSpeedMps)) faults.Add(("contactEventThresholdMps", $"must be between 0 and {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s (got {WorldLimits.N(ContactEventThresholdMps)})"));
         return faults;
     }
 }
@@ -62,6 +72,20 @@ public sealed record WorldSettings
     /// <summary>Whether resting bodies go to sleep (Stage's own counters).</summary>
     public bool SleepEnabled { get; init; } = true;
 
+    /// <summary>The box bodies live in, and what happens to one that leaves it (<see cref="WorldBound.Default"/> unless the scene says).</summary>
+    public WorldBound Bound { get; init; } = WorldBound.Default;
+
     /// <summary>Seconds per step.</summary>
     public double StepSeconds => 1.0 / StepHz;
+
+    /// <summary>Every fault, each with its field (<c>stepHz</c>, <c>bound.minM</c>) and the reason.</summary>
+    public IReadOnlyList<(string Field, string Message)> FindFaults()
+    {
+        var faults = new List<(string, string)>();
+        if (StepHz is < WorldLimits.MinStepHz or > WorldLimits.MaxStepHz) faults.Add(("stepHz", $"must be between {WorldLimits.MinStepHz} and {WorldLimits.MaxStepHz}, not {StepHz}"));
+        if (SolverIterations is < 1 or > WorldLimits.MaxSolverIterations) faults.Add(("solverIterations", $"must be between 1 and {WorldLimits.MaxSolverIterations}, not {SolverIterations}"));
+        if (Bound is null) faults.Add(("bound", "is required"));
+        else foreach ((string field, string message) in Bound.FindFaults()) faults.Add(("bound." + field, message));
+        return faults;
+    }
 }

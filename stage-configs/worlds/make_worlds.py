@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the example worlds (hills, breakout, traffic, floating) as scene JSON. Run from this folder."""
+"""Writes the example worlds (hills, hills-edge, breakout, shelf, traffic, floating) as scene JSON. Run from this folder."""
 import json
 
 def r(v, n=4):
@@ -16,7 +16,8 @@ MATERIALS = {
     "wood": {"friction": 0.6, "restitution": 0.1},
 }
 
-def hills():
+def hills(edge=False):
+    """The valley; with edge=True a 0.2 m (diameter) ball rolls off its front edge (z = +4 m) and falls past the world bound."""
     ws, ds, width, depth = 41, 9, 20.0, 8.0
     heights = []
     for iz in range(ds):
@@ -24,16 +25,21 @@ def hills():
             x = -width / 2 + width * ix / (ws - 1)
             heights.append(r(0.05 * x * x))
     x0 = -7.0
+    ball = {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.3}, "massKg": 5, "material": "rubber",
+            "positionM": [x0, r(0.05 * x0 * x0 + 0.35), 0], "appearance": {"primitive": "sphere", "colorLinear": [0.8, 0.1, 0.05]}}
+    if edge:
+        ball = {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.1}, "massKg": 1, "material": "rubber",
+                "positionM": [0, 0.11, 3.0], "linearVelocityMps": [0, 0, 1.5],
+                "appearance": {"primitive": "sphere", "colorLinear": [0.8, 0.1, 0.05]}}
     return {
-        "name": "hills", "stepHz": 120, "seed": 1,
+        "name": "hills-edge" if edge else "hills", "stepHz": 120, "seed": 1,
         "rules": {"gravityMps2": [0, -9.81, 0]},
         "materials": MATERIALS,
         "entities": [
             {"name": "valley", "tags": ["set"], "body": "static", "material": "ground",
              "shape": {"kind": "terrain", "widthM": width, "depthM": depth, "samples": [ws, ds], "heightsM": heights, "thicknessM": 2},
              "appearance": {"primitive": "terrain", "colorLinear": [0.15, 0.35, 0.12]}},
-            {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.3}, "massKg": 5, "material": "rubber",
-             "positionM": [x0, r(0.05 * x0 * x0 + 0.35), 0], "appearance": {"primitive": "sphere", "colorLinear": [0.8, 0.1, 0.05]}},
+            ball,
         ],
     }
 
@@ -75,6 +81,22 @@ def breakout(floating=False):
         ]
     return scene
 
+def shelf():
+    """A 5 kg ball dropped 1.84 m onto a 2 kg shelf held by a 100 N bracket: it meets the shelf at 6 m/s,
+    the bracket breaks, and ball and shelf go on down together at 5/7 of that (momentum)."""
+    return {
+        "name": "shelf", "stepHz": 120, "seed": 1,
+        "materials": {"wood": {"friction": 0.6, "restitution": 0.1}, "steel": {"friction": 0.4, "restitution": 0.1}},
+        "entities": [
+            floor() | {"material": "wood"},
+            {"name": "shelf", "tags": ["set"], "shape": {"kind": "box", "sizeM": [0.6, 0.04, 0.3]}, "massKg": 2, "material": "wood",
+             "positionM": [0, 1.0, 0], "appearance": {"primitive": "box", "colorLinear": [0.5, 0.3, 0.1]}},
+            {"name": "ball", "tags": ["hero"], "shape": {"kind": "sphere", "radiusM": 0.1}, "massKg": 5, "material": "steel",
+             "positionM": [0, 2.955, 0], "appearance": {"primitive": "sphere", "colorLinear": [0.6, 0.6, 0.65]}},
+        ],
+        "joints": [{"name": "bracket", "kind": "fixed", "a": "shelf", "strength": {"forceN": 100}}],
+    }
+
 def traffic():
     ents = [floor()]
     loops = [
@@ -97,7 +119,8 @@ def traffic():
                                             "appearance": {"primitive": "box", "colorLinear": [0.5, 0.35, 0.15]}}}})
     return {"name": "traffic", "stepHz": 120, "seed": 3, "materials": MATERIALS, "entities": ents}
 
-for name, scene in [("hills", hills()), ("breakout", breakout()), ("traffic", traffic()), ("floating", breakout(True))]:
+for name, scene in [("hills", hills()), ("hills-edge", hills(edge=True)), ("breakout", breakout()), ("shelf", shelf()),
+                    ("traffic", traffic()), ("floating", breakout(True))]:
     with open(f"{name}.json", "w") as f:
         json.dump(scene, f, indent=1)
         f.write("\n")

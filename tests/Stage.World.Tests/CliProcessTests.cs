@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 
@@ -13,43 +12,21 @@ public sealed class CliProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>The built CLI for the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
-    private static string StageDll
-    {
-        get
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            string path = RepositoryPaths.Of("src", "Stage.Cli", "bin", configuration, "net10.0", "stage.dll");
-            Assert.True(File.Exists(path), $"{path} is missing: build src/Stage.Cli ({configuration})");
-            return path;
-        }
-    }
+    private static Process Start(params string[] args) => StageProcess.Start(args);
 
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [StageDll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(start)!;
-    }
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using Process p = Start(args);
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(120_000), "stage did not finish");
-        return (p.ExitCode, output, err.Result);
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => StageProcess.Run(args);
 
     private static long StepOf(string jsonLine)
     {
         using var doc = JsonDocument.Parse(jsonLine);
         return doc.RootElement.GetProperty("step").GetInt64();
     }
+
+    /// <summary>The step reports of <c>stage sim --json</c> output (the other lines are events).</summary>
+    private static string[] Reports(IEnumerable<string> lines) => [.. lines.Where(l => !StageProcess.IsEvent(l))];
+
+    /// <summary>The event lines of <c>stage sim --json</c> output, in order.</summary>
+    private static string[] Events(IEnumerable<string> lines) => [.. lines.Where(StageProcess.IsEvent)];
 
     private static string[] NamesOf(string jsonLine)
     {
@@ -69,7 +46,7 @@ public sealed class CliProcessTests : IDisposable
             while (sim.StandardOutput.ReadLine() is { } line)
             {
                 before.Add(line);
-                if (StepOf(line) >= 1500) break;
+                if (!StageProcess.IsEvent(line) && StepOf(line) >= 1500) break;
             }
             sim.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
             // Everything it wrote before it died is still in the pipe; a torn last line is not a report.
@@ -79,6 +56,8 @@ public sealed class CliProcessTests : IDisposable
             }
             sim.WaitForExit();
         }
+        string[] beforeEvents = Events(before);
+        before = [.. Reports(before)];
         long lastSeen = StepOf(before[^1]);
         Assert.True(lastSeen >= 1500);
 
@@ -89,7 +68,8 @@ public sealed class CliProcessTests : IDisposable
         long resumedAt = long.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         // Within one journal interval (1 s = 120 steps) of where it was killed (≤ one report after lastSeen).
         Assert.InRange(resumedAt, lastSeen - 120 - 12, lastSeen + 12);
-        string[] after = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] afterLines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] after = Reports(afterLines);
         Assert.Equal(resumedAt + 240, StepOf(after[^1]));
         Assert.Equal(resumedAt + 12, StepOf(after[0]));
         // Every entity there: scene entities and every crate spawned so far.
@@ -106,9 +86,18 @@ public sealed class CliProcessTests : IDisposable
         }
         (exit, string straight, err) = Run("sim", scene, "--steps", (resumedAt + 240).ToString(System.Globalization.CultureInfo.InvariantCulture), "--every", "12", "--json");
         Assert.True(exit == 0, err);
-        var straightRun = straight.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(StepOf);
+        string[] straightLines = straight.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var straightRun = Reports(straightLines).ToDictionary(StepOf);
         foreach (string line in after) Assert.Equal(straightRun[StepOf(line)], line);
         foreach (string line in before) Assert.Equal(straightRun[StepOf(line)], line);
+        // The log too: contacts, spawns and every other event, the same lines at the same steps —
+        // before the kill and after the resume. (An event of the resume step itself may belong to
+        // the step before the snapshot — a contact carries the step count after its step — so the
+        // comparison starts after it.)
+        string[] straightEvents = Events(straightLines);
+        Assert.Contains(straightEvents, l => l.Contains("\"event\":\"contact\"", StringComparison.Ordinal));
+        Assert.Equal(straightEvents.Where(l => StepOf(l) > resumedAt), Events(afterLines).Where(l => StepOf(l) > resumedAt));
+        Assert.Equal(straightEvents.Take(beforeEvents.Length), beforeEvents);
     }
 
     [Fact]
@@ -121,8 +110,8 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(0, Run("sim", scene, "--steps", "480", "--every", "480", "--snapshot-out", at480).Exit);
         (exit, string resumed, err) = Run("sim", scene, "--snapshot-in", at480, "--steps", "240", "--every", "240", "--json", "--snapshot-out", at720);
         Assert.True(exit == 0, err);
-        Assert.Equal(straight.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], resumed.Trim());
-        Assert.Equal(720, StepOf(resumed.Trim()));
+        Assert.Equal(straight.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], Reports(resumed.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Single());
+        Assert.Equal(720, StepOf(resumed.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]));
 
         (exit, string same, _) = Run("world", "diff", at720, straight720);
         Assert.Equal(0, exit);
@@ -180,5 +169,81 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("entities[0].shape.sizeM: is required", err);
         Assert.Contains("entities[1].name: is required", err);
         Assert.Contains("entities[1].shape.radiusM: must be positive", err);
+    }
+    [Fact]
+    public void Sim_logs_each_contact_with_both_entities_and_approach_speed_before_the_breaks_it_causes()
+    {
+        (int exit, string output, string err) = Run("sim", Worlds.Example("breakout"), "--steps", "45", "--every", "45", "--json");
+        Assert.True(exit == 0, err);
+        // On standard error: the ball meets the pane at 12 m/s at step 40, then the joints break, same step.
+        string[] log = err.Split('\n');
+        int contact = Array.FindIndex(log, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^stage sim: step 40: contact \d+ 'pane-\d-\d' – \d+ 'ball' at 1[12]\.\d{3} m/s$"));
+        int firstBreak = Array.FindIndex(log, l => l.Contains(" broke (", StringComparison.Ordinal));
+        Assert.True(contact >= 0, err);
+        Assert.True(firstBreak > contact, err);
+        Assert.StartsWith("stage sim: step 40: ", log[firstBreak]);
+        // In --json: the same events as lines of their own, in the same order, before the step's report.
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] events = Events(lines);
+        using JsonDocument first = JsonDocument.Parse(events.First(l => l.Contains("\"nameB\":\"ball\"", StringComparison.Ordinal)));
+        JsonElement c = first.RootElement;
+        Assert.Equal("contact", c.GetProperty("event").GetString());
+        Assert.Equal(40, c.GetProperty("step").GetInt64());
+        Assert.StartsWith("pane-", c.GetProperty("nameA").GetString());
+        Assert.InRange(c.GetProperty("approachSpeedMps").GetDouble(), 11, 12.5);
+        Assert.Equal(3, c.GetProperty("positionM").GetArrayLength());
+        int firstJsonBreak = Array.FindIndex(lines, l => l.Contains("\"event\":\"jointBroke\"", StringComparison.Ordinal));
+        int firstJsonContact = Array.FindIndex(lines, l => l.Contains("\"nameB\":\"ball\"", StringComparison.Ordinal));
+        Assert.InRange(firstJsonContact, 0, firstJsonBreak - 1);
+        Assert.Equal(45, StepOf(lines[^1]));
+        Assert.False(StageProcess.IsEvent(lines[^1]));
+    }
+
+    [Fact]
+    public void A_snapshot_with_a_valid_crc_and_a_65656_hz_step_rate_is_flagged_by_inspect_and_refused_by_sim()
+    {
+        string scene = Worlds.Example("breakout");
+        string good = Path.Combine(_dir, "good.snap"), bad = Path.Combine(_dir, "bad.snap");
+        Assert.Equal(0, Run("sim", scene, "--steps", "10", "--every", "10", "--snapshot-out", good).Exit);
+        File.WriteAllBytes(bad, HostileNumberTests.Patched(File.ReadAllBytes(good),
+            b => System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(b[HostileNumberTests.StepHzAt..], 65656)));
+        (int exit, string output, string err) = Run("sim", scene, "--snapshot-in", bad, "--steps", "3");
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Contains(bad, err);
+        Assert.Contains("settings.stepHz: must be between 1 and 10000, not 65656", err);
+        Assert.DoesNotContain("Unhandled", err);
+        (exit, output, err) = Run("world", "inspect", bad);
+        Assert.Equal(1, exit);
+        Assert.Contains("step 10 at 65656 Hz", output);
+        Assert.Contains("FAULT settings.stepHz: must be between 1 and 10000, not 65656", output);
+        Assert.Contains("1 value out of range", err);
+        (exit, output, _) = Run("world", "inspect", bad, "--json");
+        Assert.Equal(1, exit);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.Equal("settings.stepHz", doc.RootElement.GetProperty("faults")[0].GetProperty("path").GetString());
+        (exit, output, _) = Run("world", "inspect", good);
+        Assert.Equal(0, exit);
+        Assert.Contains("snapshot v2", output);
+        Assert.DoesNotContain("FAULT", output);
+    }
+
+    [Fact]
+    public void Sim_of_the_ball_falling_off_the_hills_for_three_simulated_hours_ends_normally_with_the_ball_frozen_at_the_bound()
+    {
+        // Without the bound ODE aborts this run after 2.9 simulated hours (the ball 5.4 × 10⁸ m down).
+        (int exit, string output, string err) = Run("sim", Worlds.Example("hills-edge"), "--seconds", "10800", "--every", "432000", "--json");
+        Assert.True(exit == 0, err);
+        Assert.Matches(@"stage sim: step \d+: entity 2 'ball' left the world at \(.+\) m \(outside the world bound .+\): frozen on the bound", err);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string left = Assert.Single(Events(lines));
+        Assert.Contains("\"event\":\"leftBound\"", left);
+        Assert.InRange(StepOf(left), 120 * 4, 120 * 6);
+        string last = lines[^1];
+        Assert.Equal(1_296_000, StepOf(last));
+        using JsonDocument doc = JsonDocument.Parse(last);
+        JsonElement ball = doc.RootElement.GetProperty("entities")[1];
+        Assert.Equal(-100, ball.GetProperty("positionM")[1].GetDouble());
+        Assert.Equal(0, ball.GetProperty("velocityMps")[1].GetDouble());
     }
 }

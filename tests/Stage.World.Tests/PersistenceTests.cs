@@ -160,6 +160,30 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void A_newest_snapshot_with_a_body_past_the_limits_is_named_and_the_previous_one_used()
+    {
+        // What an older build could leave behind (a ball 5 × 10⁸ m down, where ODE aborts): the
+        // recovery names the field and goes back a snapshot instead of aborting at every restart.
+        using (StageWorld world = Worlds.Busy())
+        {
+            var journal = new WorldJournal(_dir, world, 120);
+            world.StepTo(250);
+        }
+        string newest = Path.Combine(_dir, WorldJournal.SnapshotName(240));
+        WorldImage image = WorldCodec.LoadSnapshot(newest);
+        int index = image.Entities.ToList().FindIndex(e => e.BodyState is not null);
+        EntityImage[] entities = [.. image.Entities];
+        entities[index] = entities[index] with { BodyState = entities[index].BodyState!.Value with { PositionM = new Vector3D(0, -5.4e8, 0) } };
+        WorldCodec.SaveSnapshot(image with { Entities = entities }, newest);
+        JournalRecovery recovery = WorldJournal.Recover(_dir);
+        string problem = Assert.Single(recovery.Problems);
+        Assert.Contains(newest, problem);
+        Assert.Contains($"entities[{index}].state.positionM", problem);
+        using StageWorld resumed = recovery.World!;
+        Assert.Equal(120, resumed.StepCount);
+    }
+
+    [Fact]
     public void A_torn_journal_tail_is_detected_and_dropped()
     {
         using (StageWorld world = Worlds.Busy())

@@ -10,6 +10,8 @@ public class SceneFileTests
     [InlineData("breakout")]
     [InlineData("traffic")]
     [InlineData("floating")]
+    [InlineData("hills-edge")]
+    [InlineData("shelf")]
     public void Example_worlds_load_without_faults_and_run(string name)
     {
         using StageWorld world = Worlds.LoadExample(name);

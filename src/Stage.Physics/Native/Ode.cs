@@ -56,6 +56,8 @@ internal static unsafe partial class Ode
     [LibraryImport(Lib, EntryPoint = "dBodyAddForce")] public static partial void BodyAddForce(nint body, double x, double y, double z);
     [LibraryImport(Lib, EntryPoint = "dBodyAddTorque")] public static partial void BodyAddTorque(nint body, double x, double y, double z);
     [LibraryImport(Lib, EntryPoint = "dBodyAddForceAtPos")] public static partial void BodyAddForceAtPos(nint body, double fx, double fy, double fz, double px, double py, double pz);
+    [LibraryImport(Lib, EntryPoint = "dBodyGetForce")] [SuppressGCTransition] public static partial double* BodyGetForce(nint body);
+    [LibraryImport(Lib, EntryPoint = "dBodyGetTorque")] [SuppressGCTransition] public static partial double* BodyGetTorque(nint body);
     [LibraryImport(Lib, EntryPoint = "dBodySetForce")] [SuppressGCTransition] public static partial void BodySetForce(nint body, double x, double y, double z);
     [LibraryImport(Lib, EntryPoint = "dBodySetTorque")] [SuppressGCTransition] public static partial void BodySetTorque(nint body, double x, double y, double z);
     [LibraryImport(Lib, EntryPoint = "dBodyEnable")] [SuppressGCTransition] public static partial void BodyEnable(nint body);
