@@ -97,11 +97,18 @@ public sealed unsafe class GlfwWindow : IDisposable
         GlfwNative.SetWindowPos(_handle, x, y);
     }
 
-    /// <summary>Marks the window as closed by the window manager (what GLFW does on WM_DELETE_WINDOW; tests).</summary>
+    /// <summary>Marks the window as asked to close by the window manager (what GLFW does on WM_DELETE_WINDOW; tests).</summary>
     internal void RequestClose()
     {
         ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
         GlfwNative.SetWindowShouldClose(_handle, 1);
+    }
+
+    /// <summary>Forgets a close request (the output stays up; see <see cref="CloseRequested"/>).</summary>
+    public void ClearCloseRequest()
+    {
+        ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+        GlfwNative.SetWindowShouldClose(_handle, 0);
     }
 
     /// <summary>Asks for a new size; the framebuffer size follows when the window system has done it (after events are pumped).</summary>

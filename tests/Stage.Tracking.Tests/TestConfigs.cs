@@ -54,11 +54,11 @@ internal static class TestConfigs
     };
 
     /// <summary>An OSC source feeding cameras A (tracked id "a") and B ("b").</summary>
-    public static (OscCameraSource Source, PoseBuffer A, PoseBuffer B) BuildOsc(OscSourceConfig config)
+    public static (OscCameraSource Source, PoseBuffer A, PoseBuffer B) BuildOsc(OscSourceConfig config, TrackingOptions? options = null)
     {
         var a = new PoseBuffer("A", 0);
         var b = new PoseBuffer("B", 0);
-        return (new OscCameraSource(config, [new BoundCamera(a, "a"), new BoundCamera(b, "b")]), a, b);
+        return (new OscCameraSource(config, [new BoundCamera(a, "a"), new BoundCamera(b, "b")], options), a, b);
     }
 
     /// <summary>Ticks for a time in milliseconds from an arbitrary base well above zero.</summary>

@@ -75,27 +75,50 @@ public sealed class LiveFrameTests
     }
 }
 
-/// <summary>A window the window manager closes mid-shoot is opened again; the frames go on.</summary>
+/// <summary>Faults a window meets mid-shoot: told once, rebuilt, and the next frames show.</summary>
 public sealed class WindowFaultTests
 {
     [Fact]
-    public void A_window_closed_by_the_window_manager_opens_again_and_the_next_frames_show()
+    public void A_close_request_from_the_window_manager_is_ignored_and_the_frames_go_on()
     {
         using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
         CanvasWindow window = rig.Output.Windows[0];
+        var told = new List<string>();
+        window.Fault = (_, what, _) => told.Add(what);
         CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 42);
         for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         window.Window.RequestClose();
         for (int frame = 3; frame < 8; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
         rig.Device.WaitIdle();
-        Assert.Equal(1, window.Reopened);
-        Assert.Equal(1, window.Faults);
+        Assert.Equal(1, window.CloseRequestsIgnored);
+        Assert.Contains("ignored", Assert.Single(told));
         Assert.False(window.Window.CloseRequested);
         Assert.Equal(8, window.Presented);
+        AssertShows(rig, window, 42);
+    }
+
+    [Fact]
+    public void A_lost_surface_is_rebuilt_and_the_next_frames_show()
+    {
+        using var rig = new WindowRig(WindowRig.TestRig().WithOneOutput());
+        CanvasWindow window = rig.Output.Windows[0];
+        CanvasPixels canvas = WindowRig.Blocks("out-front", 128, 64, 99);
+        for (int frame = 0; frame < 3; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
+        window.InjectFault(Silk.NET.Vulkan.Result.ErrorSurfaceLostKhr);
+        for (int frame = 3; frame < 8; frame++) rig.Show(WindowRig.Tick(frame), [canvas]);
+        rig.Device.WaitIdle();
+        Assert.Equal(1, window.SurfacesRebuilt);
+        Assert.Equal(1, window.Faults);
+        Assert.Equal(8, window.Presented);
+        AssertShows(rig, window, 99);
+    }
+
+    private static void AssertShows(WindowRig rig, CanvasWindow window, byte tag)
+    {
         XwdCapture screen = XwdCapture.Root(rig.Xvfb.Display);
         (int wx, int wy) = window.Window.Position;
         for (int row = 0; row < 4; row++)
             for (int column = 0; column < 8; column++)
-                Assert.Equal(WindowRig.BlockColour(column, row, 42), screen[wx + column * 16 + 8, wy + row * 16 + 8]);
+                Assert.Equal(WindowRig.BlockColour(column, row, tag), screen[wx + column * 16 + 8, wy + row * 16 + 8]);
     }
 }

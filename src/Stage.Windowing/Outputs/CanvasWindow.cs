@@ -11,9 +11,10 @@ namespace Stage.Windowing.Outputs;
 /// One output canvas on a window: its surface and swapchain, shown on the renderer's device inside the renderer's
 /// own frame submission (<see cref="ICanvasPresenter"/>), so the canvas never leaves the GPU. The renderer composes
 /// straight into the acquired image when sizes and formats allow; otherwise the canvas image is blitted in (nearest
-/// at the same size, so every LED pixel is the canvas pixel; linear for a scaled rehearsal window). A resize, an
-/// out-of-date swapchain or a lost surface is rebuilt in place and a window closed by the window manager is opened
-/// again: each logged once through <see cref="Fault"/>, the frames lost counted; nothing here throws at the renderer.
+/// at the same size, so every LED pixel is the canvas pixel; linear for a scaled rehearsal window). A resize or an
+/// out-of-date swapchain is rebuilt in place; a lost surface gets a new surface (a new window when the old one is
+/// gone); a close request from the window manager is ignored: each fault told once through <see cref="Fault"/>, the
+/// frames lost counted; nothing here throws at the renderer.
 /// </summary>
 public sealed class CanvasWindow : ICanvasPresenter, IDisposable
 {
@@ -117,8 +118,14 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
     /// <summary>Waits for the previous present to be displayed that ran out of time (present wait only).</summary>
     public long PresentWaitTimeouts { get; private set; }
 
-    /// <summary>Times the window was opened again after the window manager closed it.</summary>
+    /// <summary>Times the window itself was gone after a lost surface and was opened again.</summary>
     public long Reopened { get; private set; }
+
+    /// <summary>Times the surface was lost and rebuilt (a new surface and swapchain).</summary>
+    public long SurfacesRebuilt { get; private set; }
+
+    /// <summary>Close requests from the window manager, ignored (a wall does not go dark for a click).</summary>
+    public long CloseRequestsIgnored { get; private set; }
 
     /// <summary>True when presented times come from present wait (the display's own), false when from the present call's return.</summary>
     public bool ReportsDisplayTimes => Swapchain.UsesPresentWait;
@@ -131,8 +138,8 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
         _imageIndex = -1;
         try
         {
-            if (Window.CloseRequested) ReopenWindow();
-            if (_rebuildSurface) RebuildSurface();
+            if (Window.CloseRequested) IgnoreCloseRequest();
+            if (_rebuildSurface) RebuildSurfaceOrWindow();
             if (_recreate || (Window.FramebufferWidthPx, Window.FramebufferHeightPx) != _builtFor) Recreate();
             if (!Swapchain.IsUsable)
             {
@@ -297,37 +304,48 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
         Fault?.Invoke(this, surface ? "surface lost" : e is VulkanException v ? v.Call : e.GetType().Name, e);
     }
 
-    /// <summary>The surface was lost: a new surface and swapchain on the same window.</summary>
-    private void RebuildSurface()
+    /// <summary>
+    /// The surface was lost (the X window destroyed under the output, a display server restart): a new surface and
+    /// swapchain on the same window, or, when the window itself is gone, the window opened again.
+    /// </summary>
+    private void RebuildSurfaceOrWindow()
     {
         _rebuildSurface = false;
         _device.WaitIdle();
         Swapchain.Dispose();
         _surface.Dispose();
-        _surface = Window.CreateSurface(_device.Instance);
+        try
+        {
+            _surface = Window.CreateSurface(_device.Instance);
+        }
+        catch (GlfwException)
+        {
+            IInputListener? input = Window.Input;
+            Window.Dispose();
+            Window = _reopen();
+            Window.Input = input;
+            _surface = Window.CreateSurface(_device.Instance);
+            Reopened++;
+        }
         Swapchain = new GpuSwapchain(_device, _surface, _swapchainOptions, (uint)Math.Max(0, Window.FramebufferWidthPx), (uint)Math.Max(0, Window.FramebufferHeightPx));
         _builtFor = (Window.FramebufferWidthPx, Window.FramebufferHeightPx);
         MakePresentSemaphores();
+        SurfacesRebuilt++;
     }
 
-    /// <summary>The window manager closed the window: the output is still the shoot's, so the window opens again.</summary>
-    private void ReopenWindow()
+    /// <summary>
+    /// The window manager asked the window to close (its close button, a desktop shortcut): an LED wall must not go dark
+    /// for a click, so the request is told once and ignored; Ctrl+C in the terminal ends the run.
+    /// </summary>
+    private void IgnoreCloseRequest()
     {
-        Faults++;
-        Fault?.Invoke(this, "window closed by the window manager", null);
-        IInputListener? input = Window.Input;
-        _device.WaitIdle();
-        Swapchain.Dispose();
-        _surface.Dispose();
-        Window.Dispose();
-        Window = _reopen();
-        Window.Input = input;
-        _surface = Window.CreateSurface(_device.Instance);
-        Swapchain = new GpuSwapchain(_device, _surface, _swapchainOptions, (uint)Math.Max(0, Window.FramebufferWidthPx), (uint)Math.Max(0, Window.FramebufferHeightPx));
-        _builtFor = (Window.FramebufferWidthPx, Window.FramebufferHeightPx);
-        MakePresentSemaphores();
-        Reopened++;
+        Window.ClearCloseRequest();
+        CloseRequestsIgnored++;
+        Fault?.Invoke(this, "close requested by the window manager: ignored, the output stays up (Ctrl+C in the terminal ends the run)", null);
     }
+
+    /// <summary>Acts as if the driver had reported <paramref name="result"/> (tests of the rebuild path).</summary>
+    internal void InjectFault(Result result) => Lost(new VulkanException("vkQueuePresentKHR (injected)", result));
 
     private void MakePresentSemaphores()
     {

@@ -209,17 +209,19 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
     /// <summary>A status fragment: presented, skipped, recreated, pacing, present features.</summary>
     public string StatusText()
     {
-        long presented = 0, skipped = 0, late = 0, recreated = 0, reopened = 0;
+        long presented = 0, skipped = 0, late = 0, recreated = 0, rebuilt = 0, reopened = 0, closes = 0;
         foreach (CanvasWindow w in _windows)
         {
             presented += w.Presented;
             skipped += w.Skipped;
             late += w.LateFrames;
             recreated += w.Swapchain.Recreations;
+            rebuilt += w.SurfacesRebuilt;
             reopened += w.Reopened;
+            closes += w.CloseRequestsIgnored;
         }
         return string.Create(CultureInfo.InvariantCulture,
-            $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, recreated {recreated}, reopened {reopened}, faults {Faults}; {PresentationText}");
+            $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, swapchains recreated {recreated}, surfaces rebuilt {rebuilt}, windows reopened {reopened}, close requests ignored {closes}, faults {Faults}; {PresentationText}");
     }
 
     /// <summary>Writes "FRAME n  TC hh:mm:ss:ff" and the windows' counters into the overlay, in place.</summary>

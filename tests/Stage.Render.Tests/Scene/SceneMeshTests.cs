@@ -201,7 +201,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
             using var renderer = new StageRenderer(device, config, SmallOptions);
             CameraView[] cameras = [new CameraView(camera, pose, 24)];
             byte[][] single = [.. renderer.Render(cameras, scene).Select(c => c.Rgba.ToArray())];
-            Assert.Equal(["record", "gpu", "readback"], renderer.LastTimings.Select(t => t.Pass));
+            Assert.Equal(["slot wait", "record", "gpu", "readback"], renderer.LastTimings.Select(t => t.Pass));
             renderer.TimeEachPass = true;
             byte[][] each = [.. renderer.Render(cameras, scene).Select(c => c.Rgba.ToArray())];
             Assert.Equal(["shadow", "inner A", "outer", "compose", "readback"], renderer.LastTimings.Select(t => t.Pass));
