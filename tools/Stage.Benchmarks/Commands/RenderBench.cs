@@ -30,11 +30,12 @@ public static class RenderBench
         var config = new Argument<string>("config") { Description = "The stage configuration to render." };
         var frames = new Option<int>("--frames") { Description = "Frames to measure (after one warm-up frame).", DefaultValueFactory = _ => 10 };
         var world = new Option<string?>("--world") { Description = "A world scene to draw, stepped 1/60 s per frame (default: twelve primitives in a ring)." };
+        var validation = new Option<bool>("--validation") { Description = "Run with the Vulkan validation layer (slower; any message fails the bench)." };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -45,9 +46,11 @@ public static class RenderBench
             }
             StageConfig stage = loaded.Config!;
             int count = Math.Max(1, result.GetValue(frames));
+            GpuInstance? validated = null;
             try
             {
-                using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench render" });
+                using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench render", EnableValidation = result.GetValue(validation) });
+                validated = instance;
                 using GpuDevice device = instance.CreateDevice();
                 using var renderer = new StageRenderer(device, stage);
                 var scene = new RenderScene();
@@ -139,6 +142,13 @@ public static class RenderBench
                 error.WriteLine($"stage: {e.Message}");
                 return ExitCodes.Fault;
             }
+            // Teardown included: the instance is disposed by now.
+            if (validated?.Validation is { Messages.Count: > 0 } log)
+            {
+                foreach (ValidationMessage message in log.Messages) output.WriteLine($"validation: {message}");
+                return ExitCodes.Fault;
+            }
+            if (validated?.Validation is not null) output.WriteLine("validation: no messages");
             return ExitCodes.Ok;
         });
         return command;
