@@ -33,6 +33,9 @@ public sealed class EngineStatistics
     /// <summary>The latch (the last thing recorded) to the frame's submission returning, ms.</summary>
     public RollingPercentiles LatchToSubmitMs { get; } = new(4096);
 
+    /// <summary>Of <see cref="LatchToSubmitMs"/>, the driver's submit call itself (vkQueueSubmit2), ms.</summary>
+    public RollingPercentiles SubmitCallMs { get; } = new(4096);
+
     /// <summary>The submission to the GPU finishing the frame, ms.</summary>
     public RollingPercentiles SubmitToGpuDoneMs { get; } = new(4096);
 
@@ -90,6 +93,7 @@ public sealed class EngineStatistics
         }
         Add("UDP receive → latch", PoseAgeMs);
         Add("latch → submit", LatchToSubmitMs);
+        Add("  of which the submit call", SubmitCallMs);
         Add("submit → GPU done", SubmitToGpuDoneMs);
         Add("GPU done → presented", GpuDoneToPresentedMs);
         Add("pose receive → presented", ReceiveToPresentedMs);

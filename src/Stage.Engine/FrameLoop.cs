@@ -233,8 +233,9 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         return _views;
     }
 
-    void ICameraLatch.Submitted()
+    void ICameraLatch.Submitted(double submitCallMs)
     {
+        if (double.IsFinite(submitCallMs)) Statistics.SubmitCallMs.Record(submitCallMs);
         ref FrameRecord record = ref _records[_latching.Frame & (FrameRecords - 1)];
         record.SubmitStamp = Stopwatch.GetTimestamp();
         Statistics.LatchToSubmitMs.Record(Stopwatch.GetElapsedTime(record.LatchStamp, record.SubmitStamp).TotalMilliseconds);

@@ -17,8 +17,11 @@ public interface ICameraLatch
     /// <summary>Every camera's view now (configuration order, which is priority order: the first wins where inner frusta overlap).</summary>
     ReadOnlySpan<CameraView> Latch();
 
-    /// <summary>The frame was submitted to the GPU (called right after the submission, before any present).</summary>
-    void Submitted();
+    /// <summary>
+    /// The frame was submitted to the GPU (called right after the submission, before any present);
+    /// <paramref name="submitCallMs"/> is how long the driver's submit call itself took (NaN when unknown).
+    /// </summary>
+    void Submitted(double submitCallMs);
 }
 
 /// <summary>Where the renderer hands what comes back from frames that completed on the GPU.</summary>

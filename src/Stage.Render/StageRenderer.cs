@@ -229,6 +229,12 @@ public sealed class StageRenderer : IDisposable
     /// <summary>Canvases composed straight into a presenter's acquired image (no canvas image, no copy) so far.</summary>
     public long ComposedIntoPresenters { get; private set; }
 
+    /// <summary>
+    /// How long the last frame's vkQueueSubmit2 call took, ms. On lavapipe the driver's queue thread often runs the
+    /// frame inside it (the "GPU" is the same CPU cores); on a GPU it is microseconds.
+    /// </summary>
+    public double LastSubmitCallMs { get; private set; }
+
     /// <summary>The device timeline number of the last submitted frame.</summary>
     public ulong LastSubmission { get; private set; }
 
@@ -362,8 +368,10 @@ public sealed class StageRenderer : IDisposable
     {
         FrameSlot slot = _recording ?? throw new InvalidOperationException("no frame is being recorded: call BeginFrame first");
         WriteCameras(slot.Index, cameras);
+        long submitCall = Stopwatch.GetTimestamp();
         ulong submission = _device.Submit([slot.Commands], CollectionsMarshal.AsSpan(_waits), CollectionsMarshal.AsSpan(_signals));
         slot.SubmitTicks = Stopwatch.GetTimestamp();
+        LastSubmitCallMs = Stopwatch.GetElapsedTime(submitCall, slot.SubmitTicks).TotalMilliseconds;
         _watch?.Watch(submission);
         _recording = null;
         slot.Submission = submission;

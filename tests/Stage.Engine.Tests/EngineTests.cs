@@ -63,7 +63,7 @@ public sealed class EngineTests : IDisposable
             Collect(sink, wait: false);
             if (request.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
             Frames.Add(new RenderedFrame(request.Tick, latch.Latch().ToArray()));
-            latch.Submitted();
+            latch.Submitted(double.NaN);
             if (request.ReadBack) _inFlight.Add(request.Tick);
         }
         public void Collect(IFrameSink sink, bool wait)

@@ -39,7 +39,7 @@ public sealed class LateLatchTests : IDisposable
             double before = buffer.TryGetLatest(out CameraSample newest) ? newest.PositionM.X : double.NaN;
             ReadOnlySpan<CameraView> views = latch.Latch();
             double after = buffer.TryGetLatest(out CameraSample later) ? later.PositionM.X : double.NaN;
-            latch.Submitted();
+            latch.Submitted(double.NaN);
             Latches.Add((before, views[0].TrackedPose.PositionM.X, after));
         }
         public void Collect(IFrameSink sink, bool wait)

@@ -60,7 +60,7 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         _ticks[request.Tick.Frame & (Ticks - 1)] = request.Tick;
         renderer.BeginFrame(scene, request.Tick.Frame, request.ReadBack ? _all : _none, _pixels);
         renderer.Submit(latch.Latch());
-        latch.Submitted();
+        latch.Submitted(renderer.LastSubmitCallMs);
         renderer.Present();
         _timings.Clear();
         _timings.AddRange(renderer.LastTimings);

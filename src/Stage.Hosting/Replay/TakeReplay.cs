@@ -144,7 +144,7 @@ public static class TakeReplay
 
         public ReadOnlySpan<CameraView> Latch() => views;
 
-        public void Submitted()
+        public void Submitted(double submitCallMs)
         {
         }
 

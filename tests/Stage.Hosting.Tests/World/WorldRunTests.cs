@@ -32,7 +32,7 @@ public sealed class WorldRunTests : IDisposable
         {
             Frames.Add(request.Tick.Frame);
             latch.Latch();
-            latch.Submitted();
+            latch.Submitted(double.NaN);
         }
         public void Collect(IFrameSink sink, bool wait)
         {
