@@ -7,6 +7,7 @@ using Stage.Core.Time;
 using Stage.Engine.Control;
 using Stage.Engine.Outputs;
 using Stage.Engine.Statistics;
+using Stage.Engine.Status;
 using Stage.Engine.Takes;
 using Stage.Engine.Timing;
 using Stage.Takes;
@@ -47,6 +48,12 @@ public sealed class Engine : ITakeContext
     private long _nextStatusFrame;
     private long _rateFrames;
     private long _rateTicks = long.MinValue;
+    private readonly long[] _latchedReceiveTicks;
+    private long _nextSnapshotTicks = long.MinValue;
+    private double _renderedFps = double.NaN;
+    private ulong _statusHash;
+    private long _statusHashStep = -1;
+    private bool _observerFaultLogged;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -66,6 +73,8 @@ public sealed class Engine : ITakeContext
         _chromaKey = new bool[config.Cameras.Count];
         _markers = new bool[config.Cameras.Count];
         _trackFrames = new TrackFrame[config.Cameras.Count];
+        _latchedReceiveTicks = new long[config.Cameras.Count];
+        StatusBoard = new EngineStatusBoard(config.Cameras.Count, 4096);
         for (int i = 0; i < _views.Length; i++)
             _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
         _worldBaseStep = world?.StepCount ?? 0;
@@ -85,6 +94,16 @@ public sealed class Engine : ITakeContext
 
     /// <summary>The run's measurements.</summary>
     public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>The structured status, published by the engine thread a few times a second (<see cref="EngineOptions.StatusSnapshotsPerSecond"/>) for one reader on another thread.</summary>
+    public EngineStatusBoard StatusBoard { get; }
+
+    /// <summary>
+    /// Raised on the engine thread right after each status snapshot is published, between frames: where a
+    /// composition copies other engine-owned state (the world's entities) for another thread. Handlers must be
+    /// quick and must not allocate per call.
+    /// </summary>
+    public event Action? StatusPublished;
 
     /// <summary>The take controller (status, last take).</summary>
     public TakeController Takes => _takes;
@@ -128,9 +147,14 @@ public sealed class Engine : ITakeContext
                 // Source counters run on the Stopwatch (receive ticks), whatever clock paces the frames.
                 foreach (string warning in _trackingFaults.Due(Stopwatch.GetTimestamp())) _log.LogWarning("{TrackingFault}", warning);
                 status?.Invoke(StatusLine(tick));
+                long rateNow = _clock.NowTicks;
+                if (_rateTicks != long.MinValue && rateNow > _rateTicks) _renderedFps = (Statistics.Frames - _rateFrames) * (double)_clock.Frequency / (rateNow - _rateTicks);
+                // The hash once a second for the operator page: free while a take records (hashed every frame), cheap otherwise.
+                if (_world is not null) (_statusHash, _statusHashStep) = (_world.StateHash, _world.WorldStep);
                 _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
                 (_rateFrames, _rateTicks) = (Statistics.Frames, _clock.NowTicks);
             }
+            if (_clock.NowTicks >= _nextSnapshotTicks) PublishStatus(tick);
         }
         _takes.Close();
         return Statistics;
@@ -155,12 +179,14 @@ public sealed class Engine : ITakeContext
                     Markers = _markers[i],
                 };
                 Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
+                _latchedReceiveTicks[i] = sample.ReceiveTicks;
                 _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
                     sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, (latchTicks - sample.ReceiveTicks) * 1e6 / _clock.Frequency, 0);
             }
             else
             {
                 _views[i] = _views[i] with { ChromaKey = _chromaKey[i], Markers = _markers[i] };
+                _latchedReceiveTicks[i] = long.MinValue;
                 _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0, HasPose: false);
             }
         }
@@ -187,6 +213,10 @@ public sealed class Engine : ITakeContext
             long rendered = _clock.NowTicks;
             Statistics.RenderMs.Record((rendered - submitTicks) * 1000.0 / _clock.Frequency);
             _output.Present(tick, canvases);
+            long presented = _clock.NowTicks;
+            Statistics.PresentedFrames++;
+            foreach (long received in _latchedReceiveTicks)
+                if (received != long.MinValue) Statistics.PoseToPresentMs.Record((presented - received) * 1000.0 / _clock.Frequency);
         }
         catch (Exception e)
         {
@@ -250,6 +280,56 @@ public sealed class Engine : ITakeContext
         string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,
             $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} |{sources} {_takes.Status}");
+    }
+
+    /// <summary>Fills the status board's snapshot from this frame and publishes it. Engine thread; copies into preallocated buffers only.</summary>
+    private void PublishStatus(in FrameTick tick)
+    {
+        long period = (long)(_clock.Frequency / Math.Max(0.1, _options.StatusSnapshotsPerSecond));
+        long now = _clock.NowTicks;
+        _nextSnapshotTicks = _nextSnapshotTicks == long.MinValue || now - _nextSnapshotTicks > period ? now + period : _nextSnapshotTicks + period;
+        EngineStatusSnapshot s = StatusBoard.Back;
+        s.PublishedTimestamp = Stopwatch.GetTimestamp();
+        s.Frame = tick.Frame;
+        s.Timecode = tick.Timecode;
+        s.TimecodeSource = TimecodeSource;
+        s.RenderedFps = _renderedFps;
+        s.Frames = Statistics.Frames;
+        s.PresentedFrames = Statistics.PresentedFrames;
+        s.DroppedFrames = _frames.DroppedFrames;
+        s.LateFrames = Statistics.LateFrames;
+        s.FaultedFrames = Statistics.FaultedFrames;
+        s.OutputName = _output.Name;
+        s.FrameMs.CopyFrom(Statistics.FrameMs);
+        s.RenderMs.CopyFrom(Statistics.RenderMs);
+        s.PoseAgeMs.CopyFrom(Statistics.PoseAgeMs);
+        s.PoseToPresentMs.CopyFrom(Statistics.PoseToPresentMs);
+        for (int i = 0; i < _views.Length; i++)
+        {
+            s.ChromaKey[i] = _chromaKey[i];
+            s.Markers[i] = _markers[i];
+            s.FocalLengthMm[i] = _views[i].FocalLengthMm;
+        }
+        s.Recording = _takes.Recording is not null;
+        s.LastTake = _takes.LastTake;
+        s.TakeFrames = _takes.Recording?.FrameCount ?? 0;
+        s.TakesRevision = _takes.Revision;
+        s.HasWorld = _world is not null;
+        s.WorldStep = _world?.WorldStep ?? 0;
+        s.StepRateHz = _world?.StepRateHz ?? 0;
+        s.StateHash = _statusHash;
+        s.StateHashStep = _statusHashStep;
+        StatusBoard.Publish();
+        try
+        {
+            StatusPublished?.Invoke();
+        }
+        catch (Exception e)
+        {
+            // An observer's fault (the operator page's map) must not stop the frames; said once, not ten times a second.
+            if (!_observerFaultLogged) _log.LogError(e, "A status observer failed at frame {Frame}; the frames go on (reported once)", tick.Frame);
+            _observerFaultLogged = true;
+        }
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

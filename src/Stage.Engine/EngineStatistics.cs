@@ -30,6 +30,12 @@ public sealed class EngineStatistics
     /// <summary>Age of the pose used: its receive time to the frame's submit, ms (tracking-to-frame latency).</summary>
     public RollingPercentiles PoseAgeMs { get; } = new(4096);
 
+    /// <summary>From a pose's receipt to the frame that used it being handed to the output (every camera with a pose), ms.</summary>
+    public RollingPercentiles PoseToPresentMs { get; } = new(4096);
+
+    /// <summary>Frames whose canvases the output took without a fault.</summary>
+    public long PresentedFrames { get; internal set; }
+
     /// <summary>Engine overhead between latching the pose and handing the frame to the renderer, ms.</summary>
     public RollingPercentiles LatchToSubmitMs { get; } = new(4096);
 
