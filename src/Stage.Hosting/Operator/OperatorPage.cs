@@ -146,13 +146,14 @@ public sealed class OperatorPage : IDisposable
 
     private static string BindFault(OperatorWebConfig config, Exception e)
     {
-        string reason = e.InnerException?.Message ?? e.Message;
-        string where = $"{config.BindAddress}:{config.Port}";
-        if (e is Microsoft.AspNetCore.Connections.AddressInUseException || e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        // Kestrel wraps the socket's fault (IOException → AddressInUseException / SocketException): look down the chain.
+        var chain = new List<Exception>();
+        for (Exception? x = e; x is not null; x = x.InnerException) chain.Add(x);
+        if (chain.Any(x => x is Microsoft.AspNetCore.Connections.AddressInUseException || x is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }))
             return $"operator page: port {config.Port} on {config.BindAddress} is in use (another program, or another stage run); choose another operator.web.port (0: any free port)";
-        if (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressNotAvailable } || e is SocketException { SocketErrorCode: SocketError.AddressNotAvailable })
+        if (chain.Any(x => x is SocketException { SocketErrorCode: SocketError.AddressNotAvailable }))
             return $"operator page: {config.BindAddress} is not an address of this machine; set operator.web.bind to one of its addresses (127.0.0.1, a stage LAN address, or 0.0.0.0 for every interface)";
-        return $"operator page: cannot listen on {where}: {reason}";
+        return $"operator page: cannot listen on {config.BindAddress}:{config.Port}: {chain[^1].Message}";
     }
 
     private static int ListenedPort(WebApplication app, int configured)

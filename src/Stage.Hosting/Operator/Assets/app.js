@@ -207,9 +207,26 @@ function drawWalls(stage) {
   if (!Number.isFinite(minX)) { minX = -5; maxX = 5; minZ = -5; maxZ = 5; }
   // Room in front of the walls for the cameras (they stand toward +Z).
   maxZ = Math.max(maxZ, minZ + Math.max(4, maxX - minX));
-  const margin = 1;
-  page.mapBox = { minX: minX - margin, minZ: minZ - margin, width: maxX - minX + 2 * margin, height: maxZ - minZ + 2 * margin };
-  $('map').setAttribute('viewBox', `${page.mapBox.minX} ${page.mapBox.minZ} ${page.mapBox.width} ${page.mapBox.height}`);
+  page.mapBox = { minX: minX - 1, minZ: minZ - 1, width: maxX - minX + 2, height: maxZ - minZ + 2 };
+  setViewBox();
+}
+
+function setViewBox() {
+  const box = page.mapBox;
+  $('map').setAttribute('viewBox', `${box.minX} ${box.minZ} ${box.width} ${box.height}`);
+}
+
+// Everything stays on the map, even far off the walls: the view grows to take in whatever lies outside it (never shrinks, so it does not jump about).
+function include(x, z) {
+  const box = page.mapBox;
+  // Past 200 m is a body that flew away: listed in its tooltip, not worth shrinking the stage to a dot.
+  if (!box || !Number.isFinite(x) || !Number.isFinite(z) || Math.abs(x) > 200 || Math.abs(z) > 200) return;
+  const margin = 0.5;
+  const minX = Math.min(box.minX, x - margin), minZ = Math.min(box.minZ, z - margin);
+  const maxX = Math.max(box.minX + box.width, x + margin), maxZ = Math.max(box.minZ + box.height, z + margin);
+  if (minX === box.minX && minZ === box.minZ && maxX === box.minX + box.width && maxZ === box.minZ + box.height) return;
+  page.mapBox = { minX, minZ, width: maxX - minX, height: maxZ - minZ };
+  setViewBox();
 }
 
 function drawCameras(cameras) {
@@ -220,6 +237,7 @@ function drawCameras(cameras) {
     if (!camera.positionM) continue;
     const config = page.stage.cameras.find((c) => c.id === camera.id);
     const [x, , z] = camera.positionM;
+    include(x, z);
     const pan = camera.panTiltRollDeg[0] * Math.PI / 180;
     const focal = camera.focalLengthMm ?? config.focalLengthMm;
     // The inner frustum: the lens's view widened by the overscan on each side.
@@ -245,9 +263,10 @@ function drawCameras(cameras) {
 function drawEntities(map) {
   const group = $('map-entities');
   group.replaceChildren();
-  const labels = map.entities.length <= 30;
+  const labels = map.entities.length <= 12;
   for (const entity of map.entities) {
     if (entity.r === null || entity.x === null || entity.z === null) continue; // unbounded (a ground plane): not a place on the map
+    include(entity.x, entity.z);
     const circle = element('circle', { cx: entity.x, cy: entity.z, r: Math.max(0.05, entity.r), class: 'entity', 'stroke-width': 0.02 });
     const title = element('title', {});
     title.textContent = `${entity.name} (#${entity.id}) at x ${entity.x} y ${entity.y} z ${entity.z} m`;
@@ -437,8 +456,10 @@ async function loadTakes(day) {
     const marks = [take.circled ? '◎ circled' : '', take.noGood ? '✕ NG' : ''].filter(Boolean).join(', ');
     row.insertCell().textContent = marks || '–';
     row.insertCell().textContent = take.notes.join(' · ') || '–';
-    const actions = row.insertCell();
+    // The buttons sit in a flex box inside the cell: a flex cell is no longer a table cell.
+    const actions = document.createElement('div');
     actions.className = 'row';
+    row.insertCell().append(actions);
     actions.append(
       toggle(`Circle ${take.scene}/${take.take}`, take.circled, () => send('/stage/takes/circle', [take.id, take.circled ? 0 : 1])),
       toggle(`NG ${take.scene}/${take.take}`, take.noGood, () => send('/stage/takes/ng', [take.id, take.noGood ? 0 : 1])));
@@ -449,8 +470,9 @@ async function loadTakes(day) {
       reset.addEventListener('click', () => send('/stage/world/reset', [take.id]));
       actions.append(reset);
     }
-    const downloads = row.insertCell();
+    const downloads = document.createElement('div');
     downloads.className = 'row';
+    row.insertCell().append(downloads);
     downloads.append(link(`JSON ${take.scene}/${take.take}`, `/api/takes/${take.id}/export?format=json`));
     for (const camera of page.stage.cameras) {
       downloads.append(link(`.chan ${camera.id} ${take.scene}/${take.take}`, `/api/takes/${take.id}/export?format=chan&camera=${encodeURIComponent(camera.id)}`));
