@@ -12,8 +12,11 @@ namespace Stage.Hosting.Operator;
 /// </summary>
 internal sealed class StatusBroadcaster : IDisposable
 {
-    /// <summary>The longest gap between two events while pages are connected.</summary>
-    public static readonly TimeSpan IdlePush = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// The longest gap between two events while pages are connected: while the engine publishes (10 a second) every
+    /// push carries a new snapshot; when it stalls, pages still get 5 a second with the trackers read afresh.
+    /// </summary>
+    public static readonly TimeSpan IdlePush = TimeSpan.FromMilliseconds(200);
 
     private const int QueuedEventsPerPage = 4;
 

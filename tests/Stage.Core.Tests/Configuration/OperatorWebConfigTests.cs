@@ -29,7 +29,7 @@ public sealed class OperatorWebConfigTests
         Assert.Equal("stage-floor-2024.A", web.Token);
         Assert.True(web.AllowedSenders[0].Contains(IPAddress.Parse("10.1.2.3")));
         Assert.True(web.AllowedSenders[1].Contains(IPAddress.Parse("192.168.1.7")));
-        Assert.False(web.AllowedSenders.Any(n => n.Contains(IPAddress.Parse("192.168.1.8"))));
+        Assert.DoesNotContain(web.AllowedSenders, n => n.Contains(IPAddress.Parse("192.168.1.8")));
 
         root["operator"] = JsonNode.Parse("""{ "web": { "enabled": false } }""");
         Assert.False(ConfigFixture.Load(root).Config!.Operator.Web.Enabled);

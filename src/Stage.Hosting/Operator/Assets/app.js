@@ -15,6 +15,8 @@ const page = {
   countWindow: [],
   lastTakeId: null,
   recording: false,
+  offMap: 0,
+  mapBox: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -216,11 +218,11 @@ function setViewBox() {
   $('map').setAttribute('viewBox', `${box.minX} ${box.minZ} ${box.width} ${box.height}`);
 }
 
-// Everything stays on the map, even far off the walls: the view grows to take in whatever lies outside it (never shrinks, so it does not jump about).
+// Every camera stays on the map: the view grows to take in one outside it (never shrinks, so it does not jump about).
 function include(x, z) {
   const box = page.mapBox;
-  // Past 200 m is a body that flew away: listed in its tooltip, not worth shrinking the stage to a dot.
-  if (!box || !Number.isFinite(x) || !Number.isFinite(z) || Math.abs(x) > 200 || Math.abs(z) > 200) return;
+  // Cameras only, and within 50 m: a stage keeps its scale (entities off the map are drawn at its edge instead).
+  if (!box || !Number.isFinite(x) || !Number.isFinite(z) || Math.abs(x) > 50 || Math.abs(z) > 50) return;
   const margin = 0.5;
   const minX = Math.min(box.minX, x - margin), minZ = Math.min(box.minZ, z - margin);
   const maxX = Math.max(box.minX + box.width, x + margin), maxZ = Math.max(box.minZ + box.height, z + margin);
@@ -264,14 +266,28 @@ function drawEntities(map) {
   const group = $('map-entities');
   group.replaceChildren();
   const labels = map.entities.length <= 12;
+  page.offMap = 0;
   for (const entity of map.entities) {
     if (entity.r === null || entity.x === null || entity.z === null) continue; // unbounded (a ground plane): not a place on the map
-    include(entity.x, entity.z);
-    const circle = element('circle', { cx: entity.x, cy: entity.z, r: Math.max(0.05, entity.r), class: 'entity', 'stroke-width': 0.02 });
+    const box = page.mapBox;
+    const inside = entity.x >= box.minX && entity.x <= box.minX + box.width && entity.z >= box.minZ && entity.z <= box.minZ + box.height;
     const title = element('title', {});
-    title.textContent = `${entity.name} (#${entity.id}) at x ${entity.x} y ${entity.y} z ${entity.z} m`;
-    circle.append(title);
-    group.append(circle);
+    title.textContent = `${entity.name} (#${entity.id}) at x ${entity.x} y ${entity.y} z ${entity.z} m${inside ? '' : ' (off the map: shown at its edge)'}`;
+    if (inside) {
+      const circle = element('circle', { cx: entity.x, cy: entity.z, r: Math.max(0.05, entity.r), class: 'entity', 'stroke-width': 0.02 });
+      circle.append(title);
+      group.append(circle);
+    } else {
+      // Far from the stage (a ball that flew off): a diamond at the map's edge, in its direction, so the stage keeps its scale.
+      const edge = 0.15;
+      const cx = Math.min(Math.max(entity.x, box.minX + edge), box.minX + box.width - edge);
+      const cz = Math.min(Math.max(entity.z, box.minZ + edge), box.minZ + box.height - edge);
+      const diamond = element('polygon', { points: `${cx},${cz - 0.12} ${cx + 0.12},${cz} ${cx},${cz + 0.12} ${cx - 0.12},${cz}`, class: 'entity far', 'stroke-width': 0.02 });
+      diamond.append(title);
+      group.append(diamond);
+      page.offMap++;
+      continue;
+    }
     if (labels) {
       const label = element('text', { x: entity.x + Math.max(0.05, entity.r) + 0.05, y: entity.z, 'font-size': 0.22 });
       label.textContent = entity.name;
@@ -279,7 +295,8 @@ function drawEntities(map) {
     }
   }
   const more = map.total > map.entities.length ? ` (of ${map.total}; the map shows the first ${map.entities.length})` : '';
-  text('map-summary', `${page.stage.walls.length} wall(s), ${page.stage.cameras.length} camera(s), ${map.entities.length} entities${more} at world step ${map.step}.`);
+  const far = page.offMap > 0 ? `, ${page.offMap} of them off the map (diamonds at its edge)` : '';
+  text('map-summary', `${page.stage.walls.length} wall(s), ${page.stage.cameras.length} camera(s), ${map.entities.length} entities${more}${far} at world step ${map.step}.`);
   text('world-entities', String(map.total));
 }
 
