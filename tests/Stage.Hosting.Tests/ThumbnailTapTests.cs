@@ -113,20 +113,29 @@ public sealed class ThumbnailTapTests
     }
 
     [Fact]
-    public void A_round_on_the_frame_thread_allocates_nothing_once_settled()
+    public void A_round_takes_one_image_a_frame_and_allocates_nothing_on_the_frame_thread_once_settled()
     {
         var watch = new PageWatch();
         watch.Touch();
         using var tap = new ThumbnailTap(new CountingOutput(), everyFrames: 1, watch, NullLogger.Instance, maxWidthPx: 8);
         CanvasImage[] canvases = [Gradient(), Gradient() with { OutputId = "out-side" }];
-        long frame = 0;
+        long frame = 10;
+        // A frame copies one image: the round of two ends on the second frame, each thumbnail telling its own frame.
+        tap.Offer(Tick(frame++), canvases);
+        Assert.Equal(0, tap.RoundsTaken);
+        tap.Offer(Tick(frame++), canvases);
+        Assert.Equal(1, tap.RoundsTaken);
+        Assert.Equal(10, WaitFor(tap, "out-front").Frame);
+        Assert.Equal(11, WaitFor(tap, "out-side").Frame);
         for (int warm = 0; warm < 5; warm++)
         {
+            tap.Offer(Tick(frame++), canvases);
             tap.Offer(Tick(frame++), canvases);
             WaitFor(tap, "out-side", tap.RoundsTaken - 1);
         }
         long roundsBefore = tap.RoundsTaken;
         long before = GC.GetAllocatedBytesForCurrentThread();
+        tap.Offer(Tick(frame++), canvases);
         tap.Offer(Tick(frame), canvases);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(roundsBefore + 1, tap.RoundsTaken);

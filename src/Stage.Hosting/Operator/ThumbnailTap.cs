@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Stage.Core.Time;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
 using Stage.Render;
@@ -13,10 +12,11 @@ namespace Stage.Hosting.Operator;
 /// worth of it. The seam for the asynchronous readback (issue 15), which will call <see cref="Offer"/> with the
 /// canvases and the cameras' inner frusta ("inner-A") it reads back at its own rate.
 /// <para>
-/// On the frame thread, at most once every <c>everyFrames</c> frames and only while a page watches and the
-/// worker is idle: a copy of one row in N of each image into buffers kept between rounds (N = the image's width ÷
-/// the thumbnail's), nothing else, no allocation after the first round. Off the frame thread, on the tap's own
-/// worker: the box filter along each row, 16-bit linear to 8-bit sRGB, the PNG.
+/// On the frame thread, a round at most every <c>everyFrames</c> frames and only while a page watches and the
+/// worker is idle: per frame, a copy of one row in N of <b>one</b> image (N = the image's width ÷ the thumbnail's)
+/// into a buffer kept between rounds, the next image on the next frame, so a frame never pays for more than one
+/// canvas; nothing else, no allocation after the first round. Off the frame thread, on the tap's own worker: the
+/// box filter along each row, 16-bit linear to 8-bit sRGB, the PNG.
 /// </para>
 /// </summary>
 public sealed class ThumbnailTap : IFrameOutput
@@ -34,9 +34,8 @@ public sealed class ThumbnailTap : IFrameOutput
     private volatile bool _stopping;
     private int _busy;
     private int _slotCount;
+    private int _nextImage = -1;
     private long _nextFrame;
-    private long _roundFrame;
-    private Timecode _roundTimecode;
     private long _version;
 
     /// <summary>
@@ -62,7 +61,7 @@ public sealed class ThumbnailTap : IFrameOutput
     /// <summary>The wrapped output's name: the tap is not an output of its own.</summary>
     public string Name => _inner.Name;
 
-    /// <summary>Rounds taken (images copied on the frame thread).</summary>
+    /// <summary>Rounds taken (every image copied, one a frame, and handed to the worker).</summary>
     public long RoundsTaken { get; private set; }
 
     /// <summary>Rounds skipped because the worker was still busy with the last one.</summary>
@@ -82,19 +81,28 @@ public sealed class ThumbnailTap : IFrameOutput
     public void Offer(FrameTick tick, IReadOnlyList<CanvasImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        if (tick.Frame < _nextFrame || images.Count == 0 || !_watch.IsWatched) return;
-        if (Volatile.Read(ref _busy) != 0)
+        if (_nextImage < 0)
         {
-            RoundsSkipped++;
-            return;
+            if (tick.Frame < _nextFrame || images.Count == 0 || !_watch.IsWatched) return;
+            if (Volatile.Read(ref _busy) != 0)
+            {
+                RoundsSkipped++;
+                return;
+            }
+            // By due frame, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
+            _nextFrame = tick.Frame + _everyFrames;
+            _nextImage = 0;
+            while (_slots.Count < images.Count) _slots.Add(new Slot());
         }
-        // By due frame, not frame % N: a slow stage drops frames, and frame numbers then skip the multiples.
-        _nextFrame = tick.Frame + _everyFrames;
-        while (_slots.Count < images.Count) _slots.Add(new Slot());
-        for (int i = 0; i < images.Count; i++) _slots[i].Take(images[i], _maxWidthPx);
-        _slotCount = images.Count;
-        _roundFrame = tick.Frame;
-        _roundTimecode = tick.Timecode;
+        // The images a frame hands over may change in number (they do not on a stage): the round ends with the fewer.
+        if (_nextImage < images.Count && _nextImage < _slots.Count)
+        {
+            _slots[_nextImage].Take(images[_nextImage], _maxWidthPx, tick);
+            _nextImage++;
+        }
+        if (_nextImage < Math.Min(images.Count, _slots.Count)) return;
+        _slotCount = _nextImage;
+        _nextImage = -1;
         RoundsTaken++;
         Volatile.Write(ref _busy, 1);
         _work.Release();
@@ -129,13 +137,12 @@ public sealed class ThumbnailTap : IFrameOutput
             _work.Wait();
             if (_stopping) return;
             long version = Interlocked.Increment(ref _version);
-            string timecode = _roundTimecode.ToString();
             for (int i = 0; i < _slotCount; i++)
             {
                 Slot slot = _slots[i];
                 try
                 {
-                    Thumbnail thumbnail = slot.Encode(version, _roundFrame, timecode);
+                    Thumbnail thumbnail = slot.Encode(version);
                     lock (_gate) _published[thumbnail.Id] = thumbnail;
                 }
                 catch (Exception e)
@@ -153,12 +160,14 @@ public sealed class ThumbnailTap : IFrameOutput
     {
         private byte[] _rows = [];
         private int _width, _height, _bitDepth, _factor, _rowCount;
+        private FrameTick _tick;
 
         public string Id { get; private set; } = "";
 
         /// <summary>Frame thread: copies one row in <c>factor</c>; reallocates only when the image's size changes.</summary>
-        public void Take(CanvasImage image, int maxWidthPx)
+        public void Take(CanvasImage image, int maxWidthPx, FrameTick tick)
         {
+            _tick = tick;
             int bytesPerPixel = image.BitDepth == 16 ? 8 : 4;
             int factor = Math.Max(1, (image.Width + maxWidthPx - 1) / maxWidthPx);
             int rowCount = Math.Max(1, image.Height / factor);
@@ -175,7 +184,7 @@ public sealed class ThumbnailTap : IFrameOutput
         }
 
         /// <summary>Worker: box-filters each kept row by <c>factor</c>, to 8-bit sRGB, opaque, as a PNG.</summary>
-        public Thumbnail Encode(long version, long frame, string timecode)
+        public Thumbnail Encode(long version)
         {
             int width = Math.Max(1, _width / _factor);
             var rgba = new byte[width * _rowCount * 4];
@@ -205,7 +214,7 @@ public sealed class ThumbnailTap : IFrameOutput
                 }
             }
             byte[] png = PngCodec.Encode(PngImage.FromRgba8(width, _rowCount, rgba));
-            return new Thumbnail(Id, version, frame, timecode, _width, _height, width, _rowCount, png);
+            return new Thumbnail(Id, version, _tick.Frame, _tick.Timecode.ToString(), _width, _height, width, _rowCount, png);
         }
     }
 }
