@@ -54,6 +54,8 @@ public sealed class Engine : ITakeContext
     private ulong _statusHash;
     private long _statusHashStep = -1;
     private bool _observerFaultLogged;
+    // Outputs build their name on each call (files, preview): read once, so a publication allocates nothing.
+    private readonly string _outputName;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public Engine(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -74,6 +76,7 @@ public sealed class Engine : ITakeContext
         _markers = new bool[config.Cameras.Count];
         _trackFrames = new TrackFrame[config.Cameras.Count];
         _latchedReceiveTicks = new long[config.Cameras.Count];
+        _outputName = output.Name;
         StatusBoard = new EngineStatusBoard(config.Cameras.Count, 4096);
         for (int i = 0; i < _views.Length; i++)
             _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
@@ -299,7 +302,7 @@ public sealed class Engine : ITakeContext
         s.DroppedFrames = _frames.DroppedFrames;
         s.LateFrames = Statistics.LateFrames;
         s.FaultedFrames = Statistics.FaultedFrames;
-        s.OutputName = _output.Name;
+        s.OutputName = _outputName;
         s.FrameMs.CopyFrom(Statistics.FrameMs);
         s.RenderMs.CopyFrom(Statistics.RenderMs);
         s.PoseAgeMs.CopyFrom(Statistics.PoseAgeMs);
