@@ -56,6 +56,9 @@ public sealed class OperatorHttpTests(StageRun stage, ITestOutputHelper log)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/command") { Content = new StringContent(body, Encoding.UTF8, type) };
             request.Headers.Add("X-Stage-Token", stage.Token);
+            // Wait for the server's go-ahead before sending the body: a refusal (413) then arrives instead of a connection
+            // the server closed while the body was still on its way.
+            request.Headers.ExpectContinue = true;
             using HttpResponseMessage response = await stage.Http.SendAsync(request);
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
