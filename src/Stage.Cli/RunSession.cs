@@ -8,6 +8,7 @@ using Stage.Engine.Outputs;
 using Stage.Hosting.Rendering;
 using Stage.Engine.Timing;
 using Stage.Hosting.World;
+using Stage.Hosting.Operator;
 using Stage.Render;
 using Stage.Render.Scene;
 using Stage.Takes;
@@ -152,8 +153,13 @@ public static class RunSession
             if (frameOutput is IPresentingOutput presenting)
                 foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
+            // The operator page's thumbnails ride on the output (docs/operator.md: what runs on the frame thread).
+            var pageWatch = new PageWatch();
+            using var thumbnails = new ThumbnailTap(frameOutput, Math.Max(1, stage.FrameRate.TimecodeBase), pageWatch, logging.CreateLogger("Stage.Operator"));
+            var recentWarnings = new RecentWarnings();
+            logging.AddProvider(recentWarnings);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
-            var engine = new FrameLoop(stage, tracking, world, renderer, frameOutput, takes, log,
+            var engine = new FrameLoop(stage, tracking, world, renderer, stage.Operator.Web.Enabled ? thumbnails : frameOutput, takes, log,
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
@@ -170,6 +176,11 @@ public static class RunSession
             output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
                              $"control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
+            using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
+            {
+                Stage = stage, Engine = engine, Tracking = tracking, World = world, TakeLogPath = takes.Path,
+                Thumbnails = thumbnails, Watch = pageWatch, Warnings = recentWarnings, Logging = logging,
+            }, output, error);
             output.Flush();
             EngineStatistics statistics = engine.Run(cancellation, line => { output.WriteLine(line); output.Flush(); });
             simulation.Cancel();

@@ -107,6 +107,8 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput, IDi
 
     public IReadOnlyList<ICanvasPresenter> Presenters => _windows.Presenters;
 
+    public bool PacesFrames => true;
+
     public bool ReportsDisplayTimes => _windows.ReportsDisplayTimes;
 
     /// <summary>The windows' counters: presented, skipped, late, recreated, reopened, faults, present features.</summary>

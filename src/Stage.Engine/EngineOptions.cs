@@ -9,6 +9,9 @@ public sealed record EngineOptions
     /// <summary>Print a status line every this many frames (about once a second at the stage rate).</summary>
     public int StatusEveryFrames { get; init; } = 24;
 
+    /// <summary>Structured status snapshots (<see cref="FrameLoop.StatusBoard"/>) published per second of the engine's clock.</summary>
+    public double StatusSnapshotsPerSecond { get; init; } = 10;
+
     /// <summary>How long a control command waits for the engine thread.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -30,6 +30,15 @@ public sealed class EngineStatistics
     /// <summary>Age of the pose used when it was latched: its UDP receive to the latch, ms, every camera.</summary>
     public RollingPercentiles PoseAgeMs { get; } = new(4096);
 
+    /// <summary>
+    /// From a pose's receipt to the frame made with it being done: shown on a display (presented), or for an output
+    /// without one the GPU finishing it; every camera with a pose, ms.
+    /// </summary>
+    public RollingPercentiles PoseToPresentMs { get; } = new(4096);
+
+    /// <summary>Frames completed on the GPU (and shown, where a display shows them) without a fault.</summary>
+    public long PresentedFrames { get; internal set; }
+
     /// <summary>The latch (the last thing recorded) to the frame's submission returning, ms.</summary>
     public RollingPercentiles LatchToSubmitMs { get; } = new(4096);
 

@@ -7,6 +7,7 @@ using Stage.Core.Time;
 using Stage.Engine.Control;
 using Stage.Engine.Outputs;
 using Stage.Engine.Statistics;
+using Stage.Engine.Status;
 using Stage.Engine.Takes;
 using Stage.Engine.Timing;
 using Stage.Takes;
@@ -58,6 +59,13 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     private long _rateFrames;
     private long _rateTicks = long.MinValue;
     private long _rateReadbackBytes;
+    private long _nextSnapshotTicks = long.MinValue;
+    private double _renderedFps = double.NaN;
+    private ulong _statusHash;
+    private long _statusHashStep = -1;
+    private bool _observerFaultLogged;
+    // Outputs build their name on each call (files, preview): read once, so a publication allocates nothing.
+    private readonly string _outputName;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public FrameLoop(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -73,7 +81,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         _options = options;
         _clock = clock;
         // A display shows the frames: it sets the pace. Headless: the software clock.
-        _frames = output is IDisplayTiming display
+        _frames = output is IDisplayTiming { PacesFrames: true } display
             ? new DisplayPacer(config.FrameRate, startTimecode, clock, display)
             : new FrameClock(config.FrameRate, startTimecode, clock);
         _periodMs = 1000.0 * config.FrameRate.Denominator / config.FrameRate.Numerator;
@@ -81,6 +89,9 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         _chromaKey = new bool[config.Cameras.Count];
         _markers = new bool[config.Cameras.Count];
         _trackFrames = new TrackFrame[config.Cameras.Count];
+        for (int i = 0; i < FrameRecords; i++) _records[i].ReceivedStamps = new long[config.Cameras.Count];
+        _outputName = output.Name;
+        StatusBoard = new EngineStatusBoard(config.Cameras.Count, 4096);
         for (int i = 0; i < _views.Length; i++)
             _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
         _worldBaseStep = world?.StepCount ?? 0;
@@ -103,6 +114,16 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
 
     /// <summary>What paces the frames (<see cref="DisplayPacer"/> with a display output, else <see cref="FrameClock"/>).</summary>
     public IFramePacer Pacer => _frames;
+
+    /// <summary>The structured status, published by the engine thread a few times a second (<see cref="EngineOptions.StatusSnapshotsPerSecond"/>) for one reader on another thread.</summary>
+    public EngineStatusBoard StatusBoard { get; }
+
+    /// <summary>
+    /// Raised on the engine thread right after each status snapshot is published, between frames: where a
+    /// composition copies other engine-owned state (the world's entities) for another thread. Handlers must be
+    /// quick and must not allocate per call.
+    /// </summary>
+    public event Action? StatusPublished;
 
     /// <summary>The take controller (status, last take).</summary>
     public TakeController Takes => _takes;
@@ -147,9 +168,14 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
                 // Source counters run on the Stopwatch (receive ticks), whatever clock paces the frames.
                 foreach (string warning in _trackingFaults.Due(Stopwatch.GetTimestamp())) _log.LogWarning("{TrackingFault}", warning);
                 status?.Invoke(StatusLine(tick));
+                long rateNow = _clock.NowTicks;
+                if (_rateTicks != long.MinValue && rateNow > _rateTicks) _renderedFps = (Statistics.Frames - _rateFrames) * (double)_clock.Frequency / (rateNow - _rateTicks);
+                // The hash once a second for the operator page: free while a take records (hashed every frame), cheap otherwise.
+                if (_world is not null) (_statusHash, _statusHashStep) = (_world.StateHash, _world.WorldStep);
                 _nextStatusFrame = tick.Frame + _options.StatusEveryFrames;
                 (_rateFrames, _rateTicks, _rateReadbackBytes) = (Statistics.Frames, _clock.NowTicks, Statistics.ReadbackBytes);
             }
+            if (_clock.NowTicks >= _nextSnapshotTicks) PublishStatus(tick);
         }
         // The frames still in flight: their pixels to the output (a file sequence's last frames), their times to the statistics.
         try
@@ -193,7 +219,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         }
 
         ref FrameRecord record = ref _records[tick.Frame & (FrameRecords - 1)];
-        record = new FrameRecord { Frame = tick.Frame, StartStamp = startStamp };
+        (record.Frame, record.StartStamp, record.LatchStamp, record.SubmitStamp, record.UsedReceiveStamp) = (tick.Frame, startStamp, 0, 0, 0);
+        Array.Fill(record.ReceivedStamps, long.MinValue);
         _latching = tick;
         _latched = false;
         long renderStart = _clock.NowTicks;
@@ -261,6 +288,11 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         Statistics.SubmitToGpuDoneMs.Record((times.GpuDoneTicks - times.SubmitTicks) * ms);
         if (double.IsFinite(times.GpuMs)) Statistics.GpuFrameMs.Record(times.GpuMs);
         _frames.Observe((times.GpuDoneTicks - record.StartStamp) * ms, times.Tick, times.PresentedTicks);
+        // Done: shown on a display, or without one, finished by the GPU.
+        long done = times.PresentedTicks != 0 ? times.PresentedTicks : times.GpuDoneTicks;
+        Statistics.PresentedFrames++;
+        foreach (long received in record.ReceivedStamps)
+            if (received != long.MinValue) Statistics.PoseToPresentMs.Record((done - received) * ms);
         if (times.PresentedTicks == 0) return;
         Statistics.GpuDoneToPresentedMs.Record(Math.Max(0, times.PresentedTicks - times.GpuDoneTicks) * ms);
         // A missed refresh: shown more than half a period after the frame was due on the display.
@@ -295,12 +327,14 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
                 };
                 Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
                 if (i == 0) record.UsedReceiveStamp = sample.ReceiveTicks;
+                record.ReceivedStamps[i] = sample.ReceiveTicks;
                 _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
                     sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, (latchTicks - sample.ReceiveTicks) * 1e6 / _clock.Frequency, 0);
             }
             else
             {
                 _views[i] = _views[i] with { ChromaKey = _chromaKey[i], Markers = _markers[i] };
+                record.ReceivedStamps[i] = long.MinValue;
                 _trackFrames[i] = new TrackFrame(0, i, _views[i].TrackedPose.PositionM, _views[i].TrackedPose.Orientation, _views[i].FocalLengthMm, double.NaN, double.NaN, 0, HasPose: false);
             }
         }
@@ -314,6 +348,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         public long LatchStamp;
         public long SubmitStamp;
         public long UsedReceiveStamp;
+        // Per camera, the receive time of the pose latched (long.MinValue: none); made once, reused.
+        public long[] ReceivedStamps;
     }
 
     /// <summary>
@@ -361,6 +397,56 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,
             $"frame {tick.Frame} {tick.Timecode}{(_options.TimecodeFromTracking ? $" (TC {TimecodeSource})" : "")} | {rate} | frame p99 {frame.P99:0.0} ms | {(age.Count == 0 ? "pose age –" : $"pose age p50 {age.P50:0.0} ms p99 {age.P99:0.0} ms")} | dropped {_frames.DroppedFrames} | {readback} |{(_world is null ? "" : $" world step {_world.WorldStep} |")} {cameras} |{sources} {_takes.Status}");
+    }
+
+    /// <summary>Fills the status board's snapshot from this frame and publishes it. Engine thread; copies into preallocated buffers only.</summary>
+    private void PublishStatus(in FrameTick tick)
+    {
+        long period = (long)(_clock.Frequency / Math.Max(0.1, _options.StatusSnapshotsPerSecond));
+        long now = _clock.NowTicks;
+        _nextSnapshotTicks = _nextSnapshotTicks == long.MinValue || now - _nextSnapshotTicks > period ? now + period : _nextSnapshotTicks + period;
+        EngineStatusSnapshot s = StatusBoard.Back;
+        s.PublishedTimestamp = Stopwatch.GetTimestamp();
+        s.Frame = tick.Frame;
+        s.Timecode = tick.Timecode;
+        s.TimecodeSource = TimecodeSource;
+        s.RenderedFps = _renderedFps;
+        s.Frames = Statistics.Frames;
+        s.PresentedFrames = Statistics.PresentedFrames;
+        s.DroppedFrames = _frames.DroppedFrames;
+        s.LateFrames = Statistics.LateFrames;
+        s.FaultedFrames = Statistics.FaultedFrames;
+        s.OutputName = _outputName;
+        s.FrameMs.CopyFrom(Statistics.FrameMs);
+        s.RenderMs.CopyFrom(Statistics.RenderMs);
+        s.PoseAgeMs.CopyFrom(Statistics.PoseAgeMs);
+        s.PoseToPresentMs.CopyFrom(Statistics.PoseToPresentMs);
+        for (int i = 0; i < _views.Length; i++)
+        {
+            s.ChromaKey[i] = _chromaKey[i];
+            s.Markers[i] = _markers[i];
+            s.FocalLengthMm[i] = _views[i].FocalLengthMm;
+        }
+        s.Recording = _takes.Recording is not null;
+        s.LastTake = _takes.LastTake;
+        s.TakeFrames = _takes.Recording?.FrameCount ?? 0;
+        s.TakesRevision = _takes.Revision;
+        s.HasWorld = _world is not null;
+        s.WorldStep = _world?.WorldStep ?? 0;
+        s.StepRateHz = _world?.StepRateHz ?? 0;
+        s.StateHash = _statusHash;
+        s.StateHashStep = _statusHashStep;
+        StatusBoard.Publish();
+        try
+        {
+            StatusPublished?.Invoke();
+        }
+        catch (Exception e)
+        {
+            // An observer's fault (the operator page's map) must not stop the frames; said once, not ten times a second.
+            if (!_observerFaultLogged) _log.LogError(e, "A status observer failed at frame {Frame}; the frames go on (reported once)", tick.Frame);
+            _observerFaultLogged = true;
+        }
     }
 
     private static string StatusWord(TrackingStatus status) => status switch

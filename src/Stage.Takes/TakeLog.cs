@@ -67,6 +67,42 @@ public sealed class TakeLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the take log at <paramref name="path"/> for reading only, beside the engine that writes it (WAL lets
+    /// readers in while a take records): no upgrade and no recovery, which belong to the writer. For readers on
+    /// other threads, such as the operator page; any write through it fails.
+    /// </summary>
+    /// <exception cref="TakeLogException">The file is missing, not a take log, or of another schema version.</exception>
+    public static TakeLog OpenReadOnly(string path)
+    {
+        string fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) throw new TakeLogException($"take log {fullPath} does not exist");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=5000;");
+            long version = Scalar<long>(connection, "PRAGMA user_version;");
+            if (version != SchemaVersion) throw new TakeLogException($"take log {fullPath} has schema {version}, not {SchemaVersion}; open it with the engine first");
+            return new TakeLog(fullPath, connection, []);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new TakeLogException($"take log {fullPath} cannot be opened for reading: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Starts a take: numbered after the scene's last take of the shoot day; records the world's state at the start.</summary>
     /// <param name="scene">Scene / slate.</param>
     /// <param name="cameras">Cameras tracked in the take; the first is the hero camera.</param>

@@ -137,4 +137,7 @@ public sealed record OperatorConfig
 
     /// <summary>The camera that chroma key and markers shortcuts act on (null: the first camera).</summary>
     public string? CameraId { get; init; }
+
+    /// <summary>The operator's web page (<c>operator.web</c>; defaults when absent).</summary>
+    public OperatorWebConfig Web { get; init; } = new();
 }

@@ -57,7 +57,7 @@ internal sealed partial class StageConfigReader
     {
         JsonElement? element = top.Element("operator", required: false);
         if (element is null) return new OperatorConfig();
-        var reader = JsonObjectReader.Open(element.Value, "operator", faults, "shortcuts", "camera");
+        var reader = JsonObjectReader.Open(element.Value, "operator", faults, "shortcuts", "camera", "web");
         if (!reader.IsValid) return new OperatorConfig();
         string? camera = reader.String("camera", required: false);
         if (camera is not null && cameras.Count > 0 && cameras.All(c => c.Id != camera))
@@ -106,6 +106,6 @@ internal sealed partial class StageConfigReader
                         $"{chord} flies the virtual camera; give the shortcut a modifier (Ctrl+{chord}) or another key"));
             }
         }
-        return new OperatorConfig { Shortcuts = shortcuts, CameraId = camera };
+        return new OperatorConfig { Shortcuts = shortcuts, CameraId = camera, Web = ReadOperatorWeb(reader) };
     }
 }

@@ -38,6 +38,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         CrossCheckOutputs(walls, outputs, root);
         CrossCheckCameras(cameras, sources, root);
         CrossCheckPorts(sources, control);
+        CrossCheckWebPort(operatorConfig.Web, control);
 
         if (faults.Count > 0 || name is null || rate is null) return null;
         return new StageConfig

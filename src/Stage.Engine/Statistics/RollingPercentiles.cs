@@ -34,6 +34,18 @@ public sealed class RollingPercentiles
         if (value > _maxEver || _count == 1) _maxEver = value;
     }
 
+    /// <summary>
+    /// Copies the values held (in ring order, which percentiles ignore) into <paramref name="destination"/>
+    /// and returns how many; at most the destination's length. No allocation: the engine hands its windows
+    /// to another thread this way, and that thread sorts them.
+    /// </summary>
+    public int CopyWindow(Span<double> destination)
+    {
+        int n = (int)Math.Min(Math.Min(_count, _values.Length), destination.Length);
+        _values.AsSpan(0, n).CopyTo(destination);
+        return n;
+    }
+
     /// <summary>p50, p99 and max of the values held (NaN when none).</summary>
     public PercentileSummary Summarise()
     {

@@ -51,6 +51,9 @@ public sealed class TakeController
     /// <summary>The last take started (running or not), or null.</summary>
     public TakeInfo? LastTake { get; private set; }
 
+    /// <summary>Goes up with every change this controller makes to the log (start, stop, circle, NG, note), so a reader knows when to list the takes again.</summary>
+    public long Revision { get; private set; }
+
     /// <summary>"REC 12A/3 240 frames" or "idle (last 12A/3)".</summary>
     public string Status => _recording is null
         ? LastTake is null ? "idle" : $"idle (last {LastTake.Scene}/{LastTake.TakeNumber}{(LastTake.Circled ? " ●" : "")})"
@@ -67,6 +70,7 @@ public sealed class TakeController
         _droppedAtStart = _context.DroppedFrames;
         _startFrame = tick.Frame;
         LastTake = _log.Take(_recording.TakeId);
+        Revision++;
         return ControlReply.Success($"recording {scene}/{LastTake.TakeNumber} from {tick.Timecode}");
     }
 
@@ -87,6 +91,7 @@ public sealed class TakeController
         TakeInfo take = _recording.Stop(_context.CaptureWorld().StateHash);
         _recording = null;
         LastTake = take;
+        Revision++;
         return ControlReply.Success($"stopped {take.Scene}/{take.TakeNumber}: {take.FrameCount} frames, {take.Start}–{take.LastFrame}");
     }
 
@@ -96,7 +101,53 @@ public sealed class TakeController
         if (LastTake is null) return ControlReply.Failure("no take to circle yet");
         _log.SetCircled(LastTake.Id, true);
         LastTake = _log.Take(LastTake.Id);
+        Revision++;
         return ControlReply.Success($"circled {LastTake.Scene}/{LastTake.TakeNumber}");
+    }
+
+    /// <summary>Marks the last take no-good.</summary>
+    public ControlReply NoGood()
+    {
+        if (LastTake is null) return ControlReply.Failure("no take to mark NG yet");
+        return SetFlag(LastTake.Id, noGood: true, on: true);
+    }
+
+    /// <summary>Circles (or un-circles) take <paramref name="takeId"/>, or marks (or clears) it no-good.</summary>
+    public ControlReply SetFlag(long takeId, bool noGood, bool on)
+    {
+        TakeInfo take;
+        try
+        {
+            if (noGood) _log.SetNoGood(takeId, on);
+            else _log.SetCircled(takeId, on);
+            take = _log.Take(takeId);
+        }
+        catch (TakeLogException e)
+        {
+            return ControlReply.Failure(e.Message);
+        }
+        if (LastTake?.Id == takeId) LastTake = take;
+        Revision++;
+        string what = noGood ? on ? "marked NG" : "NG cleared on" : on ? "circled" : "un-circled";
+        return ControlReply.Success($"{what} {take.Scene}/{take.TakeNumber}");
+    }
+
+    /// <summary>Adds a note to take <paramref name="takeId"/>.</summary>
+    public ControlReply Note(long takeId, string text)
+    {
+        TakeInfo take;
+        try
+        {
+            _log.AddNote(takeId, text);
+            take = _log.Take(takeId);
+        }
+        catch (TakeLogException e)
+        {
+            return ControlReply.Failure(e.Message);
+        }
+        if (LastTake?.Id == takeId) LastTake = take;
+        Revision++;
+        return ControlReply.Success($"noted on {take.Scene}/{take.TakeNumber}");
     }
 
     /// <summary>Adds a note to the running take, else to the last one.</summary>
@@ -104,6 +155,7 @@ public sealed class TakeController
     {
         if (LastTake is null) return ControlReply.Failure("no take to note yet");
         _log.AddNote(LastTake.Id, text);
+        Revision++;
         return ControlReply.Success($"noted on {LastTake.Scene}/{LastTake.TakeNumber}");
     }
 
@@ -113,7 +165,14 @@ public sealed class TakeController
         if (_recording is not null) Stop();
     }
 
-    /// <summary>Registers /stage/take/start|stop|circle|note, run on the engine thread through <paramref name="queue"/>.</summary>
+    private static long TakeId(ControlCall call)
+    {
+        double id = call.Number("take");
+        // A take id is a whole positive number; anything else names no take (the log's own message says which).
+        return id >= 1 && id == Math.Floor(id) && id <= long.MaxValue ? (long)id : 0;
+    }
+
+    /// <summary>Registers /stage/take/start|stop|circle|note|ng and /stage/takes/circle|ng|note (any take by id), run on the engine thread through <paramref name="queue"/>.</summary>
     public void Register(CommandRegistry registry, EngineCommandQueue queue, TimeSpan timeout)
     {
         registry.Register(new ControlCommand
@@ -141,6 +200,34 @@ public sealed class TakeController
             Description = "Add a note to the running (or last) take.",
             Parameters = [new ControlParameter("text", ControlParameterKind.Text)],
             Handler = call => queue.Invoke(() => Note(call.Text("text")!), timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/take/ng",
+            Description = "Mark the last take no-good.",
+            Handler = _ => queue.Invoke(NoGood, timeout),
+        });
+        // Any take of the log by id (the operator page's take list): explicit on/off, never a toggle, so a repeated message does no harm.
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/takes/circle",
+            Description = "Circle (1) or un-circle (0) a take of the log, by id.",
+            Parameters = [new ControlParameter("take", ControlParameterKind.Number), new ControlParameter("on", ControlParameterKind.Switch)],
+            Handler = call => queue.Invoke(() => SetFlag(TakeId(call), noGood: false, call.Switch("on")), timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/takes/ng",
+            Description = "Mark (1) or clear (0) a take of the log no-good, by id.",
+            Parameters = [new ControlParameter("take", ControlParameterKind.Number), new ControlParameter("on", ControlParameterKind.Switch)],
+            Handler = call => queue.Invoke(() => SetFlag(TakeId(call), noGood: true, call.Switch("on")), timeout),
+        });
+        registry.Register(new ControlCommand
+        {
+            Address = "/stage/takes/note",
+            Description = "Add a note to a take of the log, by id.",
+            Parameters = [new ControlParameter("take", ControlParameterKind.Number), new ControlParameter("text", ControlParameterKind.Text)],
+            Handler = call => queue.Invoke(() => Note(TakeId(call), call.Text("text")!), timeout),
         });
     }
 }

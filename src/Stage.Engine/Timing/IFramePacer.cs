@@ -25,6 +25,9 @@ public interface IFramePacer
 /// </summary>
 public interface IDisplayTiming
 {
+    /// <summary>True when a display shows the frames (the frame loop then paces by it); false for a wrapper around an output without one.</summary>
+    bool PacesFrames { get; }
+
     /// <summary>True when presented times are the display's own (a present wait returned), false when they are the present call's return.</summary>
     bool ReportsDisplayTimes { get; }
 }

@@ -163,6 +163,9 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
     }
 
     /// <inheritdoc/>
+    public bool PacesFrames => true;
+
+    /// <inheritdoc/>
     public bool ReportsDisplayTimes => _windows.Count > 0 && _windows[0].ReportsDisplayTimes;
 
     /// <inheritdoc/>
