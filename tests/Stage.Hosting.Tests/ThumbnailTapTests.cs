@@ -56,10 +56,37 @@ public sealed class ThumbnailTapTests
         Assert.Equal(2, tap.RoundsTaken);
     }
 
+    [Fact]
+    public void With_frames_in_flight_a_round_reads_back_one_frame_per_image_and_no_more()
+    {
+        var watch = new PageWatch();
+        watch.Touch();
+        using var tap = new ThumbnailTap(new CountingOutput { Wants = false }, everyFrames: 24, watch, NullLogger.Instance, maxWidthPx: 8);
+        CanvasPixels[] canvases = [Gradient("left"), Gradient("right")];
+        var inFlight = new Queue<(FrameTick Tick, bool Asked)>();
+        int asked = 0;
+        for (long f = 0; f < 96; f++)
+        {
+            // As the engine runs them: frame f asked and submitted, frame f − 2's pixels come back.
+            bool wants = tap.WantsPixels(Tick(f));
+            if (wants) asked++;
+            inFlight.Enqueue((Tick(f), wants));
+            if (inFlight.Count <= 2) continue;
+            (FrameTick done, bool doneAsked) = inFlight.Dequeue();
+            if (!doneAsked) continue;
+            long rounds = tap.RoundsTaken;
+            tap.Present(done, canvases);
+            if (tap.RoundsTaken > rounds) WaitFor(tap, "right", rounds);
+        }
+        // Rounds due at frames 0, 24, 48 and 72, each reading back two frames (one per image).
+        Assert.Equal(4, tap.RoundsTaken);
+        Assert.Equal(8, asked);
+    }
+
     private static FrameTick Tick(long frame) => new(frame, Timecode.FromFrameCount(86400 + frame, FrameRate.Fps24), 0, 0, 0);
 
     /// <summary>A 32 × 8 canvas: red = 8·x, green = 30·y, blue 100.</summary>
-    private static CanvasPixels Gradient()
+    private static CanvasPixels Gradient(string id = "out-front")
     {
         var rgba = new byte[32 * 8 * 4];
         for (int y = 0; y < 8; y++)
@@ -68,7 +95,7 @@ public sealed class ThumbnailTapTests
                 int i = (y * 32 + x) * 4;
                 (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = ((byte)(8 * x), (byte)(30 * y), 100, 0);
             }
-        return new CanvasPixels("out-front", 32, 8, 8, rgba);
+        return new CanvasPixels(id, 32, 8, 8, rgba);
     }
 
     private static Thumbnail WaitFor(ThumbnailTap tap, string id, long newerThan = 0)

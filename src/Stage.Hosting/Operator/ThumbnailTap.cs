@@ -42,6 +42,10 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     private int _nextImage = -1;
     private long _nextFrame;
     private long _version;
+    // The images the last frame handed over (a round takes one a frame), and the last frame asked for a round: with
+    // frames in flight the pixels come a frame or more after the ask, so a round asks for exactly its frames up front.
+    private int _imagesPerRound = 1;
+    private long _askedTo = long.MinValue / 2;
 
     /// <summary>
     /// Wraps <paramref name="inner"/> (which stays the caller's to dispose); takes thumbnails at most
@@ -86,8 +90,23 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     {
         bool inner = _inner.WantsPixels(tick);
         _innerAsked[tick.Frame & (AskedFrames - 1)] = (tick.Frame, inner);
-        bool round = _nextImage >= 0 || (tick.Frame >= _nextFrame && _watch.IsWatched && Volatile.Read(ref _busy) == 0);
-        return inner || round;
+        return AskForRound(tick.Frame) || inner;
+    }
+
+    /// <summary>
+    /// True for the frames a round needs: one per image, asked once when the round is due (a page watches, the worker is
+    /// idle), and asked again only if they never came (frames that failed on the GPU).
+    /// </summary>
+    private bool AskForRound(long frame)
+    {
+        if (frame <= _askedTo) return true;
+        bool stalled = frame > _askedTo + AskedFrames;
+        bool start = _nextImage < 0 && frame >= _nextFrame && (_askedTo < _nextFrame || stalled)
+            && _watch.IsWatched && Volatile.Read(ref _busy) == 0;
+        bool resume = _nextImage >= 0 && stalled;
+        if (!start && !resume) return false;
+        _askedTo = frame + Math.Max(1, start ? _imagesPerRound : _imagesPerRound - _nextImage) - 1;
+        return true;
     }
 
     /// <summary>Hands the wrapped output the frames it asked for, then keeps a thumbnail's worth (<see cref="Offer"/>).</summary>
@@ -105,6 +124,7 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     public void Offer(FrameTick tick, IReadOnlyList<CanvasPixels> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (images.Count > 0) _imagesPerRound = images.Count;
         if (_nextImage < 0)
         {
             if (tick.Frame < _nextFrame || images.Count == 0 || !_watch.IsWatched) return;
