@@ -109,6 +109,8 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput, IDi
 
     public bool PacesFrames => true;
 
+    public long FaultedFrames => _windows.FaultedFrames;
+
     public bool ReportsDisplayTimes => _windows.ReportsDisplayTimes;
 
     /// <summary>The windows' counters: presented, skipped, late, recreated, reopened, faults, present features.</summary>

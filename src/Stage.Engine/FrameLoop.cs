@@ -195,6 +195,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         long startStamp = Stopwatch.GetTimestamp();
         Queue.Drain();
         bool faulted = false;
+        long outputFaults = _output.FaultedFrames;
         try
         {
             _output.BeginFrame(tick);
@@ -248,6 +249,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             for (int i = 0; i < _trackFrames.Length; i++) _trackFrames[i] = _trackFrames[i] with { Frame = takeFrame, StateHash = hash, WorldStep = worldStep };
             _takes.RecordFrame(_trackFrames, _frames.DroppedFrames);
         }
+        // A window that lost this frame (its surface, its swapchain) rebuilt itself; the frame counts as faulted.
+        if (_output.FaultedFrames != outputFaults) faulted = true;
         if (faulted) Statistics.FaultedFrames++;
         Statistics.Frames++;
         Statistics.FrameMs.Record(Stopwatch.GetElapsedTime(startStamp).TotalMilliseconds);

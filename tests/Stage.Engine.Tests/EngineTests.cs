@@ -190,6 +190,37 @@ public sealed class EngineTests : IDisposable
         Assert.Equal([0L, 1, 2, 4, 5], _renderer.Frames.Select(f => f.Tick.Frame));
     }
 
+    /// <summary>A window output that loses the frames it is told to (a surface lost), rebuilds, and shows the next.</summary>
+    private sealed class LosingWindow(params long[] lostFrames) : IFrameOutput
+    {
+        public string Name => "window";
+        public long FaultedFrames { get; private set; }
+        public void BeginFrame(FrameTick tick)
+        {
+        }
+        public bool WantsPixels(FrameTick tick)
+        {
+            if (lostFrames.Contains(tick.Frame)) FaultedFrames++;
+            return false;
+        }
+        public void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)
+        {
+        }
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void Frames_a_window_lost_are_counted_as_faulted_and_the_frames_go_on()
+    {
+        FrameLoop engine = Build(8, new LosingWindow(2, 5));
+        engine.Run(CancellationToken.None);
+        Assert.Equal(2, engine.Statistics.FaultedFrames);
+        Assert.Equal(8, engine.Statistics.Frames);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), _renderer.Frames.Select(f => f.Tick.Frame));
+    }
+
 
     [Fact]
     public async Task Takes_record_frames_and_reset_brings_the_world_back_to_their_start()

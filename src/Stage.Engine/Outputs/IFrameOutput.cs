@@ -21,6 +21,12 @@ public interface IFrameOutput : IDisposable
 
     /// <summary>Takes the pixels of a frame it asked for, one or more frames after it was rendered. Must not keep the image buffers past the call.</summary>
     void Present(FrameTick tick, IReadOnlyList<CanvasPixels> canvases);
+
+    /// <summary>
+    /// Frames this output has failed to show so far (a window's surface lost, a swapchain out of date): the output
+    /// rebuilds what failed itself; the frame loop counts a frame in which this grew as faulted.
+    /// </summary>
+    long FaultedFrames => 0;
 }
 
 /// <summary>Renders and discards: for benchmarks, and for runs where only the take log matters. Reads nothing back.</summary>

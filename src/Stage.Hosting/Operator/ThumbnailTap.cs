@@ -83,6 +83,9 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     public bool ReportsDisplayTimes => _inner is IDisplayTiming { ReportsDisplayTimes: true };
 
     /// <inheritdoc/>
+    public long FaultedFrames => _inner.FaultedFrames;
+
+    /// <inheritdoc/>
     public void BeginFrame(FrameTick tick) => _inner.BeginFrame(tick);
 
     /// <summary>The wrapped output's wish, or this frame's pixels for a round due or under way while a page watches.</summary>

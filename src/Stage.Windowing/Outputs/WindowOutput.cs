@@ -151,6 +151,9 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
     /// <inheritdoc/>
     public IReadOnlyList<ICanvasPresenter> Presenters => _windows;
 
+    /// <inheritdoc/>
+    public long FaultedFrames => Faults;
+
     /// <summary>Frames lost to a fault on some window (each logged once per kind; the window rebuilt, the next frame tried again).</summary>
     public long Faults
     {
