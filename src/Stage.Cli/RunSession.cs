@@ -70,6 +70,9 @@ public sealed record RunSettings
 
     /// <summary>Builds an output the three built-in kinds don't cover (windows) on the run's device, or null for none.</summary>
     public IDeviceOutputFactory? OutputFactory { get; init; }
+
+    /// <summary>Called once the renderer exists, before the first frame (tests reach its fault injection through it).</summary>
+    public Action<DeviceLossRecovery>? OnRendererReady { get; init; }
 }
 
 /// <summary>
@@ -135,24 +138,47 @@ public static class RunSession
                 EnableValidation = settings.Validate,
                 Extensions = outputFactory?.InstanceExtensions ?? [],
             });
-            using GpuDevice device = instance.CreateDevice();
             string folder = Path.GetFullPath(settings.OutputFolder);
+            string sceneDirectory = Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory;
+            StageRendererOptions rendererOptions = StageRendererOptions.FromConfig(stage) with
+            {
+                Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor },
+                WatchCompletion = true,
+            };
+            // Everything on the GPU device is built in one place, so a lost device is rebuilt the same way (docs/engine.md).
+            GpuStack BuildGpu()
+            {
+                GpuDevice device = instance.CreateDevice();
+                IFrameOutput? windows = null;
+                StageRenderer? stageRenderer = null;
+                try
+                {
+                    if (outputFactory is not null) windows = outputFactory.Create(stage, device);
+                    stageRenderer = new StageRenderer(device, stage, rendererOptions);
+                    // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
+                    if (windows is IPresentingOutput presenting)
+                        foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
+                    return new GpuStack(device, windows, stageRenderer, StageFrameRenderer.ForWorld(stageRenderer, world, sceneDirectory));
+                }
+                catch
+                {
+                    stageRenderer?.Dispose();
+                    windows?.Dispose();
+                    device.Dispose();
+                    throw;
+                }
+            }
+            using var renderer = new DeviceLossRecovery(BuildGpu, logging.CreateLogger("Stage.Gpu"));
+            settings.OnRendererReady?.Invoke(renderer);
+            GpuStack gpu = renderer.Current!;
             using IFrameOutput frameOutput = settings.Output switch
             {
                 "headless" => new HeadlessOutput(),
                 "files" => new FilesOutput(folder, FileFormat.Png),
                 "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase)),
-                _ => outputFactory?.Create(stage, device) ?? throw new ArgumentException($"no output '{settings.Output}' in this build"),
+                _ when outputFactory is not null => new WindowSlot(renderer),
+                _ => throw new ArgumentException($"no output '{settings.Output}' in this build"),
             };
-            using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with
-            {
-                Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor },
-                WatchCompletion = true,
-            });
-            // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
-            if (frameOutput is IPresentingOutput presenting)
-                foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
-            using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
             // The operator page's thumbnails ride on the output (docs/operator.md: what runs on the frame thread).
             var pageWatch = new PageWatch();
             using var thumbnails = new ThumbnailTap(frameOutput, Math.Max(1, stage.FrameRate.TimecodeBase), pageWatch, logging.CreateLogger("Stage.Operator"));
@@ -171,9 +197,9 @@ public static class RunSession
             if (settings.CanvasScaleDivisor > 1)
                 output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
             string pacing = engine.Pacer is DisplayPacer
-                ? $"paced by the display ({(frameOutput is IDisplayTiming { ReportsDisplayTimes: true } ? "present wait" : "FIFO acquire, present times from the present call")}), {stageRenderer.FramesInFlight} frames in flight"
-                : $"paced by the clock, {stageRenderer.FramesInFlight} frames in flight";
-            output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
+                ? $"paced by the display ({(frameOutput is IDisplayTiming { ReportsDisplayTimes: true } ? "present wait" : "FIFO acquire, present times from the present call")}), {gpu.Renderer.FramesInFlight} frames in flight"
+                : $"paced by the clock, {gpu.Renderer.FramesInFlight} frames in flight";
+            output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {gpu.Device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
                              $"control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
             using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
@@ -195,7 +221,8 @@ public static class RunSession
             foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();
             foreach (ITrackingSource source in tracking.Sources) output.WriteLine("  " + TrackingReport.SummaryLine(source, receiveNow));
-            if (frameOutput is WindowRunOutput windows) output.WriteLine("  output: " + windows.StatusText());
+            if (frameOutput is WindowSlot windowSlot) output.WriteLine("  output: " + windowSlot.StatusText());
+            if (renderer.DevicesLost > 0) output.WriteLine($"  GPU devices lost {renderer.DevicesLost}, rebuilt {renderer.Rebuilds} (the frames between counted as faulted)");
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");

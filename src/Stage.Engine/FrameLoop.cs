@@ -232,6 +232,10 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             Statistics.RenderMs.Record((_clock.NowTicks - renderStart) * 1000.0 / _clock.Frequency);
             _renderer.Collect(this, wait: false);
         }
+        catch (RendererUnavailableException)
+        {
+            faulted = true;
+        }
         catch (Exception e)
         {
             faulted = true;

@@ -221,8 +221,22 @@ public sealed unsafe class GpuDevice : IDisposable
     public void WaitIdle()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Vk.DeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
+        WaitIdleOrLost();
         CollectRetired();
+    }
+
+    /// <summary>
+    /// True once a wait for the GPU has reported <c>VK_ERROR_DEVICE_LOST</c>: nothing it was given will finish, and
+    /// its objects may only be destroyed (the owner builds a new device).
+    /// </summary>
+    public bool IsLost { get; private set; }
+
+    /// <summary>Waits for the GPU to go idle; a lost device counts as idle (the specification lets its objects be destroyed).</summary>
+    private void WaitIdleOrLost()
+    {
+        Result result = Vk.DeviceWaitIdle(Handle);
+        if (result == Result.ErrorDeviceLost) IsLost = true;
+        else result.Check("vkDeviceWaitIdle");
     }
 
     /// <summary>
@@ -240,7 +254,8 @@ public sealed unsafe class GpuDevice : IDisposable
     public void CollectRetired()
     {
         if (_disposed) return;
-        var completed = CompletedSubmission();
+        // Lost: nothing in flight will ever finish, so everything retired may go now.
+        ulong completed = IsLost ? ulong.MaxValue : CompletedSubmission();
         while (true)
         {
             Action destroy;
@@ -257,7 +272,7 @@ public sealed unsafe class GpuDevice : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        Vk.DeviceWaitIdle(Handle).Check("vkDeviceWaitIdle");
+        WaitIdleOrLost();
         CollectRetired();
         _disposed = true;
         Memory.Release();
