@@ -332,11 +332,13 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
                     ChromaKey = _chromaKey[i],
                     Markers = _markers[i],
                 };
-                Statistics.PoseAgeMs.Record((latchTicks - sample.ReceiveTicks) * 1000.0 / _clock.Frequency);
+                // A pose that arrived while the latch ran (after its clock read) is as fresh as it gets: age 0, not negative.
+                long ageTicks = Math.Max(0, latchTicks - sample.ReceiveTicks);
+                Statistics.PoseAgeMs.Record(ageTicks * 1000.0 / _clock.Frequency);
                 if (i == 0) record.UsedReceiveStamp = sample.ReceiveTicks;
                 record.ReceivedStamps[i] = sample.ReceiveTicks;
                 _trackFrames[i] = new TrackFrame(0, i, sample.PositionM, sample.Orientation, _views[i].FocalLengthMm,
-                    sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, (latchTicks - sample.ReceiveTicks) * 1e6 / _clock.Frequency, 0);
+                    sample.HasFocusDistance ? sample.FocusDistanceM : double.NaN, ageTicks * 1e6 / _clock.Frequency, 0);
             }
             else
             {
