@@ -46,8 +46,8 @@ public sealed class DeviceLossTests : IDisposable
         EngineStatisticsOf(outcome, out long frames, out long faulted);
         // The frame that met the loss is faulted; the next one runs on the new device.
         Assert.InRange(faulted, 1, 2);
-        // Three seconds at 24 fps is frame 71; frames the loaded machine dropped are gaps, not frames run.
-        Assert.InRange(frames, 36, 72);
+        // Three seconds at 24 fps is frame 71; frames a loaded machine dropped are gaps, not frames run.
+        Assert.InRange(frames, 12, 72);
         // The test rig's two windows, opened again on the new device, present again (the summary counts the new windows' frames).
         Assert.Matches(@"output: windows 2: presented [1-9]\d*, ", printed);
         using TakeLog log = TakeLog.Open(Path.Combine(_folder, "takes.sqlite"), create: false);
