@@ -170,6 +170,8 @@ public static class RunSession
             List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, settings.SimulatedTrackerRateHz, simulation.Token, error) : [];
             if (settings.CanvasScaleDivisor > 1)
                 output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
+            if (stageRenderer.MsaaNote is { } msaaNote) error.WriteLine($"warning: {settings.ConfigPath}: {msaaNote}");
+            output.WriteLine($"views drawn with {stageRenderer.Samples}× MSAA; {OuterResolution.Choose(stage)}");
             string pacing = engine.Pacer is DisplayPacer
                 ? $"paced by the display ({(frameOutput is IDisplayTiming { ReportsDisplayTimes: true } ? "present wait" : "FIFO acquire, present times from the present call")}), {stageRenderer.FramesInFlight} frames in flight"
                 : $"paced by the clock, {stageRenderer.FramesInFlight} frames in flight";
