@@ -175,7 +175,8 @@ public sealed class StageRenderer : IDisposable
         var face = (uint)_options.OuterFaceSizePx;
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
         // One multisampled face, reused for the six (each resolved into its layer): 1/6 of the memory of six.
-        _outerMultisampled = Samples == 1 ? null : new GpuImage(device, face, face, SceneRenderer.ColorFormat, multisampledUsage, samples: samples);
+        _outerMultisampled = Samples == 1 ? null : new GpuImage(device, face, face, SceneRenderer.ColorFormat,
+            ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit, samples: samples);
         _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage, samples: samples);
         _pool = new GpuCommandPool(device);
         int canvases = config.Outputs.Count;
@@ -648,18 +649,43 @@ public sealed class StageRenderer : IDisposable
             if (each) cmd = NextPass(cmd, _innerPassNames[camera], ref pass);
             if (stamps is not null) Stamp(stamps, cmd, _innerGpuNames[camera]);
         }
-        GpuTransfers.ToColorAttachment(cmd, _outerColor);
-        for (var face = 0; face < CubeFaces.Count; face++)
+        if (_outerMultisampled is { } outerSamples) RecordOuterMultisampled(cmd, outerSamples, scene.BackgroundLinear);
+        else
         {
-            if (_outerMultisampled is { } multisampled)
-                _scene.RecordResolvedView(cmd, multisampled, _outerColor, (uint)face, _outerDepth, FirstFaceView + face, scene.BackgroundLinear);
-            else
+            GpuTransfers.ToColorAttachment(cmd, _outerColor);
+            for (var face = 0; face < CubeFaces.Count; face++)
                 _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, FirstFaceView + face, scene.BackgroundLinear);
+            GpuTransfers.ColorToSampled(cmd, _outerColor);
         }
-        GpuTransfers.ColorToSampled(cmd, _outerColor);
         if (each) cmd = NextPass(cmd, "outer", ref pass);
         if (stamps is not null) Stamp(stamps, cmd, "gpu outer");
         return cmd;
+    }
+
+    /// <summary>
+    /// The outer cube with MSAA: each face drawn into the one multisampled face image and resolved into its layer with
+    /// vkCmdResolveImage. (Not with a dynamic-rendering resolve attachment as the inner views are: on lavapipe — Mesa 22.3 —
+    /// resolving through a single-layer view of the six-layer image left faces black, with the validation layer silent;
+    /// <c>AntiAliasingTests</c> compares the outer view with 4 samples against 1.)
+    /// </summary>
+    private void RecordOuterMultisampled(GpuCommandBuffer cmd, GpuImage multisampled, Vector3 backgroundLinear)
+    {
+        // The previous frame's compose read the faces; their contents are replaced.
+        cmd.Barrier(_outerColor, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None, PipelineStageFlags2.ResolveBit, AccessFlags2.TransferWriteBit);
+        for (var face = 0; face < CubeFaces.Count; face++)
+        {
+            // The previous face's resolve read the multisampled image; its contents are discarded.
+            cmd.Barrier(multisampled, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+                PipelineStageFlags2.ResolveBit | PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.None,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.ColorAttachmentReadBit);
+            _scene.RecordView(cmd, multisampled, 0, _outerDepth, FirstFaceView + face, backgroundLinear);
+            cmd.Barrier(multisampled, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit, PipelineStageFlags2.ResolveBit, AccessFlags2.TransferReadBit);
+            cmd.ResolveInto(multisampled, _outerColor, (uint)face);
+        }
+        cmd.Barrier(_outerColor, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.ResolveBit, AccessFlags2.TransferWriteBit, PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
     }
 
     /// <summary>The late latch: each drawn camera's inner projection into the slot's view buffer and the compose pass's cameras.</summary>

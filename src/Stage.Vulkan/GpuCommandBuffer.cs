@@ -109,6 +109,21 @@ public sealed unsafe class GpuCommandBuffer
         Vk.CmdBlitImage(Handle, image.Handle, ImageLayout.TransferSrcOptimal, image.Handle, ImageLayout.TransferDstOptimal, 1, &region, filter);
     }
 
+    /// <summary>
+    /// Averages the samples of the multisampled <paramref name="multisampled"/> (TRANSFER_SRC_OPTIMAL) into level 0 of layer
+    /// <paramref name="layer"/> of the single-sample <paramref name="destination"/> (TRANSFER_DST_OPTIMAL) of the same size.
+    /// </summary>
+    public void ResolveInto(GpuImage multisampled, GpuImage destination, uint layer)
+    {
+        ArgumentNullException.ThrowIfNull(multisampled);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, destination.Layers);
+        var region = new ImageResolve(srcSubresource: new ImageSubresourceLayers(aspectMask: multisampled.Aspect, mipLevel: 0, baseArrayLayer: 0, layerCount: 1),
+            dstSubresource: new ImageSubresourceLayers(aspectMask: destination.Aspect, mipLevel: 0, baseArrayLayer: layer, layerCount: 1),
+            extent: new Extent3D(width: multisampled.Width, height: multisampled.Height, depth: 1));
+        Vk.CmdResolveImage(Handle, multisampled.Handle, ImageLayout.TransferSrcOptimal, destination.Handle, ImageLayout.TransferDstOptimal, 1, &region);
+    }
+
     /// <summary>A global memory barrier (e.g. transfer writes → host reads).</summary>
     public void MemoryBarrier(PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
     {

@@ -323,6 +323,7 @@ public sealed class SceneRenderer : IDisposable
     /// (cleared to the background) with <paramref name="depth"/>, seen through the current slot's view
     /// <paramref name="view"/> (its matrix written with <see cref="WriteView"/> before submission), and leaves the
     /// colour image's layer in COLOR_ATTACHMENT_OPTIMAL. The colour image must be in COLOR_ATTACHMENT_OPTIMAL already.
+    /// A multisampled colour image (with a depth of the same sample count) is drawn multisampled and kept as it is (resolve it afterwards).
     /// </summary>
     public void RecordView(GpuCommandBuffer cmd, GpuImage color, uint colorLayer, GpuImage depth, int view, Vector3 backgroundLinear)
     {
@@ -331,7 +332,7 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(depth);
         GpuTransfers.ToDepthAttachment(cmd, depth);
         cmd.BeginRendering(color, colorLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(color.Format, SampleCountFlags.Count1Bit), color.Width, color.Height, view);
+        DrawItems(cmd, PipelineFor(color.Format, color.Samples), color.Width, color.Height, view);
         cmd.EndRendering();
     }
 
