@@ -196,6 +196,9 @@ public static class RunSession
             List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, settings.SimulatedTrackerRateHz, simulation.Token, error) : [];
             if (settings.CanvasScaleDivisor > 1)
                 output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
+            if (gpu.Renderer.MsaaNote is { } msaaNote) error.WriteLine($"warning: {settings.ConfigPath}: {msaaNote}");
+            output.WriteLine($"views drawn with {gpu.Renderer.Samples}× MSAA; {OuterResolution.Choose(stage)}" +
+                             (settings.CanvasScaleDivisor > 1 ? $"; at 1/{settings.CanvasScaleDivisor} canvas scale {gpu.Renderer.OuterFaceSizePx}²" : ""));
             string pacing = engine.Pacer is DisplayPacer
                 ? $"paced by the display ({(frameOutput is IDisplayTiming { ReportsDisplayTimes: true } ? "present wait" : "FIFO acquire, present times from the present call")}), {gpu.Renderer.FramesInFlight} frames in flight"
                 : $"paced by the clock, {gpu.Renderer.FramesInFlight} frames in flight";

@@ -23,7 +23,8 @@ public sealed record StageSummary(
     IReadOnlyList<SourceSummary> TrackingSources,
     string Control,
     string? World,
-    string Takes)
+    string Takes,
+    RenderSummary Render)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -46,7 +47,8 @@ public sealed record StageSummary(
         config.TrackingSources.Select(SourceSummary.From).ToList(),
         $"OSC on {config.Control.BindAddress}:{config.Control.Port} (UDP, and TCP with SLIP framing)",
         config.WorldScenePath,
-        config.TakeDatabasePath);
+        config.TakeDatabasePath,
+        RenderSummary.From(config));
 
     /// <summary>The summary as indented JSON, with the configuration's warnings (<c>[{"path", "message"}]</c>).</summary>
     public string ToJson(IReadOnlyList<ConfigFault>? warnings = null) => JsonSerializer.Serialize(
@@ -93,6 +95,8 @@ public sealed record StageSummary(
         text.AppendLine(Inv($"Control     {Control}"));
         text.AppendLine(Inv($"World       {World ?? "none (an empty world)"}"));
         text.AppendLine(Inv($"Takes       {Takes}"));
+        text.AppendLine(Inv($"Render      {Render.MsaaSamples}× MSAA, {Render.FramesInFlight} frames in flight, soft edge {Render.SoftEdgePercent:0.##} %, outer eye {Render.OuterEyeM}"));
+        text.AppendLine(Inv($"            {Render.Outer}"));
         return text.ToString();
     }
 
@@ -158,5 +162,30 @@ public sealed record SourceSummary(string Id, string Kind, string Endpoint, int 
     {
         string detail = TrackingProtocols.Find(source.Kind)?.Describe(source) ?? "";
         return new SourceSummary(source.Id, source.Kind, source.Endpoint, source.Port, source.DelayMs, detail);
+    }
+}
+
+/// <summary>The render section as it will run: MSAA, frames in flight, soft edge and the outer view's eye and face size.</summary>
+/// <param name="MsaaSamples">Samples per pixel asked for (a GPU that does not offer it lowers it, with a warning at run start).</param>
+/// <param name="FramesInFlight">Frames the GPU may work on at once.</param>
+/// <param name="SoftEdgePercent">The inner frustum's soft edge, percent of the image.</param>
+/// <param name="OuterEyeM">The outer eye, metres.</param>
+/// <param name="OuterFaceSizePx">Pixels along each outer cube face.</param>
+/// <param name="OuterNeededFaceSizePx">The face size the walls need for at most 2 LED pixels per texel.</param>
+/// <param name="OuterLedPixelsPerTexel">LED pixels along one outer texel at the densest wall point.</param>
+/// <param name="OuterFaceSizeSource">"configuration", "walls" or "walls, capped".</param>
+/// <param name="Outer">The outer view's line as printed.</param>
+public sealed record RenderSummary(int MsaaSamples, int FramesInFlight, double SoftEdgePercent, string OuterEyeM, int OuterFaceSizePx,
+    int OuterNeededFaceSizePx, double OuterLedPixelsPerTexel, string OuterFaceSizeSource, string Outer)
+{
+    /// <summary>Summarises the render section of <paramref name="config"/>.</summary>
+    public static RenderSummary From(StageConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        RenderConfig render = config.Render;
+        OuterFaceChoice outer = OuterResolution.Choose(config);
+        return new RenderSummary(render.MsaaSamples, render.FramesInFlight, render.SoftEdgePercent,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{render.OuterEyeM.X}, {render.OuterEyeM.Y}, {render.OuterEyeM.Z}] m"),
+            outer.FaceSizePx, outer.NeededPx, Math.Round(outer.LedPixelsPerTexel, 2), outer.Source, outer.ToString());
     }
 }

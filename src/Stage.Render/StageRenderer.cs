@@ -19,8 +19,14 @@ public sealed record StageRendererOptions
     /// <summary>Where the outer render is seen from (the configuration's <c>render.outerEyeM</c>; default eye height at the stage origin).</summary>
     public Vector3 OuterEyeM { get; init; } = new(0f, 1.7f, 0f);
 
-    /// <summary>Side of each of the outer cube's six faces, pixels.</summary>
+    /// <summary>Side of each of the outer cube's six faces, pixels (<see cref="FromConfig"/>: <see cref="OuterResolution.Choose"/>).</summary>
     public int OuterFaceSizePx { get; init; } = 256;
+
+    /// <summary>
+    /// Samples per pixel of the inner and outer views (1, 2, 4 or 8; default 4), resolved before the compose pass. A count
+    /// the device does not offer is lowered to the highest it offers below it (<see cref="StageRenderer.MsaaNote"/> says so).
+    /// </summary>
+    public int MsaaSamples { get; init; } = 4;
 
     /// <summary>Soft edge between inner and outer, as a fraction of the inner image.</summary>
     public double SoftEdgeFraction { get; init; } = 0.02;
@@ -49,14 +55,18 @@ public sealed record StageRendererOptions
     /// </summary>
     public bool WatchCompletion { get; init; }
 
-    /// <summary>The options a stage configuration asks for: its <c>render</c> section's outer viewpoint, outer resolution and soft edge.</summary>
+    /// <summary>
+    /// The options a stage configuration asks for: its <c>render</c> section's outer viewpoint, soft edge, frames in flight and
+    /// MSAA samples, and the outer resolution <see cref="OuterResolution.Choose"/> picks (the configuration's where it sets one).
+    /// </summary>
     public static StageRendererOptions FromConfig(StageConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new StageRendererOptions
         {
             OuterEyeM = config.Render.OuterEyeM,
-            OuterFaceSizePx = config.Render.OuterFaceSizePx,
+            OuterFaceSizePx = OuterResolution.Choose(config).FaceSizePx,
+            MsaaSamples = config.Render.MsaaSamples,
             SoftEdgeFraction = config.Render.SoftEdgePercent / 100.0,
             FramesInFlight = config.Render.FramesInFlight,
         };
@@ -96,8 +106,10 @@ public sealed class StageRenderer : IDisposable
     private readonly CanvasCompositor _compositor;
     private readonly CameraConfig[] _innerCameras;
     private readonly GpuImage[] _innerColor;
+    private readonly GpuImage?[] _innerMultisampled;
     private readonly GpuImage[] _innerDepth;
     private readonly GpuImage _outerColor;
+    private readonly GpuImage? _outerMultisampled;
     private readonly GpuImage _outerDepth;
     private readonly FrameSlot[] _slots;
     private readonly GpuCommandPool _pool;
@@ -143,18 +155,31 @@ public sealed class StageRenderer : IDisposable
         _scene = new SceneRenderer(device, _options.Scene, slots);
         _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
         _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
+        (Samples, MsaaNote) = ChooseSamples(device, _options.MsaaSamples);
+        SampleCountFlags samples = (SampleCountFlags)Samples;
         const ImageUsageFlags colorUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.SampledBit
-            | ImageUsageFlags.TransferSrcBit;
+            | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit;
+        const ImageUsageFlags multisampledUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransientAttachmentBit;
         const ImageUsageFlags depthUsage = ImageUsageFlags.DepthStencilAttachmentBit;
-        _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage)).ToArray();
-        _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage)).ToArray();
+        // The inner images carry a mip chain, rebuilt each frame, for the compose pass's trilinear filtering.
+        bool mips = _options.Compose.InnerMipmaps;
+        _innerColor = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, colorUsage,
+            mipLevels: mips ? GpuImage.MipLevelsFor((uint)c.InnerWidthPx, (uint)c.InnerHeightPx) : 1)).ToArray();
+        _innerMultisampled = _innerCameras.Select(c => Samples == 1 ? null
+            : new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.ColorFormat, multisampledUsage, samples: samples)).ToArray();
+        _innerDepth = _innerCameras.Select(c => new GpuImage(device, (uint)c.InnerWidthPx, (uint)c.InnerHeightPx, SceneRenderer.DepthFormat, depthUsage, samples: samples)).ToArray();
         _latched = _innerCameras.Select(c => new CameraView(c, Pose.Identity, c.FocalLengthMm)).ToArray();
         _drawOrder = new int[_innerCameras.Length];
         _innerPassNames = _innerCameras.Select(c => "inner " + c.Id).ToArray();
         _innerGpuNames = _innerCameras.Select(c => "gpu inner " + c.Id).ToArray();
-        var face = (uint)_options.OuterFaceSizePx;
+        // Canvases at 1/N size each way carry 1/N the LED pixels: the outer view chosen for the wall's density shrinks with them.
+        int divisor = _options.Compose.CanvasScaleDivisor;
+        var face = (uint)Math.Max(16, (_options.OuterFaceSizePx + divisor - 1) / divisor);
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
-        _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage);
+        // One multisampled face, reused for the six (each resolved into its layer): 1/6 of the memory of six.
+        _outerMultisampled = Samples == 1 ? null : new GpuImage(device, face, face, SceneRenderer.ColorFormat,
+            ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit, samples: samples);
+        _outerDepth = new GpuImage(device, face, face, SceneRenderer.DepthFormat, depthUsage, samples: samples);
         _pool = new GpuCommandPool(device);
         int canvases = config.Outputs.Count;
         _targets = new GpuImage?[canvases];
@@ -177,6 +202,31 @@ public sealed class StageRenderer : IDisposable
 
     /// <summary>The stage this renderer draws.</summary>
     public StageConfig Config => _config;
+
+    /// <summary>Samples per pixel the inner and outer views are drawn with (what was asked, or the highest the device offers below it).</summary>
+    public int Samples { get; }
+
+    /// <summary>Null when the views are drawn with the samples asked for; otherwise a warning saying what the device offers and what is used.</summary>
+    public string? MsaaNote { get; }
+
+    /// <summary>Pixels along each of the outer cube's faces.</summary>
+    public int OuterFaceSizePx => (int)_outerColor.Width;
+
+    /// <summary>
+    /// The sample count to draw with: <paramref name="asked"/> where the device offers it for the views' colour and depth
+    /// formats, else the highest offered count below it (1 always is), with a note saying so — a clamp with a warning rather
+    /// than a refusal, so a stage configured for a GPU still runs (less smoothly) on a smaller one.
+    /// </summary>
+    private static (int Samples, string? Note) ChooseSamples(GpuDevice device, int asked)
+    {
+        if (asked is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(asked), asked, "MSAA samples must be 1, 2, 4 or 8");
+        SampleCountFlags offered = device.AttachmentSampleCounts(SceneRenderer.ColorFormat, SceneRenderer.DepthFormat);
+        int used = asked;
+        while (used > 1 && (offered & (SampleCountFlags)used) == 0) used /= 2;
+        if (used == asked) return (used, null);
+        var list = string.Join(", ", new[] { 1, 2, 4, 8, 16, 32, 64 }.Where(n => (offered & (SampleCountFlags)n) != 0));
+        return (used, $"render.msaaSamples {asked}: {device.Info.Name} offers {list} samples for the views' RGBA16F colour with D32 depth; drawing with {used}");
+    }
 
     /// <summary>
     /// Called on the render thread for every frame once it has completed on the GPU (from <see cref="BeginFrame"/>
@@ -592,18 +642,52 @@ public sealed class StageRenderer : IDisposable
         {
             int camera = _drawOrder[k];
             GpuTransfers.ToColorAttachment(cmd, _innerColor[camera]);
-            _scene.RecordView(cmd, _innerColor[camera], 0, _innerDepth[camera], FirstCameraView + k, scene.BackgroundLinear);
-            GpuTransfers.ColorToSampled(cmd, _innerColor[camera]);
+            if (_innerMultisampled[camera] is { } multisampled)
+                _scene.RecordResolvedView(cmd, multisampled, _innerColor[camera], 0, _innerDepth[camera], FirstCameraView + k, scene.BackgroundLinear);
+            else
+                _scene.RecordView(cmd, _innerColor[camera], 0, _innerDepth[camera], FirstCameraView + k, scene.BackgroundLinear);
+            // The mip chain in the same command buffer, then every level ready for the compose pass.
+            MipChain.Generate(cmd, _innerColor[camera]);
             if (each) cmd = NextPass(cmd, _innerPassNames[camera], ref pass);
             if (stamps is not null) Stamp(stamps, cmd, _innerGpuNames[camera]);
         }
-        GpuTransfers.ToColorAttachment(cmd, _outerColor);
-        for (var face = 0; face < CubeFaces.Count; face++)
-            _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, FirstFaceView + face, scene.BackgroundLinear);
-        GpuTransfers.ColorToSampled(cmd, _outerColor);
+        if (_outerMultisampled is { } outerSamples) RecordOuterMultisampled(cmd, outerSamples, scene.BackgroundLinear);
+        else
+        {
+            GpuTransfers.ToColorAttachment(cmd, _outerColor);
+            for (var face = 0; face < CubeFaces.Count; face++)
+                _scene.RecordView(cmd, _outerColor, (uint)face, _outerDepth, FirstFaceView + face, scene.BackgroundLinear);
+            GpuTransfers.ColorToSampled(cmd, _outerColor);
+        }
         if (each) cmd = NextPass(cmd, "outer", ref pass);
         if (stamps is not null) Stamp(stamps, cmd, "gpu outer");
         return cmd;
+    }
+
+    /// <summary>
+    /// The outer cube with MSAA: each face drawn into the one multisampled face image and resolved into its layer with
+    /// vkCmdResolveImage. (Not with a dynamic-rendering resolve attachment as the inner views are: on lavapipe — Mesa 22.3 —
+    /// resolving through a single-layer view of the six-layer image left faces black, with the validation layer silent;
+    /// <c>AntiAliasingTests</c> compares the outer view with 4 samples against 1.)
+    /// </summary>
+    private void RecordOuterMultisampled(GpuCommandBuffer cmd, GpuImage multisampled, Vector3 backgroundLinear)
+    {
+        // The previous frame's compose read the faces; their contents are replaced.
+        cmd.Barrier(_outerColor, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            PipelineStageFlags2.AllCommandsBit, AccessFlags2.None, PipelineStageFlags2.ResolveBit, AccessFlags2.TransferWriteBit);
+        for (var face = 0; face < CubeFaces.Count; face++)
+        {
+            // The previous face's resolve read the multisampled image; its contents are discarded.
+            cmd.Barrier(multisampled, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+                PipelineStageFlags2.ResolveBit | PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.None,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.ColorAttachmentReadBit);
+            _scene.RecordView(cmd, multisampled, 0, _outerDepth, FirstFaceView + face, backgroundLinear);
+            cmd.Barrier(multisampled, ImageLayout.ColorAttachmentOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit, PipelineStageFlags2.ResolveBit, AccessFlags2.TransferReadBit);
+            cmd.ResolveInto(multisampled, _outerColor, (uint)face);
+        }
+        cmd.Barrier(_outerColor, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags2.ResolveBit, AccessFlags2.TransferWriteBit, PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
     }
 
     /// <summary>The late latch: each drawn camera's inner projection into the slot's view buffer and the compose pass's cameras.</summary>
@@ -735,8 +819,10 @@ public sealed class StageRenderer : IDisposable
         foreach (FrameSlot slot in _slots) slot.Dispose();
         _pool.Dispose();
         _outerDepth.Dispose();
+        _outerMultisampled?.Dispose();
         _outerColor.Dispose();
         foreach (GpuImage image in _innerColor.Concat(_innerDepth)) image.Dispose();
+        foreach (GpuImage? image in _innerMultisampled) image?.Dispose();
         _compositor.Dispose();
         _scene.Dispose();
     }

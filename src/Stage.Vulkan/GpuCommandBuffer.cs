@@ -79,6 +79,51 @@ public sealed unsafe class GpuCommandBuffer
         Vk.CmdPipelineBarrier2(Handle, &dependency);
     }
 
+    /// <summary>
+    /// An image layout transition of mip levels <paramref name="baseMipLevel"/> … + <paramref name="levelCount"/> − 1
+    /// (every layer) with a synchronization2 barrier: for building a mip chain level by level.
+    /// </summary>
+    public void Barrier(GpuImage image, uint baseMipLevel, uint levelCount, ImageLayout oldLayout, ImageLayout newLayout,
+        PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (baseMipLevel + levelCount > image.MipLevels) throw new ArgumentOutOfRangeException(nameof(levelCount), $"levels {baseMipLevel} … {baseMipLevel + levelCount - 1} of an image with {image.MipLevels}");
+        var range = new ImageSubresourceRange(aspectMask: image.Aspect, baseMipLevel: baseMipLevel, levelCount: levelCount, baseArrayLayer: 0, layerCount: image.Layers);
+        var barrier = new ImageMemoryBarrier2(srcStageMask: srcStage, srcAccessMask: srcAccess, dstStageMask: dstStage, dstAccessMask: dstAccess, oldLayout: oldLayout, newLayout: newLayout, srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image.Handle, subresourceRange: range);
+        var dependency = new DependencyInfo(imageMemoryBarrierCount: 1, pImageMemoryBarriers: &barrier);
+        Vk.CmdPipelineBarrier2(Handle, &dependency);
+    }
+
+    /// <summary>
+    /// Filters mip level <paramref name="sourceLevel"/> (TRANSFER_SRC_OPTIMAL) of every layer of <paramref name="image"/>
+    /// down onto level <paramref name="destinationLevel"/> (TRANSFER_DST_OPTIMAL) with a blit: one step of a mip chain on the GPU.
+    /// </summary>
+    public void BlitLevel(GpuImage image, uint sourceLevel, uint destinationLevel, Filter filter = Filter.Linear)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sourceLevel, image.MipLevels);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(destinationLevel, image.MipLevels);
+        var region = new ImageBlit(srcSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: sourceLevel, baseArrayLayer: 0, layerCount: image.Layers), dstSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: destinationLevel, baseArrayLayer: 0, layerCount: image.Layers));
+        region.SrcOffsets[1] = new Offset3D(x: (int)Math.Max(1, image.Width >> (int)sourceLevel), y: (int)Math.Max(1, image.Height >> (int)sourceLevel), z: 1);
+        region.DstOffsets[1] = new Offset3D(x: (int)Math.Max(1, image.Width >> (int)destinationLevel), y: (int)Math.Max(1, image.Height >> (int)destinationLevel), z: 1);
+        Vk.CmdBlitImage(Handle, image.Handle, ImageLayout.TransferSrcOptimal, image.Handle, ImageLayout.TransferDstOptimal, 1, &region, filter);
+    }
+
+    /// <summary>
+    /// Averages the samples of the multisampled <paramref name="multisampled"/> (TRANSFER_SRC_OPTIMAL) into level 0 of layer
+    /// <paramref name="layer"/> of the single-sample <paramref name="destination"/> (TRANSFER_DST_OPTIMAL) of the same size.
+    /// </summary>
+    public void ResolveInto(GpuImage multisampled, GpuImage destination, uint layer)
+    {
+        ArgumentNullException.ThrowIfNull(multisampled);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, destination.Layers);
+        var region = new ImageResolve(srcSubresource: new ImageSubresourceLayers(aspectMask: multisampled.Aspect, mipLevel: 0, baseArrayLayer: 0, layerCount: 1),
+            dstSubresource: new ImageSubresourceLayers(aspectMask: destination.Aspect, mipLevel: 0, baseArrayLayer: layer, layerCount: 1),
+            extent: new Extent3D(width: multisampled.Width, height: multisampled.Height, depth: 1));
+        Vk.CmdResolveImage(Handle, multisampled.Handle, ImageLayout.TransferSrcOptimal, destination.Handle, ImageLayout.TransferDstOptimal, 1, &region);
+    }
+
     /// <summary>A global memory barrier (e.g. transfer writes → host reads).</summary>
     public void MemoryBarrier(PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
     {
@@ -130,6 +175,35 @@ public sealed unsafe class GpuCommandBuffer
         var depthAttachment = new RenderingAttachmentInfo(imageView: depth?.View ?? default(ImageView), imageLayout: ImageLayout.DepthAttachmentOptimal,
             loadOp: AttachmentLoadOp.Clear, storeOp: color is null ? AttachmentStoreOp.Store : AttachmentStoreOp.DontCare, clearValue: depthClear);
         var info = new RenderingInfo(renderArea: new Rect2D(extent: new Extent2D(width: extentSource.Width, height: extentSource.Height)), layerCount: 1, colorAttachmentCount: color is null ? 0U : 1U, pColorAttachments: color is null ? null : &colorAttachment, pDepthAttachment: depth is null ? null : &depthAttachment);
+        Vk.CmdBeginRendering(Handle, &info);
+    }
+
+    /// <summary>
+    /// Begins dynamic rendering into a multisampled colour image <paramref name="color"/> cleared to a colour, with a
+    /// multisampled <paramref name="depth"/> (the same sample count) cleared to <paramref name="clearDepth"/>; at the end
+    /// of rendering the samples are averaged into level 0 of layer <paramref name="resolveLayer"/> of the single-sample
+    /// <paramref name="resolve"/> (COLOR_ATTACHMENT_OPTIMAL). Neither multisampled image is stored: only the resolve is kept.
+    /// </summary>
+    public void BeginRenderingResolved(GpuImage color, GpuImage resolve, uint resolveLayer, (float R, float G, float B, float A) clearColor, GpuImage depth, float clearDepth = 1f)
+    {
+        ArgumentNullException.ThrowIfNull(color);
+        ArgumentNullException.ThrowIfNull(resolve);
+        ArgumentNullException.ThrowIfNull(depth);
+        if (color.Samples == SampleCountFlags.Count1Bit || resolve.Samples != SampleCountFlags.Count1Bit || depth.Samples != color.Samples)
+            throw new ArgumentException("a resolved pass draws into multisampled colour and depth of one sample count and resolves into a single-sample image");
+        var colorClear = new ClearValue();
+        colorClear.Color.Float32_0 = clearColor.R;
+        colorClear.Color.Float32_1 = clearColor.G;
+        colorClear.Color.Float32_2 = clearColor.B;
+        colorClear.Color.Float32_3 = clearColor.A;
+        var colorAttachment = new RenderingAttachmentInfo(imageView: color.LayerView(0), imageLayout: ImageLayout.ColorAttachmentOptimal,
+            resolveMode: ResolveModeFlags.AverageBit, resolveImageView: resolve.LayerView(resolveLayer), resolveImageLayout: ImageLayout.ColorAttachmentOptimal,
+            loadOp: AttachmentLoadOp.Clear, storeOp: AttachmentStoreOp.DontCare, clearValue: colorClear);
+        var depthClear = new ClearValue();
+        depthClear.DepthStencil.Depth = clearDepth;
+        var depthAttachment = new RenderingAttachmentInfo(imageView: depth.View, imageLayout: ImageLayout.DepthAttachmentOptimal,
+            loadOp: AttachmentLoadOp.Clear, storeOp: AttachmentStoreOp.DontCare, clearValue: depthClear);
+        var info = new RenderingInfo(renderArea: new Rect2D(extent: new Extent2D(width: color.Width, height: color.Height)), layerCount: 1, colorAttachmentCount: 1, pColorAttachments: &colorAttachment, pDepthAttachment: &depthAttachment);
         Vk.CmdBeginRendering(Handle, &info);
     }
 

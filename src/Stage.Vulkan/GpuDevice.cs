@@ -48,6 +48,21 @@ public sealed unsafe class GpuDevice : IDisposable
     /// <summary>The device handle.</summary>
     internal Device Handle { get; }
 
+    /// <summary>
+    /// The sample counts this device offers for a multisampled colour attachment of <paramref name="colorFormat"/> drawn
+    /// with a depth attachment of <paramref name="depthFormat"/> (the framebuffer limits and both formats' optimal-tiling image properties).
+    /// </summary>
+    public SampleCountFlags AttachmentSampleCounts(Format colorFormat, Format depthFormat)
+    {
+        SampleCountFlags counts = Limits.FramebufferColorSampleCounts & Limits.FramebufferDepthSampleCounts;
+        ImageFormatProperties color, depth;
+        Instance.Vk.GetPhysicalDeviceImageFormatProperties(Info.Handle, colorFormat, ImageType.Type2D, ImageTiling.Optimal,
+            ImageUsageFlags.ColorAttachmentBit, 0, &color).Check("vkGetPhysicalDeviceImageFormatProperties");
+        Instance.Vk.GetPhysicalDeviceImageFormatProperties(Info.Handle, depthFormat, ImageType.Type2D, ImageTiling.Optimal,
+            ImageUsageFlags.DepthStencilAttachmentBit, 0, &depth).Check("vkGetPhysicalDeviceImageFormatProperties");
+        return counts & color.SampleCounts & depth.SampleCounts;
+    }
+
     /// <summary>Device-level commands (Silk.NET's <see cref="Silk.NET.Vulkan.Vk"/>, bound to this device and its instance).</summary>
     internal Vk Vk { get; }
 

@@ -47,6 +47,9 @@ public sealed record GpuGraphicsPipelineDesc
 
     /// <summary>Alpha blending (src·α + dst·(1−α)) on the colour attachment.</summary>
     public bool AlphaBlend { get; init; }
+
+    /// <summary>Samples per pixel of the attachments drawn into (multisample anti-aliasing); one by default.</summary>
+    public SampleCountFlags Samples { get; init; } = SampleCountFlags.Count1Bit;
 }
 
 /// <summary>One vertex attribute: <c>layout(location = Location)</c>, its format and byte offset in the vertex.</summary>
@@ -135,7 +138,7 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
             var inputAssembly = new PipelineInputAssemblyStateCreateInfo(topology: PrimitiveTopology.TriangleList);
             var viewport = new PipelineViewportStateCreateInfo(viewportCount: 1, scissorCount: 1);
             var raster = new PipelineRasterizationStateCreateInfo(polygonMode: PolygonMode.Fill, cullMode: CullModeFlags.None, frontFace: FrontFace.CounterClockwise, lineWidth: 1f);
-            var multisample = new PipelineMultisampleStateCreateInfo(rasterizationSamples: SampleCountFlags.Count1Bit);
+            var multisample = new PipelineMultisampleStateCreateInfo(rasterizationSamples: desc.Samples);
             var hasDepth = desc.DepthFormat != Format.Undefined;
             var depth = new PipelineDepthStencilStateCreateInfo(depthTestEnable: hasDepth, depthWriteEnable: hasDepth, depthCompareOp: CompareOp.Less);
             var blendAttachment = new PipelineColorBlendAttachmentState(colorWriteMask: ColorComponentFlags.RBit | ColorComponentFlags.GBit

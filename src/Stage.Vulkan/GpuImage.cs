@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace Stage.Vulkan;
 
 /// <summary>A 2D image in device-local memory with one view over all of it.</summary>
@@ -11,22 +12,30 @@ public sealed unsafe class GpuImage : IDisposable
     private ImageView[]? _layerViews;
 
     /// <summary>
-    /// Creates a 2D, single-mip, optimally tiled image and its view. With <paramref name="layers"/> &gt; 1
+    /// Creates a 2D, optimally tiled image and its view. With <paramref name="layers"/> &gt; 1
     /// it is a 2D array (one view over every layer for sampling, <see cref="LayerView"/> per layer for rendering).
+    /// <paramref name="mipLevels"/> &gt; 1 gives it a mip chain (the view samples every level; rendering goes into level 0);
+    /// <paramref name="samples"/> above one makes it a multisampled attachment (resolved into a single-sample image).
     /// </summary>
-    public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1)
+    public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1,
+        uint mipLevels = 1, SampleCountFlags samples = SampleCountFlags.Count1Bit)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(width);
         ArgumentOutOfRangeException.ThrowIfZero(height);
         ArgumentOutOfRangeException.ThrowIfZero(layers);
+        ArgumentOutOfRangeException.ThrowIfZero(mipLevels);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mipLevels, MipLevelsFor(width, height));
+        if (samples != SampleCountFlags.Count1Bit && mipLevels != 1) throw new ArgumentException("a multisampled image has one mip level", nameof(mipLevels));
         _device = device;
+        MipLevels = mipLevels;
+        Samples = samples;
         Width = width;
         Height = height;
         Format = format;
         Layers = layers;
         Aspect = IsDepthFormat(format) ? ImageAspectFlags.DepthBit : ImageAspectFlags.ColorBit;
-        var info = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: 1), mipLevels: 1, arrayLayers: layers, samples: SampleCountFlags.Count1Bit, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
+        var info = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: 1), mipLevels: mipLevels, arrayLayers: layers, samples: samples, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
         Image image;
         device.Vk.CreateImage(device.Handle, &info, null, &image).Check("vkCreateImage");
         ImageView view;
@@ -74,6 +83,8 @@ public sealed unsafe class GpuImage : IDisposable
         Height = height;
         Format = format;
         Layers = 1;
+        MipLevels = 1;
+        Samples = SampleCountFlags.Count1Bit;
         Aspect = ImageAspectFlags.ColorBit;
         var view = default(ImageView);
         if (withView)
@@ -107,21 +118,30 @@ public sealed unsafe class GpuImage : IDisposable
     /// <summary>Array layers (1 for a plain 2D image).</summary>
     public uint Layers { get; }
 
+    /// <summary>Mip levels (1: none; level 0 is the full size).</summary>
+    public uint MipLevels { get; }
+
+    /// <summary>Samples per pixel (one unless the image is a multisampled attachment).</summary>
+    public SampleCountFlags Samples { get; }
+
+    /// <summary>The levels of a full mip chain of a <paramref name="width"/> × <paramref name="height"/> image (down to 1 × 1).</summary>
+    public static uint MipLevelsFor(uint width, uint height) => (uint)BitOperations.Log2(Math.Max(width, height)) + 1;
+
     /// <summary>Colour or depth.</summary>
     public ImageAspectFlags Aspect { get; }
 
-    /// <summary>The one mip level and every layer of the image, in its aspect.</summary>
-    internal ImageSubresourceRange FullRange => new(aspectMask: Aspect, baseMipLevel: 0, levelCount: 1, baseArrayLayer: 0, layerCount: Layers);
+    /// <summary>Every mip level and every layer of the image, in its aspect.</summary>
+    internal ImageSubresourceRange FullRange => new(aspectMask: Aspect, baseMipLevel: 0, levelCount: MipLevels, baseArrayLayer: 0, layerCount: Layers);
 
     /// <summary>
-    /// A 2D view of one layer (rendering into a layer of an array); the whole-image view for a
-    /// single-layer image. Created on first use, destroyed with the image.
+    /// A 2D view of level 0 of one layer (rendering into a layer of an array, or into the top of a mip chain); the
+    /// whole-image view for a single-layer image without mips. Created on first use, destroyed with the image.
     /// </summary>
     internal ImageView LayerView(uint layer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, Layers);
-        if (Layers == 1) return View;
+        if (Layers == 1 && MipLevels == 1) return View;
         _layerViews ??= new ImageView[Layers];
         if (_layerViews[layer].Handle == 0)
         {

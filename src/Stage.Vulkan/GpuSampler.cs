@@ -12,11 +12,17 @@ public sealed record GpuSamplerDesc
     /// <summary>A depth comparison (for <c>sampler2DShadow</c>), or null for a plain sampler.</summary>
     public CompareOp? Compare { get; init; }
 
+    /// <summary>
+    /// Filter between mip levels too (trilinear with <see cref="Filter"/> linear): the level comes from the screen-space
+    /// derivatives of the coordinates, for an image with a mip chain. Off: level 0 only.
+    /// </summary>
+    public bool Mipmaps { get; init; }
+
     /// <summary>The border colour when <see cref="AddressMode"/> is clamp-to-border.</summary>
     public BorderColor BorderColor { get; init; } = BorderColor.FloatOpaqueWhite;
 }
 
-/// <summary>A sampler: filtering, addressing and optional depth comparison; no mip maps, no anisotropy.</summary>
+/// <summary>A sampler: filtering, addressing, optional depth comparison and optional trilinear mip filtering; no anisotropy.</summary>
 public sealed unsafe class GpuSampler : IDisposable
 {
     private readonly GpuDevice _device;
@@ -28,7 +34,7 @@ public sealed unsafe class GpuSampler : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         desc ??= new GpuSamplerDesc();
         _device = device;
-        var info = new SamplerCreateInfo(magFilter: desc.Filter, minFilter: desc.Filter, mipmapMode: SamplerMipmapMode.Nearest, addressModeU: desc.AddressMode, addressModeV: desc.AddressMode, addressModeW: desc.AddressMode, compareEnable: desc.Compare.HasValue, compareOp: desc.Compare ?? CompareOp.Never, minLod: 0, maxLod: 0, borderColor: desc.BorderColor);
+        var info = new SamplerCreateInfo(magFilter: desc.Filter, minFilter: desc.Filter, mipmapMode: desc.Mipmaps ? SamplerMipmapMode.Linear : SamplerMipmapMode.Nearest, addressModeU: desc.AddressMode, addressModeV: desc.AddressMode, addressModeW: desc.AddressMode, compareEnable: desc.Compare.HasValue, compareOp: desc.Compare ?? CompareOp.Never, minLod: 0, maxLod: desc.Mipmaps ? Vk.LodClampNone : 0, borderColor: desc.BorderColor);
         Sampler sampler;
         device.Vk.CreateSampler(device.Handle, &info, null, &sampler).Check("vkCreateSampler");
         Handle = sampler;

@@ -30,6 +30,22 @@ public class BenchCliTests
     }
 
     [Fact]
+    public void The_render_bench_takes_msaa_outer_size_and_inner_mips_from_the_command_line()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["render", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--frames", "1",
+            "--msaa", "1", "--outer-face-px", "64", "--no-inner-mips", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        Assert.Contains("1× MSAA, outer 6 × 64², inner mips off", output.ToString());
+        output = new StringWriter();
+        exit = BenchCli.Run(["render", Stage.Tests.Shared.RepositoryPaths.Of("stage-configs", "test-rig.json"), "--frames", "1", "--log-dir", Path.GetTempPath()], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        // The configuration's defaults: 4 samples (lavapipe offers 4), the outer size chosen from the rig's walls.
+        Assert.Contains("4× MSAA, outer 6 × 144², inner mips on", output.ToString());
+    }
+
+    [Fact]
     public void The_run_bench_reports_rate_latency_and_engine_overhead()
     {
         var output = new StringWriter();

@@ -54,6 +54,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("A:OK", status);
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("summary:", output.ToString());
+        // The start says the MSAA samples and the outer view's size chosen from the rig's walls (lavapipe offers 4 samples).
+        Assert.Contains("views drawn with 4× MSAA; outer view: 144² per cube face, chosen from the walls", output.ToString());
 
         var list = new StringWriter();
         Assert.Equal(0, StageCli.Run(["takes", "list", Path.Combine(_folder, "takes.sqlite")], list, new StringWriter()));

@@ -54,6 +54,33 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_outer_view_size_chosen_from_the_walls_and_the_msaa_samples_are_printed()
+    {
+        (int exit, string output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "demo-flat.json"));
+        Assert.Equal(0, exit);
+        Assert.Contains("Render      4× MSAA, 2 frames in flight, soft edge 2 %, outer eye [0, 1.7, 0] m", output);
+        Assert.Contains("outer view: 1536² per cube face, chosen from the walls (2.0 LED px per texel at the densest wall point)", output);
+
+        (exit, output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "volume-270.json"), "--json");
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement render = json.RootElement.GetProperty("stage").GetProperty("render");
+        Assert.Equal(2048, render.GetProperty("outerFaceSizePx").GetInt32());
+        Assert.Equal(3696, render.GetProperty("outerNeededFaceSizePx").GetInt32());
+        Assert.Equal("walls, capped", render.GetProperty("outerFaceSizeSource").GetString());
+    }
+
+    [Fact]
+    public void An_outer_eye_outside_the_volume_is_a_warning_the_test_rig_shows()
+    {
+        // The rig's ceiling hangs at 1.5 m, below the default outer eye (1.7 m): kept so, as this warning's example.
+        (int exit, string output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "test-rig.json"));
+        Assert.Equal(0, exit);
+        Assert.Contains("Warnings (1; the stage runs as it is)", output);
+        Assert.Contains("render.outerEyeM: the outer eye [0, 1.7, 0] lies outside the volume: it is behind wall 'ceiling' (ceiling)", output);
+    }
+
+    [Fact]
     public void Json_output_carries_the_same_summary_for_scripts()
     {
         (int exit, string output, _) = Run("validate", RepositoryPaths.Of("stage-configs", "volume-270.json"), "--json");

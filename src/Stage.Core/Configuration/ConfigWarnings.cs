@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Stage.Core.Configuration;
 
@@ -28,6 +29,14 @@ public static class ConfigWarnings
                 $"{camera.InnerWidthPx} × {camera.InnerHeightPx} px has aspect {innerAspect:0.000}, but the sensor ({camera.SensorWidthMm} × {camera.SensorHeightMm} mm, " +
                 $"overscanned alike) has {sensorAspect:0.000}: camera {camera.Id}'s inner pixels are not square ({innerAspect / sensorAspect:0.00}:1), so the inner " +
                 $"frustum is sharper one way than the other; for square pixels use [{camera.InnerWidthPx}, {matchingHeight}]")));
+        }
+        if (OuterResolution.WallBehindEye(config.Walls, config.Render.OuterEyeM) is { } wall)
+        {
+            Vector3 eye = config.Render.OuterEyeM;
+            warnings.Add(new ConfigFault("render.outerEyeM", string.Create(CultureInfo.InvariantCulture,
+                $"the outer eye [{eye.X}, {eye.Y}, {eye.Z}] lies outside the volume: it is behind wall '{wall.Id}' ({wall.Kind}), whose LEDs face away " +
+                $"from it, so the outer view (what lights the actors and fills the walls outside the cameras' views) is seen from a place " +
+                $"no one stands; put the eye inside the walls, at head height where the talent works")));
         }
         return warnings;
     }

@@ -12,8 +12,17 @@ public sealed record RenderConfig
     /// <summary>Stage-space viewpoint of the outer render, metres (default: head height at the stage origin).</summary>
     public Vector3 OuterEyeM { get; init; } = new(0f, 1.7f, 0f);
 
-    /// <summary>Pixels along each edge of the outer render's six cube faces.</summary>
-    public int OuterFaceSizePx { get; init; } = 256;
+    /// <summary>
+    /// Pixels along each edge of the outer render's six cube faces as the configuration fixes them; null (the default)
+    /// lets <see cref="OuterResolution.Choose"/> pick them from the walls' LED density seen from <see cref="OuterEyeM"/>.
+    /// </summary>
+    public int? OuterFaceSizePx { get; init; }
+
+    /// <summary>
+    /// Samples per pixel of the inner and outer views (1, 2, 4 or 8; default 4): multisample anti-aliasing, resolved
+    /// before the compose pass. A count the GPU does not offer is lowered to the highest one it offers below it, with a warning.
+    /// </summary>
+    public int MsaaSamples { get; init; } = 4;
 
     /// <summary>Width of the blend from outer to inner at the inner image's border, percent of the image.</summary>
     public double SoftEdgePercent { get; init; } = 2;

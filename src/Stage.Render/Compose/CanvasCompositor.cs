@@ -47,6 +47,14 @@ public sealed record CanvasCompositorOptions
     public Filter InnerFilter { get; init; } = Filter.Linear;
 
     /// <summary>
+    /// Sample inner images trilinearly through their mip chains (on by default; <see cref="StageRenderer"/> then gives its
+    /// inner images a chain rebuilt each frame): the level follows the screen-space derivatives of the image coordinates,
+    /// so where a wall pixel covers several inner texels it shows their average instead of one of them (no moiré, no shimmer).
+    /// Off: level 0 only, as before.
+    /// </summary>
+    public bool InnerMipmaps { get; init; } = true;
+
+    /// <summary>
     /// The canvas image format; by default 8-bit canvases are R8G8B8A8_SRGB (the GPU encodes linear
     /// light to sRGB) and deeper ones R16G16B16A16_UNORM holding linear light.
     /// </summary>
@@ -132,7 +140,7 @@ public sealed class CanvasCompositor : IDisposable
             _sets[i] = _pool.Allocate(_layout);
             _bound[i] = new GpuImage?[MaxCameras + 1];
         }
-        _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter });
+        _innerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = options.InnerFilter, Mipmaps = options.InnerMipmaps });
         _outerSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Linear });
         // Every descriptor must be valid even when fewer cameras (or no outer render) are in use.
         const ImageUsageFlags sampled = ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit;

@@ -56,7 +56,7 @@ public sealed class SceneRenderer : IDisposable
     private readonly GpuSampler _shadowSampler;
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
-    private readonly List<(Format Format, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly List<(Format Format, SampleCountFlags Samples, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
     // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
     private readonly Dictionary<SceneMesh, GpuMesh?> _gpuMeshes = new(ReferenceEqualityComparer.Instance);
@@ -158,9 +158,9 @@ public sealed class SceneRenderer : IDisposable
         return buffer;
     }
 
-    private GpuGraphicsPipeline PipelineFor(Format format)
+    private GpuGraphicsPipeline PipelineFor(Format format, SampleCountFlags samples)
     {
-        foreach (var (f, p) in _pipelines) if (f == format) return p;
+        foreach (var (f, n, p) in _pipelines) if (f == format && n == samples) return p;
         var pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("scene.vert"),
@@ -171,8 +171,9 @@ public sealed class SceneRenderer : IDisposable
             VertexStrideBytes = MeshVertex.SizeBytes,
             VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0), new(1, Format.R32G32B32Sfloat, 12)],
             DescriptorSetLayouts = [_layout],
+            Samples = samples,
         });
-        _pipelines.Add((format, pipeline));
+        _pipelines.Add((format, samples, pipeline));
         return pipeline;
     }
 
@@ -322,6 +323,7 @@ public sealed class SceneRenderer : IDisposable
     /// (cleared to the background) with <paramref name="depth"/>, seen through the current slot's view
     /// <paramref name="view"/> (its matrix written with <see cref="WriteView"/> before submission), and leaves the
     /// colour image's layer in COLOR_ATTACHMENT_OPTIMAL. The colour image must be in COLOR_ATTACHMENT_OPTIMAL already.
+    /// A multisampled colour image (with a depth of the same sample count) is drawn multisampled and kept as it is (resolve it afterwards).
     /// </summary>
     public void RecordView(GpuCommandBuffer cmd, GpuImage color, uint colorLayer, GpuImage depth, int view, Vector3 backgroundLinear)
     {
@@ -330,7 +332,30 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(depth);
         GpuTransfers.ToDepthAttachment(cmd, depth);
         cmd.BeginRendering(color, colorLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(color.Format), color.Width, color.Height, view);
+        DrawItems(cmd, PipelineFor(color.Format, color.Samples), color.Width, color.Height, view);
+        cmd.EndRendering();
+    }
+
+    /// <summary>
+    /// Records one view of the scene with multisample anti-aliasing: drawn into the multisampled <paramref name="multisampled"/>
+    /// with the multisampled <paramref name="depth"/> (both discarded afterwards; their previous contents too) and resolved
+    /// (samples averaged) into level 0 of layer <paramref name="resolveLayer"/> of <paramref name="resolve"/>, which must be
+    /// in COLOR_ATTACHMENT_OPTIMAL and stays there. Otherwise as <see cref="RecordView"/>.
+    /// </summary>
+    public void RecordResolvedView(GpuCommandBuffer cmd, GpuImage multisampled, GpuImage resolve, uint resolveLayer, GpuImage depth, int view, Vector3 backgroundLinear)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        ArgumentNullException.ThrowIfNull(multisampled);
+        ArgumentNullException.ThrowIfNull(resolve);
+        ArgumentNullException.ThrowIfNull(depth);
+        // The multisampled image is reused view after view (the outer cube's faces): the last view's writes and resolve
+        // reads come before its contents are discarded.
+        cmd.Barrier(multisampled, ImageLayout.Undefined, ImageLayout.ColorAttachmentOptimal,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
+            PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.ColorAttachmentReadBit);
+        GpuTransfers.ToDepthAttachment(cmd, depth);
+        cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
+        DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples), multisampled.Width, multisampled.Height, view);
         cmd.EndRendering();
     }
 
@@ -367,7 +392,7 @@ public sealed class SceneRenderer : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, pipeline) in _pipelines) pipeline.Dispose();
         _shadowPipeline.Dispose();
         _shadowMap.Dispose();
         _shadowSampler.Dispose();

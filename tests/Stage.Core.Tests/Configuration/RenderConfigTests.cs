@@ -13,7 +13,8 @@ public sealed class RenderConfigTests
         StageConfig config = ConfigFixture.Load(ConfigFixture.Valid()).Config!;
         Assert.Equal(new RenderConfig(), config.Render);
         Assert.Equal(new Vector3(0, 1.7f, 0), config.Render.OuterEyeM);
-        Assert.Equal(256, config.Render.OuterFaceSizePx);
+        Assert.Null(config.Render.OuterFaceSizePx); // chosen from the walls (OuterResolution)
+        Assert.Equal(4, config.Render.MsaaSamples);
         Assert.Equal(2, config.Render.SoftEdgePercent);
     }
 
@@ -27,6 +28,12 @@ public sealed class RenderConfigTests
 
         root["render"] = JsonNode.Parse("""{ "softEdgePercent": 0 }""");
         Assert.Equal(new RenderConfig { SoftEdgePercent = 0 }, ConfigFixture.Load(root).Config!.Render);
+
+        foreach (int samples in new[] { 1, 2, 4, 8 })
+        {
+            root["render"] = JsonNode.Parse($$"""{ "msaaSamples": {{samples}} }""");
+            Assert.Equal(new RenderConfig { MsaaSamples = samples }, ConfigFixture.Load(root).Config!.Render);
+        }
     }
 
     [Fact]
@@ -39,5 +46,12 @@ public sealed class RenderConfigTests
         ConfigFixture.AssertFault(faults, "render.outerFaceSizePx", "between 16 and 4096");
         ConfigFixture.AssertFault(faults, "render.softEdgePercent", "at most 25");
         ConfigFixture.AssertFault(faults, "render.exposure", "unknown field");
+
+        root["render"] = JsonNode.Parse("""{ "msaaSamples": 3 }""");
+        ConfigFixture.AssertFault(ConfigFixture.Faults(root), "render.msaaSamples", "use 1, 2, 4 or 8");
+        root["render"] = JsonNode.Parse("""{ "msaaSamples": 16 }""");
+        ConfigFixture.AssertFault(ConfigFixture.Faults(root), "render.msaaSamples", "between 1 and 8");
+        root["render"] = JsonNode.Parse("""{ "msaaSamples": 0 }""");
+        ConfigFixture.AssertFault(ConfigFixture.Faults(root), "render.msaaSamples", "between 1 and 8");
     }
 }

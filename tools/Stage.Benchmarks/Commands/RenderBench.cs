@@ -31,11 +31,14 @@ public static class RenderBench
         var frames = new Option<int>("--frames") { Description = "Frames to measure (after one warm-up frame).", DefaultValueFactory = _ => 10 };
         var world = new Option<string?>("--world") { Description = "A world scene to draw, stepped 1/60 s per frame (default: twelve primitives in a ring)." };
         var validation = new Option<bool>("--validation") { Description = "Run with the Vulkan validation layer (slower; any message fails the bench)." };
+        var msaa = new Option<int?>("--msaa") { Description = "Samples per pixel of the inner and outer views (1, 2, 4, 8) instead of the configuration's render.msaaSamples." };
+        var outerFace = new Option<int?>("--outer-face-px") { Description = "Outer cube face size instead of the one chosen from the walls (or render.outerFaceSizePx)." };
+        var noInnerMips = new Option<bool>("--no-inner-mips") { Description = "Sample the inner images at level 0 only (no mip chain built each frame), to measure what the chain costs." };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -52,7 +55,12 @@ public static class RenderBench
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench render", EnableValidation = result.GetValue(validation) });
                 validated = instance;
                 using GpuDevice device = instance.CreateDevice();
-                using var renderer = new StageRenderer(device, stage);
+                StageRendererOptions options = StageRendererOptions.FromConfig(stage);
+                if (result.GetValue(msaa) is int samples) options = options with { MsaaSamples = samples };
+                if (result.GetValue(outerFace) is int facePx) options = options with { OuterFaceSizePx = facePx };
+                if (result.GetValue(noInnerMips)) options = options with { Compose = options.Compose with { InnerMipmaps = false } };
+                using var renderer = new StageRenderer(device, stage, options);
+                if (renderer.MsaaNote is { } note) error.WriteLine($"warning: {note}");
                 var scene = new RenderScene();
                 StageWorld? simulated = null;
                 WorldSceneBridge? bridge = null;
@@ -83,7 +91,7 @@ public static class RenderBench
                     CameraConfig camera = stage.Cameras[0];
                     long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
                     output.WriteLine($"{stage.Name}: {stage.Outputs.Count} outputs, {pixels / 1e6:0.0} Mpx, camera {camera.Id} inner {camera.InnerWidthPx} × {camera.InnerHeightPx}, " +
-                        $"{scene.Count} items, {count} frames on {device.Info.Name}");
+                        $"{scene.Count} items, {count} frames on {device.Info.Name}, {renderer.Samples}× MSAA, outer 6 × {renderer.OuterFaceSizePx}², inner mips {(options.Compose.InnerMipmaps ? "on" : "off")}");
                     var process = System.Diagnostics.Process.GetCurrentProcess();
                     var wall = new RollingPercentiles(count);
                     var cpu = new RollingPercentiles(count);
