@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Stage.World;
@@ -170,7 +171,7 @@ internal sealed class DecodeCache
     /// <summary>The component already decoded from exactly <paramref name="canonical"/>, or <paramref name="value"/> (remembered).</summary>
     public T Share<T>(T value, ReadOnlySpan<byte> canonical) where T : class
     {
-        ulong key = XxHash64.Compute(canonical);
+        ulong key = XxHash64.HashToUInt64(canonical);
         if (!_values.TryGetValue(key, out List<(byte[] Bytes, object Value)>? entries)) _values.Add(key, entries = []);
         foreach ((byte[] bytes, object shared) in entries)
         {

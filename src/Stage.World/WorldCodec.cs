@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 using Stage.Physics;
 
@@ -41,7 +42,7 @@ public static class WorldCodec
         ArgumentNullException.ThrowIfNull(image);
         CanonicalWriter w = CanonicalWriter.Shared();
         Write(w, image, includeInputs: false);
-        return XxHash64.Compute(w.Written);
+        return XxHash64.HashToUInt64(w.Written);
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ public static class WorldCodec
         ArgumentNullException.ThrowIfNull(world);
         CanonicalWriter w = CanonicalWriter.Shared();
         WriteWorld(w, world, includeInputs: false);
-        return XxHash64.Compute(w.Written);
+        return XxHash64.HashToUInt64(w.Written);
     }
 
     /// <summary>A live world's snapshot file bytes: the same bytes as <c>EncodeSnapshot(WorldImage.Capture(world))</c>, without the image.</summary>
@@ -129,7 +130,7 @@ public static class WorldCodec
         if (length < 0 || (long)length + 20 != bytes.Length) throw new WorldFileException(path, $"truncated or padded: the header says {length} payload bytes, the file has {bytes.Length - 20}");
         ReadOnlySpan<byte> payload = bytes.Slice(16, length);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(16 + length)..]);
-        uint actual = Crc32.Compute(payload);
+        uint actual = Crc32.HashToUInt32(payload);
         if (stored != actual) throw new WorldFileException(path, $"checksum mismatch (stored CRC-32 {stored:x8}, computed {actual:x8}): the file is corrupt");
         return payload;
     }
@@ -342,7 +343,7 @@ public static class WorldCodec
     {
         int payloadLength = w.Length - lengthAt - 4;
         BinaryPrimitives.WriteInt32LittleEndian(w.At(lengthAt, 4), payloadLength);
-        w.Write(Crc32.Compute(w.Written.Slice(lengthAt + 4, payloadLength)));
+        w.Write(Crc32.HashToUInt32(w.Written.Slice(lengthAt + 4, payloadLength)));
         return w;
     }
 

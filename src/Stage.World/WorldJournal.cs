@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
 
 namespace Stage.World;
 
@@ -141,7 +142,7 @@ public sealed class WorldJournal : IDisposable
                 break;
             }
             ReadOnlySpan<byte> payload = bytes.AsSpan(at + 8, length);
-            if (Crc32.Compute(payload) != crc)
+            if (Crc32.HashToUInt32(payload) != crc)
             {
                 problems.Add($"{path}: record at byte {at} fails its checksum; it and everything after it dropped");
                 break;
@@ -202,7 +203,7 @@ public sealed class WorldJournal : IDisposable
         WorldCodec.WriteCommand(w, p.Command);
         int length = w.Length - headerAt - 8;
         BinaryPrimitives.WriteInt32LittleEndian(w.At(headerAt, 4), length);
-        BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.Compute(w.Written.Slice(headerAt + 8, length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.HashToUInt32(w.Written.Slice(headerAt + 8, length)));
         _log!.Write(w.Written);
         _log.Flush(flushToDisk: true);
     }

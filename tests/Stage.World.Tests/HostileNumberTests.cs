@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using Stage.Physics;
 
 namespace Stage.World.Tests;
@@ -115,7 +116,7 @@ public class HostileNumberTests
         byte[] bytes = (byte[])snapshot.Clone();
         patch(bytes);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), Crc32.Compute(bytes.AsSpan(16, length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         return bytes;
     }
 

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using Stage.Physics;
 
 namespace Stage.World.Tests;
@@ -134,7 +135,7 @@ public class WorldBoundTests
         const int boundAt = 4 + 8 + 4 + 1, boundLength = 6 * 8 + 1;
         byte[] v1Payload = [.. payload[..boundAt], .. payload[(boundAt + boundLength)..]];
         byte[] v1 = [.. "STGWORLD"u8, .. BitConverter.GetBytes(1), .. BitConverter.GetBytes(v1Payload.Length), .. v1Payload,
-            .. BitConverter.GetBytes(Crc32.Compute(v1Payload))];
+            .. BitConverter.GetBytes(Crc32.HashToUInt32(v1Payload))];
         WorldImage old = WorldCodec.DecodeSnapshot(v1, "v1.snap");
         Assert.Equal(WorldBound.Default, old.Settings.Bound);
         Assert.Equal(image.Entities.Count, old.Entities.Count);

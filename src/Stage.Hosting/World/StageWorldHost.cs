@@ -145,6 +145,9 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
     public byte[] Snapshot() => WorldCodec.EncodeSnapshot(WorldImage.Capture(_world));
 
     /// <inheritdoc/>
+    public void SaveSnapshot(string path) => WorldCodec.SaveSnapshot(_world, path);
+
+    /// <inheritdoc/>
     public void Restore(ReadOnlySpan<byte> snapshot)
     {
         _journal?.Dispose();
