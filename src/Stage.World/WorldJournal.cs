@@ -150,7 +150,7 @@ public sealed class WorldJournal : IDisposable
             try
             {
                 var r = new CanonicalReader(payload);
-                var record = new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCodec.ReadCommand(ref r));
+                var record = new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCommandCodec.Read(ref r));
                 if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the command");
                 records.Add(record);
             }
@@ -200,7 +200,7 @@ public sealed class WorldJournal : IDisposable
         int headerAt = w.Skip(8);
         w.Write(p.Step);
         w.Write(p.Sequence);
-        WorldCodec.WriteCommand(w, p.Command);
+        WorldCommandCodec.Write(w, p.Command);
         int length = w.Length - headerAt - 8;
         BinaryPrimitives.WriteInt32LittleEndian(w.At(headerAt, 4), length);
         BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.HashToUInt32(w.Written.Slice(headerAt + 8, length)));
