@@ -101,6 +101,12 @@ internal ref struct CanonicalReader(ReadOnlySpan<byte> bytes)
     /// <summary>Shares equal components between the entities of one decode (null: none shared).</summary>
     public DecodeCache? Cache { get; init; }
 
+    /// <summary>
+    /// The snapshot format version the bytes were written in (<see cref="WorldCodec.SnapshotVersion"/>
+    /// unless an older file says otherwise): parts that grew a field read it only from then on.
+    /// </summary>
+    public int FormatVersion { get; init; } = WorldCodec.SnapshotVersion;
+
     /// <summary>Bytes read so far.</summary>
     public int Position { get; private set; }
 

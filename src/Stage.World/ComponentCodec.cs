@@ -16,7 +16,9 @@ internal static class ComponentCodec
         var settings = new WorldSettings { StepHz = r.ReadInt32(), SolverSeed = r.ReadUInt64(), SolverIterations = r.ReadInt32(), SleepEnabled = r.ReadBoolean() };
         if (version < 2) return settings;
         Vector3D min = ReadV(ref r), max = ReadV(ref r);
-        return settings with { Bound = new WorldBound(min, max, (BoundAction)r.ReadByte()) };
+        settings = settings with { Bound = new WorldBound(min, max, (BoundAction)r.ReadByte()) };
+        if (version < 3) return settings;
+        return settings with { Sun = ReadSun(ref r) };
     }
 
     internal static void WriteSettings(CanonicalWriter w, WorldSettings settings)
@@ -28,7 +30,34 @@ internal static class ComponentCodec
         WriteV(w, settings.Bound.MinM);
         WriteV(w, settings.Bound.MaxM);
         w.Write((byte)settings.Bound.Action);
+        WriteSun(w, settings.Sun);
     }
+
+    internal static void WriteSun(CanonicalWriter w, SunSetting? sun)
+    {
+        switch (sun)
+        {
+            case null: w.Write((byte)0); break;
+            case FixedSun f: w.Write((byte)1); WriteV(w, f.DirectionTravel); break;
+            case PlacedSun p:
+                w.Write((byte)2);
+                w.Write(p.LatitudeDeg);
+                w.Write(p.LongitudeDeg);
+                w.Write(p.NorthDeg);
+                w.Write(p.StartUtcTicks);
+                w.Write(p.UtcOffsetMinutes);
+                break;
+            default: throw new ArgumentException($"Unknown sun {sun.GetType().Name}.", nameof(sun));
+        }
+    }
+
+    internal static SunSetting? ReadSun(ref CanonicalReader r) => r.ReadByte() switch
+    {
+        0 => null,
+        1 => new FixedSun(ReadV(ref r)),
+        2 => new PlacedSun(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt32()),
+        var k => throw new InvalidDataException($"Unknown sun kind {k}."),
+    };
 
     internal static int ReadCount(ref CanonicalReader r)
     {
@@ -67,6 +96,7 @@ internal static class ComponentCodec
         w.Write(rules.LinearDampingPerS);
         w.Write(rules.AngularDampingPerS);
         w.Write(rules.ContactEventThresholdMps);
+        w.Write(rules.TimeOfDayScale);
     }
 
     internal static WorldRules ReadRules(ref CanonicalReader r) => new()
@@ -77,6 +107,7 @@ internal static class ComponentCodec
         LinearDampingPerS = r.ReadDouble(),
         AngularDampingPerS = r.ReadDouble(),
         ContactEventThresholdMps = r.ReadDouble(),
+        TimeOfDayScale = r.FormatVersion >= 3 ? r.ReadDouble() : 1,
     };
 
     internal static void WriteOverrides(CanonicalWriter w, EntityOverrides o)

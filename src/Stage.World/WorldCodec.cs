@@ -23,9 +23,10 @@ public static class WorldCodec
 
     /// <summary>
     /// The snapshot format version this code writes. Version 2 added the world bound to the
-    /// settings; version 1 files still read, with <see cref="WorldBound.Default"/>.
+    /// settings; version 3 the sun (settings), the time-of-day rule (rules) and the sun's clock
+    /// (state). Older files still read: with <see cref="WorldBound.Default"/>, no sun, time of day at 1.
     /// </summary>
-    public const int SnapshotVersion = 2;
+    public const int SnapshotVersion = 3;
 
     /// <summary>The oldest snapshot format version this code reads.</summary>
     public const int OldestSnapshotVersion = 1;
@@ -76,7 +77,7 @@ public static class WorldCodec
 
     private static WorldImage Decode(ReadOnlySpan<byte> bytes, int version)
     {
-        var r = new CanonicalReader(bytes) { Cache = new DecodeCache() };
+        var r = new CanonicalReader(bytes) { Cache = new DecodeCache(), FormatVersion = version };
         var sink = new ImageSink();
         WorldRecords.Read(ref r, version, sink);
         return sink.Image;
@@ -143,7 +144,7 @@ public static class WorldCodec
         ReadOnlySpan<byte> payload = SnapshotFile.CheckedPayload(bytes, path, out int version);
         try
         {
-            var r = new CanonicalReader(payload);
+            var r = new CanonicalReader(payload) { FormatVersion = version };
             return WorldRecords.Read(ref r, version, new RestoreSink(world, path));
         }
         catch (InvalidDataException e)
@@ -236,6 +237,8 @@ public static class WorldCodec
             // What is compared needs no check (it equals the live world's); what is taken from
             // the file does, before anything of the world changes.
             foreach ((string field, string message) in head.Rules.FindFaults()) _faults.Add(new($"rules.{field}", message));
+            if (world.Settings.Sun is PlacedSun && (head.SunUtcTicks < PlacedSun.MinTicks || head.SunUtcTicks > PlacedSun.MaxTicks)) _faults.Add(new("sunUtcTicks", $"must be a clock between 1800 and 2200, not {head.SunUtcTicks}"));
+            if (world.Settings.Sun is not PlacedSun && head.SunUtcTicks != 0) _faults.Add(new("sunUtcTicks", $"must be 0 without a placed sun, not {head.SunUtcTicks}"));
             return true;
         }
 
@@ -289,7 +292,7 @@ public static class WorldCodec
             if (_head.Step < 0) _faults.Add(new("step", $"must be at least 0, not {_head.Step}"));
             ThrowIfFaults(_faults, path);
             if (spaceOrder.Length != world.GeomCount) return false;
-            world.ResetState(_head.Rules, _head.Step, _head.SolverSeed, _head.NextEntityId, _head.NextJointId, _head.NextCommandSequence, _states, _broken, spaceOrder, pending);
+            world.ResetState(_head.Rules, _head.Step, _head.SolverSeed, _head.NextEntityId, _head.NextJointId, _head.NextCommandSequence, _states, _broken, spaceOrder, pending, _head.SunUtcTicks);
             return true;
         }
     }

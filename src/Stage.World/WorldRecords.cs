@@ -23,6 +23,7 @@ internal static class WorldRecords
         w.Write(state.SolverSeed);
         w.Write(state.NextEntityId);
         w.Write(state.NextJointId);
+        w.Write(state.SunUtcTicks);
         if (includeInputs) w.Write(state.NextCommandSequence);
         int entities = state.EntityCount;
         w.Write(entities);
@@ -69,7 +70,11 @@ internal static class WorldRecords
     {
         WorldSettings settings = ReadSettings(ref r, version);
         WorldRules rules = ReadRules(ref r);
-        var head = new StateHead(settings, rules, r.ReadInt64(), r.ReadUInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+        long step = r.ReadInt64();
+        ulong seed = r.ReadUInt64();
+        long nextEntityId = r.ReadInt64(), nextJointId = r.ReadInt64();
+        long sunUtcTicks = version >= 3 ? r.ReadInt64() : 0;
+        var head = new StateHead(settings, rules, step, seed, nextEntityId, nextJointId, r.ReadInt64(), sunUtcTicks);
         if (!sink.Head(head)) return false;
         int entities = ReadCount(ref r);
         if (!sink.EntityCount(entities)) return false;
@@ -128,7 +133,7 @@ internal static class WorldRecords
 }
 
 /// <summary>The state's head: everything before the entity records.</summary>
-internal readonly record struct StateHead(WorldSettings Settings, WorldRules Rules, long Step, ulong SolverSeed, long NextEntityId, long NextJointId, long NextCommandSequence);
+internal readonly record struct StateHead(WorldSettings Settings, WorldRules Rules, long Step, ulong SolverSeed, long NextEntityId, long NextJointId, long NextCommandSequence, long SunUtcTicks);
 
 /// <summary>A world state to write (<see cref="WorldRecords.Write{TState}"/>): the live world or an image.</summary>
 internal interface IWorldState
@@ -140,6 +145,7 @@ internal interface IWorldState
     long NextEntityId { get; }
     long NextJointId { get; }
     long NextCommandSequence { get; }
+    long SunUtcTicks { get; }
     int EntityCount { get; }
     void WriteEntityIdAndDefinition(CanonicalWriter w, int i);
     long EntityCreatedAtStep(int i);
@@ -165,6 +171,7 @@ internal readonly struct LiveState(StageWorld world) : IWorldState
     public long NextEntityId => world.NextEntityId;
     public long NextJointId => world.NextJointId;
     public long NextCommandSequence => world.NextCommandSequence;
+    public long SunUtcTicks => world.SunUtcTicks;
     public int EntityCount => world.Entities.Count;
 
     public void WriteEntityIdAndDefinition(CanonicalWriter w, int i)
@@ -205,6 +212,7 @@ internal readonly struct ImageState(WorldImage image) : IWorldState
     public long NextEntityId => image.NextEntityId;
     public long NextJointId => image.NextJointId;
     public long NextCommandSequence => image.NextCommandSequence;
+    public long SunUtcTicks => image.SunUtcTicks;
     public int EntityCount => image.Entities.Count;
 
     public void WriteEntityIdAndDefinition(CanonicalWriter w, int i)
@@ -274,7 +282,7 @@ internal sealed class ImageSink : IStateSink
     public WorldImage Image => new()
     {
         Settings = _head.Settings, Rules = _head.Rules, Step = _head.Step, SolverSeed = _head.SolverSeed,
-        NextEntityId = _head.NextEntityId, NextJointId = _head.NextJointId, NextCommandSequence = _head.NextCommandSequence,
+        NextEntityId = _head.NextEntityId, NextJointId = _head.NextJointId, NextCommandSequence = _head.NextCommandSequence, SunUtcTicks = _head.SunUtcTicks,
         Entities = _entities, Joints = _jointImages, PendingCommands = _pending, SpaceOrder = _space,
     };
 

@@ -224,7 +224,7 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal("settings.stepHz", doc.RootElement.GetProperty("faults")[0].GetProperty("path").GetString());
         (exit, output, _) = Run("world", "inspect", good);
         Assert.Equal(0, exit);
-        Assert.Contains("snapshot v2", output);
+        Assert.Contains("snapshot v3", output);
         Assert.DoesNotContain("FAULT", output);
     }
 

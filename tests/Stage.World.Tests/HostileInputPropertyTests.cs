@@ -128,9 +128,10 @@ public sealed class HostileInputPropertyTests : IDisposable
     [
         (HostileNumberTests.StepHzAt, 'i'), (HostileNumberTests.SeedAt, 'l'), (HostileNumberTests.IterationsAt, 'i'), (HostileNumberTests.SleepAt, 'b'),
         .. Enumerable.Range(0, 6).Select(i => (HostileNumberTests.BoundAt + 8 * i, 'd')),
-        (HostileNumberTests.ActionAt, 'b'),
-        .. Enumerable.Range(0, 8).Select(i => (HostileNumberTests.RulesAt + 8 * i, 'd')),
-        (HostileNumberTests.RulesAt + 64, 'l'), // the step
+        (HostileNumberTests.ActionAt, 'b'), (HostileNumberTests.SunAt, 'b'),
+        .. Enumerable.Range(0, 9).Select(i => (HostileNumberTests.RulesAt + 8 * i, 'd')),
+        (HostileNumberTests.RulesAt + 72, 'l'), // the step
+        (HostileNumberTests.RulesAt + 72 + 32, 'l'), // the sun's clock
     ];
 
     private static Gen<(int Field, double Value)[]> HeaderPatch =>

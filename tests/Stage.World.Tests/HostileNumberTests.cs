@@ -107,8 +107,8 @@ public class HostileNumberTests
         return WorldCodec.EncodeSnapshot(world);
     }
 
-    /// <summary>Offsets in the file (16-byte header, then the payload): stepHz i32, seed u64, iterations i32, sleep, bound 6 doubles + action, rules 8 doubles.</summary>
-    internal const int StepHzAt = 16, SeedAt = 20, IterationsAt = 28, SleepAt = 32, BoundAt = 33, ActionAt = 81, RulesAt = 82;
+    /// <summary>Offsets in the file (16-byte header, then the payload): stepHz i32, seed u64, iterations i32, sleep, bound 6 doubles + action, the sun's kind (0: none, format 3), rules 9 doubles.</summary>
+    internal const int StepHzAt = 16, SeedAt = 20, IterationsAt = 28, SleepAt = 32, BoundAt = 33, ActionAt = 81, SunAt = 82, RulesAt = 83;
 
     /// <summary>Writes <paramref name="patch"/> into a snapshot's bytes and fixes the CRC, so only the value is wrong.</summary>
     internal static byte[] Patched(byte[] snapshot, Action<Span<byte>> patch)
