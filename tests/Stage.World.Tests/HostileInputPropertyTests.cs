@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Stage.Physics;
+using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 
@@ -192,7 +193,7 @@ public sealed class HostileInputPropertyTests : IDisposable
                 if (refusal.Contains("out of range", StringComparison.Ordinal))
                 {
                     Assert.Contains("FAULT ", listing, StringComparison.Ordinal);
-                    Assert.Matches(@"FAULT (settings|rules|step|entities|spaceOrder)", listing);
+                    Assert.Matches(@"FAULT (settings|rules|step|sunUtcTicks|entities|spaceOrder)", listing);
                 }
             }
             File.Delete(path);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Stage.Physics;
+using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 

@@ -3,7 +3,7 @@ using Stage.Physics;
 using Stage.Render.Meshes;
 using Stage.Render.Scene;
 using Stage.World;
-using RenderKind = Stage.Render.Scene.PrimitiveKind;
+using RenderKind = Stage.Render.Scene.DrawKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
 namespace Stage.Hosting.Rendering;

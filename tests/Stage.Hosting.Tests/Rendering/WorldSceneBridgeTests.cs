@@ -5,7 +5,7 @@ using Stage.Render.Meshes;
 using Stage.Render.Scene;
 using Stage.Tests.Shared;
 using Stage.World;
-using RenderKind = Stage.Render.Scene.PrimitiveKind;
+using RenderKind = Stage.Render.Scene.DrawKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
 namespace Stage.Hosting.Tests.Rendering;
