@@ -164,6 +164,7 @@ public static class SimCommand
         Field("linearDampingPerS", N(a.LinearDampingPerS), N(b.LinearDampingPerS));
         Field("angularDampingPerS", N(a.AngularDampingPerS), N(b.AngularDampingPerS));
         Field("contactEventThresholdMps", N(a.ContactEventThresholdMps), N(b.ContactEventThresholdMps));
+        Field("timeOfDayScale", N(a.TimeOfDayScale), N(b.TimeOfDayScale));
         return changes.Count == 0 ? "(no field changed)" : string.Join(", ", changes);
     }
 
@@ -171,6 +172,7 @@ public static class SimCommand
     {
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"step {world.StepCount}  t {world.TimeS:0.000} s  hash {hash:x16}");
+        if (world.Sun is { } sun) text.Append(CultureInfo.InvariantCulture, $"  sun azimuth {sun.AzimuthDeg:0.000}° elevation {sun.ElevationDeg:0.000}°{SunClock(world.Settings.Sun, world.SunUtcTicks)}");
         foreach (Entity e in world.Entities)
         {
             Vector3D p = e.PositionM, v = e.LinearVelocityMps;
@@ -189,6 +191,7 @@ public static class SimCommand
             w.WriteNumber("step", world.StepCount);
             w.WriteNumber("timeS", world.TimeS);
             w.WriteString("hash", hash.ToString("x16", CultureInfo.InvariantCulture));
+            WriteSun(w, world.Settings.Sun, world.SunUtcTicks);
             w.WriteStartArray("entities");
             foreach (Entity e in world.Entities)
             {
@@ -204,6 +207,39 @@ public static class SimCommand
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// <c>"sun": {"azimuthDeg", "elevationDeg", "directionTravel", and for a placed sun "utc" and
+    /// "local"}</c>; nothing when the world does not place the sun.
+    /// </summary>
+    internal static void WriteSun(Utf8JsonWriter w, SunSetting? setting, long sunUtcTicks)
+    {
+        if (SunPosition.Of(setting, sunUtcTicks) is not { } sun) return;
+        w.WriteStartObject("sun");
+        w.WriteNumber("azimuthDeg", Math.Round(sun.AzimuthDeg, 6));
+        w.WriteNumber("elevationDeg", Math.Round(sun.ElevationDeg, 6));
+        WriteVector(w, "directionTravel", sun.DirectionTravel);
+        if (setting is PlacedSun placed && ClockIsShowable(placed, sunUtcTicks))
+        {
+            w.WriteString("utc", new DateTime(sunUtcTicks, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("local", LocalClock(placed, sunUtcTicks));
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>", at 2026-06-21 17:30:00 local (UTC-07:00)" for a placed sun; "" otherwise.</summary>
+    internal static string SunClock(SunSetting? setting, long sunUtcTicks) =>
+        setting is PlacedSun placed ? ClockIsShowable(placed, sunUtcTicks) ? $" at {LocalClock(placed, sunUtcTicks)} local" : $" at clock {sunUtcTicks} (out of range)" : "";
+
+    // A snapshot shown with its faults (stage world inspect) may hold any clock or offset.
+    private static bool ClockIsShowable(PlacedSun sun, long utcTicks) =>
+        sun.FindFaults().Count == 0 && utcTicks >= PlacedSun.MinTicks && utcTicks <= PlacedSun.MaxTicks;
+
+    private static string LocalClock(PlacedSun sun, long utcTicks)
+    {
+        var local = new DateTimeOffset(utcTicks + sun.UtcOffsetMinutes * TimeSpan.TicksPerMinute, TimeSpan.FromMinutes(sun.UtcOffsetMinutes));
+        return local.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
     }
 
     internal static void WriteVector(Utf8JsonWriter w, string name, Vector3D v)

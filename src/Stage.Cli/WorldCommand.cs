@@ -69,6 +69,7 @@ public static class WorldCommand
                     w.WriteString("action", bound.Action switch { BoundAction.Freeze => "freeze", BoundAction.Remove => "remove", var a => ((int)a).ToString(CultureInfo.InvariantCulture) });
                     w.WriteEndObject();
                     w.WriteString("hash", hash.ToString("x16", CultureInfo.InvariantCulture));
+                    SimCommand.WriteSun(w, settings.Sun, image.SunUtcTicks);
                     w.WriteStartArray("faults");
                     foreach (Stage.Core.Configuration.ConfigFault fault in faults)
                     {
@@ -85,6 +86,7 @@ public static class WorldCommand
                     w.WriteNumber("linearDampingPerS", image.Rules.LinearDampingPerS);
                     w.WriteNumber("angularDampingPerS", image.Rules.AngularDampingPerS);
                     w.WriteNumber("contactEventThresholdMps", image.Rules.ContactEventThresholdMps);
+                    w.WriteNumber("timeOfDayScale", image.Rules.TimeOfDayScale);
                     w.WriteEndObject();
                     w.WriteStartArray("entities");
                     foreach (EntityImage e in image.Entities)
@@ -128,7 +130,8 @@ public static class WorldCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"settings: {settings.SolverIterations} solver iterations, seed {settings.SolverSeed}, sleep {(settings.SleepEnabled ? "on" : "off")}; bound {WorldLimits.Show(bound.MinM)}..{WorldLimits.Show(bound.MaxM)} m, {bound.Action.ToString().ToLowerInvariant()} what leaves it"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rules: gravity ({r.GravityMps2.X}, {r.GravityMps2.Y}, {r.GravityMps2.Z}) m/s² × {r.GravityScale}, time scale {r.TimeScale}, damping {r.LinearDampingPerS}/s linear, {r.AngularDampingPerS}/s angular, contact events ≥ {r.ContactEventThresholdMps} m/s"));
+                $"rules: gravity ({r.GravityMps2.X}, {r.GravityMps2.Y}, {r.GravityMps2.Z}) m/s² × {r.GravityScale}, time scale {r.TimeScale}, damping {r.LinearDampingPerS}/s linear, {r.AngularDampingPerS}/s angular, contact events ≥ {r.ContactEventThresholdMps} m/s, time of day × {r.TimeOfDayScale}"));
+            if (image.Sun is { } sun) output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sun: azimuth {sun.AzimuthDeg:0.000}° (clockwise from true north), elevation {sun.ElevationDeg:0.000}° (above the horizon){SimCommand.SunClock(settings.Sun, image.SunUtcTicks)}"));
             output.WriteLine($"{image.Entities.Count} entities, {image.Joints.Count} joints ({image.Joints.Count(j => j.BrokenAtStep is not null)} broken), {image.PendingCommands.Count} pending commands");
             foreach (EntityImage e in image.Entities)
             {

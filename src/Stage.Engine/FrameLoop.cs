@@ -572,9 +572,14 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         string folder = Path.Combine(Path.GetDirectoryName(_takeLog.Path)!, "snapshots");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, $"step-{_world.StepCount:D10}.snapshot");
-        string temporary = path + ".partial";
-        File.WriteAllBytes(temporary, _world.Snapshot());
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            _world.SaveSnapshot(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ControlReply.Failure($"cannot write {path}: {e.Message}");
+        }
         return ControlReply.Success(path);
     }
 

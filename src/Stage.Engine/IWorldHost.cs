@@ -31,6 +31,12 @@ public interface IWorldHost
     /// <summary>A snapshot of the whole world now.</summary>
     byte[] Snapshot();
 
+    /// <summary>
+    /// Writes a snapshot of the whole world now to <paramref name="path"/> crash-safely: a
+    /// temporary file beside it flushed to disk, renamed over the path, and the folder flushed.
+    /// </summary>
+    void SaveSnapshot(string path);
+
     /// <summary>Puts the world back to a snapshot (its step count included).</summary>
     void Restore(ReadOnlySpan<byte> snapshot);
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Stage.World;
@@ -100,6 +101,12 @@ internal ref struct CanonicalReader(ReadOnlySpan<byte> bytes)
     /// <summary>Shares equal components between the entities of one decode (null: none shared).</summary>
     public DecodeCache? Cache { get; init; }
 
+    /// <summary>
+    /// The snapshot format version the bytes were written in (<see cref="WorldCodec.SnapshotVersion"/>
+    /// unless an older file says otherwise): parts that grew a field read it only from then on.
+    /// </summary>
+    public int FormatVersion { get; init; } = WorldCodec.SnapshotVersion;
+
     /// <summary>Bytes read so far.</summary>
     public int Position { get; private set; }
 
@@ -170,7 +177,7 @@ internal sealed class DecodeCache
     /// <summary>The component already decoded from exactly <paramref name="canonical"/>, or <paramref name="value"/> (remembered).</summary>
     public T Share<T>(T value, ReadOnlySpan<byte> canonical) where T : class
     {
-        ulong key = XxHash64.Compute(canonical);
+        ulong key = XxHash64.HashToUInt64(canonical);
         if (!_values.TryGetValue(key, out List<(byte[] Bytes, object Value)>? entries)) _values.Add(key, entries = []);
         foreach ((byte[] bytes, object shared) in entries)
         {

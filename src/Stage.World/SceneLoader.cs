@@ -131,7 +131,7 @@ public static class SceneLoader
 
         public Scene? Read(JsonElement root)
         {
-            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "bound", "rules", "materials", "entities", "joints", "commands");
+            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "bound", "sun", "rules", "materials", "entities", "joints", "commands");
             o.String("name", required: false);
             var settings = new WorldSettings
             {
@@ -140,6 +140,7 @@ public static class SceneLoader
                 SolverIterations = o.Integer("solverIterations", false, 1, WorldLimits.MaxSolverIterations) ?? 20,
                 SleepEnabled = o.Boolean("sleep", false) ?? true,
                 Bound = o.Element("bound", false) is { } b ? ReadBound(b, o.PathOf("bound")) : WorldBound.Default,
+                Sun = o.Element("sun", false) is { } sun ? ReadSun(sun, o.PathOf("sun")) : null,
             };
             WorldRules rules = o.Element("rules", false) is { } r ? ReadRules(r, o.PathOf("rules"), new WorldRules()) : new WorldRules();
             if (o.Element("materials", false) is { } mats)
@@ -193,7 +194,7 @@ public static class SceneLoader
 
         private WorldRules ReadRules(JsonElement element, string path, WorldRules start)
         {
-            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "gravityMps2", "gravityScale", "timeScale", "linearDampingPerS", "angularDampingPerS", "contactEventThresholdMps");
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "gravityMps2", "gravityScale", "timeScale", "linearDampingPerS", "angularDampingPerS", "contactEventThresholdMps", "timeOfDayScale");
             WorldRules rules = start with
             {
                 GravityMps2 = Vec(r.Numbers("gravityMps2", false, 3)) ?? start.GravityMps2,
@@ -202,6 +203,7 @@ public static class SceneLoader
                 LinearDampingPerS = r.Number("linearDampingPerS", false, 0) ?? start.LinearDampingPerS,
                 AngularDampingPerS = r.Number("angularDampingPerS", false, 0) ?? start.AngularDampingPerS,
                 ContactEventThresholdMps = r.Number("contactEventThresholdMps", false, 0) ?? start.ContactEventThresholdMps,
+                TimeOfDayScale = r.Number("timeOfDayScale", false) ?? start.TimeOfDayScale,
             };
             // The ranges a rules command gets: each fault at the field this object sets (a scale
             // that makes a set gravity too strong, at the gravity when only that was set here).
@@ -211,6 +213,53 @@ public static class SceneLoader
                 else if (field == "gravityScale" && r.Has("gravityMps2")) r.Fault("gravityMps2", message);
             }
             return rules;
+        }
+
+        /// <summary>
+        /// The sun: <c>{"direction": [x, y, z]}</c> (fixed, the way its light travels), or a place and
+        /// a local clock: <c>latitudeDeg</c>, <c>longitudeDeg</c>, <c>date</c> (yyyy-MM-dd),
+        /// <c>localTime</c> (HH:mm or HH:mm:ss), <c>utcOffsetH</c>, and optionally <c>northDeg</c>.
+        /// </summary>
+        private SunSetting? ReadSun(JsonElement element, string path)
+        {
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "direction", "latitudeDeg", "longitudeDeg", "northDeg", "date", "localTime", "utcOffsetH");
+            if (!r.IsValid) return null;
+            if (r.Has("direction"))
+            {
+                foreach (string placed in new[] { "latitudeDeg", "longitudeDeg", "northDeg", "date", "localTime", "utcOffsetH" }.Where(r.Has))
+                {
+                    r.Fault(placed, "give a fixed direction or a place and time, not both");
+                }
+                if (Vec(r.Numbers("direction", true, 3)) is not { } direction) return null;
+                var fixedSun = new FixedSun(direction);
+                foreach ((string field, string message) in fixedSun.FindFaults()) r.Fault(field, message);
+                return fixedSun;
+            }
+            double? latitude = r.Number("latitudeDeg", true, -90, 90);
+            double? longitude = r.Number("longitudeDeg", true, -180, 180);
+            double north = r.Number("northDeg", false, -360, 360) ?? 0;
+            double? offsetH = r.Number("utcOffsetH", true, -14, 14);
+            string? dateText = r.String("date", true);
+            string? timeText = r.String("localTime", true);
+            DateTime? date = null;
+            TimeSpan? time = null;
+            if (dateText is not null)
+            {
+                if (DateTime.TryParseExact(dateText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateTime d)) date = d;
+                else r.Fault("date", $"must be a date written yyyy-MM-dd (as 2026-06-21), not '{dateText}'");
+            }
+            if (timeText is not null)
+            {
+                if (TimeSpan.TryParseExact(timeText, [@"hh\:mm", @"hh\:mm\:ss"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan t) && t < TimeSpan.FromDays(1)) time = t;
+                else r.Fault("localTime", $"must be a time of day written HH:mm or HH:mm:ss (as 17:30), not '{timeText}'");
+            }
+            if (latitude is null || longitude is null || offsetH is null || date is null || time is null) return null;
+            // Whole minutes: every real UTC offset is (+05:30, +05:45, -03:30).
+            int offsetMinutes = (int)Math.Round(offsetH.Value * 60);
+            long startUtcTicks = (date.Value + time.Value).Ticks - offsetMinutes * TimeSpan.TicksPerMinute;
+            var sun = new PlacedSun(latitude.Value, longitude.Value, north, startUtcTicks, offsetMinutes);
+            foreach ((string field, string message) in sun.FindFaults()) r.Fault(field, message);
+            return sun;
         }
 
         private WorldBound ReadBound(JsonElement element, string path)

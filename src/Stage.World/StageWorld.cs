@@ -55,6 +55,7 @@ public sealed class StageWorld : IDisposable
             SolverIterations = Settings.SolverIterations,
             Sleep = Settings.SleepEnabled ? SleepSettings.Default : SleepSettings.Off,
         });
+        if (Settings.Sun is PlacedSun sun) SunUtcTicks = sun.StartUtcTicks;
     }
 
     /// <summary>Raised for every event, in order, as it happens.</summary>
@@ -77,6 +78,17 @@ public sealed class StageWorld : IDisposable
 
     /// <summary>Whole steps taken since step 0.</summary>
     public long StepCount => Physics.StepCount;
+
+    /// <summary>
+    /// The placed sun's clock (<see cref="PlacedSun"/>): the instant the sky shows now, UTC, as
+    /// <see cref="DateTime"/> ticks; 0 when the sun is not placed. World state: it starts at the
+    /// scene's date and time, advances each step by the step's length × <see cref="WorldRules.TimeOfDayScale"/>
+    /// (simulated time, never the wall clock), and is kept in snapshots and the state hash.
+    /// </summary>
+    public long SunUtcTicks { get; internal set; }
+
+    /// <summary>Where the sun is now (null when the world does not place it: the renderer keeps its own).</summary>
+    public SunPosition? Sun => SunPosition.Of(Settings.Sun, SunUtcTicks);
 
     /// <summary>Simulation time, seconds: <see cref="StepCount"/> / step rate.</summary>
     public double TimeS => StepCount / (double)Settings.StepHz;
@@ -191,6 +203,7 @@ public sealed class StageWorld : IDisposable
         _stepEvents.Clear();
         long step = StepCount;
         ApplyDueCommands(step);
+        AdvanceSunClock();
         RunSpawners(step);
         double tS = step / (double)Settings.StepHz;
         double nextTS = (step + 1) / (double)Settings.StepHz;
@@ -248,6 +261,15 @@ public sealed class StageWorld : IDisposable
         EnforceBound(after);
         InterpolationAlpha = 1;
         StepCompleted?.Invoke(this, EventArgs.Empty);
+    }
+
+    // Whole ticks a step, rounded once from the rule (the same integer every step at one scale,
+    // so the clock is exact and the same on every machine); held at the latest date the sun is trusted for.
+    private void AdvanceSunClock()
+    {
+        if (Settings.Sun is not PlacedSun) return;
+        long ticks = (long)Math.Round(TimeSpan.TicksPerSecond * Rules.TimeOfDayScale / Settings.StepHz);
+        SunUtcTicks = Math.Min(SunUtcTicks + ticks, PlacedSun.MaxTicks);
     }
 
     /// <summary>Steps until <see cref="StepCount"/> equals <paramref name="step"/> (no-op when already there or past).</summary>
@@ -347,7 +369,7 @@ public sealed class StageWorld : IDisposable
         var space = new long[image.SpaceOrder.Count];
         for (int i = 0; i < space.Length; i++) space[i] = image.SpaceOrder[i];
         ResetState(image.Rules, image.Step, image.SolverSeed, image.NextEntityId, image.NextJointId, image.NextCommandSequence,
-            states, broken, space, image.PendingCommands);
+            states, broken, space, image.PendingCommands, image.SunUtcTicks);
     }
 
     /// <summary>
@@ -358,9 +380,10 @@ public sealed class StageWorld : IDisposable
     /// then the pending commands and counters.
     /// </summary>
     internal void ResetState(WorldRules rules, long step, ulong seed, long nextEntityId, long nextJointId, long nextCommandSequence,
-        EntityState[] entities, long?[] jointsBrokenAtStep, long[] spaceOrder, IReadOnlyList<PendingCommand> pending)
+        EntityState[] entities, long?[] jointsBrokenAtStep, long[] spaceOrder, IReadOnlyList<PendingCommand> pending, long sunUtcTicks)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        SunUtcTicks = sunUtcTicks;
         WorldRules before = Rules;
         Rules = rules;
         Physics.GravityMps2 = Rules.EffectiveGravityMps2;

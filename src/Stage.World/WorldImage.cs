@@ -53,6 +53,12 @@ public sealed record WorldImage
     /// <summary>The next command sequence number.</summary>
     public required long NextCommandSequence { get; init; }
 
+    /// <summary>The placed sun's clock (<see cref="StageWorld.SunUtcTicks"/>); 0 without a placed sun.</summary>
+    public long SunUtcTicks { get; init; }
+
+    /// <summary>Where the sun is in this state (null when the world does not place it).</summary>
+    public SunPosition? Sun => SunPosition.Of(Settings.Sun, SunUtcTicks);
+
     /// <summary>Entities, ascending id.</summary>
     public required IReadOnlyList<EntityImage> Entities { get; init; }
 
@@ -78,6 +84,8 @@ public sealed record WorldImage
         var faults = new List<ConfigFault>();
         foreach ((string field, string message) in Settings.FindFaults()) faults.Add(new($"settings.{field}", message));
         foreach ((string field, string message) in Rules.FindFaults()) faults.Add(new($"rules.{field}", message));
+        if (Settings.Sun is PlacedSun && (SunUtcTicks < PlacedSun.MinTicks || SunUtcTicks > PlacedSun.MaxTicks)) faults.Add(new("sunUtcTicks", $"must be a clock between 1800 and 2200, not {SunUtcTicks}"));
+        if (Settings.Sun is not PlacedSun && SunUtcTicks != 0) faults.Add(new("sunUtcTicks", $"must be 0 without a placed sun, not {SunUtcTicks}"));
         if (Step < 0) faults.Add(new("step", $"must be at least 0, not {Step}"));
         long lastId = 0;
         var dynamicIds = new HashSet<long>();
@@ -194,6 +202,7 @@ public sealed record WorldImage
             NextEntityId = world.NextEntityId,
             NextJointId = world.NextJointId,
             NextCommandSequence = world.NextCommandSequence,
+            SunUtcTicks = world.SunUtcTicks,
             Entities = entities,
             Joints = [.. world.Joints.Select(j => new JointImage(j.Id, j.Definition, j.CreationPoseA, j.CreationPoseB, j.CreatedAtStep, j.BrokenAtStep))],
             PendingCommands = [.. world.PendingCommands],
@@ -286,6 +295,7 @@ public sealed record WorldImage
             }
             foreach (PendingCommand p in PendingCommands) world.InsertPending(p);
             world.SetCounters(NextEntityId, NextJointId, NextCommandSequence);
+            world.SunUtcTicks = SunUtcTicks;
             return world;
         }
         catch

@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
 
 namespace Stage.World;
 
@@ -14,7 +15,7 @@ public sealed record JournalRecovery(StageWorld? World, string? SnapshotPath, in
 /// Persists a running world as the engine does: a snapshot every N steps
 /// (<c>snapshot-STEP.snap</c>, written to a temporary file, flushed to disk, renamed, the folder flushed) and, since the
 /// latest one, an append-only log of every submitted command (<c>journal-STEP.log</c>: header
-/// <c>STGJRNL1</c> + the snapshot's step, then records of [u32 payload length][u32 CRC-32 of the
+/// <c>STGJRNL2</c> (<c>STGJRNL1</c> before the time-of-day rule, still read) + the snapshot's step, then records of [u32 payload length][u32 CRC-32 of the
 /// payload][payload: i64 step, i64 sequence, command], each flushed to disk). Recovery takes the
 /// newest snapshot that reads back intact, then replays every later journal's records until the
 /// first torn or corrupt one; commands whose sequence the snapshot already holds are skipped, so a
@@ -25,7 +26,11 @@ public sealed class WorldJournal : IDisposable
     /// <summary>How many snapshots (and their journals) are kept; older ones are deleted.</summary>
     public const int SnapshotsKept = 3;
 
-    private static ReadOnlySpan<byte> JournalMagic => "STGJRNL1"u8;
+    // STGJRNL2 (snapshot format 3) added the time-of-day rule to rules commands; STGJRNL1 records
+    // still read, as format 2.
+    private static ReadOnlySpan<byte> JournalMagic => "STGJRNL2"u8;
+
+    private static ReadOnlySpan<byte> JournalMagicV1 => "STGJRNL1"u8;
 
     private readonly StageWorld _world;
     private FileStream? _log;
@@ -119,7 +124,8 @@ public sealed class WorldJournal : IDisposable
         ArgumentNullException.ThrowIfNull(problems);
         byte[] bytes = File.ReadAllBytes(path);
         var records = new List<PendingCommand>();
-        if (bytes.Length < 16 || !bytes.AsSpan(0, 8).SequenceEqual(JournalMagic))
+        bool v1 = bytes.Length >= 16 && bytes.AsSpan(0, 8).SequenceEqual(JournalMagicV1);
+        if (bytes.Length < 16 || !(v1 || bytes.AsSpan(0, 8).SequenceEqual(JournalMagic)))
         {
             problems.Add($"{path}: not a Stage world journal (bad magic or header cut short); no commands read from it");
             return records;
@@ -141,15 +147,15 @@ public sealed class WorldJournal : IDisposable
                 break;
             }
             ReadOnlySpan<byte> payload = bytes.AsSpan(at + 8, length);
-            if (Crc32.Compute(payload) != crc)
+            if (Crc32.HashToUInt32(payload) != crc)
             {
                 problems.Add($"{path}: record at byte {at} fails its checksum; it and everything after it dropped");
                 break;
             }
             try
             {
-                var r = new CanonicalReader(payload);
-                var record = new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCodec.ReadCommand(ref r));
+                var r = new CanonicalReader(payload) { FormatVersion = v1 ? 2 : WorldCodec.SnapshotVersion };
+                var record = new PendingCommand(r.ReadInt64(), r.ReadInt64(), WorldCommandCodec.Read(ref r));
                 if (r.Remaining != 0) throw new InvalidDataException($"{r.Remaining} bytes after the command");
                 records.Add(record);
             }
@@ -199,10 +205,10 @@ public sealed class WorldJournal : IDisposable
         int headerAt = w.Skip(8);
         w.Write(p.Step);
         w.Write(p.Sequence);
-        WorldCodec.WriteCommand(w, p.Command);
+        WorldCommandCodec.Write(w, p.Command);
         int length = w.Length - headerAt - 8;
         BinaryPrimitives.WriteInt32LittleEndian(w.At(headerAt, 4), length);
-        BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.Compute(w.Written.Slice(headerAt + 8, length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(w.At(headerAt + 4, 4), Crc32.HashToUInt32(w.Written.Slice(headerAt + 8, length)));
         _log!.Write(w.Written);
         _log.Flush(flushToDisk: true);
     }

@@ -29,6 +29,9 @@ public static class WorldLimits
     /// <summary>Largest time scale (simulated seconds per engine second).</summary>
     public const double MaxTimeScale = 100;
 
+    /// <summary>The fastest time of day: sun seconds per simulated second (3600: an hour a second).</summary>
+    public const double MaxTimeOfDayScale = 3600;
+
     /// <summary>Largest damping rate, 1/s.</summary>
     public const double MaxDampingPerS = 1000;
 

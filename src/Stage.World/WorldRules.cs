@@ -21,6 +21,13 @@ public sealed record WorldRules
     /// </summary>
     public double TimeScale { get; init; } = 1;
 
+    /// <summary>
+    /// Sun seconds per simulated second for a placed sun (<see cref="PlacedSun"/>): 1 keeps the sun
+    /// on the world's own time, 0 holds the time of day ("golden hour all afternoon"), 60 runs a
+    /// minute of sun a second. The sun's clock is world state (<see cref="StageWorld.SunUtcTicks"/>).
+    /// </summary>
+    public double TimeOfDayScale { get; init; } = 1;
+
     /// <summary>Linear velocity decay rate, 1/s (velocity × e^(−rate·t)); 0 = none.</summary>
     public double LinearDampingPerS { get; init; }
 
@@ -50,6 +57,7 @@ public sealed record WorldRules
         else if (faults.Count == 0 && !(EffectiveGravityMps2.Length <= maxG)) faults.Add(("gravityScale", $"makes gravity {WorldLimits.N(EffectiveGravityMps2.Length)} m/s², more than {WorldLimits.N(maxG)}"));
         if (!(TimeScale > 0) || !double.IsFinite(TimeScale)) faults.Add(("timeScale", "must be positive"));
         else if (TimeScale > WorldLimits.MaxTimeScale) faults.Add(("timeScale", $"must be at most {WorldLimits.N(WorldLimits.MaxTimeScale)} (got {WorldLimits.N(TimeScale)})"));
+        if (!(TimeOfDayScale >= 0 && TimeOfDayScale <= WorldLimits.MaxTimeOfDayScale)) faults.Add(("timeOfDayScale", $"must be between 0 (hold) and {WorldLimits.N(WorldLimits.MaxTimeOfDayScale)} (got {WorldLimits.N(TimeOfDayScale)})"));
         if (!(LinearDampingPerS >= 0 && LinearDampingPerS <= WorldLimits.MaxDampingPerS)) faults.Add(("linearDampingPerS", $"must be between 0 and {WorldLimits.N(WorldLimits.MaxDampingPerS)} (got {WorldLimits.N(LinearDampingPerS)})"));
         if (!(AngularDampingPerS >= 0 && AngularDampingPerS <= WorldLimits.MaxDampingPerS)) faults.Add(("angularDampingPerS", $"must be between 0 and {WorldLimits.N(WorldLimits.MaxDampingPerS)} (got {WorldLimits.N(AngularDampingPerS)})"));
         if (!(ContactEventThresholdMps >= 0 && ContactEventThresholdMps <= PhysicsLimits.MaxSpeedMps)) faults.Add(("contactEventThresholdMps", $"must be between 0 and {WorldLimits.N(PhysicsLimits.MaxSpeedMps)} m/s (got {WorldLimits.N(ContactEventThresholdMps)})"));
@@ -75,6 +83,9 @@ public sealed record WorldSettings
     /// <summary>The box bodies live in, and what happens to one that leaves it (<see cref="WorldBound.Default"/> unless the scene says).</summary>
     public WorldBound Bound { get; init; } = WorldBound.Default;
 
+    /// <summary>The sun: none (the renderer's own), a fixed direction, or a place and a clock.</summary>
+    public SunSetting? Sun { get; init; }
+
     /// <summary>Seconds per step.</summary>
     public double StepSeconds => 1.0 / StepHz;
 
@@ -86,6 +97,7 @@ public sealed record WorldSettings
         if (SolverIterations is < 1 or > WorldLimits.MaxSolverIterations) faults.Add(("solverIterations", $"must be between 1 and {WorldLimits.MaxSolverIterations}, not {SolverIterations}"));
         if (Bound is null) faults.Add(("bound", "is required"));
         else foreach ((string field, string message) in Bound.FindFaults()) faults.Add(("bound." + field, message));
+        if (Sun is not null) foreach ((string field, string message) in Sun.FindFaults()) faults.Add(("sun." + field, message));
         return faults;
     }
 }

@@ -27,10 +27,43 @@ internal sealed class StageProcess : IDisposable
     /// <summary>Starts <c>stage ARGS</c>.</summary>
     public static StageProcess Start(params string[] args) => StartProgram("stage.dll", args);
 
-    /// <summary>Starts the program <paramref name="dll"/> (beside the test binaries: <c>stage.dll</c>, <c>stage-bench.dll</c>) with <paramref name="args"/>.</summary>
+    /// <summary>
+    /// The built <c>stage</c> CLI: beside the test binaries when the test project references it, else
+    /// src/Stage.Cli's output for the same configuration (…/bin/&lt;Configuration&gt;/net10.0/), as a
+    /// project that only builds it (ReferenceOutputAssembly false) finds it.
+    /// </summary>
+    public static string StageDll
+    {
+        get
+        {
+            string beside = Path.Combine(AppContext.BaseDirectory, "stage.dll");
+            if (File.Exists(beside)) return beside;
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            string path = RepositoryPaths.Of("src", "Stage.Cli", "bin", configuration, "net10.0", "stage.dll");
+            Assert.True(File.Exists(path), $"{path} is missing: build src/Stage.Cli ({configuration})");
+            return path;
+        }
+    }
+
+    /// <summary>Runs <c>stage ARGS</c> to its end (at most 2 minutes): its exit code, standard output and standard error.</summary>
+    public static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using StageProcess p = Start(args);
+        int exit = p.WaitForExitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+        return (exit, p.Output, p.Error);
+    }
+
+    /// <summary>True for an event line of <c>stage sim --json</c> (<c>{"step", "event", …}</c>), false for a step report.</summary>
+    public static bool IsEvent(string jsonLine)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(jsonLine);
+        return doc.RootElement.TryGetProperty("event", out _);
+    }
+
+    /// <summary>Starts the program <paramref name="dll"/> (beside the test binaries: <c>stage.dll</c>, <c>stage-bench.dll</c>; <c>stage.dll</c> from src/Stage.Cli when not there) with <paramref name="args"/>.</summary>
     public static StageProcess StartProgram(string dll, params string[] args)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, dll);
+        string path = dll == "stage.dll" ? StageDll : Path.Combine(AppContext.BaseDirectory, dll);
         var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", "dotnet", path, .. args])
         {
             RedirectStandardOutput = true,

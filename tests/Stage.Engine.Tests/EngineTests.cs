@@ -35,6 +35,7 @@ public sealed class EngineTests : IDisposable
         }
         public ulong StateHash => (ulong)StepCount * 0x9E3779B97F4A7C15UL;
         public byte[] Snapshot() => BitConverter.GetBytes(StepCount);
+        public void SaveSnapshot(string path) => File.WriteAllBytes(path, Snapshot());
         public void Restore(ReadOnlySpan<byte> snapshot) => StepCount = BitConverter.ToInt64(snapshot);
         public bool TrySetRule(string name, double value, out string error)
         {

@@ -45,7 +45,7 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
         StageConfig config = RenderGpuTest.TestRig();
         RenderScene scene = FlatLit();
         // A white box turned 20° about the view axis: slanted edges across the 64 × 48 inner image.
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.5f) * Matrix4x4.CreateRotationZ(20 * MathF.PI / 180) * Matrix4x4.CreateTranslation(0, 0.5f, -1.5f), Vector3.One));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.5f) * Matrix4x4.CreateRotationZ(20 * MathF.PI / 180) * Matrix4x4.CreateTranslation(0, 0.5f, -1.5f), Vector3.One));
         RenderGpuTest.Run(device =>
         {
             CanvasPixels one = RenderInner(device, config, scene, 1, out int oneUsed);
@@ -73,7 +73,7 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
         RenderScene scene = FlatLit();
         var colour = new Vector3(0.2f, 0.5f, 0.8f);
         // A box 10 m wide whose near face (1 m ahead) fills the whole view.
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(10) * Matrix4x4.CreateTranslation(0, 0.5f, -6), colour));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(10) * Matrix4x4.CreateTranslation(0, 0.5f, -6), colour));
         RenderGpuTest.Run(device =>
         {
             CanvasPixels four = RenderInner(device, config, scene, 4, out int used);
@@ -114,7 +114,7 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
         StageConfig config = RenderGpuTest.TestRig();
         // Sky and a floor, no camera: every mapped pixel of both canvases is the outer view, through several faces.
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f, 0.5f, 0.5f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f, 0.5f, 0.5f)));
         RenderGpuTest.Run(device =>
         {
             byte[][] Canvases(int samples)

@@ -23,8 +23,8 @@ public sealed class FramesInFlightTests
     private static RenderScene Scene()
     {
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
-        scene.Add(new DrawItem(PrimitiveKind.Box, BoxAt(0), new Vector3(0.9f, 0.4f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
+        scene.Add(new DrawItem(DrawKind.Box, BoxAt(0), new Vector3(0.9f, 0.4f, 0.1f)));
         return scene;
     }
 

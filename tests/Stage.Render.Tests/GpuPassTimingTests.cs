@@ -20,9 +20,9 @@ public sealed class GpuPassTimingTests(ITestOutputHelper output)
     private static RenderScene Scene()
     {
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0, 0.5f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.2f) * Matrix4x4.CreateTranslation(0.4f, 0.6f, -1f), new Vector3(0.1f, 0.4f, 0.9f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0, 0.5f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(0.2f) * Matrix4x4.CreateTranslation(0.4f, 0.6f, -1f), new Vector3(0.1f, 0.4f, 0.9f)));
         return scene;
     }
 

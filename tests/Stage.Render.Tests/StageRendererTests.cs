@@ -22,7 +22,7 @@ public sealed class StageRendererTests(ITestOutputHelper output)
     private static RenderScene Marker(Vector3 pointM, float radiusM)
     {
         var scene = new RenderScene { AmbientLinear = Vector3.One, SunColorLinear = Vector3.Zero, BackgroundLinear = Vector3.Zero };
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(2 * radiusM) * Matrix4x4.CreateTranslation(pointM), Vector3.One));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(2 * radiusM) * Matrix4x4.CreateTranslation(pointM), Vector3.One));
         return scene;
     }
 
@@ -78,11 +78,11 @@ public sealed class StageRendererTests(ITestOutputHelper output)
     {
         StageConfig config = RenderGpuTest.TestRig();
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f, 0.5f, 0.5f)));
-        var box = scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0.2f, 0.15f, -1.2f), new Vector3(0.8f, 0.2f, 0.1f)));
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.25f) * Matrix4x4.CreateTranslation(-0.3f, 0.3f, -1.0f), new Vector3(0.1f, 0.3f, 0.9f)));
-        scene.Add(new DrawItem(PrimitiveKind.Capsule, Matrix4x4.CreateScale(0.15f) * Matrix4x4.CreateTranslation(0.6f, 0.3f, -0.8f), new Vector3(0.9f, 0.9f, 0.2f)));
-        scene.Add(new DrawItem(PrimitiveKind.Cylinder, Matrix4x4.CreateScale(0.2f, 0.6f, 0.2f) * Matrix4x4.CreateTranslation(-0.7f, 0.3f, -1.5f), new Vector3(0.2f, 0.8f, 0.3f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f, 0.5f, 0.5f)));
+        var box = scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0.2f, 0.15f, -1.2f), new Vector3(0.8f, 0.2f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(0.25f) * Matrix4x4.CreateTranslation(-0.3f, 0.3f, -1.0f), new Vector3(0.1f, 0.3f, 0.9f)));
+        scene.Add(new DrawItem(DrawKind.Capsule, Matrix4x4.CreateScale(0.15f) * Matrix4x4.CreateTranslation(0.6f, 0.3f, -0.8f), new Vector3(0.9f, 0.9f, 0.2f)));
+        scene.Add(new DrawItem(DrawKind.Cylinder, Matrix4x4.CreateScale(0.2f, 0.6f, 0.2f) * Matrix4x4.CreateTranslation(-0.7f, 0.3f, -1.5f), new Vector3(0.2f, 0.8f, 0.3f)));
         CameraConfig camera = config.Cameras[0];
         var pose = Pose.FromPanTiltRoll(new Vector3(0.1f, 0.6f, 0.4f), new PanTiltRoll(10, -5, 0));
 

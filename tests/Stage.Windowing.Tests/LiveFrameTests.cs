@@ -17,8 +17,8 @@ public sealed class LiveFrameTests
     private static RenderScene Scene()
     {
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateTranslation(0.2f, 0.6f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateTranslation(0.2f, 0.6f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
         return scene;
     }
 

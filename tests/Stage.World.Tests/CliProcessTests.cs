@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 
@@ -12,7 +13,6 @@ public sealed class CliProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static Process Start(params string[] args) => StageProcess.Start(args);
 
     private static (int Exit, string Out, string Err) Run(params string[] args) => StageProcess.Run(args);
 
@@ -35,26 +35,23 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
-    public void Sigkill_mid_run_then_restart_resumes_from_the_journal_with_every_entity_and_identical_states()
+    public async Task Sigkill_mid_run_then_restart_resumes_from_the_journal_with_every_entity_and_identical_states()
     {
         string scene = Worlds.Example("traffic");
         string journal = Path.Combine(_dir, "journal");
         var before = new List<string>();
-        using (Process sim = Start("sim", scene, "--steps", "1000000", "--journal", journal, "--every", "12", "--json"))
+        using (StageProcess sim = StageProcess.Start("sim", scene, "--steps", "1000000", "--journal", journal, "--every", "12", "--json"))
         {
-            _ = sim.StandardError.ReadToEndAsync();
-            while (sim.StandardOutput.ReadLine() is { } line)
+            var clock = Stopwatch.StartNew();
+            while (!sim.Output.Split('\n').Any(l => l.EndsWith('}') && !StageProcess.IsEvent(l) && StepOf(l) >= 1500))
             {
-                before.Add(line);
-                if (!StageProcess.IsEvent(line) && StepOf(line) >= 1500) break;
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "stage sim did not reach step 1500");
+                await Task.Delay(20);
             }
-            sim.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
-            // Everything it wrote before it died is still in the pipe; a torn last line is not a report.
-            while (sim.StandardOutput.ReadLine() is { } line)
-            {
-                if (line.EndsWith('}')) before.Add(line);
-            }
-            sim.WaitForExit();
+            sim.Signal("KILL"); // no handler runs
+            Assert.Equal(128 + 9, await sim.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            // Everything it wrote before it died was read; a torn last line is not a report.
+            before.AddRange(sim.Output.Split('\n').Where(l => l.EndsWith('}')));
         }
         string[] beforeEvents = Events(before);
         before = [.. Reports(before)];
@@ -224,7 +221,7 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal("settings.stepHz", doc.RootElement.GetProperty("faults")[0].GetProperty("path").GetString());
         (exit, output, _) = Run("world", "inspect", good);
         Assert.Equal(0, exit);
-        Assert.Contains("snapshot v2", output);
+        Assert.Contains("snapshot v3", output);
         Assert.DoesNotContain("FAULT", output);
     }
 

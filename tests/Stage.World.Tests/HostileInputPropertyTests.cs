@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Stage.Physics;
+using Stage.Tests.Shared;
 
 namespace Stage.World.Tests;
 
@@ -128,9 +129,10 @@ public sealed class HostileInputPropertyTests : IDisposable
     [
         (HostileNumberTests.StepHzAt, 'i'), (HostileNumberTests.SeedAt, 'l'), (HostileNumberTests.IterationsAt, 'i'), (HostileNumberTests.SleepAt, 'b'),
         .. Enumerable.Range(0, 6).Select(i => (HostileNumberTests.BoundAt + 8 * i, 'd')),
-        (HostileNumberTests.ActionAt, 'b'),
-        .. Enumerable.Range(0, 8).Select(i => (HostileNumberTests.RulesAt + 8 * i, 'd')),
-        (HostileNumberTests.RulesAt + 64, 'l'), // the step
+        (HostileNumberTests.ActionAt, 'b'), (HostileNumberTests.SunAt, 'b'),
+        .. Enumerable.Range(0, 9).Select(i => (HostileNumberTests.RulesAt + 8 * i, 'd')),
+        (HostileNumberTests.RulesAt + 72, 'l'), // the step
+        (HostileNumberTests.RulesAt + 72 + 32, 'l'), // the sun's clock
     ];
 
     private static Gen<(int Field, double Value)[]> HeaderPatch =>
@@ -191,7 +193,7 @@ public sealed class HostileInputPropertyTests : IDisposable
                 if (refusal.Contains("out of range", StringComparison.Ordinal))
                 {
                     Assert.Contains("FAULT ", listing, StringComparison.Ordinal);
-                    Assert.Matches(@"FAULT (settings|rules|step|entities|spaceOrder)", listing);
+                    Assert.Matches(@"FAULT (settings|rules|step|sunUtcTicks|entities|spaceOrder)", listing);
                 }
             }
             File.Delete(path);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using Stage.Physics;
 
 namespace Stage.World.Tests;
@@ -106,8 +107,8 @@ public class HostileNumberTests
         return WorldCodec.EncodeSnapshot(world);
     }
 
-    /// <summary>Offsets in the file (16-byte header, then the payload): stepHz i32, seed u64, iterations i32, sleep, bound 6 doubles + action, rules 8 doubles.</summary>
-    internal const int StepHzAt = 16, SeedAt = 20, IterationsAt = 28, SleepAt = 32, BoundAt = 33, ActionAt = 81, RulesAt = 82;
+    /// <summary>Offsets in the file (16-byte header, then the payload): stepHz i32, seed u64, iterations i32, sleep, bound 6 doubles + action, the sun's kind (0: none, format 3), rules 9 doubles.</summary>
+    internal const int StepHzAt = 16, SeedAt = 20, IterationsAt = 28, SleepAt = 32, BoundAt = 33, ActionAt = 81, SunAt = 82, RulesAt = 83;
 
     /// <summary>Writes <paramref name="patch"/> into a snapshot's bytes and fixes the CRC, so only the value is wrong.</summary>
     internal static byte[] Patched(byte[] snapshot, Action<Span<byte>> patch)
@@ -115,7 +116,7 @@ public class HostileNumberTests
         byte[] bytes = (byte[])snapshot.Clone();
         patch(bytes);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), Crc32.Compute(bytes.AsSpan(16, length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + length), Crc32.HashToUInt32(bytes.AsSpan(16, length)));
         return bytes;
     }
 

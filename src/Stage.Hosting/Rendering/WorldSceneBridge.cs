@@ -3,7 +3,7 @@ using Stage.Physics;
 using Stage.Render.Meshes;
 using Stage.Render.Scene;
 using Stage.World;
-using RenderKind = Stage.Render.Scene.PrimitiveKind;
+using RenderKind = Stage.Render.Scene.DrawKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
 namespace Stage.Hosting.Rendering;
@@ -46,6 +46,7 @@ public sealed class WorldSceneBridge
     // (compared by reference: appearance records are replaced, never mutated).
     private StageWorld? _world;
     private RenderScene? _scene;
+    private Vector3? _sunColourWhenUp;
     private long[] _ids = [];
     private Appearance?[] _appearances = [];
     private int _entityCount;
@@ -91,7 +92,9 @@ public sealed class WorldSceneBridge
         ArgumentNullException.ThrowIfNull(scene);
         _scene = scene;
         _firstItem = scene.Count;
-        Build(scene, _currentWorld());
+        StageWorld world = _currentWorld();
+        Build(scene, world);
+        ApplySun(scene, world);
     }
 
     /// <summary>
@@ -108,6 +111,7 @@ public sealed class WorldSceneBridge
             Fill(scene);
             return;
         }
+        ApplySun(scene, world);
         if (!ReferenceEquals(world, _world) || EntitySetChanged(world))
         {
             scene.RemoveFrom(_firstItem);
@@ -115,6 +119,21 @@ public sealed class WorldSceneBridge
             return;
         }
         WriteTransforms(scene, world);
+    }
+
+    /// <summary>
+    /// The world's sun, when it places one, becomes the scene's: its direction (stage space) every
+    /// frame, and its colour while it is above the horizon — the scene's own colour, kept from the
+    /// first frame — or none below it (no direct sun at night). A world without a sun leaves the
+    /// scene's light as it is.
+    /// </summary>
+    private void ApplySun(RenderScene scene, StageWorld world)
+    {
+        if (world.Sun is not { } sun) return;
+        _sunColourWhenUp ??= scene.SunColorLinear;
+        Vector3D d = sun.DirectionTravel;
+        scene.SunDirection = new Vector3((float)d.X, (float)d.Y, (float)d.Z);
+        scene.SunColorLinear = sun.IsUp ? _sunColourWhenUp.Value : Vector3.Zero;
     }
 
     private bool EntitySetChanged(StageWorld world)

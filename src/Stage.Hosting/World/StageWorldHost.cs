@@ -145,6 +145,9 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
     public byte[] Snapshot() => WorldCodec.EncodeSnapshot(WorldImage.Capture(_world));
 
     /// <inheritdoc/>
+    public void SaveSnapshot(string path) => WorldCodec.SaveSnapshot(_world, path);
+
+    /// <inheritdoc/>
     public void Restore(ReadOnlySpan<byte> snapshot)
     {
         _journal?.Dispose();
@@ -196,6 +199,7 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
             "gravityY" => rules with { GravityMps2 = rules.GravityMps2 with { Y = value } },
             "gravityZ" => rules with { GravityMps2 = rules.GravityMps2 with { Z = value } },
             "contactEventThresholdMps" => rules with { ContactEventThresholdMps = value },
+            "timeOfDayScale" => rules with { TimeOfDayScale = value },
             _ => null,
         };
         if (changed is null)
@@ -215,7 +219,7 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
     }
 
     /// <summary>The world-wide rules <see cref="TrySetRule"/> knows.</summary>
-    public const string RuleNames = "gravityScale, timeScale, linearDampingPerS, angularDampingPerS, gravityX, gravityY, gravityZ, contactEventThresholdMps";
+    public const string RuleNames = "gravityScale, timeScale, linearDampingPerS, angularDampingPerS, gravityX, gravityY, gravityZ, contactEventThresholdMps, timeOfDayScale";
 
     /// <summary>
     /// At a clean stop: writes the snapshot of the step the world stands at now, so the next run resumes

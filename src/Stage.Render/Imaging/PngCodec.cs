@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Stage.Render.Imaging;
@@ -111,7 +112,7 @@ public static class PngCodec
             string type = Encoding.ASCII.GetString(data.Slice(position + 4, 4));
             ReadOnlySpan<byte> body = data.Slice(position + 8, length);
             uint storedCrc = BinaryPrimitives.ReadUInt32BigEndian(data[(position + 8 + length)..]);
-            if (PngCrc.Compute(data.Slice(position + 4, 4 + length)) != storedCrc) throw new PngException($"CRC mismatch in chunk {type} at byte {position}");
+            if (Crc32.HashToUInt32(data.Slice(position + 4, 4 + length)) != storedCrc) throw new PngException($"CRC mismatch in chunk {type} at byte {position}");
             switch (type)
             {
                 case "IHDR":
@@ -214,7 +215,7 @@ public static class PngCodec
         Encoding.ASCII.GetBytes(type, typeAndBody);
         body.CopyTo(typeAndBody.AsSpan(4));
         stream.Write(typeAndBody);
-        BinaryPrimitives.WriteUInt32BigEndian(word, PngCrc.Compute(typeAndBody));
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.HashToUInt32(typeAndBody));
         stream.Write(word);
     }
 }

@@ -20,7 +20,7 @@ public readonly record struct MeshVertex(Vector3 PositionM, Vector3 Normal)
 public readonly record struct MeshRange(uint FirstIndex, uint IndexCount, int VertexOffset);
 
 /// <summary>
-/// The unit primitives of <see cref="PrimitiveKind"/> in one vertex array and one index array, with
+/// The unit primitives of <see cref="DrawKind"/> in one vertex array and one index array, with
 /// smooth normals on curved surfaces and flat ones on faces (the pipelines do not cull, so winding is
 /// not relied on). Internal to the renderer: it needs no mesh
 /// loader, so it stays independent of the glTF work in Stage.Render.Meshes.
@@ -42,11 +42,11 @@ public sealed class PrimitiveMeshes
     /// <summary>Every primitive's indices (relative to its <see cref="MeshRange.VertexOffset"/>).</summary>
     public uint[] Indices { get; }
 
-    /// <summary>The unit primitives, in the order they are built and drawn (every kind but <see cref="PrimitiveKind.Mesh"/>).</summary>
-    public static readonly PrimitiveKind[] Kinds = [PrimitiveKind.Box, PrimitiveKind.Sphere, PrimitiveKind.Capsule, PrimitiveKind.Cylinder, PrimitiveKind.Plane];
+    /// <summary>The unit primitives, in the order they are built and drawn (every kind but <see cref="DrawKind.Mesh"/>).</summary>
+    public static readonly DrawKind[] Kinds = [DrawKind.Box, DrawKind.Sphere, DrawKind.Capsule, DrawKind.Cylinder, DrawKind.Plane];
 
     /// <summary>Where <paramref name="kind"/> lies.</summary>
-    public MeshRange this[PrimitiveKind kind] => _ranges[(int)kind];
+    public MeshRange this[DrawKind kind] => _ranges[(int)kind];
 
     /// <summary>Builds all primitives; <paramref name="segments"/> around curved shapes.</summary>
     public static PrimitiveMeshes Build(int segments = 24)
@@ -55,17 +55,17 @@ public sealed class PrimitiveMeshes
         var vertices = new List<MeshVertex>();
         var indices = new List<uint>();
         var ranges = new MeshRange[Kinds.Length];
-        foreach (PrimitiveKind kind in Kinds)
+        foreach (DrawKind kind in Kinds)
         {
             var v = new List<MeshVertex>();
             var i = new List<uint>();
             switch (kind)
             {
-                case PrimitiveKind.Box: Box(v, i); break;
-                case PrimitiveKind.Sphere: Lathe(v, i, segments, SphereProfile(segments / 2, 0)); break;
-                case PrimitiveKind.Capsule: Lathe(v, i, segments, SphereProfile(segments / 2, 0.5f)); break;
-                case PrimitiveKind.Cylinder: Cylinder(v, i, segments); break;
-                case PrimitiveKind.Plane: Quad(v, i, Vector3.UnitY, Vector3.UnitX, -Vector3.UnitZ); break;
+                case DrawKind.Box: Box(v, i); break;
+                case DrawKind.Sphere: Lathe(v, i, segments, SphereProfile(segments / 2, 0)); break;
+                case DrawKind.Capsule: Lathe(v, i, segments, SphereProfile(segments / 2, 0.5f)); break;
+                case DrawKind.Cylinder: Cylinder(v, i, segments); break;
+                case DrawKind.Plane: Quad(v, i, Vector3.UnitY, Vector3.UnitX, -Vector3.UnitZ); break;
             }
             ranges[(int)kind] = new MeshRange((uint)indices.Count, (uint)i.Count, vertices.Count);
             vertices.AddRange(v);

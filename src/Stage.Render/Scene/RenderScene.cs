@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Stage.Render.Scene;
 
 /// <summary>The shapes the renderer draws without a loaded mesh (unit sizes, centred on the origin).</summary>
-public enum PrimitiveKind
+public enum DrawKind
 {
     /// <summary>A cube of side 1 (±0.5 on every axis).</summary>
     Box,
@@ -20,19 +20,19 @@ public enum PrimitiveKind
 }
 
 /// <summary>One thing to draw: a primitive or a mesh placed by a transform, with a colour.</summary>
-/// <param name="Kind">The shape (<see cref="PrimitiveKind.Mesh"/> draws <see cref="Mesh"/>).</param>
+/// <param name="Kind">The shape (<see cref="DrawKind.Mesh"/> draws <see cref="Mesh"/>).</param>
 /// <param name="Transform">Local → stage, System.Numerics row-vector convention (scale · rotation · translation).</param>
 /// <param name="ColorLinear">Base colour, linear RGB (0..1, may exceed 1 for emissive-looking objects under strong light). A mesh's own base colours are multiplied by it.</param>
-public readonly record struct DrawItem(PrimitiveKind Kind, Matrix4x4 Transform, Vector3 ColorLinear)
+public readonly record struct DrawItem(DrawKind Kind, Matrix4x4 Transform, Vector3 ColorLinear)
 {
-    /// <summary>The mesh of a <see cref="PrimitiveKind.Mesh"/> item (uploaded once per instance of <see cref="SceneMesh"/>, then shared); null for primitives.</summary>
+    /// <summary>The mesh of a <see cref="DrawKind.Mesh"/> item (uploaded once per instance of <see cref="SceneMesh"/>, then shared); null for primitives.</summary>
     public SceneMesh? Mesh { get; init; }
 
     /// <summary>An item that draws <paramref name="mesh"/> at <paramref name="transform"/>, its base colours times <paramref name="tintLinear"/>.</summary>
     public static DrawItem ForMesh(SceneMesh mesh, Matrix4x4 transform, Vector3 tintLinear)
     {
         ArgumentNullException.ThrowIfNull(mesh);
-        return new DrawItem(PrimitiveKind.Mesh, transform, tintLinear) { Mesh = mesh };
+        return new DrawItem(DrawKind.Mesh, transform, tintLinear) { Mesh = mesh };
     }
 }
 

@@ -196,7 +196,7 @@ public sealed class SceneRenderer : IDisposable
         for (var i = 0; i < items.Count; i++)
         {
             DrawItem item = items[i];
-            if (item.Kind != PrimitiveKind.Mesh)
+            if (item.Kind != DrawKind.Mesh)
             {
                 needed++;
                 continue;
@@ -222,7 +222,7 @@ public sealed class SceneRenderer : IDisposable
         }
         if (_staging.Length < slot.InstanceCapacity) _staging = new InstanceData[slot.InstanceCapacity];
         var n = 0;
-        foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
+        foreach (DrawKind kind in PrimitiveMeshes.Kinds)
         {
             var first = n;
             for (var i = 0; i < items.Count; i++)
@@ -241,7 +241,7 @@ public sealed class SceneRenderer : IDisposable
         for (var i = 0; i < items.Count; i++)
         {
             DrawItem item = items[i];
-            if (item.Kind != PrimitiveKind.Mesh || item.Mesh is null || !_gpuMeshes.TryGetValue(item.Mesh, out GpuMesh? mesh) || mesh is null) continue;
+            if (item.Kind != DrawKind.Mesh || item.Mesh is null || !_gpuMeshes.TryGetValue(item.Mesh, out GpuMesh? mesh) || mesh is null) continue;
             _staging[mesh.FirstInstance + mesh.Filled++] = Instance(item);
         }
         ItemCount = n;
@@ -367,7 +367,7 @@ public sealed class SceneRenderer : IDisposable
         cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
         cmd.BindVertexBuffer(_vertexBuffer);
         cmd.BindIndexBuffer(_indexBuffer);
-        foreach (PrimitiveKind kind in PrimitiveMeshes.Kinds)
+        foreach (DrawKind kind in PrimitiveMeshes.Kinds)
         {
             var (first, count) = _runs[(int)kind];
             if (count == 0) continue;
@@ -495,7 +495,7 @@ public static class SunShadow
             if (!IsCaster(item)) continue;
             // The unit primitives fit in a cube of side 2 (the capsule is 2 tall): its corners bound them.
             Vector3 min = -Vector3.One, max = Vector3.One;
-            if (item.Kind == PrimitiveKind.Mesh)
+            if (item.Kind == DrawKind.Mesh)
             {
                 AxisAlignedBox bounds = item.Mesh!.Data.BoundsM;
                 if (bounds.IsEmpty) continue;
@@ -524,8 +524,8 @@ public static class SunShadow
 
     private static bool IsCaster(in DrawItem item) => item.Kind switch
     {
-        PrimitiveKind.Plane => false,
-        PrimitiveKind.Mesh => item.Mesh is not null,
+        DrawKind.Plane => false,
+        DrawKind.Mesh => item.Mesh is not null,
         _ => true,
     };
 }

@@ -5,7 +5,7 @@ using Stage.Render.Meshes;
 using Stage.Render.Scene;
 using Stage.Tests.Shared;
 using Stage.World;
-using RenderKind = Stage.Render.Scene.PrimitiveKind;
+using RenderKind = Stage.Render.Scene.DrawKind;
 using WorldKind = Stage.World.PrimitiveKind;
 
 namespace Stage.Hosting.Tests.Rendering;
@@ -283,5 +283,38 @@ public sealed class WorldSceneBridgeTests : IDisposable
         Add(_world, "hill", new HeightfieldShape(4, 1, 3, 2, [0.0, 0.5, 1.0, 0.2, 0.7, 9.0]), WorldKind.Terrain, new Vector3D(0, 0, 5), QuaternionD.Identity);
         bridge.Update(scene);
         Assert.NotSame(terrain, scene.Items[2].Mesh);
+    }
+
+    [Fact]
+    public void A_world_that_places_the_sun_sets_the_scene_sun_every_frame_and_turns_it_off_below_the_horizon()
+    {
+        // London, 21 June 2026 from 21:00 BST at 3,600 × : the sun goes down within a simulated second.
+        long start = new DateTime(2026, 6, 21, 20, 0, 0, DateTimeKind.Utc).Ticks;
+        using var world = new StageWorld(new WorldSettings { Sun = new PlacedSun(51.5074, -0.1278, 0, start, 60) }, new WorldRules { TimeOfDayScale = 3600 });
+        Add(world, "crate", new BoxShape(new Vector3D(1, 1, 1)), WorldKind.Box, new Vector3D(0, 0.5, 0), QuaternionD.Identity);
+        var scene = new RenderScene { SunColorLinear = new Vector3(2, 1.5f, 1) };
+        var bridge = new WorldSceneBridge(() => world, ".");
+        bridge.Fill(scene);
+        SunPosition up = world.Sun!.Value;
+        Assert.True(up.IsUp, $"the sun is already down at {up.ElevationDeg}°");
+        AssertClose(V(up.DirectionTravel), scene.SunDirection, "sun direction");
+        Assert.True(scene.SunDirection.X > 0, "an evening sun in the north-west shines toward +X (east) with north along -Z");
+        Assert.Equal(new Vector3(2, 1.5f, 1), scene.SunColorLinear);
+        world.StepTo(240);
+        bridge.Update(scene);
+        SunPosition down = world.Sun!.Value;
+        Assert.False(down.IsUp);
+        AssertClose(V(down.DirectionTravel), scene.SunDirection, "sun direction after sunset");
+        Assert.Equal(Vector3.Zero, scene.SunColorLinear);
+    }
+
+    [Fact]
+    public void A_world_without_a_sun_leaves_the_scene_light_alone()
+    {
+        var scene = new RenderScene();
+        Vector3 direction = scene.SunDirection, colour = scene.SunColorLinear;
+        new WorldSceneBridge(() => _world, ".").Fill(scene);
+        Assert.Equal(direction, scene.SunDirection);
+        Assert.Equal(colour, scene.SunColorLinear);
     }
 }

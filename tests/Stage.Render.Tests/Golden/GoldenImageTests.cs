@@ -105,15 +105,15 @@ public sealed class GoldenImageTests(ITestOutputHelper output)
             BackgroundLinear = new Vector3(0.3f, 0.45f, 0.7f),
         };
         // 20 m across so the curve pose's low horizon lands on floor, not past its edge.
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(20, 1, 20), new Vector3(0.4f, 0.4f, 0.4f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(20, 1, 20), new Vector3(0.4f, 0.4f, 0.4f)));
         // Behind the front wall, as a virtual set usually is.
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateRotationY(0.5f) * Matrix4x4.CreateTranslation(0.35f, 0.2f, -2.6f), new Vector3(0.8f, 0.1f, 0.05f)));
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateTranslation(-0.35f, 0.35f, -2.8f), new Vector3(0.1f, 0.2f, 0.9f)));
-        scene.Add(new DrawItem(PrimitiveKind.Cylinder, Matrix4x4.CreateScale(0.2f, 0.6f, 0.2f) * Matrix4x4.CreateTranslation(0.8f, 0.3f, -3.2f), new Vector3(0.9f, 0.8f, 0.1f)));
-        scene.Add(new DrawItem(PrimitiveKind.Cylinder, Matrix4x4.CreateScale(0.35f, 4f, 0.35f) * Matrix4x4.CreateTranslation(-0.1f, 2f, -3.6f), new Vector3(0.85f, 0.85f, 0.9f)));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateRotationY(0.5f) * Matrix4x4.CreateTranslation(0.35f, 0.2f, -2.6f), new Vector3(0.8f, 0.1f, 0.05f)));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateTranslation(-0.35f, 0.35f, -2.8f), new Vector3(0.1f, 0.2f, 0.9f)));
+        scene.Add(new DrawItem(DrawKind.Cylinder, Matrix4x4.CreateScale(0.2f, 0.6f, 0.2f) * Matrix4x4.CreateTranslation(0.8f, 0.3f, -3.2f), new Vector3(0.9f, 0.8f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Cylinder, Matrix4x4.CreateScale(0.35f, 4f, 0.35f) * Matrix4x4.CreateTranslation(-0.1f, 2f, -3.6f), new Vector3(0.85f, 0.85f, 0.9f)));
         // Behind the curved wall.
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.6f) * Matrix4x4.CreateTranslation(2.4f, 0.6f, -1.2f), new Vector3(0.95f, 0.45f, 0.1f)));
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.5f) * Matrix4x4.CreateRotationY(0.3f) * Matrix4x4.CreateTranslation(2.3f, 0.25f, 0.3f), new Vector3(0.7f, 0.1f, 0.6f)));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(0.6f) * Matrix4x4.CreateTranslation(2.4f, 0.6f, -1.2f), new Vector3(0.95f, 0.45f, 0.1f)));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.5f) * Matrix4x4.CreateRotationY(0.3f) * Matrix4x4.CreateTranslation(2.3f, 0.25f, 0.3f), new Vector3(0.7f, 0.1f, 0.6f)));
         return scene;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Hashing;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -137,5 +138,16 @@ public sealed class PngCodecTests : IDisposable
     {
         byte[] png = PngCodec.Encode(Gradient(1, 1, 4, 8));
         Assert.Equal(new byte[] { 0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82 }, png[^12..]);
+    }
+
+    /// <summary>The chunk CRC and the bytes of an encoded image, pinned before the CRC moved to System.IO.Hashing.</summary>
+    [Fact]
+    public void Chunk_crc_and_encoded_bytes_are_pinned()
+    {
+        Assert.Equal(0xCBF43926u, Crc32.HashToUInt32("123456789"u8));
+        byte[] data = new byte[4099];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)(i * 31 + (i >> 5));
+        Assert.Equal(0xe9b85eb4u, Crc32.HashToUInt32(data));
+        Assert.Equal("239a1923b197ad65432796e6c4ee4c4cd563c337d6592b9b872f0e146defe9fc", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(PngCodec.Encode(Gradient(37, 11, 3, 16)))));
     }
 }

@@ -95,7 +95,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         scene.Add(DrawItem.ForMesh(terrain, Matrix4x4.CreateTranslation(0, 0, -1.5f), new Vector3(0.3f, 0.6f, 0.2f)));
         var a = scene.Add(DrawItem.ForMesh(model, Matrix4x4.CreateScale(0.1f), Vector3.One));
         var b = scene.Add(DrawItem.ForMesh(model, Matrix4x4.CreateScale(0.1f), Vector3.One));
-        scene.Add(new DrawItem(PrimitiveKind.Box, Matrix4x4.CreateScale(0.1f) * Matrix4x4.CreateTranslation(0, 0.3f, -1), Vector3.One));
+        scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.1f) * Matrix4x4.CreateTranslation(0, 0.3f, -1), Vector3.One));
 
         RenderGpuTest.Run(device =>
         {
@@ -123,7 +123,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         RenderScene scene = FlatLit();
         scene.Add(DrawItem.ForMesh(bad, Matrix4x4.CreateTranslation(0, 0.5f, -1), Vector3.One));
         var q = new Vector3(0.05f, 0.55f, -1.1f);
-        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.05f) * Matrix4x4.CreateTranslation(q), Vector3.One));
+        scene.Add(new DrawItem(DrawKind.Sphere, Matrix4x4.CreateScale(0.05f) * Matrix4x4.CreateTranslation(q), Vector3.One));
         Vector3 ndc = ClipSpace.Project(q, lens.ViewProjection);
         var expected = new Vector2((ndc.X + 1) / 2 * camera.InnerWidthPx, (ndc.Y + 1) / 2 * camera.InnerHeightPx);
 
@@ -176,7 +176,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         var tall = new SceneMesh("mast", MeshPrimitives.Box(new Vector3(0.1f, 5f, 0.1f)));
         DrawItem[] items =
         [
-            new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(60, 1, 60), Vector3.One),
+            new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(60, 1, 60), Vector3.One),
             DrawItem.ForMesh(tall, Matrix4x4.CreateTranslation(2, 5, 0), Vector3.One),
         ];
         Matrix4x4 sun = SunShadow.ViewProjection(new Vector3(0, -1, -0.2f), items);
@@ -196,7 +196,7 @@ public sealed class SceneMeshTests(ITestOutputHelper output)
         StageConfig config = RenderGpuTest.TestRig();
         var (camera, pose, _) = FrontCamera(config);
         var scene = new RenderScene();
-        scene.Add(new DrawItem(PrimitiveKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
+        scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
         scene.Add(DrawItem.ForMesh(new MeshLibrary().Load(Asset("unit-cube.glb")), Matrix4x4.CreateScale(0.2f) * Matrix4x4.CreateTranslation(0, 0.3f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
         RenderGpuTest.Run(device =>
         {

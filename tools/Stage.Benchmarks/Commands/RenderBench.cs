@@ -81,7 +81,7 @@ public static class RenderBench
                     for (int i = 0; i < 12; i++)
                     {
                         double angle = i * Math.PI / 6;
-                        scene.Add(new DrawItem((Stage.Render.Scene.PrimitiveKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                        scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
                             System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(angle)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(angle))),
                             new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
                     }
