@@ -9,6 +9,8 @@ layout(constant_id = 0) const int TRANSFER = 0;     // 0 linear, 1 sRGB, 2 BT.18
 layout(constant_id = 1) const int HAS_LUT = 0;      // 1: sample the calibration LUT
 layout(constant_id = 2) const int COUNT = 0;        // 1: count out-of-gamut and over-peak pixels (needs fragment atomics)
 layout(constant_id = 3) const int SRGB_TARGET = 0;  // 1: the attachment is *_SRGB (8-bit canvases, windows): it encodes on write
+layout(constant_id = 4) const int PASS_THROUGH = 0; // 1: no colour work at all (the bench's baseline: the compose pass as it was before colour)
+layout(constant_id = 5) const int GRADED = 1;       // 0: every grade this output uses is the identity (its pipeline is switched per frame)
 
 const int MaxWalls = 32;
 
@@ -34,10 +36,11 @@ layout(set = 0, binding = 3, std140) uniform Grades {
 // Per frame slot: [2 × output] out-of-gamut pixels, [2 × output + 1] over-peak pixels.
 layout(set = 0, binding = 4, std430) buffer Counts { uint counts[]; };
 
-vec3 toOutput(vec3 working) { return mat3(oc.toOutput) * working; }
+vec3 toOutput(vec3 working) { return PASS_THROUGH == 1 ? working : mat3(oc.toOutput) * working; }
 
 // ASC CDL v1.2: clamp(in × slope + offset)^power, then saturation about the Rec.709 luma, clamped.
 vec3 cdl(vec3 c, vec4 slopeSat, vec4 offset, vec4 power) {
+    if (PASS_THROUGH == 1 || GRADED == 0) return c;
     c = pow(clamp(c * slopeSat.rgb + offset.rgb, 0.0, 1.0), power.rgb);
     float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
     return clamp(luma + slopeSat.w * (c - luma), 0.0, 1.0);
@@ -73,6 +76,7 @@ vec3 hlgEncode(vec3 display) {
 
 // Graded output light (fraction of peak, 0 … 1) → what the attachment stores.
 vec3 encode(vec3 display) {
+    if (PASS_THROUGH == 1) return display;
     vec3 x = clamp(mat3(oc.calibration) * display, 0.0, 1.0);
     // An sRGB attachment with an sRGB output and no LUT: the attachment's own encoding is the transfer.
     if (SRGB_TARGET == 1 && TRANSFER == 1 && HAS_LUT == 0) return x;
@@ -98,7 +102,7 @@ vec3 encode(vec3 display) {
 
 // Counts a pixel whose output light (before the grade's clamps) is outside the output's gamut or above its peak.
 void countPixel(vec3 raw) {
-    if (COUNT == 1) {
+    if (COUNT == 1 && PASS_THROUGH == 0) {
         uint o = uint(oc.params.w) * 2u;
         if (min(raw.r, min(raw.g, raw.b)) < -1e-4) atomicAdd(counts[o], 1u);
         if (max(raw.r, max(raw.g, raw.b)) > 1.0 + 1e-4) atomicAdd(counts[o + 1u], 1u);

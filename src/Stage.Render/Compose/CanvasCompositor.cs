@@ -66,6 +66,12 @@ public sealed record CanvasCompositorOptions
     /// </summary>
     public bool CountColourFaults { get; init; } = true;
 
+    /// <summary>
+    /// No colour work at all: the composed light goes to the canvas as it is (no primaries, grade, transfer, calibration or
+    /// count). Only for measuring what colour costs (<c>stage bench render --colour</c>); the walls would get undefined values.
+    /// </summary>
+    public bool ColourPassThrough { get; init; }
+
     /// <summary>The default canvas format for a bit depth.</summary>
     public static Format DefaultCanvasFormat(OutputCanvas canvas) =>
         canvas.BitDepth <= 8 ? Format.R8G8B8A8Srgb : Format.R16G16B16A16Unorm;
@@ -101,6 +107,7 @@ public sealed class CanvasCompositor : IDisposable
     // Per output, per region: the region's first vertex, its vertex count and its wall's index.
     private readonly (uint First, uint Count, int Wall)[][] _regions;
     private readonly bool _count;
+    private readonly bool _passThrough;
     private readonly GpuDevice _device;
     private readonly GpuBuffer _vertices;
     private readonly (ulong OffsetBytes, uint Count)[] _ranges;
@@ -116,7 +123,9 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuImage _blankOuter;
     // One pipeline per canvas format, camera count and output (shaders/compose0..4.frag: straight-line code per count;
     // the output's transfer and LUT are specialization constants).
-    private readonly List<(Format Format, int Cameras, int Output, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    // An identity grade costs nothing: each output has an ungraded variant too, chosen per frame while every grade it uses is
+    // the identity (both made up front for the canvas format, so a live grade never waits for a pipeline build).
+    private readonly List<(Format Format, int Cameras, int Output, bool Graded, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly GpuImage[] _canvases;
     private bool _disposed;
 
@@ -160,7 +169,8 @@ public sealed class CanvasCompositor : IDisposable
                 first += count;
             }
         }
-        _count = options.CountColourFaults && device.FragmentStoresAndAtomics;
+        _passThrough = options.ColourPassThrough;
+        _count = options.CountColourFaults && device.FragmentStoresAndAtomics && !_passThrough;
         _cameraGrades = config.Cameras.Select(c => c.Cdl).ToArray();
         _wallGrades = config.Walls.Select(w => w.Cdl).ToArray();
         _outputLayout = OutputEncoding.CreateLayout(device);
@@ -221,6 +231,12 @@ public sealed class CanvasCompositor : IDisposable
             _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
                 ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit);
         }
+        for (var i = 0; i < _canvases.Length; i++)
+        {
+            int cameras = Math.Min(config.Cameras.Count, MaxCameras);
+            PipelineFor(_canvases[i].Format, cameras, i, graded: false);
+            PipelineFor(_canvases[i].Format, cameras, i, graded: true);
+        }
     }
 
     /// <summary>The outputs, in configuration order (the order of <see cref="Canvases"/>).</summary>
@@ -264,23 +280,37 @@ public sealed class CanvasCompositor : IDisposable
     }
 
     /// <summary>The pipeline for a canvas format, camera count and output, created the first time it is needed.</summary>
-    private GpuGraphicsPipeline PipelineFor(Format format, int cameras, int output)
+    private GpuGraphicsPipeline PipelineFor(Format format, int cameras, int output, bool graded)
     {
-        foreach (var (f, n, o, p) in _pipelines)
+        foreach (var (f, n, o, g, p) in _pipelines)
         {
-            if (f == format && n == cameras && o == output) return p;
+            if (f == format && n == cameras && o == output && g == graded) return p;
         }
-        GpuGraphicsPipeline pipeline = CreatePipeline(format, cameras, output);
-        _pipelines.Add((format, cameras, output, pipeline));
+        GpuGraphicsPipeline pipeline = CreatePipeline(format, cameras, output, graded);
+        _pipelines.Add((format, cameras, output, graded, pipeline));
         return pipeline;
     }
 
-    private GpuGraphicsPipeline CreatePipeline(Format format, int cameras, int output) => new(_device, new GpuGraphicsPipelineDesc
+    // Whether output i's pixels take any grade that is not the identity this frame.
+    private bool IsGraded(int output, ReadOnlySpan<int> cameraOrder, int cameraCount)
+    {
+        for (var k = 0; k < cameraCount; k++)
+        {
+            if (k < cameraOrder.Length && cameraOrder[k] < _cameraGrades.Length && !_cameraGrades[cameraOrder[k]].IsIdentity) return true;
+        }
+        foreach (var (_, _, wall) in _regions[output])
+        {
+            if (wall < _wallGrades.Length && !_wallGrades[wall].IsIdentity) return true;
+        }
+        return false;
+    }
+
+    private GpuGraphicsPipeline CreatePipeline(Format format, int cameras, int output, bool graded) => new(_device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("compose.vert"),
         FragmentSpirv = GpuShaders.Load($"compose{cameras}.frag"),
         ColorFormat = format,
-        FragmentConstants = _encodings[output].Constants(format, _count),
+        FragmentConstants = _encodings[output].Constants(format, _count, _passThrough, graded),
         PushConstantBytes = 16,
         VertexStrideBytes = ComposeVertex.SizeBytes,
         VertexAttributes =
@@ -387,7 +417,7 @@ public sealed class CanvasCompositor : IDisposable
         {
             GpuImage? target = i < targets.Length ? targets[i] : null;
             GpuImage image = target ?? _canvases[i];
-            GpuGraphicsPipeline pipeline = PipelineFor(image.Format, cameraCount, i);
+            GpuGraphicsPipeline pipeline = PipelineFor(image.Format, cameraCount, i, IsGraded(i, cameraOrder, cameraCount));
             GpuTransfers.ToColorAttachment(cmd, image);
             cmd.BeginRendering(image, (0f, 0f, 0f, 1f));
             if (_ranges[i].Count > 0)
@@ -446,7 +476,7 @@ public sealed class CanvasCompositor : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, _, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, _, _, pipeline) in _pipelines) pipeline.Dispose();
         foreach (OutputEncoding encoding in _encodings) encoding.Dispose();
         _outputPool.Dispose();
         _outputLayout.Dispose();
