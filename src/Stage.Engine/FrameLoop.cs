@@ -398,6 +398,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         long framesSince = Statistics.Frames - _rateFrames;
         string readback = "readback " + EngineStatistics.BytesText(framesSince <= 0 ? 0 : (Statistics.ReadbackBytes - _rateReadbackBytes) / (double)framesSince) + "/frame";
+        if (_renderer.ColourStatus is string colour) readback += " | " + colour;
         long receiveNow = Stopwatch.GetTimestamp();
         string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,

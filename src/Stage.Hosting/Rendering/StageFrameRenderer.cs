@@ -57,6 +57,23 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     public long ReadbackBytes => renderer.ReadbackBytes;
 
     /// <inheritdoc/>
+    public string? ColourStatus
+    {
+        get
+        {
+            if (!renderer.Compositor.CountsColourFaults || renderer.ColourCountedFrames == 0) return null;
+            // Once a second (the status line): a few strings are fine here, never per frame.
+            var parts = new List<string>();
+            for (int o = 0; o < renderer.Config.Outputs.Count; o++)
+            {
+                var c = renderer.LastColourCounts[o];
+                parts.Add($"{renderer.Config.Outputs[o].Id} {c.OutOfGamutPixels} out of gamut, {c.OverPeakPixels} over peak");
+            }
+            return "colour " + string.Join("; ", parts);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
     {
         ArgumentNullException.ThrowIfNull(latch);
