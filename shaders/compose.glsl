@@ -34,6 +34,13 @@ layout(location = 1) in vec2 inWallPx;
 layout(location = 2) in vec4 inCameraClip[MaxCameras];
 layout(location = 0) out vec4 outColor;
 
+// The region's wall (its outer grade) and the output (its encoding, its counters); compose.vert reads the canvas size before them.
+layout(push_constant) uniform ComposePush {
+    layout(offset = 8) int wallIndex;
+} push;
+
+#include "colour.glsl"
+
 vec3 outer(vec3 stageM) {
     vec3 d = stageM - u.outerEyeM.xyz;
     vec3 a = abs(d);
@@ -59,17 +66,22 @@ vec3 blend(int c, vec2 uv, vec3 sampled, vec3 color) {
     float weight = soft > 0.0 ? smoothstep(0.0, 1.0, clamp(edge / soft, 0.0, 1.0)) : step(0.0, edge);
     vec2 cell = mod(floor(inWallPx), max(u.markerGrid.x, 1.0));
     float marker = u.cameraParams[c].z * step(0.5, u.markerGrid.x) * step(cell.x + 0.5, u.markerGrid.y) * step(cell.y + 0.5, u.markerGrid.y);
-    vec3 keyed = mix(u.keyColor.rgb, u.markerColor.rgb, marker);
+    vec3 keyed = toOutput(mix(u.keyColor.rgb, u.markerColor.rgb, marker));
     vec3 inner = mix(sampled, keyed, u.cameraParams[c].y);
     return mix(color, inner, weight);
 }
 
+// Colour (colour.glsl): every source is taken to the output's primaries and peak (linear, so blending after is the same);
+// `raw` is the ungraded light (for the out-of-gamut and over-peak counts), `color` the graded one; encoded once at the end.
 #define COMPOSE_CAMERA(c) { \
     vec2 uv = imageUv(inCameraClip[c]); \
-    color = blend(c, uv, texture(innerImage[c], uv).rgb, color); }
+    vec3 sampled = toOutput(texture(innerImage[c], uv).rgb); \
+    if (COUNT == 1) raw = blend(c, uv, sampled, raw); \
+    color = blend(c, uv, gradeCamera(c, sampled), color); }
 
 void main() {
-    vec3 color = outer(inStageM);
+    vec3 raw = toOutput(outer(inStageM));
+    vec3 color = gradeWall(push.wallIndex, raw);
 #if CAMERAS > 3
     COMPOSE_CAMERA(3)
 #endif
@@ -82,5 +94,6 @@ void main() {
 #if CAMERAS > 0
     COMPOSE_CAMERA(0)
 #endif
-    outColor = vec4(color, 1.0);
+    countPixel(raw);
+    outColor = vec4(encode(color), 1.0);
 }

@@ -188,6 +188,7 @@ public static class RunSession
             var engine = new FrameLoop(stage, tracking, world, renderer, stage.Operator.Web.Enabled ? thumbnails : frameOutput, takes, log,
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
+            renderer.Grades = engine.Grades;
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
             using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control.Start();
@@ -226,6 +227,15 @@ public static class RunSession
             foreach (ITrackingSource source in tracking.Sources) output.WriteLine("  " + TrackingReport.SummaryLine(source, receiveNow));
             if (frameOutput is WindowSlot windowSlot) output.WriteLine("  output: " + windowSlot.StatusText());
             if (renderer.DevicesLost > 0) output.WriteLine($"  GPU devices lost {renderer.DevicesLost}, rebuilt {renderer.Rebuilds} (the frames between counted as faulted)");
+            // The colour counts of the renderer drawing now (after a device loss, the rebuilt one's).
+            if (renderer.Current?.Renderer is { } colourRenderer)
+                for (int o = 0; o < stage.Outputs.Count; o++)
+                {
+                    var (gamutFrames, peakFrames) = colourRenderer.ColourFaultFrames[o];
+                    output.WriteLine($"  colour {stage.Outputs[o].Id}: {stage.Outputs[o].Colour}; " + (colourRenderer.Compositor.CountsColourFaults
+                        ? $"of {colourRenderer.ColourCountedFrames} frames counted, {gamutFrames} had pixels out of its gamut and {peakFrames} pixels over its peak (clipped); last frame {colourRenderer.LastColourCounts[o].OutOfGamutPixels} and {colourRenderer.LastColourCounts[o].OverPeakPixels}"
+                        : "not counted (the device has no fragment atomics)"));
+                }
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");

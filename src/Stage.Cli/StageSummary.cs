@@ -24,7 +24,8 @@ public sealed record StageSummary(
     string Control,
     string? World,
     string Takes,
-    RenderSummary Render)
+    RenderSummary Render,
+    string WorkingSpace)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -48,7 +49,8 @@ public sealed record StageSummary(
         $"OSC on {config.Control.BindAddress}:{config.Control.Port} (UDP, and TCP with SLIP framing)",
         config.WorldScenePath,
         config.TakeDatabasePath,
-        RenderSummary.From(config));
+        RenderSummary.From(config),
+        FormattableString.Invariant($"scene-linear {Stage.Core.Colour.OutputColour.Name(config.Render.WorkingSpace)}, 1.0 = {(config.Render.ReferenceWhiteNits is { } w ? $"{w:0.#} nits on every output" : "each output's reference white (203 nits HDR, 100 SDR)")}"));
 
     /// <summary>The summary as indented JSON, with the configuration's warnings (<c>[{"path", "message"}]</c>).</summary>
     public string ToJson(IReadOnlyList<ConfigFault>? warnings = null) => JsonSerializer.Serialize(
@@ -71,12 +73,14 @@ public sealed record StageSummary(
             text.AppendLine(Inv($"  {w.Id}  {w.Kind}  {w.WidthM:0.000} × {w.HeightM:0.000} m  {w.PixelWidth} × {w.PixelHeight} px  pitch {w.PitchMm}  {w.PanelColumns} × {w.PanelRows} panels of {w.Panel}"));
             text.AppendLine(Inv($"      {w.Placement}"));
             text.AppendLine(Inv($"      carried by {(w.CarriedBy.Count == 0 ? "no output" : string.Join(", ", w.CarriedBy))}"));
+            if (w.Cdl is not null) text.AppendLine(Inv($"      outer grade (ASC CDL) {w.Cdl}"));
         }
         text.AppendLine();
         text.AppendLine(Inv($"Outputs ({Outputs.Count})"));
         foreach (OutputSummary o in Outputs)
         {
             text.AppendLine(Inv($"  {o.Id}  {o.PixelWidth} × {o.PixelHeight} px  {o.BitDepth}-bit  {o.UsedPercent:0.0} % of the canvas used"));
+            text.AppendLine(Inv($"      colour {o.Colour}"));
             foreach (RegionSummary r in o.Regions)
                 text.AppendLine(Inv($"      wall {r.Wall} {r.WallPixels} → canvas {r.CanvasPixels}"));
         }
@@ -86,12 +90,14 @@ public sealed record StageSummary(
         {
             text.AppendLine(Inv($"  {c.Id}  {c.FocalLengthMm:0.#} mm on a {c.SensorWidthMm:0.00} × {c.SensorHeightMm:0.00} mm sensor (field of view {c.HorizontalFovDeg:0.0}° × {c.VerticalFovDeg:0.0}°)"));
             text.AppendLine(Inv($"      inner frustum {c.InnerWidthPx} × {c.InnerHeightPx} px, overscan {c.OverscanPercent:0.#} %, tracked by {c.Source}"));
+            if (c.Cdl is not null) text.AppendLine(Inv($"      inner grade (ASC CDL) {c.Cdl}"));
         }
         text.AppendLine();
         text.AppendLine(Inv($"Tracking sources ({TrackingSources.Count})"));
         foreach (SourceSummary s in TrackingSources)
             text.AppendLine(Inv($"  {s.Id}  {s.Kind}  {s.Endpoint}:{s.Port}  delay {s.DelayMs:0.###} ms  {s.Detail}"));
         text.AppendLine();
+        text.AppendLine(Inv($"Colour      {WorkingSpace}"));
         text.AppendLine(Inv($"Control     {Control}"));
         text.AppendLine(Inv($"World       {World ?? "none (an empty world)"}"));
         text.AppendLine(Inv($"Takes       {Takes}"));
@@ -105,8 +111,11 @@ public sealed record StageSummary(
 
 /// <summary>One wall in a summary.</summary>
 public sealed record WallSummary(string Id, string Kind, double WidthM, double HeightM, int PixelWidth, int PixelHeight, string PitchMm,
-    int PanelColumns, int PanelRows, string Panel, string Placement, IReadOnlyList<string> CarriedBy)
+    int PanelColumns, int PanelRows, string Panel, string Placement, IReadOnlyList<string> CarriedBy, string? Cdl)
 {
+    /// <summary>A grade as "SOP (…)(…)(…) SAT x", or null for the identity.</summary>
+    public static string? CdlText(Stage.Core.Colour.AscCdl cdl) => cdl.IsIdentity ? null : $"SOP {cdl.SopText()} SAT {cdl.SatText()}";
+
     /// <summary>Summarises a wall, with the outputs that carry its pixels.</summary>
     public static WallSummary From(Wall wall, StageConfig config)
     {
@@ -121,19 +130,19 @@ public sealed record WallSummary(string Id, string Kind, double WidthM, double H
             : FormattableString.Invariant($"{wall.Panel.PitchXMm:0.00} × {wall.Panel.PitchYMm:0.00} mm");
         List<string> carriedBy = config.Outputs.Where(o => o.Regions.Any(r => r.WallId == wall.Id)).Select(o => o.Id).ToList();
         return new WallSummary(wall.Id, wall.Kind, wall.WidthM, wall.HeightM, wall.PixelWidth, wall.PixelHeight, pitch,
-            wall.PanelColumns, wall.PanelRows, wall.Panel.ToString(), placement, carriedBy);
+            wall.PanelColumns, wall.PanelRows, wall.Panel.ToString(), placement, carriedBy, CdlText(wall.Cdl));
     }
 }
 
 /// <summary>One output canvas in a summary.</summary>
-public sealed record OutputSummary(string Id, int PixelWidth, int PixelHeight, int BitDepth, double UsedPercent, IReadOnlyList<RegionSummary> Regions)
+public sealed record OutputSummary(string Id, int PixelWidth, int PixelHeight, int BitDepth, double UsedPercent, IReadOnlyList<RegionSummary> Regions, string Colour)
 {
     /// <summary>Summarises an output.</summary>
     public static OutputSummary From(OutputCanvas output)
     {
         long used = output.Regions.Sum(r => r.WallRect.Area);
         return new OutputSummary(output.Id, output.PixelWidth, output.PixelHeight, output.BitDepth, 100.0 * used / output.Bounds.Area,
-            output.Regions.Select(r => new RegionSummary(r.WallId, r.WallRect.ToString(), r.CanvasRect.ToString())).ToList());
+            output.Regions.Select(r => new RegionSummary(r.WallId, r.WallRect.ToString(), r.CanvasRect.ToString())).ToList(), output.Colour.ToString());
     }
 }
 
@@ -142,7 +151,7 @@ public sealed record RegionSummary(string Wall, string WallPixels, string Canvas
 
 /// <summary>One camera in a summary.</summary>
 public sealed record CameraSummary(string Id, double FocalLengthMm, double SensorWidthMm, double SensorHeightMm, double HorizontalFovDeg,
-    double VerticalFovDeg, double OverscanPercent, int InnerWidthPx, int InnerHeightPx, string Source)
+    double VerticalFovDeg, double OverscanPercent, int InnerWidthPx, int InnerHeightPx, string Source, string? Cdl)
 {
     /// <summary>Summarises a camera.</summary>
     public static CameraSummary From(CameraConfig camera, StageConfig config)
@@ -150,7 +159,7 @@ public sealed record CameraSummary(string Id, double FocalLengthMm, double Senso
         TrackingSourceConfig? source = config.FindSource(camera.SourceId);
         string sourceText = source is null ? camera.SourceId : $"{source.Id} ({source.Kind}, tracked id '{camera.TrackedId}')";
         return new CameraSummary(camera.Id, camera.FocalLengthMm, camera.SensorWidthMm, camera.SensorHeightMm, camera.HorizontalFovDeg,
-            camera.VerticalFovDeg, camera.OverscanPercent, camera.InnerWidthPx, camera.InnerHeightPx, sourceText);
+            camera.VerticalFovDeg, camera.OverscanPercent, camera.InnerWidthPx, camera.InnerHeightPx, sourceText, WallSummary.CdlText(camera.Cdl));
     }
 }
 

@@ -93,8 +93,8 @@ public static class TakesCommand
     {
         Argument<string> db = Database();
         Option<string?> day = Day();
-        var format = new Option<string>("--format") { Description = "ale (editorial), csv (take list), chan (Nuke camera track per take), json (OpenTrackIO-shaped samples per take).", Required = true };
-        format.AcceptOnlyFromAmong("ale", "csv", "chan", "json");
+        var format = new Option<string>("--format") { Description = "ale (editorial), csv (take list), chan (Nuke camera track per take), json (OpenTrackIO-shaped samples per take, with each frame's grade), cdl (ASC CDL XML per take and camera: the grade at the take's end).", Required = true };
+        format.AcceptOnlyFromAmong("ale", "csv", "chan", "json", "cdl");
         var take = new Option<long?>("--take") { Description = "Only this take (its id)." };
         var outDir = new Option<string>("--out") { Description = "Folder to write into (created if missing).", DefaultValueFactory = _ => "." };
         var command = new Command("export", "Export takes: ALE and CSV write one file for the selection; chan and json write one file per take.") { db, day, take, format, outDir };
@@ -133,11 +133,27 @@ public static class TakesCommand
                                         + WithoutPose(ChanExporter.FramesWithoutPose(track, camera), "left out"));
                     }
                     break;
+                case "cdl":
+                    foreach (TakeInfo t in selected)
+                    {
+                        IReadOnlyList<RecordedGrade> grades = log.Grades(t.Id);
+                        foreach (string camera in grades.Where(g => g.Target == GradeTarget.Camera).Select(g => g.Id).Distinct())
+                        {
+                            Stage.Core.Colour.AscCdl cdl = grades.Last(g => g.Target == GradeTarget.Camera && g.Id == camera).Cdl;
+                            written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}_{camera}.cdl", CdlExporter.Write(t, camera, cdl)));
+                        }
+                    }
+                    if (written.Count == 0)
+                    {
+                        error.WriteLine("stage: the selected takes recorded no grade; nothing exported");
+                        return ExitCodes.Fault;
+                    }
+                    break;
                 default:
                     foreach (TakeInfo t in selected)
                     {
                         IReadOnlyList<RecordedFrame> track = log.Track(t.Id);
-                        written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}.json", JsonTakeExporter.Write(t, track))
+                        written.Add(WriteFile(folder, $"{t.Day:yyyy-MM-dd}_{t.ClipName}.json", JsonTakeExporter.Write(t, track, log.Grades(t.Id)))
                                     + WithoutPose(track.Count(f => !f.Sample.HasPose), "flagged hasPose false, without transforms"));
                     }
                     break;

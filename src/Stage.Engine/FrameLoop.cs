@@ -100,6 +100,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         _trackingFaults = new TrackingFaultWarnings(tracking.Sources);
         _takes = new TakeController(takeLog, this);
         _takes.Register(Commands, Queue, options.CommandTimeout);
+        Grades = new Stage.Core.Colour.GradeBoard(config);
+        GradeCommands.Register(Commands, Queue, options.CommandTimeout, Grades, _takes, () => _current.Frame, log);
         RegisterCommands();
     }
 
@@ -127,6 +129,9 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
 
     /// <summary>The take controller (status, last take).</summary>
     public TakeController Takes => _takes;
+
+    /// <summary>The grades in force (cameras' inner, walls' outer), set from the configuration and live over OSC; the renderer reads them each frame.</summary>
+    public Stage.Core.Colour.GradeBoard Grades { get; }
 
     FrameTick ITakeContext.CurrentFrame => _current;
 
@@ -402,6 +407,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         string cameras = string.Join(" ", _tracking.Cameras.Select(b => $"{b.CameraId}:{StatusWord(b.Status)}"));
         long framesSince = Statistics.Frames - _rateFrames;
         string readback = "readback " + EngineStatistics.BytesText(framesSince <= 0 ? 0 : (Statistics.ReadbackBytes - _rateReadbackBytes) / (double)framesSince) + "/frame";
+        if (_renderer.ColourStatus is string colour) readback += " | " + colour;
         long receiveNow = Stopwatch.GetTimestamp();
         string sources = _tracking.Sources.Count == 0 ? "" : " " + string.Join(", ", _tracking.Sources.Select(s => TrackingReport.Compact(s, receiveNow))) + " |";
         return string.Create(CultureInfo.InvariantCulture,

@@ -61,4 +61,10 @@ public interface IFrameRenderer : IDisposable
 
     /// <summary>Bytes copied from the GPU into host memory so far.</summary>
     long ReadbackBytes { get; }
+
+    /// <summary>
+    /// The colour counts of the newest completed frame for the status line ("colour out-1 0 out of gamut, 1234 over peak"),
+    /// or null where the renderer does not count.
+    /// </summary>
+    string? ColourStatus => null;
 }

@@ -134,6 +134,8 @@ public sealed class StageRenderer : IDisposable
     private CameraView[] _syncViews = [];
     private readonly Action<long, IReadOnlyList<CanvasPixels>> _syncSink;
     private int _drawCount;
+    private readonly Stage.Render.Colour.ColourCounts[] _colourCounts;
+    private readonly (long OutOfGamut, long OverPeak)[] _colourFaultFrames;
     private long _framesBegun;
     private FrameSlot? _recording;
     private FrameSlot? _submitted;
@@ -154,6 +156,8 @@ public sealed class StageRenderer : IDisposable
         int slots = _options.FramesInFlight;
         _scene = new SceneRenderer(device, _options.Scene, slots);
         _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
+        _colourCounts = new Stage.Render.Colour.ColourCounts[config.Outputs.Count];
+        _colourFaultFrames = new (long, long)[config.Outputs.Count];
         _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
         (Samples, MsaaNote) = ChooseSamples(device, _options.MsaaSamples);
         SampleCountFlags samples = (SampleCountFlags)Samples;
@@ -273,6 +277,21 @@ public sealed class StageRenderer : IDisposable
     /// <summary>Frames submitted so far.</summary>
     public long FramesSubmitted { get; private set; }
 
+    /// <summary>The compose pass (its encodings, live grades and colour counters).</summary>
+    public CanvasCompositor Compositor => _compositor;
+
+    /// <summary>
+    /// Per output, the out-of-gamut and over-peak pixels of the latest completed frame (read when its slot completed, with
+    /// its other results; all zero where the device cannot count).
+    /// </summary>
+    public ReadOnlySpan<Stage.Render.Colour.ColourCounts> LastColourCounts => _colourCounts;
+
+    /// <summary>Completed frames whose colour was counted.</summary>
+    public long ColourCountedFrames { get; private set; }
+
+    /// <summary>Per output, the counted frames with any out-of-gamut pixel and with any over-peak pixel.</summary>
+    public ReadOnlySpan<(long OutOfGamut, long OverPeak)> ColourFaultFrames => _colourFaultFrames;
+
     /// <summary>Milliseconds the last <see cref="BeginFrame"/> waited for its frame slot (the GPU was still on the frame before the last).</summary>
     public double LastSlotWaitMs { get; private set; }
 
@@ -389,7 +408,7 @@ public sealed class StageRenderer : IDisposable
                 _composedInto[c] = true;
             }
         }
-        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, _targets);
+        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, _targets, _drawOrder.AsSpan(0, _drawCount));
         if (stamp) Stamp(slot, cmd, "gpu compose");
         foreach (ICanvasPresenter presenter in slot.Presenting)
             presenter.Record(cmd, _compositor.Canvases[presenter.CanvasIndex], _composedInto[presenter.CanvasIndex]);
@@ -489,6 +508,15 @@ public sealed class StageRenderer : IDisposable
         if (slot.CompletionPending)
         {
             slot.CompletionPending = false;
+            if (_compositor.ReadColourCounts(slot.Index, _colourCounts))
+            {
+                ColourCountedFrames++;
+                for (var i = 0; i < _colourCounts.Length; i++)
+                {
+                    if (_colourCounts[i].OutOfGamutPixels > 0) _colourFaultFrames[i].OutOfGamut++;
+                    if (_colourCounts[i].OverPeakPixels > 0) _colourFaultFrames[i].OverPeak++;
+                }
+            }
             ReportCompletion(slot, gpuMs);
         }
         if (!slot.ReadbackPending) return false;
@@ -579,7 +607,7 @@ public sealed class StageRenderer : IDisposable
         _scene.RecordShadowPass(cmd);
         cmd = NextPass(cmd, "shadow", ref pass);
         cmd = RecordInnerAndOuter(cmd, scene, each: true, null, ref pass);
-        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, []);
+        _compositor.Record(cmd, slot.Index, _drawCount, Outer, _options.Style, [], _drawOrder.AsSpan(0, _drawCount));
         cmd = NextPass(cmd, "compose", ref pass);
         for (var c = 0; c < _compositor.Canvases.Count; c++)
         {

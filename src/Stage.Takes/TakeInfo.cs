@@ -13,6 +13,9 @@ public sealed record TakeInfo
     public required string Scene { get; init; }
     /// <summary>Take number within the scene on this day, from 1.</summary>
     public required int TakeNumber { get; init; }
+    /// <summary>The hero camera's grade (ASC CDL) at the take's last frame, or null when the take recorded none.</summary>
+    public Stage.Core.Colour.AscCdl? CameraCdl { get; init; }
+
     /// <summary>The hero camera's id.</summary>
     public required string Camera { get; init; }
     /// <summary>Focal length at the start of the take, mm.</summary>

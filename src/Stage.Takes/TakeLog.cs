@@ -12,7 +12,7 @@ namespace Stage.Takes;
 /// </summary>
 public sealed class TakeLog : IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
     private readonly SqliteConnection _connection;
     private bool _disposed;
 
@@ -205,6 +205,7 @@ public sealed class TakeLog : IDisposable
             StartedUtc = DateTime.Parse(r.GetString(18), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             Notes = Notes(id),
             StageConfigPath = r.IsDBNull(19) ? null : r.GetString(19),
+            CameraCdl = Grades(id).LastOrDefault(g => g.Target == GradeTarget.Camera && g.Id == r.GetString(3))?.Cdl,
         };
     }
 
@@ -308,6 +309,48 @@ public sealed class TakeLog : IDisposable
             value REAL NOT NULL);
         """;
 
+    private const string GradesTable = """
+        CREATE TABLE grades (
+            id INTEGER PRIMARY KEY,
+            take_id INTEGER NOT NULL REFERENCES takes(id),
+            frame INTEGER NOT NULL,
+            target TEXT NOT NULL CHECK (target IN ('camera', 'wall')),
+            target_id TEXT NOT NULL,
+            slope_r REAL NOT NULL, slope_g REAL NOT NULL, slope_b REAL NOT NULL,
+            offset_r REAL NOT NULL, offset_g REAL NOT NULL, offset_b REAL NOT NULL,
+            power_r REAL NOT NULL, power_g REAL NOT NULL, power_b REAL NOT NULL,
+            saturation REAL NOT NULL);
+        """;
+
+    internal void AppendGrade(long takeId, long frame, GradeTarget target, string id, Stage.Core.Colour.AscCdl c)
+    {
+        Execute(_connection, """
+            INSERT INTO grades (take_id, frame, target, target_id, slope_r, slope_g, slope_b, offset_r, offset_g, offset_b, power_r, power_g, power_b, saturation)
+            VALUES ($take, $frame, $target, $id, $sr, $sg, $sb, $or, $og, $ob, $pr, $pg, $pb, $sat);
+            """, null,
+            ("$take", takeId), ("$frame", frame), ("$target", target == GradeTarget.Camera ? "camera" : "wall"), ("$id", id),
+            ("$sr", c.SlopeR), ("$sg", c.SlopeG), ("$sb", c.SlopeB), ("$or", c.OffsetR), ("$og", c.OffsetG), ("$ob", c.OffsetB),
+            ("$pr", c.PowerR), ("$pg", c.PowerG), ("$pb", c.PowerB), ("$sat", c.Saturation));
+    }
+
+    /// <summary>The grades a take recorded (each target's grade at frame 0, then each change), in the order they were recorded.</summary>
+    public IReadOnlyList<RecordedGrade> Grades(long takeId)
+    {
+        var grades = new List<RecordedGrade>();
+        using SqliteCommand command = Command(_connection, """
+            SELECT frame, target, target_id, slope_r, slope_g, slope_b, offset_r, offset_g, offset_b, power_r, power_g, power_b, saturation
+            FROM grades WHERE take_id = $id ORDER BY id;
+            """, null, ("$id", takeId));
+        using SqliteDataReader r = command.ExecuteReader();
+        while (r.Read())
+        {
+            grades.Add(new RecordedGrade(r.GetInt64(0), r.GetString(1) == "camera" ? GradeTarget.Camera : GradeTarget.Wall, r.GetString(2),
+                new Stage.Core.Colour.AscCdl(r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8),
+                    r.GetDouble(9), r.GetDouble(10), r.GetDouble(11), r.GetDouble(12))));
+        }
+        return grades;
+    }
+
     internal void AppendWorldCommand(long takeId, long frame, string name, double value)
     {
         Execute(_connection, "INSERT INTO world_commands (take_id, frame, name, value) VALUES ($take, $frame, $name, $value);", null,
@@ -367,6 +410,14 @@ public sealed class TakeLog : IDisposable
     {
         long version = Scalar<long>(connection, "PRAGMA user_version;");
         if (version == SchemaVersion) return;
+        if (version == 3)
+        {
+            // Version 3 had no grades: takes recorded before it have none.
+            using SqliteTransaction upgrade3 = connection.BeginTransaction();
+            Execute(connection, GradesTable + " PRAGMA user_version = 4;", upgrade3);
+            upgrade3.Commit();
+            return;
+        }
         if (version is 1 or 2)
         {
             using SqliteTransaction upgrade = connection.BeginTransaction();
@@ -374,7 +425,7 @@ public sealed class TakeLog : IDisposable
             if (version == 1)
                 Execute(connection, "ALTER TABLE track ADD COLUMN world_step INTEGER; ALTER TABLE takes ADD COLUMN stage_config TEXT; " + WorldCommandsTable, upgrade);
             // Version 2 had no pose flag: a frame recorded without a pose is the one whose pose age is unknown.
-            Execute(connection, "ALTER TABLE track ADD COLUMN has_pose INTEGER NOT NULL DEFAULT 1; UPDATE track SET has_pose = 0 WHERE pose_age_us IS NULL; PRAGMA user_version = 3;", upgrade);
+            Execute(connection, "ALTER TABLE track ADD COLUMN has_pose INTEGER NOT NULL DEFAULT 1; UPDATE track SET has_pose = 0 WHERE pose_age_us IS NULL; " + GradesTable + " PRAGMA user_version = 4;", upgrade);
             upgrade.Commit();
             return;
         }
@@ -427,7 +478,7 @@ public sealed class TakeLog : IDisposable
                 world_step INTEGER,
                 has_pose INTEGER NOT NULL DEFAULT 1,
                 PRIMARY KEY (take_id, frame, camera_index)) WITHOUT ROWID;
-            """ + WorldCommandsTable + " PRAGMA user_version = 3;", transaction);
+            """ + WorldCommandsTable + GradesTable + " PRAGMA user_version = 4;", transaction);
         transaction.Commit();
     }
 

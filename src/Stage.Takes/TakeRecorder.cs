@@ -87,6 +87,16 @@ public sealed class TakeRecorder
         _log.AppendWorldCommand(TakeId, frame, name, value);
     }
 
+    /// <summary>
+    /// Records a grade in force from take frame <paramref name="frame"/> on (each target's grade at frame 0 when the take
+    /// starts, then each change where it takes effect). Written at once (rare).
+    /// </summary>
+    public void AddGrade(long frame, GradeTarget target, string id, Stage.Core.Colour.AscCdl cdl)
+    {
+        if (!IsRecording) throw new InvalidOperationException($"take {TakeId} has stopped");
+        if (frame < _frameCount) throw new ArgumentException($"a grade at frame {frame} comes after frame {_frameCount - 1} was recorded", nameof(frame));
+        _log.AppendGrade(TakeId, frame, target, id, cdl);
+    }
 
     /// <summary>Ends the take: commits what is buffered and records the world's state hash at the end.</summary>
     public TakeInfo Stop(ulong endStateHash)

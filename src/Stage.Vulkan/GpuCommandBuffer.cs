@@ -301,6 +301,13 @@ public sealed unsafe class GpuCommandBuffer
         Vk.CmdBindDescriptorSets(Handle, PipelineBindPoint.Graphics, pipeline.Layout, firstSet, (uint)sets.Length, handles, 0, null);
     }
 
+    /// <summary>Fills a range of a buffer (a multiple of 4 bytes) with a 32-bit value.</summary>
+    public void FillBuffer(GpuBuffer buffer, uint value, ulong sizeBytes = Vk.WholeSize, ulong offsetBytes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        Vk.CmdFillBuffer(Handle, buffer.Handle, offsetBytes, sizeBytes, value);
+    }
+
     /// <summary>Copies bytes between buffers.</summary>
     public void CopyBuffer(GpuBuffer source, GpuBuffer destination, ulong sizeBytes, ulong sourceOffsetBytes = 0, ulong destinationOffsetBytes = 0)
     {

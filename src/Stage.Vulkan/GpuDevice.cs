@@ -78,6 +78,9 @@ public sealed unsafe class GpuDevice : IDisposable
     /// </summary>
     public GpuPresentation Presentation { get; }
 
+    /// <summary>Whether fragment shaders may write storage buffers and use atomics (enabled where the device offers it).</summary>
+    public bool FragmentStoresAndAtomics { get; private set; }
+
     /// <summary>The sub-allocator every buffer and image takes its memory from.</summary>
     public GpuMemoryAllocator Memory { get; }
 
@@ -92,6 +95,10 @@ public sealed unsafe class GpuDevice : IDisposable
         var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: (uint)info.GraphicsQueueFamily, queueCount: 1, pQueuePriorities: &priority);
         var vk12 = new PhysicalDeviceVulkan12Features(timelineSemaphore: true);
         var vk13 = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
+        // Fragment-shader atomics (the compose pass's out-of-gamut and over-peak counters), where offered.
+        PhysicalDeviceFeatures core;
+        instance.Vk.GetPhysicalDeviceFeatures(info.Handle, &core);
+        var features = new PhysicalDeviceFeatures2(pNext: &vk13, features: new PhysicalDeviceFeatures(fragmentStoresAndAtomics: core.FragmentStoresAndAtomics));
 
         // Presentation: only when the instance can make surfaces (a window output); each extension is
         // enabled only with its feature, so a driver that lists an extension but not the feature is not asked for it.
@@ -124,13 +131,17 @@ public sealed unsafe class GpuDevice : IDisposable
             presentId = new PhysicalDevicePresentIdFeaturesKHR(presentId: id);
             presentWait = new PhysicalDevicePresentWaitFeaturesKHR(presentWait: wait);
             presentBarrier = new PhysicalDevicePresentBarrierFeaturesNV(presentBarrier: barrier);
-            void* chain = &vk13;
+            void* chain = &features;
             if (id) { presentId.PNext = chain; chain = &presentId; }
             if (wait) { presentWait.PNext = chain; chain = &presentWait; }
             if (barrier) { presentBarrier.PNext = chain; chain = &presentBarrier; }
-            return CreateWith(instance, info, &queueInfo, chain, extensions, presentation);
+            GpuDevice presenting = CreateWith(instance, info, &queueInfo, chain, extensions, presentation);
+            presenting.FragmentStoresAndAtomics = core.FragmentStoresAndAtomics;
+            return presenting;
         }
-        return CreateWith(instance, info, &queueInfo, &vk13, extensions, presentation);
+        GpuDevice device = CreateWith(instance, info, &queueInfo, &features, extensions, presentation);
+        device.FragmentStoresAndAtomics = core.FragmentStoresAndAtomics;
+        return device;
     }
 
     private static GpuDevice CreateWith(GpuInstance instance, GpuDeviceInfo info, DeviceQueueCreateInfo* queueInfo, void* features,

@@ -50,6 +50,12 @@ public sealed record GpuGraphicsPipelineDesc
 
     /// <summary>Samples per pixel of the attachments drawn into (multisample anti-aliasing); one by default.</summary>
     public SampleCountFlags Samples { get; init; } = SampleCountFlags.Count1Bit;
+
+    /// <summary>
+    /// The fragment shader's specialization constants: element i is <c>layout(constant_id = i) const int</c> (32 bits).
+    /// The driver folds them at pipeline creation, so a branch on one costs nothing per pixel.
+    /// </summary>
+    public IReadOnlyList<int> FragmentConstants { get; init; } = [];
 }
 
 /// <summary>One vertex attribute: <c>layout(location = Location)</c>, its format and byte offset in the vertex.</summary>
@@ -125,7 +131,16 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
         {
             var stages = stackalloc PipelineShaderStageCreateInfo[2];
             stages[0] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.VertexBit, module: vertex, pName: main);
-            stages[1] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.FragmentBit, module: fragment, pName: main);
+            int constantCount = desc.FragmentConstants.Count;
+            var constantEntries = stackalloc SpecializationMapEntry[Math.Max(1, constantCount)];
+            var constantData = stackalloc int[Math.Max(1, constantCount)];
+            for (var i = 0; i < constantCount; i++)
+            {
+                constantEntries[i] = new SpecializationMapEntry(constantID: (uint)i, offset: (uint)(i * sizeof(int)), size: sizeof(int));
+                constantData[i] = desc.FragmentConstants[i];
+            }
+            var specialization = new SpecializationInfo(mapEntryCount: (uint)constantCount, pMapEntries: constantEntries, dataSize: (nuint)(constantCount * sizeof(int)), pData: constantData);
+            stages[1] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.FragmentBit, module: fragment, pName: main, pSpecializationInfo: constantCount > 0 ? &specialization : null);
             var vertexBinding = new VertexInputBindingDescription(binding: 0, stride: desc.VertexStrideBytes, inputRate: VertexInputRate.Vertex);
             var attributes = stackalloc VertexInputAttributeDescription[Math.Max(1, desc.VertexAttributes.Count)];
             for (var i = 0; i < desc.VertexAttributes.Count; i++)

@@ -27,6 +27,8 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("Stage 'Demo flat wall' is valid", output);
         Assert.Contains("main  flat  8.000 × 4.500 m  3072 × 1728 px  pitch 2.60 mm", output);
         Assert.Contains("out-1  3840 × 2160 px  10-bit", output);
+        Assert.Contains("colour linear rec709, peak 100 nits, white 100 nits", output);
+        Assert.Contains("Colour      scene-linear rec709", output);
         Assert.Contains("wall main x 0–3071, y 0–1727 → canvas x 0–3071, y 0–1727", output);
         Assert.Contains("A  35 mm on a 36.70 × 25.54 mm sensor", output);
         Assert.Contains("tracked by osc-tracker (osc", output);

@@ -265,6 +265,34 @@ public sealed class EngineTests : IDisposable
         Assert.All(_renderer.Frames, f => Assert.True(f.Cameras[0].ChromaKey));
     }
 
+    private static OscValue[] Cdl(params float[] values) => values.Select(OscValue.FromFloat32).ToArray();
+
+    [Fact]
+    public async Task A_camera_grade_over_osc_is_replied_set_and_recorded_in_the_running_take()
+    {
+        FrameLoop engine = Build(4);
+        Task<ControlReply> start = EngineCommands.Queue(engine, "/stage/take/start", OscValue.FromString("12"));
+        Task<ControlReply> grade = EngineCommands.Queue(engine, "/stage/camera/A/cdl", Cdl(1.2f, 1, 0.8f, 0.01f, 0, 0, 1, 1.1f, 1, 0.9f));
+        Task<ControlReply> shortOne = EngineCommands.Queue(engine, "/stage/camera/A/cdl", Cdl(1, 1, 1, 0, 0, 0, 1, 1, 1));
+        Task<ControlReply> badPower = EngineCommands.Queue(engine, "/stage/camera/A/cdl", Cdl(1, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+        engine.Run(CancellationToken.None);
+        Assert.True((await start).Ok);
+        ControlReply set = await grade;
+        Assert.True(set.Ok, set.Text);
+        Assert.StartsWith("camera A grade SOP (1.200000 1.000000 0.800000)", set.Text);
+        Assert.False((await shortOne).Ok);
+        Assert.Contains("powers must be greater than 0", (await badPower).Text);
+        Assert.Equal(new Stage.Core.Colour.AscCdl(1.2f, 1, 0.8f, 0.01f, 0, 0, 1, 1.1f, 1, 0.9f), engine.Grades.Camera(0));
+        engine.Takes.Stop();
+        IReadOnlyList<RecordedGrade> grades = _takes.Grades(engine.Takes.LastTake!.Id);
+        // Frame 0: every camera's and wall's grade in force at the start; then the change, at the frame it took effect.
+        Assert.Contains(grades, g => g is { Frame: 0, Target: GradeTarget.Camera, Id: "A" } && g.Cdl.IsIdentity);
+        RecordedGrade change = grades[^1];
+        Assert.Equal((GradeTarget.Camera, "A"), (change.Target, change.Id));
+        Assert.Equal(engine.Grades.Camera(0), change.Cdl);
+        Assert.Equal(change.Cdl, _takes.Take(engine.Takes.LastTake!.Id).CameraCdl);
+    }
+
     [Fact]
     public void The_status_line_shows_timecode_cameras_and_take()
     {

@@ -35,6 +35,9 @@ public sealed record CameraConfig
     /// <summary>Entrance pupil relative to the tracked point, camera space, metres (when the tracker does not report it).</summary>
     public Vector3 EntrancePupilOffsetM { get; init; }
 
+    /// <summary>The grade of the camera's inner frustum (ASC CDL; identity by default), set live over OSC too.</summary>
+    public Stage.Core.Colour.AscCdl Cdl { get; init; } = Stage.Core.Colour.AscCdl.Identity;
+
     /// <summary>Horizontal field of view of the lens (no overscan), degrees.</summary>
     public double HorizontalFovDeg => double.RadiansToDegrees(2 * Math.Atan(SensorWidthMm / (2 * FocalLengthMm)));
 

@@ -18,6 +18,9 @@ public sealed record OutputCanvas
     /// <summary>Bits per colour channel: 8, 10, 12 or 16.</summary>
     public required int BitDepth { get; init; }
 
+    /// <summary>What the output's LED processor expects: transfer, primaries, peak, calibration (<c>colour</c>; by default sRGB at 8 bits, linear deeper).</summary>
+    public Stage.Core.Colour.OutputColour Colour { get; init; } = new();
+
     /// <summary>The wall regions on this canvas, in configuration order.</summary>
     public required IReadOnlyList<OutputRegion> Regions { get; init; }
 

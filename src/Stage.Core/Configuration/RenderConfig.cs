@@ -32,4 +32,16 @@ public sealed record RenderConfig
     /// 1 trades throughput for the shortest queue; 3 hides a slow frame's CPU work on a GPU that keeps up.
     /// </summary>
     public int FramesInFlight { get; init; } = 2;
+
+    /// <summary>
+    /// The primaries of the scene-linear working space the world renders in (<c>workingSpace</c>: rec709, today's and the
+    /// default, or acescg, ACES AP1); the compose pass converts to each output's primaries.
+    /// </summary>
+    public Stage.Core.Colour.Primaries WorkingSpace { get; init; } = Stage.Core.Colour.Primaries.Rec709;
+
+    /// <summary>
+    /// The light, in nits, that 1.0 of the working space stands for on every output (<c>referenceWhiteNits</c>); null: each
+    /// output's default — 203 for PQ and HLG (ITU-R BT.2408), 100 for SDR.
+    /// </summary>
+    public double? ReferenceWhiteNits { get; init; }
 }

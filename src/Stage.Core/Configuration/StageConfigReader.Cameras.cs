@@ -9,7 +9,7 @@ internal sealed partial class StageConfigReader
     private CameraConfig? ReadCamera(JsonElement element, string path)
     {
         var reader = JsonObjectReader.Open(element, path, faults,
-            "id", "sensorMm", "focalLengthMm", "overscanPercent", "innerResolution", "source", "trackedId", "entrancePupilOffsetM");
+            "id", "sensorMm", "focalLengthMm", "overscanPercent", "innerResolution", "source", "trackedId", "entrancePupilOffsetM", "cdl");
         if (!reader.IsValid) return null;
         string? id = reader.String("id", required: true);
         double[]? sensor = reader.Numbers("sensorMm", required: true, 2, positive: true);
@@ -24,7 +24,8 @@ internal sealed partial class StageConfigReader
             reader.Fault("innerResolution", "must be at most 16384 × 16384");
             resolution = null;
         }
-        if (id is null || sensor is null || focal is null || resolution is null || source is null) return null;
+        Stage.Core.Colour.AscCdl? cdl = ReadCdl(reader, "cdl");
+        if (cdl is null || id is null || sensor is null || focal is null || resolution is null || source is null) return null;
         return new CameraConfig
         {
             Id = id,
@@ -36,6 +37,7 @@ internal sealed partial class StageConfigReader
             InnerHeightPx = resolution[1],
             SourceId = source,
             TrackedId = trackedId ?? id,
+            Cdl = cdl.Value,
             EntrancePupilOffsetM = pupil is null ? Vector3.Zero : new Vector3((float)pupil[0], (float)pupil[1], (float)pupil[2]),
         };
     }

@@ -7,7 +7,7 @@ internal sealed partial class StageConfigReader
 {
     private OutputCanvas? ReadOutput(JsonElement element, string path)
     {
-        var reader = JsonObjectReader.Open(element, path, faults, "id", "pixels", "bitDepth", "regions");
+        var reader = JsonObjectReader.Open(element, path, faults, "id", "pixels", "bitDepth", "regions", "colour");
         if (!reader.IsValid) return null;
         string? id = reader.String("id", required: true);
         int[]? pixels = reader.Integers("pixels", required: true, 2, min: 1);
@@ -17,6 +17,7 @@ internal sealed partial class StageConfigReader
             reader.Fault("bitDepth", $"must be 8, 10, 12 or 16, not {bitDepth}");
             bitDepth = null;
         }
+        Stage.Core.Colour.OutputColour? colour = ReadOutputColour(reader, bitDepth);
         var regions = new List<OutputRegion>();
         foreach ((JsonElement item, string itemPath) in reader.Array("regions", required: true))
         {
@@ -33,7 +34,7 @@ internal sealed partial class StageConfigReader
             if (wall is not null && rect is not null && offset is not null)
                 regions.Add(new OutputRegion(wall, new PixelRect(rect[0], rect[1], rect[2], rect[3]), offset[0], offset[1]));
         }
-        if (id is null || pixels is null) return null;
-        return new OutputCanvas { Id = id, PixelWidth = pixels[0], PixelHeight = pixels[1], BitDepth = bitDepth ?? 10, Regions = regions };
+        if (id is null || pixels is null || colour is null) return null;
+        return new OutputCanvas { Id = id, PixelWidth = pixels[0], PixelHeight = pixels[1], BitDepth = bitDepth ?? 10, Regions = regions, Colour = colour };
     }
 }

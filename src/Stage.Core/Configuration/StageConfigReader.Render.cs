@@ -10,7 +10,7 @@ internal sealed partial class StageConfigReader
     {
         JsonElement? element = top.Element("render", required: false);
         if (element is null) return new RenderConfig();
-        var reader = JsonObjectReader.Open(element.Value, "render", faults, "outerEyeM", "outerFaceSizePx", "softEdgePercent", "framesInFlight", "msaaSamples");
+        var reader = JsonObjectReader.Open(element.Value, "render", faults, "outerEyeM", "outerFaceSizePx", "softEdgePercent", "framesInFlight", "msaaSamples", "workingSpace", "referenceWhiteNits");
         if (!reader.IsValid) return new RenderConfig();
         var defaults = new RenderConfig();
         double[]? eye = reader.Numbers("outerEyeM", required: false, 3);
@@ -23,6 +23,8 @@ internal sealed partial class StageConfigReader
             faults.Add(new ConfigFault("render.msaaSamples", $"{msaa} samples per pixel is not a count Vulkan offers: use 1, 2, 4 or 8"));
             msaa = null;
         }
+        string? working = reader.Choice("workingSpace", required: false, "rec709", "acescg");
+        double? white = reader.Number("referenceWhiteNits", required: false, 1, 10000);
         return new RenderConfig
         {
             OuterEyeM = eye is null ? defaults.OuterEyeM : new System.Numerics.Vector3((float)eye[0], (float)eye[1], (float)eye[2]),
@@ -30,6 +32,8 @@ internal sealed partial class StageConfigReader
             SoftEdgePercent = soft ?? defaults.SoftEdgePercent,
             FramesInFlight = inFlight ?? defaults.FramesInFlight,
             MsaaSamples = msaa ?? defaults.MsaaSamples,
+            WorkingSpace = working == "acescg" ? Stage.Core.Colour.Primaries.AcesCg : Stage.Core.Colour.Primaries.Rec709,
+            ReferenceWhiteNits = white,
         };
     }
 }

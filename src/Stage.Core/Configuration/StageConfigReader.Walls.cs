@@ -70,8 +70,8 @@ internal sealed partial class StageConfigReader
     private FlatWall? ReadFlatWall(JsonElement element, string path, bool ceiling)
     {
         var reader = ceiling
-            ? JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "sizeM", "headingDeg")
-            : JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "sizeM", "orientation");
+            ? JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "sizeM", "headingDeg", "cdl")
+            : JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "sizeM", "orientation", "cdl");
         string? id = reader.String("id", required: true);
         PanelSpec? panel = ReadPanel(reader);
         double[]? centre = reader.Numbers("centreM", required: true, 3);
@@ -86,7 +86,8 @@ internal sealed partial class StageConfigReader
         {
             orientation = ReadOrientation(reader, "orientation") ?? default;
         }
-        if (id is null || panel is null || centre is null || size is null) return null;
+        Stage.Core.Colour.AscCdl? cdl = ReadCdl(reader, "cdl");
+        if (cdl is null || id is null || panel is null || centre is null || size is null) return null;
         int? columns = WholePanels(reader, size[0], panel.WidthM, "width");
         int? rows = WholePanels(reader, size[1], panel.HeightM, "height");
         if (columns is null || rows is null) return null;
@@ -97,6 +98,7 @@ internal sealed partial class StageConfigReader
             CentreM = new Vector3((float)centre[0], (float)centre[1], (float)centre[2]),
             Orientation = orientation,
             IsCeiling = ceiling,
+            Cdl = cdl.Value,
             Columns = columns.Value,
             Rows = rows.Value,
         };
@@ -117,7 +119,7 @@ internal sealed partial class StageConfigReader
 
     private CurvedWall? ReadCurvedWall(JsonElement element, string path)
     {
-        var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "radiusM", "startDeg", "endDeg", "heightM", "columns");
+        var reader = JsonObjectReader.Open(element, path, faults, "id", "kind", "panel", "centreM", "radiusM", "startDeg", "endDeg", "heightM", "columns", "cdl");
         string? id = reader.String("id", required: true);
         PanelSpec? panel = ReadPanel(reader);
         double[]? centre = reader.Numbers("centreM", required: true, 3);
@@ -131,7 +133,8 @@ internal sealed partial class StageConfigReader
             reader.Fault("endDeg", $"must be greater than startDeg ({Fmt(start.Value)}) by at most 360");
             return null;
         }
-        if (id is null || panel is null || centre is null || radius is null || start is null || end is null || height is null || columns is null)
+        Stage.Core.Colour.AscCdl? cdl = ReadCdl(reader, "cdl");
+        if (cdl is null || id is null || panel is null || centre is null || radius is null || start is null || end is null || height is null || columns is null)
             return null;
         double chord = CurvedWall.ChordFor(radius.Value, end.Value - start.Value, columns.Value);
         if (Math.Abs(chord - panel.WidthM) > StageConfigLoader.SizeToleranceM)
@@ -155,6 +158,7 @@ internal sealed partial class StageConfigReader
             EndDeg = end.Value,
             Columns = columns.Value,
             Rows = rows.Value,
+            Cdl = cdl.Value,
         };
     }
 

@@ -29,6 +29,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         DisplayConfig display = ReadDisplay(top, outputs);
         OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
         RenderConfig render = ReadRender(top);
+        outputs = ApplyReferenceWhite(outputs, render);
 
         if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
         CheckUnique(walls.Select(w => w.Id), "walls", "wall");

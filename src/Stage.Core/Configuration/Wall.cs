@@ -15,6 +15,9 @@ public abstract record Wall
     /// <summary>The panel the wall is built of.</summary>
     public required PanelSpec Panel { get; init; }
 
+    /// <summary>The grade of the wall's outer-frustum pixels (ASC CDL; identity by default), set live over OSC too.</summary>
+    public Stage.Core.Colour.AscCdl Cdl { get; init; } = Stage.Core.Colour.AscCdl.Identity;
+
     /// <summary>Kind name as written in the configuration ("flat", "curved", "ceiling").</summary>
     public abstract string Kind { get; }
 

@@ -70,9 +70,13 @@ public sealed class TakeController
         _droppedAtStart = _context.DroppedFrames;
         _startFrame = tick.Frame;
         LastTake = _log.Take(_recording.TakeId);
+        Started?.Invoke(_recording);
         Revision++;
         return ControlReply.Success($"recording {scene}/{LastTake.TakeNumber} from {tick.Timecode}");
     }
+
+    /// <summary>Called on the engine thread when a take has started (before its first frame): what the take must hold from frame 0.</summary>
+    public event Action<TakeRecorder>? Started;
 
     /// <summary>Records one frame of the running take (no-op when idle). Engine thread, once per frame.</summary>
     public void RecordFrame(ReadOnlySpan<TrackFrame> frames, long engineDroppedFrames)

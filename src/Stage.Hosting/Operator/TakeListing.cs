@@ -78,7 +78,7 @@ public sealed class TakeListing : IDisposable
                         throw new TakeLogException($"take {take.Scene}/{take.TakeNumber} has no track of camera '{id}' (cameras: {string.Join(", ", track.Select(f => f.Camera).Distinct())})");
                     return new TakeExport($"{day}_{take.ClipName}_{id}.chan", "text/plain; charset=utf-8", ChanExporter.Write(take, track, id));
                 case "json":
-                    return new TakeExport($"{day}_{take.ClipName}.json", "application/json; charset=utf-8", JsonTakeExporter.Write(take, track));
+                    return new TakeExport($"{day}_{take.ClipName}.json", "application/json; charset=utf-8", JsonTakeExporter.Write(take, track, log.Grades(take.Id)));
                 default:
                     throw new TakeLogException($"'{format}' is not a take's export: chan or json (per day: ale, csv)");
             }

@@ -43,6 +43,17 @@ public sealed class DeviceLossRecovery : IFrameRenderer
     /// <summary>Stacks built again after a loss.</summary>
     public long Rebuilds { get; private set; }
 
+    /// <summary>The live grades, handed to every stack's renderer (a rebuilt one copies them into its compose pass at once).</summary>
+    public Stage.Core.Colour.GradeBoard? Grades
+    {
+        get;
+        set
+        {
+            field = value;
+            if (_stack is not null) _stack.FrameRenderer.Grades = value;
+        }
+    }
+
     /// <summary>Raised on the engine thread when a new stack has been built (a window output re-attaches to it).</summary>
     public event Action<GpuStack>? Rebuilt;
 
@@ -128,6 +139,7 @@ public sealed class DeviceLossRecovery : IFrameRenderer
             return null;
         }
         Rebuilds++;
+        _stack.FrameRenderer.Grades = Grades;
         _log.LogWarning("GPU rebuilt on {Device} after a device loss; frames go to the outputs again", _stack.Device.Info.Name);
         Rebuilt?.Invoke(_stack);
         return _stack;

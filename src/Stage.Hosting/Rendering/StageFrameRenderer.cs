@@ -42,6 +42,11 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         return new StageFrameRenderer(renderer, scene, bridge.Update);
     }
 
+    private long _gradesVersion = -1;
+
+    /// <summary>The live grades (the engine's <c>FrameLoop.Grades</c>): copied into the compose pass before a frame whenever they changed.</summary>
+    public Stage.Core.Colour.GradeBoard? Grades { get; set; }
+
     /// <summary>The renderer drawn with.</summary>
     public StageRenderer Renderer => renderer;
 
@@ -52,11 +57,34 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     public long ReadbackBytes => renderer.ReadbackBytes;
 
     /// <inheritdoc/>
+    public string? ColourStatus
+    {
+        get
+        {
+            if (!renderer.Compositor.CountsColourFaults || renderer.ColourCountedFrames == 0) return null;
+            // Once a second (the status line): a few strings are fine here, never per frame.
+            var parts = new List<string>();
+            for (int o = 0; o < renderer.Config.Outputs.Count; o++)
+            {
+                var c = renderer.LastColourCounts[o];
+                parts.Add($"{renderer.Config.Outputs[o].Id} {c.OutOfGamutPixels} out of gamut, {c.OverPeakPixels} over peak");
+            }
+            return "colour " + string.Join("; ", parts);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
     {
         ArgumentNullException.ThrowIfNull(latch);
         Connect(sink);
         updateScene?.Invoke(scene);
+        if (Grades is { } grades && grades.Version != _gradesVersion)
+        {
+            _gradesVersion = grades.Version;
+            for (int c = 0; c < grades.CameraIds.Count; c++) renderer.Compositor.SetCameraGrade(c, grades.Camera(c));
+            for (int w = 0; w < grades.WallIds.Count; w++) renderer.Compositor.SetWallGrade(w, grades.Wall(w));
+        }
         _ticks[request.Tick.Frame & (Ticks - 1)] = request.Tick;
         renderer.BeginFrame(scene, request.Tick.Frame, request.ReadBack ? _all : _none, _pixels);
         renderer.Submit(latch.Latch());

@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Stage.Core.Colour;
 using Stage.Core.Configuration;
+using Stage.Render.Colour;
 using Stage.Render.Gpu;
 using Stage.Vulkan;
 using Silk.NET.Vulkan;
@@ -55,8 +57,8 @@ public sealed record CanvasCompositorOptions
     public bool InnerMipmaps { get; init; } = true;
 
     /// <summary>
-    /// The canvas image format; by default 8-bit canvases are R8G8B8A8_SRGB (the GPU encodes linear
-    /// light to sRGB) and deeper ones R16G16B16A16_UNORM holding linear light.
+    /// The canvas image format; by default 8-bit canvases are R8G8B8A8_SRGB and deeper ones R16G16B16A16_UNORM, both
+    /// holding the output's code values (shaders/colour.glsl encodes; an sRGB attachment's own encoding is used where it fits).
     /// </summary>
     public Func<OutputCanvas, Format> CanvasFormat { get; init; } = DefaultCanvasFormat;
 
@@ -65,6 +67,18 @@ public sealed record CanvasCompositorOptions
     /// rehearsal on a slow GPU: the mapping is unchanged, each image pixel covers N × N canvas pixels.
     /// </summary>
     public int CanvasScaleDivisor { get; init; } = 1;
+
+    /// <summary>
+    /// Whether the compose pass counts out-of-gamut and over-peak pixels (atomic counters in a storage buffer, copied to
+    /// the host with the frame and read when the frame's slot is reused): on by default where the device has fragment atomics.
+    /// </summary>
+    public bool CountColourFaults { get; init; } = true;
+
+    /// <summary>
+    /// No colour work at all: the composed light goes to the canvas as it is (no primaries, grade, transfer, calibration or
+    /// count). Only for measuring what colour costs (<c>stage bench render --colour</c>); the walls would get undefined values.
+    /// </summary>
+    public bool ColourPassThrough { get; init; }
 
     /// <summary>The default canvas format for a bit depth.</summary>
     public static Format DefaultCanvasFormat(OutputCanvas canvas) =>
@@ -83,6 +97,25 @@ public sealed class CanvasCompositor : IDisposable
     /// <summary>Cameras one compose pass takes (the shader's array size).</summary>
     public const int MaxCameras = 4;
 
+    /// <summary>Walls whose outer grades the compose pass holds (shaders/colour.glsl's MaxWalls).</summary>
+    public const int MaxWalls = 32;
+
+    // Colour (shaders/colour.glsl): per output its encoding (set 1); per slot the live grades and the counters.
+    private readonly GpuDescriptorSetLayout _outputLayout;
+    private readonly GpuDescriptorPool _outputPool;
+    private readonly OutputEncoding[] _encodings;
+    private readonly GpuBuffer[] _grades;
+    private readonly GpuBuffer[] _counts;
+    private readonly GpuBuffer[] _countsHost;
+    private readonly bool[] _countsRecorded;
+    private readonly uint[] _countsRead;
+    private readonly AscCdl[] _cameraGrades;
+    private readonly AscCdl[] _wallGrades;
+    private readonly int[] _identityOrder = [0, 1, 2, 3];
+    // Per output, per region: the region's first vertex, its vertex count and its wall's index.
+    private readonly (uint First, uint Count, int Wall)[][] _regions;
+    private readonly bool _count;
+    private readonly bool _passThrough;
     private readonly GpuDevice _device;
     private readonly GpuBuffer _vertices;
     private readonly (ulong OffsetBytes, uint Count)[] _ranges;
@@ -96,8 +129,11 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuSampler _outerSampler;
     private readonly GpuImage _blankInner;
     private readonly GpuImage _blankOuter;
-    // One pipeline per canvas format and camera count (shaders/compose0..4.frag: straight-line code per count).
-    private readonly List<(Format Format, int Cameras, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    // One pipeline per canvas format, camera count and output (shaders/compose0..4.frag: straight-line code per count;
+    // the output's transfer and LUT are specialization constants).
+    // An identity grade costs nothing: each output has an ungraded variant too, chosen per frame while every grade it uses is
+    // the identity (both made up front for the canvas format, so a live grade never waits for a pipeline build).
+    private readonly List<(Format Format, int Cameras, int Output, bool Graded, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly GpuImage[] _canvases;
     private bool _disposed;
 
@@ -125,13 +161,51 @@ public sealed class CanvasCompositor : IDisposable
             offset += (ulong)meshes[i].Length * ComposeVertex.SizeBytes;
         }
 
+        if (config.Walls.Count > MaxWalls) throw new ArgumentException($"the compose pass grades at most {MaxWalls} walls; the stage has {config.Walls.Count}", nameof(config));
+        _regions = new (uint, uint, int)[config.Outputs.Count][];
+        for (var i = 0; i < config.Outputs.Count; i++)
+        {
+            OutputCanvas o = config.Outputs[i];
+            _regions[i] = new (uint, uint, int)[o.Regions.Count];
+            uint first = 0;
+            for (var r = 0; r < o.Regions.Count; r++)
+            {
+                // The mesh is built region after region: each region's own mesh is its run of vertices.
+                uint count = (uint)ComposeMesh.Build(config, o with { Regions = [o.Regions[r]] }).Length;
+                int wall = config.Walls.ToList().FindIndex(w => w.Id == o.Regions[r].WallId);
+                _regions[i][r] = (first, count, Math.Max(0, wall));
+                first += count;
+            }
+        }
+        _passThrough = options.ColourPassThrough;
+        _count = options.CountColourFaults && device.FragmentStoresAndAtomics && !_passThrough;
+        _cameraGrades = config.Cameras.Select(c => c.Cdl).ToArray();
+        _wallGrades = config.Walls.Select(w => w.Cdl).ToArray();
+        _outputLayout = OutputEncoding.CreateLayout(device);
+        _outputPool = new GpuDescriptorPool(device, (uint)Math.Max(1, config.Outputs.Count), _outputLayout);
+        _encodings = config.Outputs.Select((o, i) => new OutputEncoding(device, config.Render.WorkingSpace, o.Colour, o.BitDepth, i, _outputLayout, _outputPool)).ToArray();
+        ulong countBytes = (ulong)Math.Max(1, config.Outputs.Count) * 2 * sizeof(uint);
+        _grades = new GpuBuffer[frameSlots];
+        _counts = new GpuBuffer[frameSlots];
+        _countsHost = new GpuBuffer[frameSlots];
+        _countsRecorded = new bool[frameSlots];
+        _countsRead = new uint[Math.Max(1, config.Outputs.Count) * 2];
+        for (var i = 0; i < frameSlots; i++)
+        {
+            _grades[i] = new GpuBuffer(device, (ulong)Unsafe.SizeOf<GradeUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
+            _counts[i] = new GpuBuffer(device, countBytes, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit, GpuMemoryUse.GpuOnly);
+            _countsHost[i] = new GpuBuffer(device, countBytes, BufferUsageFlags.TransferDstBit, GpuMemoryUse.Readback);
+        }
+
         _uniforms = new GpuBuffer[frameSlots];
         for (var i = 0; i < frameSlots; i++)
             _uniforms[i] = new GpuBuffer(device, (ulong)Unsafe.SizeOf<ComposeUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
         _layout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit, MaxCameras),
-            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
+            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(4, DescriptorType.StorageBuffer, ShaderStageFlags.FragmentBit));
         _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
         _sets = new GpuDescriptorSet[frameSlots];
         _bound = new GpuImage?[frameSlots][];
@@ -148,7 +222,12 @@ public sealed class CanvasCompositor : IDisposable
         _blankOuter = new GpuImage(device, 1, 1, Format.R8G8B8A8Unorm, sampled, CubeFaces.Count);
         GpuTransfers.UploadImage(device, _blankInner, new byte[4]);
         GpuTransfers.UploadImage(device, _blankOuter, new byte[4 * CubeFaces.Count]);
-        for (var i = 0; i < frameSlots; i++) _sets[i].WriteBuffer(0, DescriptorType.UniformBuffer, _uniforms[i]);
+        for (var i = 0; i < frameSlots; i++)
+        {
+            _sets[i].WriteBuffer(0, DescriptorType.UniformBuffer, _uniforms[i]);
+            _sets[i].WriteBuffer(3, DescriptorType.UniformBuffer, _grades[i]);
+            _sets[i].WriteBuffer(4, DescriptorType.StorageBuffer, _counts[i]);
+        }
         SetSources([], null);
 
         _canvases = new GpuImage[config.Outputs.Count];
@@ -159,6 +238,12 @@ public sealed class CanvasCompositor : IDisposable
             int divisor = options.CanvasScaleDivisor;
             _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
                 ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit);
+        }
+        for (var i = 0; i < _canvases.Length; i++)
+        {
+            int cameras = Math.Min(config.Cameras.Count, MaxCameras);
+            PipelineFor(_canvases[i].Format, cameras, i, graded: false);
+            PipelineFor(_canvases[i].Format, cameras, i, graded: true);
         }
     }
 
@@ -171,24 +256,70 @@ public sealed class CanvasCompositor : IDisposable
     /// <summary>Each output's compose mesh (what the GPU rasterises).</summary>
     public IReadOnlyList<ComposeVertex[]> Meshes { get; }
 
-    /// <summary>The pipeline for a canvas format and camera count, created the first time it is needed.</summary>
-    private GpuGraphicsPipeline PipelineFor(Format format, int cameras)
+    /// <summary>Each output's encoding (what its canvas holds: code values), in configuration order.</summary>
+    public IReadOnlyList<OutputEncoding> Encodings => _encodings;
+
+    /// <summary>Whether the pass counts out-of-gamut and over-peak pixels (<see cref="ReadColourCounts"/>).</summary>
+    public bool CountsColourFaults => _count;
+
+    /// <summary>Sets camera <paramref name="cameraIndex"/>'s (configuration order) inner grade from the next recorded frame on.</summary>
+    public void SetCameraGrade(int cameraIndex, AscCdl cdl) => _cameraGrades[cameraIndex] = cdl;
+
+    /// <summary>Sets wall <paramref name="wallIndex"/>'s (configuration order) outer grade from the next recorded frame on.</summary>
+    public void SetWallGrade(int wallIndex, AscCdl cdl) => _wallGrades[wallIndex] = cdl;
+
+    /// <summary>Camera <paramref name="cameraIndex"/>'s grade now.</summary>
+    public AscCdl CameraGrade(int cameraIndex) => _cameraGrades[cameraIndex];
+
+    /// <summary>Wall <paramref name="wallIndex"/>'s grade now.</summary>
+    public AscCdl WallGrade(int wallIndex) => _wallGrades[wallIndex];
+
+    /// <summary>
+    /// The out-of-gamut and over-peak counts of the frame slot <paramref name="slot"/> last recorded, one per output into
+    /// <paramref name="counts"/>; call only once that frame has completed (the slot's wait). False when the slot has none
+    /// (nothing recorded, or counting off). Reads a few bytes the frame copied to the host itself: nothing waits.
+    /// </summary>
+    public bool ReadColourCounts(int slot, Span<ColourCounts> counts)
     {
-        foreach (var (f, n, p) in _pipelines)
+        if (!_count || !_countsRecorded[slot]) return false;
+        _countsHost[slot].Read(MemoryMarshal.AsBytes(_countsRead.AsSpan()));
+        for (var i = 0; i < Math.Min(counts.Length, _encodings.Length); i++) counts[i] = new ColourCounts(_countsRead[2 * i], _countsRead[2 * i + 1]);
+        return true;
+    }
+
+    /// <summary>The pipeline for a canvas format, camera count and output, created the first time it is needed.</summary>
+    private GpuGraphicsPipeline PipelineFor(Format format, int cameras, int output, bool graded)
+    {
+        foreach (var (f, n, o, g, p) in _pipelines)
         {
-            if (f == format && n == cameras) return p;
+            if (f == format && n == cameras && o == output && g == graded) return p;
         }
-        GpuGraphicsPipeline pipeline = CreatePipeline(format, cameras);
-        _pipelines.Add((format, cameras, pipeline));
+        GpuGraphicsPipeline pipeline = CreatePipeline(format, cameras, output, graded);
+        _pipelines.Add((format, cameras, output, graded, pipeline));
         return pipeline;
     }
 
-    private GpuGraphicsPipeline CreatePipeline(Format format, int cameras) => new(_device, new GpuGraphicsPipelineDesc
+    // Whether output i's pixels take any grade that is not the identity this frame.
+    private bool IsGraded(int output, ReadOnlySpan<int> cameraOrder, int cameraCount)
+    {
+        for (var k = 0; k < cameraCount; k++)
+        {
+            if (k < cameraOrder.Length && cameraOrder[k] < _cameraGrades.Length && !_cameraGrades[cameraOrder[k]].IsIdentity) return true;
+        }
+        foreach (var (_, _, wall) in _regions[output])
+        {
+            if (wall < _wallGrades.Length && !_wallGrades[wall].IsIdentity) return true;
+        }
+        return false;
+    }
+
+    private GpuGraphicsPipeline CreatePipeline(Format format, int cameras, int output, bool graded) => new(_device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("compose.vert"),
         FragmentSpirv = GpuShaders.Load($"compose{cameras}.frag"),
         ColorFormat = format,
-        PushConstantBytes = 8,
+        FragmentConstants = _encodings[output].Constants(format, _count, _passThrough, graded),
+        PushConstantBytes = 16,
         VertexStrideBytes = ComposeVertex.SizeBytes,
         VertexAttributes =
         [
@@ -196,7 +327,7 @@ public sealed class CanvasCompositor : IDisposable
             new(1, Format.R32G32B32Sfloat, 8),
             new(2, Format.R32G32Sfloat, 20),
         ],
-        DescriptorSetLayouts = [_layout],
+        DescriptorSetLayouts = [_layout, _outputLayout],
     });
 
     /// <summary>
@@ -251,7 +382,14 @@ public sealed class CanvasCompositor : IDisposable
     /// Canvas <c>i</c> is composed into <paramref name="targets"/>[i] where one is given (an acquired swapchain image of the
     /// canvas's size, in any layout; left in COLOR_ATTACHMENT_OPTIMAL), else into its own canvas image (left in TRANSFER_SRC_OPTIMAL).
     /// </summary>
-    public void Record(GpuCommandBuffer cmd, int slot, int cameraCount, OuterView? outer, ComposeStyle style, ReadOnlySpan<GpuImage?> targets)
+    public void Record(GpuCommandBuffer cmd, int slot, int cameraCount, OuterView? outer, ComposeStyle style, ReadOnlySpan<GpuImage?> targets) =>
+        Record(cmd, slot, cameraCount, outer, style, targets, _identityOrder.AsSpan(0, cameraCount));
+
+    /// <summary>
+    /// <see cref="Record(GpuCommandBuffer, int, int, OuterView?, ComposeStyle, ReadOnlySpan{GpuImage?})"/> where composed camera
+    /// k is configuration camera <paramref name="cameraOrder"/>[k] (whose grade it takes).
+    /// </summary>
+    public void Record(GpuCommandBuffer cmd, int slot, int cameraCount, OuterView? outer, ComposeStyle style, ReadOnlySpan<GpuImage?> targets, ReadOnlySpan<int> cameraOrder)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         ArgumentNullException.ThrowIfNull(style);
@@ -271,22 +409,37 @@ public sealed class CanvasCompositor : IDisposable
         // Everything after the cameras' part; that part is WriteCameras's.
         int camerasBytes = CameraBytes;
         _uniforms[slot].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<ComposeUniforms>(ref uniforms))[camerasBytes..], (ulong)camerasBytes);
+        var grades = new GradeUniforms();
+        for (var k = 0; k < cameraCount; k++)
+            grades.Camera[k] = GradeUniform.From(k < cameraOrder.Length && cameraOrder[k] < _cameraGrades.Length ? _cameraGrades[cameraOrder[k]] : AscCdl.Identity);
+        for (var w = 0; w < _wallGrades.Length; w++) grades.Wall[w] = GradeUniform.From(_wallGrades[w]);
+        _grades[slot].Write(MemoryMarshal.AsBytes(new ReadOnlySpan<GradeUniforms>(ref grades)));
+        if (_count)
+        {
+            cmd.FillBuffer(_counts[slot], 0);
+            cmd.MemoryBarrier(PipelineStageFlags2.AllTransferBit, AccessFlags2.TransferWriteBit,
+                PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderStorageReadBit | AccessFlags2.ShaderStorageWriteBit);
+        }
 
         for (var i = 0; i < _canvases.Length; i++)
         {
             GpuImage? target = i < targets.Length ? targets[i] : null;
             GpuImage image = target ?? _canvases[i];
-            GpuGraphicsPipeline pipeline = PipelineFor(image.Format, cameraCount);
+            GpuGraphicsPipeline pipeline = PipelineFor(image.Format, cameraCount, i, IsGraded(i, cameraOrder, cameraCount));
             GpuTransfers.ToColorAttachment(cmd, image);
             cmd.BeginRendering(image, (0f, 0f, 0f, 1f));
             if (_ranges[i].Count > 0)
             {
                 cmd.BindPipeline(pipeline, image.Width, image.Height);
-                cmd.BindDescriptorSets(pipeline, 0, _sets[slot]);
-                // The canvas's own size: the mesh is in canvas pixels whatever size the image is rendered at.
-                cmd.PushConstants(pipeline, new Vector2(Outputs[i].PixelWidth, Outputs[i].PixelHeight));
+                cmd.BindDescriptorSets(pipeline, 0, _sets[slot], _encodings[i].Set);
                 cmd.BindVertexBuffer(_vertices, _ranges[i].OffsetBytes);
-                cmd.Draw(_ranges[i].Count);
+                // One draw per region: each takes its wall's outer grade (push constant).
+                foreach (var (first, count, wall) in _regions[i])
+                {
+                    // The canvas's own size: the mesh is in canvas pixels whatever size the image is rendered at.
+                    cmd.PushConstants(pipeline, new ComposePush(new Vector2(Outputs[i].PixelWidth, Outputs[i].PixelHeight), wall));
+                    cmd.Draw(count, 1, first);
+                }
             }
             cmd.EndRendering();
             if (target is not null) continue;
@@ -294,6 +447,17 @@ public sealed class CanvasCompositor : IDisposable
                 PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
                 PipelineStageFlags2.CopyBit | PipelineStageFlags2.BlitBit, AccessFlags2.TransferReadBit);
         }
+        RecordCountsCopy(cmd, slot);
+    }
+
+    /// <summary>Records the copy of the slot's counters to the host (after every canvas of the frame was composed).</summary>
+    private void RecordCountsCopy(GpuCommandBuffer cmd, int slot)
+    {
+        _countsRecorded[slot] = _count;
+        if (!_count) return;
+        cmd.MemoryBarrier(PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderStorageWriteBit, PipelineStageFlags2.CopyBit, AccessFlags2.TransferReadBit);
+        cmd.CopyBuffer(_counts[slot], _countsHost[slot], _counts[slot].SizeBytes);
+        cmd.MemoryBarrier(PipelineStageFlags2.CopyBit, AccessFlags2.TransferWriteBit, PipelineStageFlags2.HostBit, AccessFlags2.HostReadBit);
     }
 
     /// <summary>
@@ -320,7 +484,13 @@ public sealed class CanvasCompositor : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, _, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (OutputEncoding encoding in _encodings) encoding.Dispose();
+        _outputPool.Dispose();
+        _outputLayout.Dispose();
+        foreach (GpuBuffer b in _grades) b.Dispose();
+        foreach (GpuBuffer b in _counts) b.Dispose();
+        foreach (GpuBuffer b in _countsHost) b.Dispose();
         foreach (GpuImage canvas in _canvases) canvas.Dispose();
         _blankInner.Dispose();
         _blankOuter.Dispose();
@@ -347,6 +517,35 @@ internal struct ComposeUniforms
     public Vector4 MarkerGrid;
     public int CameraCount;
     private readonly int _pad0, _pad1, _pad2;
+}
+
+/// <summary>The compose pass's push constants: the canvas size (compose.vert) and the region's wall (compose.glsl).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly record struct ComposePush(Vector2 CanvasSizePx, int WallIndex)
+{
+    private readonly int _pad = 0;
+}
+
+/// <summary>colour.glsl's Grades block: four cameras' and <see cref="CanvasCompositor.MaxWalls"/> walls' grades.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct GradeUniforms
+{
+    public GradeArray4 Camera;
+    public GradeArray32 Wall;
+}
+
+/// <summary>Four grades in a row.</summary>
+[InlineArray(4)]
+internal struct GradeArray4
+{
+    private GradeUniform _element;
+}
+
+/// <summary>Thirty-two grades in a row.</summary>
+[InlineArray(32)]
+internal struct GradeArray32
+{
+    private GradeUniform _element;
 }
 
 /// <summary>The cameras' part at the start of <see cref="ComposeUniforms"/> (the late-latched part).</summary>

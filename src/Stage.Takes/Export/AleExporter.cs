@@ -10,7 +10,7 @@ namespace Stage.Takes.Export;
 public static class AleExporter
 {
     /// <summary>The columns, in order.</summary>
-    public static readonly string[] Columns = ["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments"];
+    public static readonly string[] Columns = ["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments", "ASC_SOP", "ASC_SAT"];
 
     /// <summary>Writes the takes as one ALE document.</summary>
     public static string Write(IReadOnlyList<TakeInfo> takes, string videoFormat = "1080")
@@ -37,6 +37,8 @@ public static class AleExporter
             [
                 take.ClipName, "V", take.Start.ToString(), take.End.ToString(), take.Scene, take.TakeNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 take.Camera, FormattableString.Invariant($"{take.FocalLengthMm:0.#}mm"), take.Circled ? "Yes" : "", comments,
+                // The camera's grade at the take's last frame (the DIT's decision for the clip); empty when none was recorded.
+                take.CameraCdl?.SopText() ?? "", take.CameraCdl?.SatText() ?? "",
             ];
             text.Append(string.Join('\t', row.Select(Clean))).Append('\n');
         }

@@ -22,8 +22,12 @@ public static class JsonTakeExporter
     };
 
     /// <summary>Writes the take and its track.</summary>
-    public static string Write(TakeInfo take, IReadOnlyList<RecordedFrame> track)
+    public static string Write(TakeInfo take, IReadOnlyList<RecordedFrame> track) => Write(take, track, []);
+
+    /// <summary>Writes the take and its track, each sample with its camera's grade at that frame (<c>stage.grade</c>) where one was recorded.</summary>
+    public static string Write(TakeInfo take, IReadOnlyList<RecordedFrame> track, IReadOnlyList<RecordedGrade> grades)
     {
+        ArgumentNullException.ThrowIfNull(grades);
         var samples = new JsonArray();
         foreach (RecordedFrame frame in track)
         {
@@ -55,6 +59,18 @@ public static class JsonTakeExporter
                     ["worldStateHash"] = TakeLog.HashText(s.StateHash),
                 },
             };
+            if (RecordedGrade.At(grades, GradeTarget.Camera, frame.Camera, s.Frame) is { } cdl)
+            {
+                sample["stage"]!["grade"] = new JsonObject
+                {
+                    ["slope"] = new JsonArray(cdl.SlopeR, cdl.SlopeG, cdl.SlopeB),
+                    ["offset"] = new JsonArray(cdl.OffsetR, cdl.OffsetG, cdl.OffsetB),
+                    ["power"] = new JsonArray(cdl.PowerR, cdl.PowerG, cdl.PowerB),
+                    ["saturation"] = cdl.Saturation,
+                    ["ascSop"] = cdl.SopText(),
+                    ["ascSat"] = cdl.SatText(),
+                };
+            }
             if (s.HasPose)
             {
                 sample["transforms"] = new JsonArray(new JsonObject

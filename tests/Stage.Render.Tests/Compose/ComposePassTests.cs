@@ -103,7 +103,8 @@ public sealed class ComposePassTests(ITestOutputHelper output)
     [Fact]
     public void Every_canvas_pixel_shows_the_inner_texel_cpu_projection_predicts_the_first_camera_wins_overlaps_and_elsewhere_the_outer_face()
     {
-        StageConfig config = RenderGpuTest.TestRig();
+        // Linear outputs: the UNORM canvases hold the composed light itself, so texels compare exactly.
+        StageConfig config = RenderGpuTest.LinearOutputs(RenderGpuTest.TestRig());
         var (lensA, lensB) = Cameras(config);
         RenderGpuTest.Run(device =>
         {
@@ -175,7 +176,8 @@ public sealed class ComposePassTests(ITestOutputHelper output)
     [Fact]
     public void The_chroma_key_with_markers_fills_exactly_the_inner_frustum_and_a_soft_edge_blends_only_inside_the_border_band()
     {
-        StageConfig config = RenderGpuTest.TestRig();
+        // Linear outputs: the UNORM canvases hold the composed light itself, so texels compare exactly.
+        StageConfig config = RenderGpuTest.LinearOutputs(RenderGpuTest.TestRig());
         var (lensA, _) = Cameras(config);
         var style = new ComposeStyle();
         RenderGpuTest.Run(device =>

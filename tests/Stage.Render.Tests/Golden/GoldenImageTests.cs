@@ -123,7 +123,7 @@ public sealed class GoldenImageTests(ITestOutputHelper output)
     {
         GoldenFrame frame = AllFrames.Single(f => f.Name == frameName);
         StageConfig config = RenderGpuTest.TestRig();
-        if (frame.Deep) config = config with { Outputs = config.Outputs.Select(o => o with { BitDepth = 16 }).ToArray() };
+        if (frame.Deep) config = config with { Outputs = config.Outputs.Select(o => o with { BitDepth = 16, Colour = Stage.Core.Colour.OutputColour.DefaultFor(16) }).ToArray() };
         bool update = Environment.GetEnvironmentVariable(UpdateVariable) == "1";
 
         var images = new List<(string File, PngImage Image)>();

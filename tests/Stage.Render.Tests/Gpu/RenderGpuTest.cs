@@ -29,6 +29,10 @@ internal static class RenderGpuTest
         Assert.True(messages.Count == 0, "validation messages:\n" + string.Join("\n", messages));
     }
 
+    /// <summary>The stage with every output linear (its canvas holds light as a fraction of its peak, 1.0 = working 1.0).</summary>
+    public static StageConfig LinearOutputs(StageConfig config) =>
+        config with { Outputs = config.Outputs.Select(o => o with { Colour = new Stage.Core.Colour.OutputColour { Transfer = Stage.Core.Colour.Transfer.Linear } }).ToArray() };
+
     /// <summary>The tiny stage of stage-configs/test-rig.json.</summary>
     public static StageConfig TestRig() => Stage.Tracking.StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
 }

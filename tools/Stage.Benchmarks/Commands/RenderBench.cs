@@ -34,11 +34,16 @@ public static class RenderBench
         var msaa = new Option<int?>("--msaa") { Description = "Samples per pixel of the inner and outer views (1, 2, 4, 8) instead of the configuration's render.msaaSamples." };
         var outerFace = new Option<int?>("--outer-face-px") { Description = "Outer cube face size instead of the one chosen from the walls (or render.outerFaceSizePx)." };
         var noInnerMips = new Option<bool>("--no-inner-mips") { Description = "Sample the inner images at level 0 only (no mip chain built each frame), to measure what the chain costs." };
+        var colour = new Option<bool>("--colour")
+        {
+            Description = "Instead: the compose pass's GPU time with the full colour encoding (PQ Rec.2020 1,000 nits, camera and wall CDL, " +
+                "calibration matrix and gains, a 33³ LUT, pixel counts) against none at all, frames alternating on one device in the same run.",
+        };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, colour };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -55,6 +60,11 @@ public static class RenderBench
                 using GpuInstance instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage bench render", EnableValidation = result.GetValue(validation) });
                 validated = instance;
                 using GpuDevice device = instance.CreateDevice();
+                if (result.GetValue(colour))
+                {
+                    ColourCost(output, device, stage, count);
+                    return ExitCodes.Ok;
+                }
                 StageRendererOptions options = StageRendererOptions.FromConfig(stage);
                 if (result.GetValue(msaa) is int samples) options = options with { MsaaSamples = samples };
                 if (result.GetValue(outerFace) is int facePx) options = options with { OuterFaceSizePx = facePx };
@@ -160,6 +170,89 @@ public static class RenderBench
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The compose pass with every colour step against the pass with none (<see cref="Stage.Render.Compose.CanvasCompositorOptions.ColourPassThrough"/>):
+    /// two renderers on one device, frames alternating, GPU time of "gpu compose" from timestamp queries.
+    /// </summary>
+    private static void ColourCost(TextWriter output, GpuDevice device, StageConfig stage, int count)
+    {
+        // A 33³ LUT bending every channel a little, in memory (what a vendor's calibration LUT is like).
+        const int n = 33;
+        var lattice = new float[n * n * n * 3];
+        for (int bi = 0; bi < n; bi++)
+        for (int gi = 0; gi < n; gi++)
+        for (int ri = 0; ri < n; ri++)
+        {
+            int i = (ri + gi * n + bi * n * n) * 3;
+            lattice[i] = MathF.Pow(ri / (n - 1f), 1.02f);
+            lattice[i + 1] = 0.98f * gi / (n - 1f) + 0.02f * ri / (n - 1f);
+            lattice[i + 2] = MathF.Pow(bi / (n - 1f), 0.98f);
+        }
+        var lut = new Stage.Core.Colour.CubeLut("bench.cube", "bench", true, n, (0, 0, 0), (1, 1, 1), lattice);
+        var full = new Stage.Core.Colour.OutputColour
+        {
+            Transfer = Stage.Core.Colour.Transfer.Pq, Primaries = Stage.Core.Colour.Primaries.Rec2020, PeakNits = 1000, ReferenceWhiteNits = 203,
+            Calibration = new Stage.Core.Colour.WallCalibration(new Stage.Core.Colour.ColourMatrix(0.97, 0.03, 0, 0.01, 0.98, 0.01, 0, 0.02, 0.98), 1, 0.99, 0.97, lut),
+        };
+        var grade = new Stage.Core.Colour.AscCdl(1.05, 1, 0.95, 0.01, 0, -0.01, 0.95, 1, 1.05, 0.9);
+        StageConfig encoded = stage with
+        {
+            Outputs = stage.Outputs.Select(o => o with { BitDepth = Math.Max(10, o.BitDepth), Colour = full }).ToArray(),
+            Cameras = stage.Cameras.Select(c => c with { Cdl = grade }).ToArray(),
+            Walls = stage.Walls.Select(w => w with { Cdl = grade }).ToArray(),
+        };
+        StageConfig plain = encoded with { Outputs = encoded.Outputs.Select(o => o with { Colour = new Stage.Core.Colour.OutputColour { Transfer = Stage.Core.Colour.Transfer.Linear } }).ToArray() };
+        using var withColour = new StageRenderer(device, encoded);
+        StageConfig ungradedConfig = encoded with { Cameras = stage.Cameras, Walls = stage.Walls };
+        using var ungraded = new StageRenderer(device, ungradedConfig);
+        using var without = new StageRenderer(device, plain, StageRendererOptions.FromConfig(plain) with
+        {
+            Compose = new Stage.Render.Compose.CanvasCompositorOptions { ColourPassThrough = true },
+        });
+        if (withColour.GpuTimestampsUnsupported is string why)
+        {
+            output.WriteLine($"  no GPU times: {why}");
+            return;
+        }
+        var scene = new RenderScene();
+        for (int i = 0; i < 12; i++)
+            scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(i * Math.PI / 6)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(i * Math.PI / 6))),
+                new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
+        CameraConfig camera = stage.Cameras[0];
+        long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
+        output.WriteLine($"{stage.Name}: compose of {stage.Outputs.Count} outputs ({pixels / 1e6:0.0} Mpx) with the full colour encoding against none, {count} frames each, alternating, on {device.Info.Name}");
+        var a = new RollingPercentiles(count);
+        var b = new RollingPercentiles(count);
+        var frameA = new RollingPercentiles(count);
+        var frameB = new RollingPercentiles(count);
+        var u = new RollingPercentiles(count);
+        for (int frame = -1; frame < count; frame++)
+        {
+            var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+            ungraded.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+            if (frame >= 0) u.Record(ungraded.LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds);
+            foreach (bool colourOn in new[] { true, false })
+            {
+                StageRenderer r = colourOn ? withColour : without;
+                r.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+                if (frame < 0) continue;
+                double compose = r.LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds;
+                double total = r.LastGpuTimings.Sum(t => t.Milliseconds);
+                (colourOn ? a : b).Record(compose);
+                (colourOn ? frameA : frameB).Record(total);
+            }
+        }
+        PercentileSummary ca = a.Summarise(), cb = b.Summarise(), fa = frameA.Summarise(), fb = frameB.Summarise(), cu = u.Summarise();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, no colour",-36} median {cb.P50,9:0.00} ms   p99 {cb.P99,9:0.00} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, full colour",-36} median {ca.P50,9:0.00} ms   p99 {ca.P99,9:0.00} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, colour, identity grades",-36} median {cu.P50,9:0.00} ms   p99 {cu.P99,9:0.00} ms   ({cu.P50 / cb.P50:0.000}×)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu frame, no colour",-36} median {fb.P50,9:0.00} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu frame, full colour",-36} median {fa.P50,9:0.00} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  colour / none: compose {ca.P50 / cb.P50:0.000}× ({(ca.P50 / cb.P50 - 1) * 100:+0.0;-0.0} %), frame {fa.P50 / fb.P50:0.000}× ({(fa.P50 / fb.P50 - 1) * 100:+0.0;-0.0} %)   (target ≤ 10 % added)"));
+        output.WriteLine($"  last frame's counts: {string.Join(", ", encoded.Outputs.Select((o, i) => $"{o.Id} {withColour.LastColourCounts[i].OutOfGamutPixels} out of gamut, {withColour.LastColourCounts[i].OverPeakPixels} over peak"))}");
     }
 
     /// <summary>Wall and process CPU milliseconds of <paramref name="work"/> (CPU: every thread, lavapipe's included).</summary>
