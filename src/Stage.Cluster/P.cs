@@ -1,0 +1,1 @@
+namespace Stage.Cluster; internal static class Placeholder {}
