@@ -23,7 +23,8 @@ public sealed record StageSummary(
     IReadOnlyList<SourceSummary> TrackingSources,
     string Control,
     string? World,
-    string Takes)
+    string Takes,
+    ClusterSummary? Cluster = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -46,7 +47,8 @@ public sealed record StageSummary(
         config.TrackingSources.Select(SourceSummary.From).ToList(),
         $"OSC on {config.Control.BindAddress}:{config.Control.Port} (UDP, and TCP with SLIP framing)",
         config.WorldScenePath,
-        config.TakeDatabasePath);
+        config.TakeDatabasePath,
+        config.Cluster is { } cluster ? ClusterSummary.From(cluster) : null);
 
     /// <summary>The summary as indented JSON, with the configuration's warnings (<c>[{"path", "message"}]</c>).</summary>
     public string ToJson(IReadOnlyList<ConfigFault>? warnings = null) => JsonSerializer.Serialize(
@@ -93,11 +95,29 @@ public sealed record StageSummary(
         text.AppendLine(Inv($"Control     {Control}"));
         text.AppendLine(Inv($"World       {World ?? "none (an empty world)"}"));
         text.AppendLine(Inv($"Takes       {Takes}"));
+        if (Cluster is { } c2)
+        {
+            text.AppendLine();
+            text.AppendLine(Inv($"Cluster '{c2.Name}' on {string.Join(", ", c2.Servers)}: {c2.Nodes.Count} nodes, barrier timeout {c2.BarrierTimeoutMs:0.#} ms, world snapshot every {c2.SnapshotEverySeconds:0.#} s"));
+            foreach (ClusterNodeSummary n in c2.Nodes)
+                text.AppendLine(Inv($"  {n.Id}{(n.Primary ? "  primary (tracking, control, takes)" : "")}  draws {(n.Outputs.Count == 0 ? "no output" : string.Join(", ", n.Outputs))}"));
+        }
         return text.ToString();
     }
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The render cluster in a summary.</summary>
+public sealed record ClusterSummary(string Name, IReadOnlyList<string> Servers, double BarrierTimeoutMs, double SnapshotEverySeconds, IReadOnlyList<ClusterNodeSummary> Nodes)
+{
+    /// <summary>Summarises a cluster section.</summary>
+    public static ClusterSummary From(ClusterConfig cluster) => new(cluster.Name, cluster.ServerUrls, cluster.BarrierTimeoutMs, cluster.SnapshotEverySeconds,
+        cluster.Nodes.Select(n => new ClusterNodeSummary(n.Id, n.Id == cluster.PrimaryId, n.Outputs)).ToList());
+}
+
+/// <summary>One cluster node in a summary.</summary>
+public sealed record ClusterNodeSummary(string Id, bool Primary, IReadOnlyList<string> Outputs);
 
 /// <summary>One wall in a summary.</summary>
 public sealed record WallSummary(string Id, string Kind, double WidthM, double HeightM, int PixelWidth, int PixelHeight, string PitchMm,

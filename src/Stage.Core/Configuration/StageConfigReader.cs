@@ -13,7 +13,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
     public StageConfig? Read(JsonElement root)
     {
         var top = JsonObjectReader.Open(root, "", faults,
-            "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator", "render");
+            "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator", "render", "cluster");
         if (!top.IsValid) return null;
 
         string? name = top.String("name", required: true);
@@ -29,6 +29,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         DisplayConfig display = ReadDisplay(top, outputs);
         OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
         RenderConfig render = ReadRender(top);
+        ClusterConfig? cluster = ReadCluster(top);
 
         if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
         CheckUnique(walls.Select(w => w.Id), "walls", "wall");
@@ -39,6 +40,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         CrossCheckCameras(cameras, sources, root);
         CrossCheckPorts(sources, control);
         CrossCheckWebPort(operatorConfig.Web, control);
+        CrossCheckCluster(cluster, outputs);
 
         if (faults.Count > 0 || name is null || rate is null) return null;
         return new StageConfig
@@ -56,6 +58,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
             Display = display,
             Operator = operatorConfig,
             Render = render,
+            Cluster = cluster,
         };
     }
 

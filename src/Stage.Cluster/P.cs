@@ -1,1 +1,0 @@
-namespace Stage.Cluster; internal static class Placeholder {}
