@@ -63,11 +63,12 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private INatsObjStore? _store;
     private CancellationTokenSource? _consumer;
     private long _lastFrame = long.MinValue;
+    private long _lastPublished = -1;
     private long _lastReceiveStamp;
     private long _nextSnapshotStamp = long.MinValue;
     private long _droppedFromBarrier;
     private long _publishRetries;
-    private long _diagnosticFrame = -1;
+    private int _diagnoseNext;
     private int _diagnosing = -1;
     private readonly List<string> _alarms = [];
     private readonly Lock _alarmLock = new();
@@ -213,8 +214,10 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!IsPrimary) throw new InvalidOperationException("only the primary publishes frame inputs");
-        // A divergence being diagnosed: every node stores its snapshot after this frame's step (two frames on, so the alarm names a frame all have reached).
-        input.DiagnosticSnapshot = input.Frame == Volatile.Read(ref _diagnosticFrame);
+        // A divergence being diagnosed: every node stores its snapshot after this frame's step.
+        input.DiagnosticSnapshot = Interlocked.Exchange(ref _diagnoseNext, 0) == 1;
+        input.PreviousFrame = _lastPublished;
+        _lastPublished = input.Frame;
         int size = FrameInputCodec.SizeOf(input);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
         int length = FrameInputCodec.Encode(input, buffer);
@@ -313,9 +316,8 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         string line = $"node {_cluster.Nodes[node].Id} diverged at frame {frame}: world hash {nodeHash:x16}, the primary's {primaryHash:x16}";
         _log.LogError("Cluster ALARM: {Divergence}", line);
         lock (_alarmLock) _alarms.Add(line);
-        // Name the entity: every node stores its snapshot a few frames on (the primary is ahead of the hash it just compared).
-        if (Interlocked.CompareExchange(ref _diagnosing, node, -1) == -1)
-            Volatile.Write(ref _diagnosticFrame, Math.Max(frame, _lastFrame) + 3);
+        // Name the entity: every node stores its snapshot after the next frame published (the primary is already past the frame it just compared).
+        if (Interlocked.CompareExchange(ref _diagnosing, node, -1) == -1) Volatile.Write(ref _diagnoseNext, 1);
     }
 
     // ---- render node ----
@@ -347,9 +349,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                     _log.LogInformation("Cluster: the primary ended the run after frame {Frame}", _lastFrame);
                     return null;
                 }
-                if (_received.Frame != _lastFrame + 1)
+                if (_received.PreviousFrame != _lastFrame)
                 {
-                    _log.LogWarning("Cluster: frame inputs {From}–{To} never arrived; joining again from the latest snapshot", _lastFrame + 1, _received.Frame - 1);
+                    _log.LogWarning("Cluster: the inputs between frame {Last} and frame {Previous} never arrived; joining again from the latest snapshot", _lastFrame, _received.PreviousFrame);
                     Join(linked.Token);
                     continue;
                 }
@@ -442,6 +444,13 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
+                return;
+            }
+            catch (NatsJSApiException e) when (e.Error.Code == 404)
+            {
+                // The primary removes its stream when its run ends: this run is over.
+                _log.LogInformation("Cluster: the primary's frame-input stream is gone ({Reason}); the run is over", e.Message);
+                _incoming.Writer.TryComplete();
                 return;
             }
             catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
@@ -648,6 +657,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         {
             _outgoing.Writer.TryComplete();
             Task.WaitAny([.. _tasks.Take(1)], TimeSpan.FromSeconds(2));
+            RemoveRun();
         }
         _stop.Cancel();
         _incoming.Writer.TryComplete();
@@ -661,6 +671,24 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         }
         Wait(_nats.DisposeAsync());
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Primary, at the end of its run: a moment for the nodes to read the end-of-run input, then the stream and the
+    /// snapshots go, so that a node started before the next primary waits for it instead of joining this old run.
+    /// </summary>
+    private void RemoveRun()
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        try
+        {
+            Wait(_js.DeleteStreamAsync(_stream));
+            Wait(_objects.DeleteObjectStore(_bucket, CancellationToken.None));
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+        {
+            _log.LogWarning("Cluster: the run's stream and snapshots were not removed ({Reason}); the next primary removes them at its start", e.Message);
+        }
     }
 
     private static void Wait(ValueTask task)

@@ -21,7 +21,8 @@ namespace Stage.Cluster;
 /// 32  u8   timecode drop-frame (0/1)
 /// 33  u8   camera count
 /// 34  u16  world command count
-/// 36  per camera, 37 bytes: f32 position x y z (m), f32 orientation x y z w, f64 focal length (mm), u8 flags
+/// 36  i64  previous frame published (-1: none; frame numbers skip where the clock dropped frames)
+/// 44  per camera, 37 bytes: f32 position x y z (m), f32 orientation x y z w, f64 focal length (mm), u8 flags
 ///          (bit 0 has pose, bit 1 chroma key, bit 2 markers)
 ///     per command: u8 rule name length n, n bytes UTF-8, f64 value
 /// end u32  CRC-32 (IEEE) of every byte before it
@@ -37,7 +38,7 @@ public static class FrameInputCodec
     public const ushort Version = 1;
 
     /// <summary>Bytes before the camera records.</summary>
-    public const int HeaderBytes = 36;
+    public const int HeaderBytes = 44;
 
     /// <summary>Bytes per camera record.</summary>
     public const int CameraBytes = 37;
@@ -70,6 +71,7 @@ public static class FrameInputCodec
         d[32] = input.Timecode.DropFrame ? (byte)1 : (byte)0;
         d[33] = (byte)input.Cameras.Length;
         BinaryPrimitives.WriteUInt16LittleEndian(d[34..], (ushort)input.Commands.Count);
+        BinaryPrimitives.WriteInt64LittleEndian(d[36..], input.PreviousFrame);
         int at = HeaderBytes;
         foreach (FrameInputCamera camera in input.Cameras)
         {
@@ -119,6 +121,7 @@ public static class FrameInputCodec
         into.Frame = BinaryPrimitives.ReadInt64LittleEndian(data[8..]);
         long timecodeFrames = BinaryPrimitives.ReadInt64LittleEndian(data[16..]);
         into.WorldStep = BinaryPrimitives.ReadInt64LittleEndian(data[24..]);
+        into.PreviousFrame = BinaryPrimitives.ReadInt64LittleEndian(data[36..]);
         into.Timecode = Timecode.FromFrameCount(timecodeFrames, rate, data[32] != 0);
         into.EndOfRun = (flags & EndOfRunFlag) != 0;
         into.DiagnosticSnapshot = (flags & DiagnosticFlag) != 0;

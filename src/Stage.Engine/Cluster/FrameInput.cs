@@ -29,6 +29,9 @@ public sealed class FrameInput
     /// <summary>The frame number (the primary's frame clock).</summary>
     public long Frame { get; set; }
 
+    /// <summary>The frame of the input published before this one (-1: none): a node that did not follow that frame missed inputs (the clock drops frames, so numbers skip).</summary>
+    public long PreviousFrame { get; set; } = -1;
+
     /// <summary>The frame's timecode.</summary>
     public Timecode Timecode { get; set; }
 
@@ -52,7 +55,7 @@ public sealed class FrameInput
     {
         ArgumentNullException.ThrowIfNull(other);
         if (other.Cameras.Length != Cameras.Length) throw new ArgumentException($"a frame input of {other.Cameras.Length} cameras cannot fill one of {Cameras.Length}", nameof(other));
-        (Frame, Timecode, WorldStep, EndOfRun, DiagnosticSnapshot) = (other.Frame, other.Timecode, other.WorldStep, other.EndOfRun, other.DiagnosticSnapshot);
+        (Frame, PreviousFrame, Timecode, WorldStep, EndOfRun, DiagnosticSnapshot) = (other.Frame, other.PreviousFrame, other.Timecode, other.WorldStep, other.EndOfRun, other.DiagnosticSnapshot);
         other.Cameras.CopyTo(Cameras, 0);
         Commands.Clear();
         Commands.AddRange(other.Commands);
