@@ -239,6 +239,7 @@ public static class RunSession
             if (renderer.DevicesLost > 0) output.WriteLine($"  GPU devices lost {renderer.DevicesLost}, rebuilt {renderer.Rebuilds} (the frames between counted as faulted)");
             if (link is not null) foreach (string line in link.Report(periodMs)) output.WriteLine("  " + line);
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
+            if (link is not null) cluster!.NoteTake(takes, engine.Takes.LastTake, link);
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");
             if (instance.Validation is { Messages.Count: > 0 } validation)
