@@ -59,7 +59,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly Channel<(byte[] Data, long Stamp)> _incoming = Channel.CreateBounded<(byte[], long)>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly FrameInput _received;
     private readonly byte[] _small = new byte[64];
-    private readonly RollingPercentiles _barrierMs = new(65536);
+    private RollingPercentiles _barrierMs = new(65536);
     private INatsObjStore? _store;
     private CancellationTokenSource? _consumer;
     private long _lastFrame = long.MinValue;
@@ -645,6 +645,13 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     /// <summary>The primary's present and distribution figures so far.</summary>
     public PresentFigures Figures() => _presents?.Figures() ?? new PresentFigures(default, default, default);
+
+    /// <summary>Forgets the frame-lock figures so far (a bench's warm-up). Call between frames only in a bench: the barrier figures are the engine thread's.</summary>
+    public void ResetFigures()
+    {
+        _barrierMs = new RollingPercentiles(65536);
+        _presents?.Reset();
+    }
 
     /// <summary>This node's barrier waits so far.</summary>
     public PercentileSummary BarrierWait => _barrierMs.Summarise();

@@ -21,7 +21,7 @@ internal sealed class PresentLedger
     private readonly long[] _published = new long[Slots];
     private readonly long[,] _presented, _received;
     private readonly int[] _count = new int[Slots];
-    private readonly RollingPercentiles _skew = new(65536), _distribution = new(65536);
+    private RollingPercentiles _skew = new(65536), _distribution = new(65536);
     private readonly Lock _lock = new();
     private long _frames;
 
@@ -52,6 +52,16 @@ internal sealed class PresentLedger
             _presented[slot, node] = presented;
             _received[slot, node] = received;
             _count[slot]++;
+        }
+    }
+
+    /// <summary>Forgets the figures so far (a bench's warm-up: nodes joining and catching up).</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            for (int slot = 0; slot < Slots; slot++) Close(slot);
+            (_skew, _distribution, _frames) = (new RollingPercentiles(65536), new RollingPercentiles(65536), 0);
         }
     }
 

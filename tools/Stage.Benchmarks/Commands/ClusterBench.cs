@@ -30,7 +30,7 @@ public static class ClusterBench
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var seconds = new Option<double>("--seconds") { Description = "Seconds of frames per cluster size.", DefaultValueFactory = _ => 8 };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of frames measured per cluster size (after 3 s of warm-up: the nodes join and catch up).", DefaultValueFactory = _ => 8 };
         var command = new Command("cluster",
             "A primary and 0, 1 and 3 render nodes over a local nats-server (JetStream): frame input publish → last node received p50/p99, " +
             "barrier wait p99 and present skew p99, as ratios of the frame period (target: barrier + distribution p99 < 2 ms on loopback).")
@@ -62,7 +62,10 @@ public static class ClusterBench
                     Cluster = new ClusterConfig { Name = "bench", ServerUrls = [$"nats://127.0.0.1:{port}"], PrimaryId = "primary", Nodes = ids.Select(id => new ClusterNodeConfig(id, [])).ToList() },
                 };
                 long frames = (long)(seconds * rig.FrameRate.FramesPerSecond);
-                var running = ids.Select(id => new BenchNode(stage, id, id == "primary" ? frames : null)).ToList();
+                var running = ids.Select(id => new BenchNode(stage, id, id == "primary" ? frames + 72 : null)).ToList();
+                // Warm-up: the nodes join from the first snapshot and catch up; the figures are of the steady frames after it.
+                Thread.Sleep(TimeSpan.FromSeconds(3));
+                foreach (BenchNode node in running) node.Link.ResetFigures();
                 foreach (BenchNode node in running) node.Thread.Join(TimeSpan.FromSeconds(seconds * 4 + 30));
                 ClusterNode primary = running[0].Link;
                 PresentFigures figures = primary.Figures();
