@@ -5,7 +5,7 @@ namespace Stage.Core.Configuration;
 // cluster: the render cluster (name, servers, primary, nodes with their outputs, barrierTimeoutMs, snapshotEverySeconds).
 internal sealed partial class StageConfigReader
 {
-    private ClusterConfig? ReadCluster(JsonObjectReader top)
+    private ClusterConfig? ReadCluster(JsonObjectReader top, List<OutputCanvas> outputs)
     {
         JsonElement? element = top.Element("cluster", required: false);
         if (element is null) return null;
@@ -28,21 +28,25 @@ internal sealed partial class StageConfigReader
         double barrierTimeoutMs = reader.Number("barrierTimeoutMs", required: false, 1, 10_000) ?? 50;
         double snapshotEverySeconds = reader.Number("snapshotEverySeconds", required: false, 0.1, 3600) ?? 2;
         var nodes = new List<ClusterNodeConfig>();
+        var nodePaths = new List<string>();
         foreach ((JsonElement item, string path) in reader.Array("nodes", required: true))
         {
             var node = JsonObjectReader.Open(item, path, faults, "id", "outputs");
             if (!node.IsValid) continue;
             string? id = node.String("id", required: true);
-            var outputs = new List<string>();
+            var drawn = new List<string>();
             foreach ((JsonElement output, string outputPath) in node.Array("outputs", required: false))
             {
-                if (output.ValueKind == JsonValueKind.String) outputs.Add(output.GetString()!);
+                if (output.ValueKind == JsonValueKind.String) drawn.Add(output.GetString()!);
                 else faults.Add(new ConfigFault(outputPath, $"must be an output id, not {JsonObjectReader.Describe(output)}"));
             }
-            if (id is not null) nodes.Add(new ClusterNodeConfig(id, outputs));
+            if (id is null) continue;
+            nodes.Add(new ClusterNodeConfig(id, drawn));
+            nodePaths.Add(path);
         }
         if (nodes.Count == 0 && reader.Has("nodes") && faults.Count == before) reader.Fault("nodes", "must hold at least one node");
         CheckUnique(nodes.Select(n => n.Id), "cluster.nodes", "node");
+        CrossCheckCluster(nodes, nodePaths, outputs);
         if (primary is not null && nodes.Count > 0 && nodes.All(n => n.Id != primary))
             reader.Fault("primary", $"names no node (nodes: {string.Join(", ", nodes.Select(n => n.Id))})");
         if (faults.Count > before || primary is null) return null;
@@ -54,17 +58,16 @@ internal sealed partial class StageConfigReader
     }
 
     /// <summary>Every node's outputs exist, and no output is drawn by two nodes.</summary>
-    private void CrossCheckCluster(ClusterConfig? cluster, List<OutputCanvas> outputs)
+    private void CrossCheckCluster(List<ClusterNodeConfig> nodes, List<string> nodePaths, List<OutputCanvas> outputs)
     {
-        if (cluster is null) return;
         var drawnBy = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int n = 0; n < cluster.Nodes.Count; n++)
+        for (int n = 0; n < nodes.Count; n++)
         {
-            ClusterNodeConfig node = cluster.Nodes[n];
+            ClusterNodeConfig node = nodes[n];
             for (int o = 0; o < node.Outputs.Count; o++)
             {
                 string id = node.Outputs[o];
-                string path = $"cluster.nodes[{n}].outputs[{o}]";
+                string path = $"{nodePaths[n]}.outputs[{o}]";
                 if (outputs.All(c => c.Id != id))
                     faults.Add(new ConfigFault(path, $"names no output '{id}' (outputs: {string.Join(", ", outputs.Select(c => c.Id))})"));
                 else if (!drawnBy.TryAdd(id, node.Id))

@@ -29,7 +29,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         DisplayConfig display = ReadDisplay(top, outputs);
         OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
         RenderConfig render = ReadRender(top);
-        ClusterConfig? cluster = ReadCluster(top);
+        ClusterConfig? cluster = ReadCluster(top, outputs);
 
         if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
         CheckUnique(walls.Select(w => w.Id), "walls", "wall");
@@ -40,7 +40,6 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         CrossCheckCameras(cameras, sources, root);
         CrossCheckPorts(sources, control);
         CrossCheckWebPort(operatorConfig.Web, control);
-        CrossCheckCluster(cluster, outputs);
 
         if (faults.Count > 0 || name is null || rate is null) return null;
         return new StageConfig
