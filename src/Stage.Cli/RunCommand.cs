@@ -25,18 +25,21 @@ public static class RunCommand
         var timecode = new Option<string>("--timecode") { Description = "free (time of day on the monotonic clock, the default) or tracking (the hero camera's tracker timecode where it sends one, e.g. OpenTrackIO; free otherwise). Frames are paced by the clock either way.", DefaultValueFactory = _ => "free" };
         timecode.AcceptOnlyFromAmong("free", "tracking");
         Option<int> canvasScale = CommonOptions.CanvasScale(1, "for rehearsal and previews on a slow GPU");
+        var node = new Option<string?>("--node") { Description = "Run this node of the configuration's render cluster (docs/cluster.md): the primary owns tracking, control and takes; a render node draws its outputs from the primary's frame inputs." };
+        var diverge = new Option<long?>("--diverge-at-frame") { Description = "Cluster test hook (never on a stage): this render node applies a world command the primary did not send at this frame, so the hash comparison must catch it." };
         var command = new Command("run",
             "Run the stage: latch tracked camera poses every frame, advance the world, render every output, log takes, obey the OSC control " +
             "surface. The world is journalled beside the take log and resumed from it after a crash. Prints a status line every second " +
             "(frame, timecode, latency, cameras, take) and a summary at exit. Ctrl+C stops cleanly.")
-        { config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode };
-        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, cancellation), CancellationToken.None));
+        { config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge };
+        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge, cancellation), CancellationToken.None));
         return command;
     }
 
     private static int Run(ParseResult result, TextWriter output, TextWriter error, Argument<string> configArgument, Option<double?> secondsOption,
         Option<string> outputOption, Option<string?> outOption, Option<bool> validateOption, Option<string?> simulateOption,
-        Option<string?> worldOption, Option<bool> freshOption, Option<string?> takeOption, Option<int> canvasScaleOption, Option<string> timecodeOption, CancellationToken cancellation)
+        Option<string?> worldOption, Option<bool> freshOption, Option<string?> takeOption, Option<int> canvasScaleOption, Option<string> timecodeOption,
+        Option<string?> nodeOption, Option<long?> divergeOption, CancellationToken cancellation)
     {
         using ILoggerFactory logging = CommonOptions.CreateLogging(result);
         var settings = new RunSettings
@@ -53,6 +56,8 @@ public static class RunCommand
             TakeSlate = result.GetValue(takeOption),
             CanvasScaleDivisor = result.GetValue(canvasScaleOption),
             TimecodeFromTracking = result.GetValue(timecodeOption) == "tracking",
+            NodeId = result.GetValue(nodeOption),
+            DivergeAtFrame = result.GetValue(divergeOption),
         };
         return RunSession.Execute(settings, output, error, logging, cancellation).ExitCode;
     }

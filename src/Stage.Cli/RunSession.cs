@@ -73,6 +73,12 @@ public sealed record RunSettings
 
     /// <summary>Called once the renderer exists, before the first frame (tests reach its fault injection through it).</summary>
     public Action<DeviceLossRecovery>? OnRendererReady { get; init; }
+
+    /// <summary>The cluster node to run (<c>--node</c>; docs/cluster.md), or null for a stage on one machine.</summary>
+    public string? NodeId { get; init; }
+
+    /// <summary>Cluster test hook: a render node applies a world command the primary did not send at this frame (<c>--diverge-at-frame</c>).</summary>
+    public long? DivergeAtFrame { get; init; }
 }
 
 /// <summary>
@@ -117,6 +123,11 @@ public static class RunSession
         StageConfig stage = loaded.Config!;
         foreach (ConfigFault warning in loaded.Warnings) error.WriteLine($"warning: {settings.ConfigPath}: {warning}");
         if (settings.TakeDatabasePath is string database) stage = stage with { TakeDatabasePath = Path.GetFullPath(database) };
+        // Cluster hook (docs/cluster.md): the node's own view of the stage.
+        ClusterRole? cluster = ClusterRole.For(stage, settings, error, out bool clusterFault);
+        if (clusterFault) return new RunOutcome(ExitCodes.Fault, null, null, null);
+        if (cluster is not null) stage = cluster.Stage;
+        bool follower = cluster is { IsPrimary: false };
         try
         {
             using TakeLog takes = TakeLog.Open(stage.TakeDatabasePath);
@@ -126,7 +137,8 @@ public static class RunSession
                 error.WriteLine($"take {take.Scene}/{take.TakeNumber} was interrupted (the engine stopped while recording); kept its {take.FrameCount} frames");
             }
             string? scenePath = settings.WorldScenePath is string given ? Path.GetFullPath(given) : stage.WorldScenePath;
-            using StageWorldHost? world = OpenWorld(scenePath, settings, stage, error);
+            using StageWorldHost? world = follower ? ClusterRole.OpenWorld(scenePath, error) : OpenWorld(scenePath, settings, stage, error);
+            using Stage.Cluster.ClusterNode? link = cluster?.Connect(world, settings, logging);
             using TrackingSystem tracking = TrackingSystem.Create(stage);
             foreach (TrackingSourceConfig unhandled in tracking.UnhandledSources)
                 if (unhandled.FliesWithKeys) error.WriteLine($"tracking source '{unhandled.Id}' is a virtual camera: {(settings.Output == "window" ? "fly it from the window (docs/windows.md)" : "only a window output flies it; its cameras show NO DATA")}");
@@ -186,15 +198,16 @@ public static class RunSession
             logging.AddProvider(recentWarnings);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
             var engine = new FrameLoop(stage, tracking, world, renderer, stage.Operator.Web.Enabled ? thumbnails : frameOutput, takes, log,
-                new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
+                new EngineOptions { Cluster = link, MaxFrames = follower ? null : maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = follower ? null : settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             renderer.Grades = engine.Grades;
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
-            using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
-            control.Start();
+            // A render node answers no control: its port belongs to the primary (which may run on the same machine).
+            using ControlSurface? control = follower ? null : new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
+            control?.Start();
             tracking.Start();
             using var simulation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            List<Thread> simulators = settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, settings.SimulatedTrackerRateHz, simulation.Token, error) : [];
+            List<Thread> simulators = !follower && settings.SimulateTracking is string pathName ? StartSimulators(stage, pathName, settings.SimulatedTrackerRateHz, simulation.Token, error) : [];
             if (settings.CanvasScaleDivisor > 1)
                 output.WriteLine($"canvases render at 1/{settings.CanvasScaleDivisor} size each way (rehearsal / preview; not for the wall)");
             if (gpu.Renderer.MsaaNote is { } msaaNote) error.WriteLine($"warning: {settings.ConfigPath}: {msaaNote}");
@@ -205,7 +218,8 @@ public static class RunSession
                 : $"paced by the clock, {gpu.Renderer.FramesInFlight} frames in flight";
             output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {gpu.Device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
-                             $"control OSC on {stage.Control.BindAddress}:{control.Port}; takes in {takes.Path}");
+                             (follower ? "control on the primary" : $"control OSC on {stage.Control.BindAddress}:{control!.Port}") + $"; takes in {takes.Path}");
+            if (cluster is not null) output.WriteLine(cluster.Describe());
             using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
             {
                 Stage = stage, Engine = engine, Tracking = tracking, World = world, TakeLogPath = takes.Path,
@@ -236,7 +250,9 @@ public static class RunSession
                         ? $"of {colourRenderer.ColourCountedFrames} frames counted, {gamutFrames} had pixels out of its gamut and {peakFrames} pixels over its peak (clipped); last frame {colourRenderer.LastColourCounts[o].OutOfGamutPixels} and {colourRenderer.LastColourCounts[o].OverPeakPixels}"
                         : "not counted (the device has no fragment atomics)"));
                 }
+            if (link is not null) foreach (string line in link.Report(periodMs)) output.WriteLine("  " + line);
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
+            if (link is not null) cluster!.NoteTake(takes, engine.Takes.LastTake, link);
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");
             if (instance.Validation is { Messages.Count: > 0 } validation)
@@ -246,7 +262,7 @@ public static class RunSession
             }
             return new RunOutcome(ExitCodes.Ok, statistics, last, takes.Path);
         }
-        catch (Exception e) when (e is TakeLogException or GpuUnavailableException or VulkanException or SocketException or IOException or FormatException or WorldLoadException)
+        catch (Exception e) when (e is TakeLogException or Stage.Cluster.ClusterException or GpuUnavailableException or VulkanException or SocketException or IOException or FormatException or WorldLoadException)
         {
             error.WriteLine($"stage: {e.Message}");
             return new RunOutcome(ExitCodes.Fault, null, null, null);

@@ -25,7 +25,8 @@ public sealed record StageSummary(
     string? World,
     string Takes,
     RenderSummary Render,
-    string WorkingSpace)
+    string WorkingSpace,
+    ClusterSummary? Cluster = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -50,7 +51,8 @@ public sealed record StageSummary(
         config.WorldScenePath,
         config.TakeDatabasePath,
         RenderSummary.From(config),
-        FormattableString.Invariant($"scene-linear {Stage.Core.Colour.OutputColour.Name(config.Render.WorkingSpace)}, 1.0 = {(config.Render.ReferenceWhiteNits is { } w ? $"{w:0.#} nits on every output" : "each output's reference white (203 nits HDR, 100 SDR)")}"));
+        FormattableString.Invariant($"scene-linear {Stage.Core.Colour.OutputColour.Name(config.Render.WorkingSpace)}, 1.0 = {(config.Render.ReferenceWhiteNits is { } w ? $"{w:0.#} nits on every output" : "each output's reference white (203 nits HDR, 100 SDR)")}"),
+        config.Cluster is { } cluster ? ClusterSummary.From(cluster) : null);
 
     /// <summary>The summary as indented JSON, with the configuration's warnings (<c>[{"path", "message"}]</c>).</summary>
     public string ToJson(IReadOnlyList<ConfigFault>? warnings = null) => JsonSerializer.Serialize(
@@ -103,11 +105,29 @@ public sealed record StageSummary(
         text.AppendLine(Inv($"Takes       {Takes}"));
         text.AppendLine(Inv($"Render      {Render.MsaaSamples}× MSAA, {Render.FramesInFlight} frames in flight, soft edge {Render.SoftEdgePercent:0.##} %, outer eye {Render.OuterEyeM}"));
         text.AppendLine(Inv($"            {Render.Outer}"));
+        if (Cluster is { } c2)
+        {
+            text.AppendLine();
+            text.AppendLine(Inv($"Cluster '{c2.Name}' on {string.Join(", ", c2.Servers)}: {c2.Nodes.Count} nodes, barrier timeout {c2.BarrierTimeoutMs:0.#} ms, world snapshot every {c2.SnapshotEverySeconds:0.#} s"));
+            foreach (ClusterNodeSummary n in c2.Nodes)
+                text.AppendLine(Inv($"  {n.Id}{(n.Primary ? "  primary (tracking, control, takes)" : "")}  draws {(n.Outputs.Count == 0 ? "no output" : string.Join(", ", n.Outputs))}"));
+        }
         return text.ToString();
     }
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The render cluster in a summary.</summary>
+public sealed record ClusterSummary(string Name, IReadOnlyList<string> Servers, double BarrierTimeoutMs, double SnapshotEverySeconds, IReadOnlyList<ClusterNodeSummary> Nodes)
+{
+    /// <summary>Summarises a cluster section.</summary>
+    public static ClusterSummary From(ClusterConfig cluster) => new(cluster.Name, cluster.ServerUrls, cluster.BarrierTimeoutMs, cluster.SnapshotEverySeconds,
+        cluster.Nodes.Select(n => new ClusterNodeSummary(n.Id, n.Id == cluster.PrimaryId, n.Outputs)).ToList());
+}
+
+/// <summary>One cluster node in a summary.</summary>
+public sealed record ClusterNodeSummary(string Id, bool Primary, IReadOnlyList<string> Outputs);
 
 /// <summary>One wall in a summary.</summary>
 public sealed record WallSummary(string Id, string Kind, double WidthM, double HeightM, int PixelWidth, int PixelHeight, string PitchMm,

@@ -1,3 +1,5 @@
+using Stage.Engine.Cluster;
+
 namespace Stage.Engine;
 
 /// <summary>How a run goes.</summary>
@@ -30,4 +32,7 @@ public sealed record EngineOptions
     /// monotonic clock either way.
     /// </summary>
     public bool TimecodeFromTracking { get; init; }
+
+    /// <summary>The render cluster this loop is a node of (docs/cluster.md), or null for a stage on one machine.</summary>
+    public IFrameLink? Cluster { get; init; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Stage.Core.Configuration;
 using Stage.Core.Space;
 using Stage.Core.Time;
+using Stage.Engine.Cluster;
 using Stage.Engine.Control;
 using Stage.Engine.Outputs;
 using Stage.Engine.Statistics;
@@ -27,7 +28,7 @@ namespace Stage.Engine;
 /// the renderer's frame slot. A fault in the world or the renderer is logged and the next frame still comes;
 /// tracking loss holds the last pose and shows LOST in the status.
 /// </summary>
-public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
+public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
 {
     /// <summary>Frames whose times are kept until they complete on the GPU (more than frames in flight).</summary>
     private const int FrameRecords = 8;
@@ -66,6 +67,11 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     private bool _observerFaultLogged;
     // Outputs build their name on each call (files, preview): read once, so a publication allocates nothing.
     private readonly string _outputName;
+    // Cluster hooks (docs/cluster.md): null on a stage of one machine.
+    private readonly IFrameLink? _link;
+    private readonly FrameInput? _input;
+    private readonly List<WorldRuleCommand> _pendingCommands = [];
+    private FrameInput? _received;
 
     /// <summary>Builds the loop; nothing runs until <see cref="Run"/>.</summary>
     public FrameLoop(StageConfig config, TrackingSystem tracking, IWorldHost? world, IFrameRenderer renderer, IFrameOutput output,
@@ -95,6 +101,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         for (int i = 0; i < _views.Length; i++)
             _views[i] = new CameraView(config.Cameras[i], Pose.Identity, config.Cameras[i].FocalLengthMm, false);
         _worldBaseStep = world?.StepCount ?? 0;
+        _link = options.Cluster;
+        if (_link is not null) _input = new FrameInput(config.Cameras.Count);
         Commands = new CommandRegistry();
         Queue = new EngineCommandQueue();
         _trackingFaults = new TrackingFaultWarnings(tracking.Sources);
@@ -154,7 +162,12 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     {
         while (!cancellation.IsCancellationRequested && (_options.MaxFrames is null || _frames.NextFrame < _options.MaxFrames))
         {
-            FrameTick tick = _frames.WaitForNextFrame(cancellation);
+            FrameTick tick;
+            if (_link is { Follows: true })
+            {
+                if (!TryFollow(cancellation, out tick)) break;
+            }
+            else tick = _frames.WaitForNextFrame(cancellation);
             if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
             if (_options.TimecodeFromTracking) tick = tick with { Timecode = TrackingTimecode(tick) };
             _current = tick;
@@ -182,6 +195,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             }
             if (_clock.NowTicks >= _nextSnapshotTicks) PublishStatus(tick);
         }
+        if (_link is { Follows: false }) PublishEndOfRun();
         // The frames still in flight: their pixels to the output (a file sequence's last frames), their times to the statistics.
         try
         {
@@ -211,11 +225,12 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             _log.LogError(e, "Output fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
         }
 
+        if (_link is { Follows: true }) ApplyReceivedCommands();
         if (_world is not null)
         {
             try
             {
-                Statistics.WorldSteps += _world.AdvanceToStep(WorldStepFor(tick.Frame));
+                Statistics.WorldSteps += _world.AdvanceToStep(_link is { Follows: true } ? _received!.WorldStep : WorldStepFor(tick.Frame));
             }
             catch (Exception e)
             {
@@ -229,11 +244,13 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         Array.Fill(record.ReceivedStamps, long.MinValue);
         _latching = tick;
         _latched = false;
+        if (_link is not null) ClusterExchange(tick);
         long renderStart = _clock.NowTicks;
         try
         {
             bool wants = _output.WantsPixels(tick);
             _renderer.Render(new FrameRequest(tick, wants), this, this);
+            if (_link is not null) ClusterPresented(tick.Frame);
             Statistics.RenderMs.Record((_clock.NowTicks - renderStart) * 1000.0 / _clock.Frequency);
             _renderer.Collect(this, wait: false);
         }
@@ -268,7 +285,8 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     /// <summary>The renderer's latch: every camera's pose for the frame's display time, as late as the renderer can ask.</summary>
     ReadOnlySpan<CameraView> ICameraLatch.Latch()
     {
-        LatchCameras();
+        // In a cluster the cameras were latched before the frame input went out: every node draws those poses.
+        if (_link is null) LatchCameras();
         return _views;
     }
 
@@ -517,6 +535,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
                 string name = call.Text("name")!;
                 double value = call.Number("value");
                 if (!_world.TrySetRule(name, value, out string message)) return ControlReply.Failure(message);
+                if (_link is not null) _pendingCommands.Add(new WorldRuleCommand(name, value));
                 // A take records its rule changes so that a replay makes the same ones at the same frame.
                 _takes.Recording?.AddWorldCommand(_takes.TakeFrameOf(_current.Frame), name, value);
                 _log.LogInformation("World rule {Rule} at world step {Step}", message, _world.WorldStep);
@@ -541,6 +560,7 @@ public sealed class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     private ControlReply ResetWorld(long? takeId)
     {
         if (_world is null) return ControlReply.Failure("this stage has no world");
+        if (_link is not null) return ControlReply.Failure("a render cluster's world is not reset by command: its render nodes would not follow (docs/cluster.md)");
         // The take would record a jump back in time that its replay cannot follow.
         if (_takes.Recording is not null) return ControlReply.Failure($"take {_takes.LastTake!.Scene}/{_takes.LastTake.TakeNumber} is recording; stop it before resetting the world");
         TakeInfo? take;

@@ -44,6 +44,9 @@ public sealed record StageConfig
     /// <summary>The operator's keyboard shortcuts (defaults when the section is absent).</summary>
     public OperatorConfig Operator { get; init; } = new();
 
+    /// <summary>The render cluster this stage runs on (docs/cluster.md), or null for one machine.</summary>
+    public ClusterConfig? Cluster { get; init; }
+
     /// <summary>Outer viewpoint, outer resolution and soft edge (defaults when the configuration has no <c>render</c> section).</summary>
     public RenderConfig Render { get; init; } = new();
 

@@ -13,7 +13,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
     public StageConfig? Read(JsonElement root)
     {
         var top = JsonObjectReader.Open(root, "", faults,
-            "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator", "render");
+            "name", "frameRate", "panels", "walls", "outputs", "cameras", "tracking", "control", "world", "takes", "display", "operator", "render", "cluster");
         if (!top.IsValid) return null;
 
         string? name = top.String("name", required: true);
@@ -30,6 +30,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
         OperatorConfig operatorConfig = ReadOperator(top, cameras, sources);
         RenderConfig render = ReadRender(top);
         outputs = ApplyReferenceWhite(outputs, render);
+        ClusterConfig? cluster = ReadCluster(top, outputs);
 
         if (walls.Count == 0 && top.Has("walls") && faults.Count == 0) top.Fault("walls", "must hold at least one wall");
         CheckUnique(walls.Select(w => w.Id), "walls", "wall");
@@ -57,6 +58,7 @@ internal sealed partial class StageConfigReader(List<ConfigFault> faults, string
             Display = display,
             Operator = operatorConfig,
             Render = render,
+            Cluster = cluster,
         };
     }
 

@@ -1,0 +1,714 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.ObjectStore;
+using Stage.Core.Configuration;
+using Stage.Engine;
+using Stage.Engine.Cluster;
+using Stage.Engine.Statistics;
+using Stage.World;
+
+namespace Stage.Cluster;
+
+/// <summary>Test and rehearsal hooks of a cluster node (never set on a stage).</summary>
+public sealed record ClusterNodeOptions
+{
+    /// <summary>A render node applies <see cref="InjectedCommand"/> on top of the primary's commands at this frame (a deliberate divergence; -1: never).</summary>
+    public long DivergeAtFrame { get; init; } = -1;
+
+    /// <summary>The command a divergence injects.</summary>
+    public WorldRuleCommand InjectedCommand { get; init; } = new("gravityScale", 0);
+
+    /// <summary>How long a node waits for the primary's first snapshot before it gives up.</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// One node of a render cluster over NATS (docs/cluster.md), the frame loop's <see cref="IFrameLink"/>.
+/// The primary publishes each frame input to the JetStream stream (in order, from one publisher task, retried
+/// while the server is away), stores a world snapshot every few seconds in the object store, compares every
+/// node's world hash with its own and, on a divergence, has every node store its snapshot at a later frame to
+/// name the first entity that differs. A render node joins from the latest snapshot, replays the stream from
+/// there, and follows it. Every node publishes its hash, takes part in the frame barrier and reports when it
+/// presented.
+/// </summary>
+public sealed class ClusterNode : IFrameLink, IDisposable
+{
+    private const int InputQueue = 4096;
+    private readonly ClusterConfig _cluster;
+    private readonly StageConfig _stage;
+    private readonly ILogger _log;
+    private readonly ClusterNodeOptions _options;
+    private readonly IWorldHost? _world;
+    private readonly NatsConnection _nats;
+    private readonly NatsJSContext _js;
+    private readonly NatsObjContext _objects;
+    private readonly string _stream, _inputSubject, _hashSubject, _readySubject, _presentSubject, _bucket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private readonly FrameBarrier _barrier;
+    private readonly HashLedger? _ledger;
+    private readonly PresentLedger? _presents;
+    private readonly Channel<Outgoing>? _outgoing;
+    private readonly Channel<(byte[] Data, long Stamp)> _incoming = Channel.CreateBounded<(byte[], long)>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly FrameInput _received;
+    private readonly byte[] _small = new byte[64];
+    private RollingPercentiles _barrierMs = new(65536);
+    private INatsObjStore? _store;
+    private CancellationTokenSource? _consumer;
+    private long _lastFrame = long.MinValue;
+    private long _lastPublished = -1;
+    private long _lastReceiveStamp;
+    private long _nextSnapshotStamp = long.MinValue;
+    private long _droppedFromBarrier;
+    private long _publishRetries;
+    private int _diagnoseNext;
+    private int _diagnosing = -1;
+    private readonly List<string> _alarms = [];
+    private readonly Lock _alarmLock = new();
+
+    private ClusterNode(ClusterConfig cluster, string nodeId, StageConfig stage, IWorldHost? world, ILogger log, ClusterNodeOptions options, NatsConnection nats)
+    {
+        _cluster = cluster;
+        _stage = stage;
+        _world = world;
+        _log = log;
+        _options = options;
+        _nats = nats;
+        NodeId = nodeId;
+        NodeIndex = cluster.Nodes.ToList().FindIndex(n => n.Id == nodeId);
+        if (NodeIndex < 0) throw new ArgumentException($"the cluster has no node '{nodeId}' (nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Id))})", nameof(nodeId));
+        IsPrimary = nodeId == cluster.PrimaryId;
+        _js = new NatsJSContext(nats);
+        _objects = new NatsObjContext(_js);
+        _stream = "STAGE_" + cluster.Name.ToUpperInvariant().Replace('-', '_');
+        _inputSubject = $"stage.{cluster.Name}.input";
+        _hashSubject = $"stage.{cluster.Name}.hash";
+        _readySubject = $"stage.{cluster.Name}.ready";
+        _presentSubject = $"stage.{cluster.Name}.present";
+        _bucket = $"stage-{cluster.Name}-snapshots";
+        _received = new FrameInput(stage.Cameras.Count);
+        _barrier = new FrameBarrier(NodeIndex, cluster.Nodes.Count, cluster.BarrierTimeoutMs)
+        {
+            Joined = (node, frame) => _log.LogInformation("Cluster: node {Node} is in the frame barrier from frame {Frame}", _cluster.Nodes[node].Id, frame),
+        };
+        if (IsPrimary)
+        {
+            _ledger = new HashLedger(cluster.Nodes.Select(n => n.Id).ToList(), NodeIndex);
+            _ledger.Diverged += OnDiverged;
+            _presents = new PresentLedger(cluster.Nodes.Count);
+            _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        }
+    }
+
+    /// <summary>This node's id.</summary>
+    public string NodeId { get; }
+
+    /// <summary>This node's index in the configuration.</summary>
+    public int NodeIndex { get; }
+
+    /// <summary>True on the primary.</summary>
+    public bool IsPrimary { get; }
+
+    /// <inheritdoc />
+    public bool Follows => !IsPrimary;
+
+    /// <summary>Divergence alarms so far (primary), one line each: node, frame, first entity that differs.</summary>
+    public IReadOnlyList<string> Alarms
+    {
+        get
+        {
+            lock (_alarmLock) return [.. _alarms];
+        }
+    }
+
+    /// <summary>Every render node's agreement with the primary so far (primary; empty on a render node).</summary>
+    public IReadOnlyList<NodeAgreement> Agreements => _ledger?.Agreements() ?? [];
+
+    /// <summary>Frames this node followed from the stream (render node).</summary>
+    public long FramesFollowed { get; private set; }
+
+    /// <summary>Times this node joined from a snapshot (render node: 1 at start, more after a gap).</summary>
+    public int Joins { get; private set; }
+
+    /// <summary>
+    /// Connects to the cluster's NATS servers and sets the node up: the primary makes (afresh) the frame-input
+    /// stream and the snapshot bucket; a render node finds them (waiting for the primary). Throws
+    /// <see cref="ClusterException"/> with the reason when the servers cannot be reached.
+    /// </summary>
+    public static ClusterNode Connect(StageConfig stage, string nodeId, IWorldHost? world, ILogger log, ClusterNodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        ClusterConfig cluster = stage.Cluster ?? throw new ClusterException($"{stage.SourcePath} has no cluster section");
+        var nats = new NatsConnection(new NatsOpts
+        {
+            Url = string.Join(",", cluster.ServerUrls),
+            Name = $"stage-{cluster.Name}-{nodeId}",
+            // Hold on: the server going away is a pause, not the end (docs/cluster.md).
+            MaxReconnectRetry = -1,
+            ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+            ReconnectWaitMax = TimeSpan.FromMilliseconds(500),
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            RequestTimeout = TimeSpan.FromSeconds(2),
+        });
+        ClusterNode? node = null;
+        try
+        {
+            Wait(nats.ConnectAsync());
+            node = new ClusterNode(cluster, nodeId, stage, world, log, options ?? new ClusterNodeOptions(), nats);
+            node.Start();
+            return node;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or NatsJSException)
+        {
+            node?.Dispose();
+            if (node is null) Wait(nats.DisposeAsync());
+            throw new ClusterException($"cluster '{cluster.Name}': cannot reach NATS at {string.Join(", ", cluster.ServerUrls)}: {e.Message}", e);
+        }
+    }
+
+    private void Start()
+    {
+        if (IsPrimary)
+        {
+            // A new run: the old log and snapshots would mislead a node that joins.
+            try
+            {
+                Wait(_js.DeleteStreamAsync(_stream));
+            }
+            catch (NatsJSApiException e) when (e.Error.Code == 404)
+            {
+            }
+            try
+            {
+                Wait(_objects.DeleteObjectStore(_bucket, CancellationToken.None));
+            }
+            catch (NatsJSApiException e) when (e.Error.Code == 404)
+            {
+            }
+            Wait(_js.CreateStreamAsync(new StreamConfig(_stream, [_inputSubject])
+            {
+                Storage = StreamConfigStorage.File,
+                // A node that rejoins replays from the latest snapshot; an hour of frames is far more than it needs.
+                MaxAge = TimeSpan.FromHours(1),
+                DuplicateWindow = TimeSpan.FromMinutes(1),
+            }));
+            _store = Wait(_objects.CreateObjectStoreAsync(new NatsObjConfig(_bucket) { Storage = NatsObjStorageType.File }));
+            _tasks.Add(Task.Run(PublishLoop));
+            _tasks.Add(Task.Run(() => Listen(_hashSubject, OnHash)));
+            _tasks.Add(Task.Run(() => Listen(_presentSubject, OnPresent)));
+        }
+        _tasks.Add(Task.Run(() => Listen(_readySubject, OnReady)));
+    }
+
+    // ---- primary ----
+
+    /// <inheritdoc />
+    public void Publish(FrameInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!IsPrimary) throw new InvalidOperationException("only the primary publishes frame inputs");
+        // A divergence being diagnosed: every node stores its snapshot after this frame's step.
+        input.DiagnosticSnapshot = Interlocked.Exchange(ref _diagnoseNext, 0) == 1;
+        input.PreviousFrame = _lastPublished;
+        _lastPublished = input.Frame;
+        int size = FrameInputCodec.SizeOf(input);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        int length = FrameInputCodec.Encode(input, buffer);
+        long stamp = Stopwatch.GetTimestamp();
+        _presents!.Published(input.Frame, stamp);
+        if (!_outgoing!.Writer.TryWrite(new Outgoing(buffer, length, input.Frame, null)))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _log.LogError("Cluster: {Count} frame inputs wait for the NATS server; frame {Frame} is not published (nodes will rejoin from a snapshot)", InputQueue, input.Frame);
+        }
+    }
+
+    private async Task PublishLoop()
+    {
+        ulong lastSequence = 0;
+        bool away = false;
+        await foreach (Outgoing item in _outgoing!.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (item.Snapshot is { } snapshot)
+            {
+                await PutSnapshot(snapshot with { InputSequence = lastSequence }, "world");
+                continue;
+            }
+            // In order, each acknowledged before the next: the log never has a hole, however long the server is away.
+            while (true)
+            {
+                try
+                {
+                    PubAckResponse ack = await _js.PublishAsync(_inputSubject, new ReadOnlyMemory<byte>(item.Buffer, 0, item.Length),
+                        opts: new NatsJSPubOpts { MsgId = item.Frame.ToString(CultureInfo.InvariantCulture) }, cancellationToken: _stop.Token);
+                    ack.EnsureSuccess();
+                    lastSequence = ack.Seq;
+                    if (away) _log.LogWarning("Cluster: the NATS server is back; frame inputs flow again from frame {Frame}", item.Frame);
+                    away = false;
+                    break;
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                    return;
+                }
+                catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+                {
+                    _publishRetries++;
+                    if (!away) _log.LogWarning("Cluster: frame input {Frame} not acknowledged ({Reason}); the primary keeps running and retries in order", item.Frame, e.Message);
+                    away = true;
+                    try
+                    {
+                        await Task.Delay(100, _stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        ArrayPool<byte>.Shared.Return(item.Buffer);
+                        return;
+                    }
+                }
+            }
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+    }
+
+    private async Task PutSnapshot(SnapshotEnvelope snapshot, string name)
+    {
+        try
+        {
+            await _store!.PutAsync(name, snapshot.Encode(), _stop.Token);
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or NatsObjException)
+        {
+            if (!_stop.IsCancellationRequested) _log.LogWarning("Cluster: world snapshot '{Name}' of frame {Frame} not stored ({Reason})", name, snapshot.Frame, e.Message);
+        }
+    }
+
+    private void OnHash(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 26) return;
+        int node = BinaryPrimitives.ReadUInt16LittleEndian(data);
+        long frame = BinaryPrimitives.ReadInt64LittleEndian(data[2..]);
+        ulong hash = BinaryPrimitives.ReadUInt64LittleEndian(data[18..]);
+        if (node != NodeIndex) _ledger!.Record(node, frame, hash);
+    }
+
+    private void OnPresent(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 34) return;
+        int node = BinaryPrimitives.ReadUInt16LittleEndian(data);
+        long frame = BinaryPrimitives.ReadInt64LittleEndian(data[2..]);
+        long presented = BinaryPrimitives.ReadInt64LittleEndian(data[10..]);
+        long received = BinaryPrimitives.ReadInt64LittleEndian(data[18..]);
+        double barrierMs = BinaryPrimitives.ReadDoubleLittleEndian(data[26..]);
+        _presents!.Presented(node, frame, presented, received, barrierMs);
+    }
+
+    private void OnDiverged(int node, long frame, ulong nodeHash, ulong primaryHash)
+    {
+        string line = $"node {_cluster.Nodes[node].Id} diverged at frame {frame}: world hash {nodeHash:x16}, the primary's {primaryHash:x16}";
+        _log.LogError("Cluster ALARM: {Divergence}", line);
+        lock (_alarmLock) _alarms.Add(line);
+        // Name the entity: every node stores its snapshot after the next frame published (the primary is already past the frame it just compared).
+        if (Interlocked.CompareExchange(ref _diagnosing, node, -1) == -1) Volatile.Write(ref _diagnoseNext, 1);
+    }
+
+    // ---- render node ----
+
+    /// <inheritdoc />
+    public FrameInput? Receive(CancellationToken cancellation)
+    {
+        if (IsPrimary) throw new InvalidOperationException("the primary does not follow frame inputs");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stop.Token);
+        try
+        {
+            if (_consumer is null) Join(linked.Token);
+            while (true)
+            {
+                (byte[] data, long stamp) = ReadNext(linked.Token);
+                try
+                {
+                    FrameInputCodec.Decode(data, _stage.FrameRate, _received);
+                }
+                catch (FormatException e)
+                {
+                    _log.LogError("Cluster: a frame input after frame {Frame} is unreadable ({Reason}); joining again from the latest snapshot", _lastFrame, e.Message);
+                    Join(linked.Token);
+                    continue;
+                }
+                if (_received.Frame <= _lastFrame) continue;
+                if (_received.EndOfRun)
+                {
+                    _log.LogInformation("Cluster: the primary ended the run after frame {Frame}", _lastFrame);
+                    return null;
+                }
+                if (_received.PreviousFrame != _lastFrame)
+                {
+                    _log.LogWarning("Cluster: the inputs between frame {Last} and frame {Previous} never arrived; joining again from the latest snapshot", _lastFrame, _received.PreviousFrame);
+                    Join(linked.Token);
+                    continue;
+                }
+                _lastFrame = _received.Frame;
+                _lastReceiveStamp = stamp;
+                if (_received.Frame == _options.DivergeAtFrame)
+                {
+                    _received.Commands.Add(_options.InjectedCommand);
+                    _log.LogWarning("Cluster test hook: node {Node} applies {Rule} = {Value} at frame {Frame}, which the primary did not send", NodeId, _options.InjectedCommand.Name, _options.InjectedCommand.Value, _received.Frame);
+                }
+                FramesFollowed++;
+                return _received;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private (byte[] Data, long Stamp) ReadNext(CancellationToken cancellation)
+    {
+        ChannelReader<(byte[], long)> reader = _incoming.Reader;
+        while (true)
+        {
+            if (reader.TryRead(out (byte[], long) item)) return item;
+            ValueTask<bool> more = reader.WaitToReadAsync(cancellation);
+            bool open = more.IsCompletedSuccessfully ? more.Result : more.AsTask().GetAwaiter().GetResult();
+            if (!open) throw new OperationCanceledException("the frame-input consumer stopped");
+        }
+    }
+
+    /// <summary>Restores the world from the primary's latest snapshot and follows the stream from the frame after it.</summary>
+    private void Join(CancellationToken cancellation)
+    {
+        _consumer?.Cancel();
+        while (_incoming.Reader.TryRead(out _))
+        {
+        }
+        long started = Stopwatch.GetTimestamp();
+        SnapshotEnvelope? snapshot = null;
+        while (snapshot is null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                _store ??= Wait(_objects.GetObjectStoreAsync(_bucket, cancellation));
+                snapshot = SnapshotEnvelope.Decode(Wait(_store.GetBytesAsync("world", cancellation)));
+            }
+            catch (Exception e) when (e is NatsException or NatsObjException or TimeoutException or NatsJSException)
+            {
+                if (Stopwatch.GetElapsedTime(started) > _options.JoinTimeout)
+                    throw new ClusterException($"node {NodeId}: no world snapshot from the primary in bucket '{_bucket}' after {_options.JoinTimeout.TotalSeconds:0} s ({e.Message})", e);
+                Thread.Sleep(200);
+            }
+        }
+        if (_world is not null)
+        {
+            _world.Restore(snapshot.Snapshot);
+            if (_world.StateHash != snapshot.StateHash)
+                _log.LogError("Cluster: the snapshot of frame {Frame} restored to hash {Hash:x16}, not the primary's {Expected:x16}", snapshot.Frame, _world.StateHash, snapshot.StateHash);
+        }
+        _lastFrame = snapshot.Frame;
+        Joins++;
+        _log.LogInformation("Cluster: node {Node} joined from the snapshot of frame {Frame} (engine step {Step}, hash {Hash:x16}); replaying from stream sequence {Sequence}",
+            NodeId, snapshot.Frame, snapshot.EngineStep, snapshot.StateHash, snapshot.InputSequence + 1);
+        _consumer = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        CancellationToken token = _consumer.Token;
+        ulong start = snapshot.InputSequence + 1;
+        _tasks.Add(Task.Run(() => Consume(start, token)));
+    }
+
+    private async Task Consume(ulong startSequence, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                INatsJSConsumer consumer = await _js.CreateOrderedConsumerAsync(_stream, new NatsJSOrderedConsumerOpts
+                {
+                    DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+                    OptStartSeq = startSequence,
+                    MaxResetAttempts = -1,
+                }, cancellation);
+                await foreach (NatsJSMsg<byte[]> msg in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellation))
+                {
+                    if (msg.Data is { } data) await _incoming.Writer.WriteAsync((data, Stopwatch.GetTimestamp()), cancellation);
+                    if (msg.Metadata is { } metadata) startSequence = metadata.Sequence.Stream + 1;
+                }
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NatsJSApiException e) when (e.Error.Code == 404)
+            {
+                // The primary removes its stream when its run ends: this run is over.
+                _log.LogInformation("Cluster: the primary's frame-input stream is gone ({Reason}); the run is over", e.Message);
+                _incoming.Writer.TryComplete();
+                return;
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+            {
+                _log.LogWarning("Cluster: node {Node} lost the frame-input stream ({Reason}); holding the last frame and following again from sequence {Sequence}", NodeId, e.Message, startSequence);
+                try
+                {
+                    await Task.Delay(200, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- both ----
+
+    /// <inheritdoc />
+    public void WorldAdvanced(FrameInput input, IWorldHost? world)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ulong hash = world?.StateHash ?? 0;
+        if (IsPrimary)
+        {
+            _lastFrame = input.Frame;
+            _ledger!.Record(NodeIndex, input.Frame, hash);
+            long now = Stopwatch.GetTimestamp();
+            if (world is not null && (_nextSnapshotStamp == long.MinValue || now >= _nextSnapshotStamp))
+            {
+                _nextSnapshotStamp = now + (long)(_cluster.SnapshotEverySeconds * Stopwatch.Frequency);
+                // After this frame's input in the publisher's queue: the snapshot names that input's stream sequence.
+                _outgoing!.Writer.TryWrite(new Outgoing([], 0, input.Frame, new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot())));
+            }
+        }
+        else
+        {
+            Span<byte> m = _small;
+            BinaryPrimitives.WriteUInt16LittleEndian(m, (ushort)NodeIndex);
+            BinaryPrimitives.WriteInt64LittleEndian(m[2..], input.Frame);
+            BinaryPrimitives.WriteInt64LittleEndian(m[10..], input.WorldStep);
+            BinaryPrimitives.WriteUInt64LittleEndian(m[18..], hash);
+            Send(_hashSubject, 26);
+        }
+        if (input.DiagnosticSnapshot && world is not null)
+        {
+            var envelope = new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot());
+            string name = DiagnosticName(input.Frame, NodeId);
+            if (IsPrimary) _tasks.Add(Task.Run(() => Diagnose(envelope)));
+            else _tasks.Add(Task.Run(async () =>
+            {
+                _store ??= await _objects.GetObjectStoreAsync(_bucket, _stop.Token);
+                await PutSnapshot(envelope, name);
+            }));
+        }
+    }
+
+    private static string DiagnosticName(long frame, string node) => $"diagnostic-{frame}-{node}";
+
+    /// <summary>Primary: waits for the diverged node's snapshot of the diagnostic frame and names the first difference.</summary>
+    private async Task Diagnose(SnapshotEnvelope own)
+    {
+        int node = Volatile.Read(ref _diagnosing);
+        if (node < 0) return;
+        string nodeId = _cluster.Nodes[node].Id;
+        string name = DiagnosticName(own.Frame, nodeId);
+        long started = Stopwatch.GetTimestamp();
+        while (!_stop.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                SnapshotEnvelope theirs = SnapshotEnvelope.Decode(await _store!.GetBytesAsync(name, _stop.Token));
+                WorldImage primaryImage = WorldCodec.DecodeSnapshot(own.Snapshot, $"the primary's world at frame {own.Frame}");
+                WorldImage nodeImage = WorldCodec.DecodeSnapshot(theirs.Snapshot, $"node {nodeId}'s world at frame {own.Frame}");
+                IReadOnlyList<string> differences = WorldDiff.Compare(primaryImage, nodeImage, 8);
+                string first = differences.FirstOrDefault(d => d.StartsWith("entity", StringComparison.Ordinal)) ?? differences.FirstOrDefault() ?? "no difference in the snapshots";
+                string line = $"node {nodeId} at frame {own.Frame}: first difference (primary → node) {first}";
+                _log.LogError("Cluster ALARM: {Divergence}", line);
+                lock (_alarmLock) _alarms.Add(line);
+                return;
+            }
+            catch (Exception e) when (e is NatsObjNotFoundException or NatsJSApiException or NatsException)
+            {
+                await Task.Delay(100);
+            }
+            catch (Exception e) when (e is WorldFileException or FormatException)
+            {
+                _log.LogError("Cluster: the diagnostic snapshots of frame {Frame} cannot be compared: {Reason}", own.Frame, e.Message);
+                return;
+            }
+        }
+        _log.LogError("Cluster: node {Node} stored no snapshot of frame {Frame}; the differing entity is not named", nodeId, own.Frame);
+    }
+
+    /// <inheritdoc />
+    public void Ready(long frame)
+    {
+        Span<byte> m = _small;
+        BinaryPrimitives.WriteUInt16LittleEndian(m, (ushort)NodeIndex);
+        BinaryPrimitives.WriteInt64LittleEndian(m[2..], frame);
+        Send(_readySubject, 10);
+        long start = Stopwatch.GetTimestamp();
+        IReadOnlyList<int> dropped = _barrier.Wait(frame, _stop.Token);
+        double waitedMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        _barrierMs.Record(waitedMs);
+        _lastBarrierMs = waitedMs;
+        foreach (int node in dropped)
+        {
+            _droppedFromBarrier++;
+            _log.LogWarning("Cluster: node {Node} was not ready for frame {Frame} within {TimeoutMs} ms; dropped from the barrier (its outputs hold their last frame)",
+                _cluster.Nodes[node].Id, frame, _cluster.BarrierTimeoutMs);
+        }
+    }
+
+    private double _lastBarrierMs;
+
+    /// <inheritdoc />
+    public void Presented(long frame, long presentedStamp)
+    {
+        if (IsPrimary)
+        {
+            _presents!.Presented(NodeIndex, frame, presentedStamp, 0, _lastBarrierMs);
+            return;
+        }
+        Span<byte> m = _small;
+        BinaryPrimitives.WriteUInt16LittleEndian(m, (ushort)NodeIndex);
+        BinaryPrimitives.WriteInt64LittleEndian(m[2..], frame);
+        BinaryPrimitives.WriteInt64LittleEndian(m[10..], presentedStamp);
+        BinaryPrimitives.WriteInt64LittleEndian(m[18..], _lastReceiveStamp);
+        BinaryPrimitives.WriteDoubleLittleEndian(m[26..], _lastBarrierMs);
+        Send(_presentSubject, 34);
+    }
+
+    private void OnReady(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 10) return;
+        int node = BinaryPrimitives.ReadUInt16LittleEndian(data);
+        if (node != NodeIndex) _barrier.Ready(node, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
+    }
+
+    /// <summary>Core NATS, fire and forget: a lost message costs a comparison or a barrier timeout, never a frame.</summary>
+    private void Send(string subject, int length)
+    {
+        byte[] copy = _small.AsSpan(0, length).ToArray();
+        ValueTask sent = _nats.PublishAsync(subject, copy, cancellationToken: _stop.Token);
+        if (!sent.IsCompletedSuccessfully) _ = sent.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+    }
+
+    private async Task Listen(string subject, SpanAction handler)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (NatsMsg<byte[]> msg in _nats.SubscribeAsync<byte[]>(subject, cancellationToken: _stop.Token))
+                    if (msg.Data is { } data) handler(data);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException)
+            {
+                _log.LogWarning("Cluster: subscription {Subject} lost ({Reason}); subscribing again", subject, e.Message);
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private delegate void SpanAction(ReadOnlySpan<byte> data);
+
+    /// <summary>The cluster's figures for the run summary: agreement per node, barrier, skew, distribution, alarms.</summary>
+    public IEnumerable<string> Report(double framePeriodMs)
+    {
+        PercentileSummary barrier = _barrierMs.Summarise();
+        string role = IsPrimary ? $"; {_publishRetries} publish retries" : $"; followed {FramesFollowed} frames, joined {Joins} times";
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes{role}");
+        if (!IsPrimary) yield break;
+        foreach (NodeAgreement a in Agreements)
+            yield return a.FirstFrame < 0
+                ? $"cluster node {a.NodeId}: no hash compared"
+                : $"cluster node {a.NodeId}: hash {(a.Diverged == 0 ? "AGREES" : "DIVERGED")} at {a.Agreed} of {a.Agreed + a.Diverged} frames compared ({a.FirstFrame}–{a.LastFrame})" +
+                  (a.FirstDivergedFrame >= 0 ? $", first divergence at frame {a.FirstDivergedFrame}" : "");
+        PresentFigures f = _presents!.Figures();
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"cluster present skew between nodes p50 {f.SkewMs.P50:0.000} ms p99 {f.SkewMs.P99:0.000} ms ({f.SkewMs.P99 / framePeriodMs:0.000} of a frame, {f.SkewMs.Count} frames all nodes presented); " +
+            $"frame input publish → last node received p50 {f.DistributionMs.P50:0.000} ms p99 {f.DistributionMs.P99:0.000} ms ({f.DistributionMs.P99 / framePeriodMs:0.000} of a frame)");
+        foreach (string alarm in Alarms) yield return "cluster ALARM " + alarm;
+    }
+
+    /// <summary>The primary's present and distribution figures so far.</summary>
+    public PresentFigures Figures() => _presents?.Figures() ?? new PresentFigures(default, default, default);
+
+    /// <summary>Forgets the frame-lock figures so far (a bench's warm-up). Call between frames only in a bench: the barrier figures are the engine thread's.</summary>
+    public void ResetFigures()
+    {
+        _barrierMs = new RollingPercentiles(65536);
+        _presents?.Reset();
+    }
+
+    /// <summary>This node's barrier waits so far.</summary>
+    public PercentileSummary BarrierWait => _barrierMs.Summarise();
+
+    /// <summary>Stops the tasks and closes the connection (the primary first sends what it still holds, for up to 2 s).</summary>
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        if (_outgoing is not null)
+        {
+            _outgoing.Writer.TryComplete();
+            Task.WaitAny([.. _tasks.Take(1)], TimeSpan.FromSeconds(2));
+            RemoveRun();
+        }
+        _stop.Cancel();
+        _incoming.Writer.TryComplete();
+        try
+        {
+            Task.WaitAll([.. _tasks], TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+            // Stopping: the tasks' own faults were logged where they happened.
+        }
+        Wait(_nats.DisposeAsync());
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Primary, at the end of its run: a moment for the nodes to read the end-of-run input, then the stream and the
+    /// snapshots go, so that a node started before the next primary waits for it instead of joining this old run.
+    /// </summary>
+    private void RemoveRun()
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        try
+        {
+            Wait(_js.DeleteStreamAsync(_stream));
+            Wait(_objects.DeleteObjectStore(_bucket, CancellationToken.None));
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+        {
+            _log.LogWarning("Cluster: the run's stream and snapshots were not removed ({Reason}); the next primary removes them at its start", e.Message);
+        }
+    }
+
+    private static void Wait(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private readonly record struct Outgoing(byte[] Buffer, int Length, long Frame, SnapshotEnvelope? Snapshot);
+}
+
+/// <summary>A cluster cannot start or reach its servers; the message says which and why.</summary>
+public sealed class ClusterException(string message, Exception? inner = null) : Exception(message, inner);
