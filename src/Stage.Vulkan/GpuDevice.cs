@@ -13,8 +13,9 @@ public sealed unsafe class GpuDevice : IDisposable
     private ulong _submitted;
     private bool _disposed;
 
-    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, Device handle, Vk vk, Queue queue, GpuPresentation presentation)
+    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, Device handle, Vk vk, Queue queue, GpuPresentation presentation, bool samplerAnisotropy)
     {
+        SamplerAnisotropy = samplerAnisotropy;
         Presentation = presentation;
         Instance = instance;
         Info = info;
@@ -35,6 +36,9 @@ public sealed unsafe class GpuDevice : IDisposable
         Vk.CreateSemaphore(Handle, &semaphoreInfo, null, &timeline).Check("vkCreateSemaphore");
         _timeline = timeline;
     }
+
+    /// <summary>True when anisotropic filtering is enabled (the device offers <c>samplerAnisotropy</c>); <see cref="VkPhysicalDeviceLimits"/>'s maxSamplerAnisotropy in <see cref="Limits"/>.</summary>
+    public bool SamplerAnisotropy { get; }
 
     /// <summary>The instance this device belongs to.</summary>
     public GpuInstance Instance { get; }
@@ -76,7 +80,12 @@ public sealed unsafe class GpuDevice : IDisposable
         var priority = 1.0f;
         var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: (uint)info.GraphicsQueueFamily, queueCount: 1, pQueuePriorities: &priority);
         var vk12 = new PhysicalDeviceVulkan12Features(timelineSemaphore: true);
-        var vk13 = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
+        var vk13Only = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
+        // Anisotropic filtering where the device offers it (textures of receding surfaces stay sharp); core features
+        // travel in PhysicalDeviceFeatures2 at the head of the chain.
+        PhysicalDeviceFeatures offeredCore;
+        instance.Vk.GetPhysicalDeviceFeatures(info.Handle, &offeredCore);
+        var vk13 = new PhysicalDeviceFeatures2(pNext: &vk13Only, features: new PhysicalDeviceFeatures(samplerAnisotropy: offeredCore.SamplerAnisotropy));
 
         // Presentation: only when the instance can make surfaces (a window output); each extension is
         // enabled only with its feature, so a driver that lists an extension but not the feature is not asked for it.
@@ -130,7 +139,7 @@ public sealed unsafe class GpuDevice : IDisposable
         vk.GetDeviceQueue(device, (uint)info.GraphicsQueueFamily, 0, &queue);
         try
         {
-            return new GpuDevice(instance, info, device, vk, queue, presentation);
+            return new GpuDevice(instance, info, device, vk, queue, presentation, ((PhysicalDeviceFeatures2*)features)->Features.SamplerAnisotropy);
         }
         catch
         {

@@ -14,8 +14,10 @@ public sealed unsafe class GpuImage : IDisposable
     /// Creates a 2D, single-mip, optimally tiled image and its view. With <paramref name="layers"/> &gt; 1
     /// it is a 2D array (one view over every layer for sampling, <see cref="LayerView"/> per layer for rendering).
     /// </summary>
-    public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1)
+    public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1, uint mipLevels = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(mipLevels);
+        MipLevels = mipLevels;
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(width);
         ArgumentOutOfRangeException.ThrowIfZero(height);
@@ -26,7 +28,7 @@ public sealed unsafe class GpuImage : IDisposable
         Format = format;
         Layers = layers;
         Aspect = IsDepthFormat(format) ? ImageAspectFlags.DepthBit : ImageAspectFlags.ColorBit;
-        var info = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: 1), mipLevels: 1, arrayLayers: layers, samples: SampleCountFlags.Count1Bit, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
+        var info = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: 1), mipLevels: mipLevels, arrayLayers: layers, samples: SampleCountFlags.Count1Bit, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
         Image image;
         device.Vk.CreateImage(device.Handle, &info, null, &image).Check("vkCreateImage");
         ImageView view;
@@ -74,6 +76,7 @@ public sealed unsafe class GpuImage : IDisposable
         Height = height;
         Format = format;
         Layers = 1;
+        MipLevels = 1;
         Aspect = ImageAspectFlags.ColorBit;
         var view = default(ImageView);
         if (withView)
@@ -107,11 +110,17 @@ public sealed unsafe class GpuImage : IDisposable
     /// <summary>Array layers (1 for a plain 2D image).</summary>
     public uint Layers { get; }
 
+    /// <summary>Mip levels (1: no mip chain). The view covers every level.</summary>
+    public uint MipLevels { get; }
+
+    /// <summary>Levels of a full mip chain down to 1 × 1 for an image of this size.</summary>
+    public static uint FullMipChain(uint width, uint height) => 1 + (uint)Math.Floor(Math.Log2(Math.Max(width, height)));
+
     /// <summary>Colour or depth.</summary>
     public ImageAspectFlags Aspect { get; }
 
     /// <summary>The one mip level and every layer of the image, in its aspect.</summary>
-    internal ImageSubresourceRange FullRange => new(aspectMask: Aspect, baseMipLevel: 0, levelCount: 1, baseArrayLayer: 0, layerCount: Layers);
+    internal ImageSubresourceRange FullRange => new(aspectMask: Aspect, baseMipLevel: 0, levelCount: MipLevels, baseArrayLayer: 0, layerCount: Layers);
 
     /// <summary>
     /// A 2D view of one layer (rendering into a layer of an array); the whole-image view for a
