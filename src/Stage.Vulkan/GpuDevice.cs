@@ -37,7 +37,7 @@ public sealed unsafe class GpuDevice : IDisposable
         _timeline = timeline;
     }
 
-    /// <summary>True when anisotropic filtering is enabled (the device offers <c>samplerAnisotropy</c>); <see cref="VkPhysicalDeviceLimits"/>'s maxSamplerAnisotropy in <see cref="Limits"/>.</summary>
+    /// <summary>True when anisotropic filtering is enabled (the device offers <c>samplerAnisotropy</c>); the most it allows is <see cref="Limits"/>.MaxSamplerAnisotropy.</summary>
     public bool SamplerAnisotropy { get; }
 
     /// <summary>The instance this device belongs to.</summary>
