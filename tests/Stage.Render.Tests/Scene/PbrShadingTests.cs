@@ -198,4 +198,56 @@ public sealed class PbrShadingTests(ITestOutputHelper output)
         Assert.True(tiltedLit > 5 * flatLit && tiltedLit > 0.3f, "the map tilts the surface toward +x, into the light");
         Assert.True(tiltedAway < flatLit + 0.01f, "and away from light coming from −x");
     }
+
+    [Fact]
+    public void Mips_average_a_fine_checker_on_the_far_part_of_a_receding_plane_where_level_0_alone_aliases()
+    {
+        // A 1-texel black/white checker (32²) on a 4 m floor square seen from 0.5 m above it, looking 25° down: toward the
+        // horizon many texels fall in one pixel. With the mip chain (glTF's default sampler) those pixels show the texels'
+        // mean, linear 0.5; with a sampler that reads level 0 only (minFilter LINEAR) the same pixels alias to near black
+        // and white. The near rows are alike in both.
+        (float Mean, float Spread) Far(TextureMipMapFilter minFilter)
+        {
+            byte[] checker = SharpGltfAssets.Png(32, 32, (x, y) => ((x + y) % 2 == 0 ? (byte)255 : (byte)0) is var v ? (v, v, v, (byte)255) : default);
+            ModelRoot root = SharpGltfAssets.Quad((model, m) =>
+            {
+                Image image = model.CreateImage("checker");
+                image.Content = new SharpGLTF.Memory.MemoryImage(checker);
+                MaterialChannel baseColor = m.FindChannel("BaseColor")!.Value;
+                baseColor.SetTexture(0, image, null, TextureWrapMode.REPEAT, TextureWrapMode.REPEAT, minFilter, TextureInterpolationFilter.LINEAR);
+                baseColor.Color = Vector4.One;
+                m.FindChannel("MetallicRoughness")!.Value.SetFactor("MetallicFactor", 0);
+            });
+            var mesh = new SceneMesh("floor", GltfLoader.LoadGlb(root.WriteGLB().ToArray(), "floor.glb").ToSceneMesh());
+            RenderScene scene = Furnace(1);
+            Matrix4x4 lieFlat = Matrix4x4.CreateRotationX(-MathF.PI / 2);
+            scene.Add(DrawItem.ForMesh(mesh, Matrix4x4.CreateScale(4) * lieFlat * Matrix4x4.CreateTranslation(0, 0, -2.5f), Vector3.One));
+            StageConfig config = RenderGpuTest.TestRig();
+            CameraConfig camera = config.Cameras[0];
+            var pose = Pose.FromPanTiltRoll(new Vector3(0, 0.5f, 0), new PanTiltRoll(0, -25, 0));
+            CanvasPixels inner = default;
+            RenderGpuTest.Run(device =>
+            {
+                using var renderer = new StageRenderer(device, config, Options);
+                renderer.Render([new CameraView(camera, pose, 24)], scene);
+                CanvasPixels read = renderer.ReadInner(camera.Id)!.Value;
+                inner = read with { Rgba = read.Rgba.ToArray() };
+            });
+            (float Mean, float Spread) Row(int y)
+            {
+                var values = new List<float>();
+                for (int x = inner.Width / 4; x < inner.Width * 3 / 4; x++) values.Add(Linear(inner.Rgba.Span[(y * inner.Width + x) * 4]));
+                return (values.Average(), values.Max() - values.Min());
+            }
+            // The far rows: the first three with floor in them (the top of the floor is its far edge).
+            int top = Enumerable.Range(0, inner.Height).First(y => Row(y).Mean > 0.05f) + 1;
+            var rows = Enumerable.Range(top, 3).Select(Row).ToList();
+            return (rows.Average(r => r.Mean), rows.Max(r => r.Spread));
+        }
+        var mipmapped = Far(TextureMipMapFilter.LINEAR_MIPMAP_LINEAR);
+        var levelZero = Far(TextureMipMapFilter.LINEAR);
+        output.WriteLine($"far rows, mip chain: mean {mipmapped.Mean:F3}, spread {mipmapped.Spread:F3}; level 0 only: mean {levelZero.Mean:F3}, spread {levelZero.Spread:F3}");
+        Assert.True(mipmapped.Spread < 0.25f && MathF.Abs(mipmapped.Mean - 0.5f) < 0.1f, "the mip chain averages the far texels to mid grey");
+        Assert.True(levelZero.Spread > 0.5f, "level 0 alone aliases there (so the test can tell the two apart)");
+    }
 }
