@@ -153,6 +153,7 @@ public static class RunSession
             if (frameOutput is IPresentingOutput presenting)
                 foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world, Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory);
+            renderer.Scene.ExposureEv = (float)stage.Render.ExposureEv;
             // The operator page's thumbnails ride on the output (docs/operator.md: what runs on the frame thread).
             var pageWatch = new PageWatch();
             using var thumbnails = new ThumbnailTap(frameOutput, Math.Max(1, stage.FrameRate.TimecodeBase), pageWatch, logging.CreateLogger("Stage.Operator"));
@@ -163,6 +164,7 @@ public static class RunSession
                 new EngineOptions { MaxFrames = maxFrames, StatusEveryFrames = Math.Max(1, stage.FrameRate.TimecodeBase), RecordTakeSlate = settings.TakeSlate, TimecodeFromTracking = settings.TimecodeFromTracking },
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
+            ExposureCommand.Register(engine.Commands, engine.Queue, renderer.Scene, TimeSpan.FromSeconds(2), line => log.LogInformation("Camera {Exposure}", line));
             using var control = new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control.Start();
             tracking.Start();
@@ -191,6 +193,9 @@ public static class RunSession
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
             foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
+            // GPU memory: what Stage's allocator holds in device memory blocks (targets, buffers, textures), and the material textures in it.
+            output.WriteLine($"  gpu memory: {device.Memory.AllocatedBytes / (1024.0 * 1024.0):0.0} MiB allocated in {device.Memory.BlockCount} blocks; " +
+                $"material textures {stageRenderer.Scene.TextureUploads} uploaded once ({stageRenderer.Scene.TextureBytes / (1024.0 * 1024.0):0.0} MiB with mips), {stageRenderer.Scene.TextureFaults.Count} not usable; exposure {renderer.Scene.ExposureEv:0.##} EV");
             double periodMs = 1000.0 * stage.FrameRate.Denominator / stage.FrameRate.Numerator;
             foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();

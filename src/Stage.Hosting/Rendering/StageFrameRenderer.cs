@@ -42,6 +42,9 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         return new StageFrameRenderer(renderer, scene, bridge.Update);
     }
 
+    /// <summary>The scene drawn (its light and exposure may be changed between frames, on the engine thread).</summary>
+    public RenderScene Scene => scene;
+
     /// <summary>The renderer drawn with.</summary>
     public StageRenderer Renderer => renderer;
 
