@@ -94,6 +94,22 @@ public sealed class PbrShadingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Exposure_scales_the_scene_pass_by_two_to_the_minus_ev()
+    {
+        // The furnace at radiance 1 seen with +1 EV: 0.5; the background (radiance 0.8) likewise 0.4.
+        RenderScene scene = Furnace(1);
+        scene.BackgroundLinear = new Vector3(0.8f);
+        scene.ExposureEv = 1;
+        scene.Add(new DrawItem(PrimitiveKind.Sphere, Matrix4x4.CreateScale(0.3f) * Matrix4x4.CreateTranslation(0, 1, -1), Vector3.One) { Metallic = 0, Roughness = 1 });
+        CanvasPixels inner = RenderInner(scene, new Vector3(0, 1, 0));
+        float centre = Centre(inner, 4).Average(v => v.Y);
+        float corner = Linear(inner.Rgba.Span[1]);
+        output.WriteLine($"+1 EV: sphere {centre:F4} (0.5), background {corner:F4} (0.4)");
+        Assert.Equal(0.5f, centre, 0.01f);
+        Assert.Equal(0.4f, corner, 0.01f);
+    }
+
+    [Fact]
     public void A_checker_texture_lands_where_its_uvs_put_it_top_left_texel_at_uv_0_0()
     {
         // The quad faces +Z; UV (0, 0) is its top-left corner (glTF: v runs down the image), where the PNG's first texel
