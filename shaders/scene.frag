@@ -1,34 +1,130 @@
 #version 450
-// Scene pass: linear-light shading — ambient + directional sun with a shadow map (one compare tap
-// per fragment, normal-offset + constant bias against acne). Writes linear light; the target format
-// (16-bit float, or sRGB which the GPU encodes) decides what is stored.
+// Scene pass: physically based shading in the glTF 2.0 metallic-roughness model.
+//   Direct light: the sun, a directional light of illuminance E (lux) and colour, with the shadow map
+//   (one compare tap, normal-offset + constant bias). BRDF: GGX distribution, Smith height-correlated
+//   visibility, Schlick Fresnel; Lambert diffuse weighted by (1 − F) as the glTF specification's mix.
+//   Environment light: diffuse irradiance and specular radiance of the environment (a uniform one today:
+//   `ambient` is its radiance L), split-sum with the BRDF table and Fdez-Agüera's multiple scattering,
+//   so a white Lambert surface under radiance L shows L and a rough white metal its F0 × L.
+//   Normal map in glTF's tangent convention (green = +bitangent = cross(n, t) · w).
+// Output: scene-linear light × the camera's exposure (2^−EV), written to R16G16B16A16_SFLOAT targets.
+
+const float PI = 3.14159265358979;
 
 layout(set = 0, binding = 0, std140) uniform Frame {
     mat4 lightViewProj;  // stage → sun clip (orthographic)
     vec4 toSun;          // xyz: unit vector toward the sun
-    vec4 sunColor;       // linear RGB
-    vec4 ambient;        // linear RGB
+    vec4 sunColor;       // linear RGB colour × illuminance (lux)
+    vec4 ambient;        // the uniform environment's radiance, linear RGB
     vec4 shadow;         // x: depth bias, y: normal offset (m), z: 1 when shadows are on
+    vec4 exposure;       // x: 2^−EV (scene luminance → working value)
 } f;
 
+const int ViewCount = 11;
 layout(set = 0, binding = 2) uniform sampler2DShadow shadowMap;
+layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; vec4 eye[ViewCount]; } views;
+layout(set = 0, binding = 4) uniform sampler2D brdfLut;  // (A, B) by (n·v, roughness)
+
+layout(set = 1, binding = 0, std140) uniform Material {
+    vec4 baseColor;      // linear RGBA factor
+    vec4 emissive;       // rgb: factor × strength; w: alpha cutoff (mask)
+    vec4 params;         // metallic, roughness, normal scale, occlusion strength
+    vec4 modes;          // x: alpha mode (0 opaque, 1 mask, 2 blend), y: double sided, z: normal map present
+    vec4 uvSet;          // per texture (base, metallic-roughness, normal, occlusion): 0 or 1
+    vec4 uvSetEmissive;  // x: the emissive texture's set
+    vec4 uvA[5];         // per texture: KHR_texture_transform (m11, m12, m21, m22)
+    vec4 uvB[5];         // per texture: (m31, m32) translation
+} m;
+layout(set = 1, binding = 1) uniform sampler2D baseColorTex;
+layout(set = 1, binding = 2) uniform sampler2D metallicRoughnessTex;
+layout(set = 1, binding = 3) uniform sampler2D normalTex;
+layout(set = 1, binding = 4) uniform sampler2D occlusionTex;
+layout(set = 1, binding = 5) uniform sampler2D emissiveTex;
+
+layout(push_constant) uniform Push { int view; vec4 tint; } pc;
 
 layout(location = 0) in vec3 inStageM;
 layout(location = 1) in vec3 inNormal;
 layout(location = 2) in vec3 inColor;
+layout(location = 3) in vec4 inUv;
+layout(location = 4) in vec4 inTangent;
+layout(location = 5) flat in vec2 inOverrides;
 layout(location = 0) out vec4 outColor;
 
+vec2 uvOf(int i, float set) {
+    vec2 uv = set > 0.5 ? inUv.zw : inUv.xy;
+    // Row-vector form: uv' = (u, v) · M + t.
+    return vec2(uv.x * m.uvA[i].x + uv.y * m.uvA[i].z, uv.x * m.uvA[i].y + uv.y * m.uvA[i].w) + m.uvB[i].xy;
+}
+
 void main() {
+    vec4 base = m.baseColor * texture(baseColorTex, uvOf(0, m.uvSet.x)) * vec4(inColor, 1.0);
+    if (m.modes.x == 1.0 && base.a < m.emissive.w) discard;
+    vec4 mr = texture(metallicRoughnessTex, uvOf(1, m.uvSet.y));
+    float metallic = inOverrides.x >= 0.0 ? inOverrides.x : m.params.x * mr.b;
+    float roughness = clamp(inOverrides.y >= 0.0 ? inOverrides.y : m.params.y * mr.g, 0.03, 1.0);
+    float occlusion = 1.0 + m.params.w * (texture(occlusionTex, uvOf(3, m.uvSet.w)).r - 1.0);
+    vec3 emission = m.emissive.rgb * texture(emissiveTex, uvOf(4, m.uvSetEmissive.x)).rgb;
+
+    vec3 v = normalize(views.eye[pc.view].xyz - inStageM);
     vec3 n = normalize(inNormal);
-    float lambert = max(dot(n, f.toSun.xyz), 0.0);
-    float lit = 1.0;
-    if (f.shadow.z != 0.0 && lambert > 0.0) {
-        vec4 s = f.lightViewProj * vec4(inStageM + n * f.shadow.y, 1.0);
-        vec3 p = s.xyz / s.w;
-        vec2 uv = p.xy * 0.5 + 0.5;
-        if (all(greaterThanEqual(uv, vec2(0.0))) && all(lessThanEqual(uv, vec2(1.0))) && p.z <= 1.0) {
-            lit = texture(shadowMap, vec3(uv, p.z - f.shadow.x));
+    if (m.modes.y != 0.0 && dot(n, v) < 0.0) n = -n;  // double sided: the back face's normal
+    if (m.modes.z != 0.0) {
+        vec3 t = inTangent.xyz - n * dot(n, inTangent.xyz);
+        float tl = length(t);
+        if (tl > 1e-6) {
+            t /= tl;
+            vec3 b = cross(n, t) * (inTangent.w < 0.0 ? -1.0 : 1.0);
+            vec3 tn = texture(normalTex, uvOf(2, m.uvSet.z)).xyz * 2.0 - 1.0;
+            tn.xy *= m.params.z;
+            n = normalize(t * tn.x + b * tn.y + n * tn.z);
         }
     }
-    outColor = vec4(inColor * (f.ambient.rgb + f.sunColor.rgb * lambert * lit), 1.0);
+    float nv = clamp(dot(n, v), 1e-4, 1.0);
+    vec3 f0 = mix(vec3(0.04), base.rgb, metallic);
+    vec3 diffuseColor = base.rgb * (1.0 - metallic);
+    float alpha = roughness * roughness;
+    float a2 = alpha * alpha;
+
+    // The sun.
+    vec3 l = f.toSun.xyz;
+    float nl = dot(n, l);
+    vec3 direct = vec3(0.0);
+    if (nl > 0.0) {
+        float lit = 1.0;
+        if (f.shadow.z != 0.0) {
+            vec3 g = normalize(inNormal);
+            vec4 s = f.lightViewProj * vec4(inStageM + g * f.shadow.y, 1.0);
+            vec3 p = s.xyz / s.w;
+            vec2 suv = p.xy * 0.5 + 0.5;
+            if (all(greaterThanEqual(suv, vec2(0.0))) && all(lessThanEqual(suv, vec2(1.0))) && p.z <= 1.0) {
+                lit = texture(shadowMap, vec3(suv, p.z - f.shadow.x));
+            }
+        }
+        vec3 h = normalize(l + v);
+        float nh = clamp(dot(n, h), 0.0, 1.0);
+        float vh = clamp(dot(v, h), 0.0, 1.0);
+        vec3 fresnel = f0 + (1.0 - f0) * pow(1.0 - vh, 5.0);
+        float dd = nh * nh * (a2 - 1.0) + 1.0;
+        float d = a2 / (PI * dd * dd);
+        float vis = 0.5 / (nl * sqrt(nv * nv * (1.0 - a2) + a2) + nv * sqrt(nl * nl * (1.0 - a2) + a2));
+        vec3 brdf = (1.0 - fresnel) * diffuseColor / PI + fresnel * d * vis;
+        direct = brdf * f.sunColor.rgb * nl * lit;
+    }
+
+    // The environment (uniform radiance): split sum + multiple scattering (Fdez-Agüera 2019).
+    vec2 ab = texture(brdfLut, vec2(nv, roughness)).rg;
+    vec3 fr = max(vec3(1.0 - roughness), f0) - f0;
+    vec3 ks = f0 + fr * pow(1.0 - nv, 5.0);
+    vec3 fssEss = ks * ab.x + ab.y;
+    float ess = ab.x + ab.y;
+    float ems = 1.0 - ess;
+    vec3 favg = f0 + (1.0 - f0) / 21.0;
+    vec3 fms = fssEss * favg / (1.0 - ems * favg);
+    vec3 kd = diffuseColor * (1.0 - fssEss - fms * ems);
+    vec3 radiance = f.ambient.rgb;
+    vec3 irradiance = f.ambient.rgb;  // irradiance / π, i.e. what a white Lambert surface sends back
+    vec3 ambient = (fssEss * radiance + (fms * ems + kd) * irradiance) * occlusion;
+
+    outColor = vec4((direct + ambient + emission) * f.exposure.x, m.modes.x == 2.0 ? base.a : 1.0);
 }

@@ -6,6 +6,7 @@ struct Instance {
     mat4 model;
     mat4 normalMatrix;
     vec4 color;
+    vec4 material;  // the scene pass's (metallic, roughness overrides); unused here
 };
 
 const int ViewCount = 11;

@@ -61,7 +61,7 @@ public static class RenderCommand
             if (result.GetValue(at) is not null && scenePath is null) return Fail(error, "--at needs a world: give --world <scene> (the configuration names none)");
             using StageWorld? simulated = scenePath is null ? null : LoadWorld(scenePath, atS, error);
             if (scenePath is not null && simulated is null) return ExitCodes.Fault;
-            var scene = new RenderScene();
+            var scene = new RenderScene { ExposureEv = (float)stage.Render.ExposureEv };
             if (simulated is not null)
             {
                 var bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(scenePath!)!);

@@ -77,6 +77,7 @@ public static class ReplayCommand
             using var stageRenderer = new StageRenderer(device, stage, StageRendererOptions.FromConfig(stage) with { Compose = new() { CanvasScaleDivisor = result.GetValue(canvasScaleOption) } });
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world,
                 Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory);
+            renderer.Scene.ExposureEv = (float)stage.Render.ExposureEv;
             using IFrameOutput frames = result.GetValue(outputOption) == "files" ? new FilesOutput(folder, FileFormat.Png) : new HeadlessOutput();
             var clock = Stopwatch.StartNew();
             ReplayResult replay = TakeReplay.Run(log, take.Id, stage, world, renderer, frames, line => { error.WriteLine(line); error.Flush(); }, cancellation);

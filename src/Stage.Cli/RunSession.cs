@@ -157,6 +157,14 @@ public static class RunSession
                 Compose = new() { CanvasScaleDivisor = settings.CanvasScaleDivisor },
                 WatchCompletion = true,
             };
+            // The camera exposure outlives a GPU rebuild: each new stack's scene starts from the current one.
+            float exposureEv = (float)stage.Render.ExposureEv;
+            DeviceLossRecovery? recovery = null;
+            void SetExposure(float ev)
+            {
+                exposureEv = ev;
+                if (recovery?.Current is { } current) current.FrameRenderer.Scene.ExposureEv = ev;
+            }
             // Everything on the GPU device is built in one place, so a lost device is rebuilt the same way (docs/engine.md).
             GpuStack BuildGpu()
             {
@@ -170,7 +178,9 @@ public static class RunSession
                     // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
                     if (windows is IPresentingOutput presenting)
                         foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
-                    return new GpuStack(device, windows, stageRenderer, StageFrameRenderer.ForWorld(stageRenderer, world, sceneDirectory));
+                    var frameRenderer = StageFrameRenderer.ForWorld(stageRenderer, world, sceneDirectory);
+                    frameRenderer.Scene.ExposureEv = exposureEv;
+                    return new GpuStack(device, windows, stageRenderer, frameRenderer);
                 }
                 catch
                 {
@@ -181,6 +191,7 @@ public static class RunSession
                 }
             }
             using var renderer = new DeviceLossRecovery(BuildGpu, logging.CreateLogger("Stage.Gpu"));
+            recovery = renderer;
             settings.OnRendererReady?.Invoke(renderer);
             GpuStack gpu = renderer.Current!;
             using IFrameOutput frameOutput = settings.Output switch
@@ -202,6 +213,7 @@ public static class RunSession
                 new StopwatchClock(), Timecode.FromFrameCount(TimeOfDayFrames(stage.FrameRate), stage.FrameRate));
             renderer.Grades = engine.Grades;
             if (frameOutput is IEngineAttachedOutput attached) attached.Attach(engine, tracking);
+            ExposureCommand.Register(engine.Commands, engine.Queue, SetExposure, TimeSpan.FromSeconds(2), line => log.LogInformation("Camera {Exposure}", line));
             // A render node answers no control: its port belongs to the primary (which may run on the same machine).
             using ControlSurface? control = follower ? null : new ControlSurface(stage.Control, engine.Commands, logging.CreateLogger("Stage.Control"));
             control?.Start();
@@ -235,6 +247,10 @@ public static class RunSession
             output.WriteLine("summary:");
             foreach (string line in statistics.Summary()) output.WriteLine("  " + line);
             foreach (PassTiming timing in renderer.LastPassTimings) output.WriteLine($"  last frame {timing.Pass}: {timing.Milliseconds:0.0} ms");
+            // GPU memory: what Stage's allocator holds in device memory blocks (targets, buffers, textures), and the material textures in it.
+            if (renderer.Current is { } drawing)
+                output.WriteLine($"  gpu memory: {drawing.Device.Memory.AllocatedBytes / (1024.0 * 1024.0):0.0} MiB allocated in {drawing.Device.Memory.BlockCount} blocks; " +
+                    $"material textures {drawing.Renderer.Scene.TextureUploads} uploaded once ({drawing.Renderer.Scene.TextureBytes / (1024.0 * 1024.0):0.0} MiB with mips), {drawing.Renderer.Scene.TextureFaults.Count} not usable; exposure {exposureEv:0.##} EV");
             double periodMs = 1000.0 * stage.FrameRate.Denominator / stage.FrameRate.Numerator;
             foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -326,6 +326,47 @@ public sealed unsafe class GpuCommandBuffer
         Vk.CmdCopyBufferToImage(Handle, buffer.Handle, image.Handle, ImageLayout.TransferDstOptimal, 1, &region);
     }
 
+    /// <summary>
+    /// Fills mip levels 1… of a colour image from level 0 by successive linear blits (vkCmdBlitImage), each level half
+    /// the previous. Expects every level in TRANSFER_DST_OPTIMAL with level 0's copy done (transfer writes); leaves every
+    /// level in SHADER_READ_ONLY_OPTIMAL, visible to fragment shaders. The format must support linear blits.
+    /// </summary>
+    public void GenerateMipmaps(GpuImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int w = (int)image.Width, h = (int)image.Height;
+        for (uint level = 1; level <= image.MipLevels; level++)
+        {
+            // The level just written becomes a blit source (or, for the last one, goes straight to the shaders).
+            LevelBarrier(image, level - 1, ImageLayout.TransferDstOptimal, ImageLayout.TransferSrcOptimal,
+                PipelineStageFlags2.AllTransferBit, AccessFlags2.TransferWriteBit, PipelineStageFlags2.AllTransferBit, AccessFlags2.TransferReadBit);
+            if (level == image.MipLevels) break;
+            int nw = Math.Max(1, w / 2), nh = Math.Max(1, h / 2);
+            var region = new ImageBlit(srcSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: level - 1, baseArrayLayer: 0, layerCount: image.Layers),
+                dstSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: level, baseArrayLayer: 0, layerCount: image.Layers));
+            region.SrcOffsets[1] = new Offset3D(x: w, y: h, z: 1);
+            region.DstOffsets[1] = new Offset3D(x: nw, y: nh, z: 1);
+            Vk.CmdBlitImage(Handle, image.Handle, ImageLayout.TransferSrcOptimal, image.Handle, ImageLayout.TransferDstOptimal, 1, &region, Filter.Linear);
+            (w, h) = (nw, nh);
+        }
+        var barrier = new ImageMemoryBarrier2(srcStageMask: PipelineStageFlags2.AllTransferBit, srcAccessMask: AccessFlags2.TransferReadBit | AccessFlags2.TransferWriteBit,
+            dstStageMask: PipelineStageFlags2.FragmentShaderBit, dstAccessMask: AccessFlags2.ShaderSampledReadBit,
+            oldLayout: ImageLayout.TransferSrcOptimal, newLayout: ImageLayout.ShaderReadOnlyOptimal, srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored,
+            image: image.Handle, subresourceRange: image.FullRange);
+        var dependency = new DependencyInfo(imageMemoryBarrierCount: 1, pImageMemoryBarriers: &barrier);
+        Vk.CmdPipelineBarrier2(Handle, &dependency);
+    }
+
+    private void LevelBarrier(GpuImage image, uint level, ImageLayout oldLayout, ImageLayout newLayout,
+        PipelineStageFlags2 srcStage, AccessFlags2 srcAccess, PipelineStageFlags2 dstStage, AccessFlags2 dstAccess)
+    {
+        var barrier = new ImageMemoryBarrier2(srcStageMask: srcStage, srcAccessMask: srcAccess, dstStageMask: dstStage, dstAccessMask: dstAccess, oldLayout: oldLayout, newLayout: newLayout,
+            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image.Handle,
+            subresourceRange: new ImageSubresourceRange(aspectMask: image.Aspect, baseMipLevel: level, levelCount: 1, baseArrayLayer: 0, layerCount: image.Layers));
+        var dependency = new DependencyInfo(imageMemoryBarrierCount: 1, pImageMemoryBarriers: &barrier);
+        Vk.CmdPipelineBarrier2(Handle, &dependency);
+    }
+
     /// <summary>Copies one layer of an image (TRANSFER_SRC_OPTIMAL) into a buffer at an offset, tightly packed.</summary>
     public void CopyImageToBuffer(GpuImage image, GpuBuffer buffer, uint layer = 0, ulong bufferOffsetBytes = 0)
     {

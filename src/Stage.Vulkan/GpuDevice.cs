@@ -13,8 +13,9 @@ public sealed unsafe class GpuDevice : IDisposable
     private ulong _submitted;
     private bool _disposed;
 
-    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, Device handle, Vk vk, Queue queue, GpuPresentation presentation)
+    private GpuDevice(GpuInstance instance, GpuDeviceInfo info, Device handle, Vk vk, Queue queue, GpuPresentation presentation, bool samplerAnisotropy)
     {
+        SamplerAnisotropy = samplerAnisotropy;
         Presentation = presentation;
         Instance = instance;
         Info = info;
@@ -35,6 +36,9 @@ public sealed unsafe class GpuDevice : IDisposable
         Vk.CreateSemaphore(Handle, &semaphoreInfo, null, &timeline).Check("vkCreateSemaphore");
         _timeline = timeline;
     }
+
+    /// <summary>True when anisotropic filtering is enabled (the device offers <c>samplerAnisotropy</c>); the most it allows is <see cref="Limits"/>.MaxSamplerAnisotropy.</summary>
+    public bool SamplerAnisotropy { get; }
 
     /// <summary>The instance this device belongs to.</summary>
     public GpuInstance Instance { get; }
@@ -94,11 +98,14 @@ public sealed unsafe class GpuDevice : IDisposable
         var priority = 1.0f;
         var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: (uint)info.GraphicsQueueFamily, queueCount: 1, pQueuePriorities: &priority);
         var vk12 = new PhysicalDeviceVulkan12Features(timelineSemaphore: true);
-        var vk13 = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
-        // Fragment-shader atomics (the compose pass's out-of-gamut and over-peak counters), where offered.
-        PhysicalDeviceFeatures core;
-        instance.Vk.GetPhysicalDeviceFeatures(info.Handle, &core);
-        var features = new PhysicalDeviceFeatures2(pNext: &vk13, features: new PhysicalDeviceFeatures(fragmentStoresAndAtomics: core.FragmentStoresAndAtomics));
+        var vk13Only = new PhysicalDeviceVulkan13Features(pNext: &vk12, dynamicRendering: true, synchronization2: true);
+        // Where the device offers them: fragment-shader atomics (the compose pass's out-of-gamut and over-peak counters) and
+        // anisotropic filtering (textures of receding surfaces stay sharp); core features travel in PhysicalDeviceFeatures2
+        // at the head of the chain.
+        PhysicalDeviceFeatures offeredCore;
+        instance.Vk.GetPhysicalDeviceFeatures(info.Handle, &offeredCore);
+        var features = new PhysicalDeviceFeatures2(pNext: &vk13Only, features: new PhysicalDeviceFeatures(
+            fragmentStoresAndAtomics: offeredCore.FragmentStoresAndAtomics, samplerAnisotropy: offeredCore.SamplerAnisotropy));
 
         // Presentation: only when the instance can make surfaces (a window output); each extension is
         // enabled only with its feature, so a driver that lists an extension but not the feature is not asked for it.
@@ -135,17 +142,17 @@ public sealed unsafe class GpuDevice : IDisposable
             if (id) { presentId.PNext = chain; chain = &presentId; }
             if (wait) { presentWait.PNext = chain; chain = &presentWait; }
             if (barrier) { presentBarrier.PNext = chain; chain = &presentBarrier; }
-            GpuDevice presenting = CreateWith(instance, info, &queueInfo, chain, extensions, presentation);
-            presenting.FragmentStoresAndAtomics = core.FragmentStoresAndAtomics;
+            GpuDevice presenting = CreateWith(instance, info, &queueInfo, chain, extensions, presentation, offeredCore.SamplerAnisotropy);
+            presenting.FragmentStoresAndAtomics = offeredCore.FragmentStoresAndAtomics;
             return presenting;
         }
-        GpuDevice device = CreateWith(instance, info, &queueInfo, &features, extensions, presentation);
-        device.FragmentStoresAndAtomics = core.FragmentStoresAndAtomics;
+        GpuDevice device = CreateWith(instance, info, &queueInfo, &features, extensions, presentation, offeredCore.SamplerAnisotropy);
+        device.FragmentStoresAndAtomics = offeredCore.FragmentStoresAndAtomics;
         return device;
     }
 
     private static GpuDevice CreateWith(GpuInstance instance, GpuDeviceInfo info, DeviceQueueCreateInfo* queueInfo, void* features,
-        List<string> extensions, GpuPresentation presentation)
+        List<string> extensions, GpuPresentation presentation, bool samplerAnisotropy)
     {
         using var strings = new NativeStrings();
         var createInfo = new DeviceCreateInfo(pNext: features, queueCreateInfoCount: 1, pQueueCreateInfos: queueInfo, enabledExtensionCount: (uint)extensions.Count, ppEnabledExtensionNames: strings.AddArray(extensions));
@@ -156,7 +163,7 @@ public sealed unsafe class GpuDevice : IDisposable
         vk.GetDeviceQueue(device, (uint)info.GraphicsQueueFamily, 0, &queue);
         try
         {
-            return new GpuDevice(instance, info, device, vk, queue, presentation);
+            return new GpuDevice(instance, info, device, vk, queue, presentation, samplerAnisotropy);
         }
         catch
         {

@@ -20,6 +20,8 @@ public sealed unsafe class GpuImage : IDisposable
     public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1,
         uint mipLevels = 1, SampleCountFlags samples = SampleCountFlags.Count1Bit)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(mipLevels);
+        MipLevels = mipLevels;
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(width);
         ArgumentOutOfRangeException.ThrowIfZero(height);
@@ -126,6 +128,9 @@ public sealed unsafe class GpuImage : IDisposable
 
     /// <summary>The levels of a full mip chain of a <paramref name="width"/> × <paramref name="height"/> image (down to 1 × 1).</summary>
     public static uint MipLevelsFor(uint width, uint height) => (uint)BitOperations.Log2(Math.Max(width, height)) + 1;
+
+    /// <summary>Levels of a full mip chain down to 1 × 1 for an image of this size (<see cref="MipLevelsFor"/>).</summary>
+    public static uint FullMipChain(uint width, uint height) => MipLevelsFor(width, height);
 
     /// <summary>Colour or depth.</summary>
     public ImageAspectFlags Aspect { get; }

@@ -20,9 +20,21 @@ public sealed record GpuSamplerDesc
 
     /// <summary>The border colour when <see cref="AddressMode"/> is clamp-to-border.</summary>
     public BorderColor BorderColor { get; init; } = BorderColor.FloatOpaqueWhite;
+
+    /// <summary>Addressing along v when it differs from u (<see cref="AddressMode"/>); null: the same.</summary>
+    public SamplerAddressMode? AddressModeV { get; init; }
+
+    /// <summary>Mip levels the sampler may read (0: level 0 only, as before); <see cref="Vk.LodClampNone"/> for all.</summary>
+    public float MaxLod { get; init; }
+
+    /// <summary>Linear blending between mip levels (trilinear) or the nearest level.</summary>
+    public SamplerMipmapMode MipmapMode { get; init; } = SamplerMipmapMode.Nearest;
+
+    /// <summary>Anisotropic filtering up to this many samples (≤ 1 off); used only where the device enabled <c>samplerAnisotropy</c>, clamped to its limit.</summary>
+    public float MaxAnisotropy { get; init; }
 }
 
-/// <summary>A sampler: filtering, addressing, optional depth comparison and optional trilinear mip filtering; no anisotropy.</summary>
+/// <summary>A sampler: filtering, addressing, mip levels (trilinear where asked), anisotropy where offered, and optional depth comparison.</summary>
 public sealed unsafe class GpuSampler : IDisposable
 {
     private readonly GpuDevice _device;
@@ -34,13 +46,22 @@ public sealed unsafe class GpuSampler : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         desc ??= new GpuSamplerDesc();
         _device = device;
-        var info = new SamplerCreateInfo(magFilter: desc.Filter, minFilter: desc.Filter, mipmapMode: desc.Mipmaps ? SamplerMipmapMode.Linear : SamplerMipmapMode.Nearest, addressModeU: desc.AddressMode, addressModeV: desc.AddressMode, addressModeW: desc.AddressMode, compareEnable: desc.Compare.HasValue, compareOp: desc.Compare ?? CompareOp.Never, minLod: 0, maxLod: desc.Mipmaps ? Vk.LodClampNone : 0, borderColor: desc.BorderColor);
+        float anisotropy = device.SamplerAnisotropy ? Math.Min(desc.MaxAnisotropy, device.Limits.MaxSamplerAnisotropy) : 0;
+        // Mipmaps is the short way to say "trilinear over the whole chain"; otherwise MipmapMode and MaxLod say it.
+        var info = new SamplerCreateInfo(magFilter: desc.Filter, minFilter: desc.Filter, mipmapMode: desc.Mipmaps ? SamplerMipmapMode.Linear : desc.MipmapMode,
+            addressModeU: desc.AddressMode, addressModeV: desc.AddressModeV ?? desc.AddressMode, addressModeW: desc.AddressMode, anisotropyEnable: anisotropy > 1,
+            maxAnisotropy: Math.Max(1, anisotropy), compareEnable: desc.Compare.HasValue, compareOp: desc.Compare ?? CompareOp.Never, minLod: 0,
+            maxLod: desc.Mipmaps ? Vk.LodClampNone : desc.MaxLod, borderColor: desc.BorderColor);
+        Anisotropy = anisotropy > 1 ? anisotropy : 1;
         Sampler sampler;
         device.Vk.CreateSampler(device.Handle, &info, null, &sampler).Check("vkCreateSampler");
         Handle = sampler;
     }
 
     internal Sampler Handle { get; }
+
+    /// <summary>The anisotropy in effect (1: off, or the device does not offer it).</summary>
+    public float Anisotropy { get; }
 
     /// <summary>Retires the sampler until the GPU is done with it.</summary>
     public void Dispose()

@@ -227,21 +227,33 @@ internal static class ComponentCodec
     {
         w.Write(a is not null);
         if (a is null) return;
-        w.Write((byte)a.Primitive);
+        // The kind's high bit says a material follows, so an appearance without one encodes (and hashes) as before.
+        w.Write((byte)((byte)a.Primitive | (a.HasMaterial ? 0x80 : 0)));
         w.Write(a.ColorLinear.R);
         w.Write(a.ColorLinear.G);
         w.Write(a.ColorLinear.B);
         w.Write(a.MeshPath ?? "");
+        if (!a.HasMaterial) return;
+        w.Write(a.Metallic ?? -1);
+        w.Write(a.Roughness ?? -1);
     }
 
     internal static Appearance? ReadAppearance(ref CanonicalReader r)
     {
         if (!r.ReadBoolean()) return null;
-        var kind = (PrimitiveKind)r.ReadByte();
+        byte code = r.ReadByte();
+        var kind = (PrimitiveKind)(code & 0x7F);
         if (!Enum.IsDefined(kind)) throw new InvalidDataException($"Unknown primitive {(int)kind}.");
         var colour = new ColorRgb(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
         string mesh = r.ReadString();
-        return new Appearance(kind, colour, mesh.Length == 0 ? null : mesh);
+        double? metallic = null, roughness = null;
+        if ((code & 0x80) != 0)
+        {
+            double m = r.ReadDouble(), g = r.ReadDouble();
+            metallic = m < 0 ? null : m;
+            roughness = g < 0 ? null : g;
+        }
+        return new Appearance(kind, colour, mesh.Length == 0 ? null : mesh, metallic, roughness);
     }
 
     internal static void WriteBehaviour(CanonicalWriter w, Behaviour? b)

@@ -32,7 +32,13 @@ public readonly record struct ColorRgb(double R, double G, double B)
 /// <param name="Primitive">What to draw.</param>
 /// <param name="ColorLinear">Base colour, linear RGB.</param>
 /// <param name="MeshPath">The glTF file when <paramref name="Primitive"/> is <see cref="PrimitiveKind.Mesh"/>, else null.</param>
-public sealed record Appearance(PrimitiveKind Primitive, ColorRgb ColorLinear, string? MeshPath = null);
+/// <param name="Metallic">Metalness 0..1 of the surface (glTF metallic-roughness), or null: a dielectric primitive, a mesh's own materials.</param>
+/// <param name="Roughness">Perceptual roughness 0..1, or null: fully rough for a primitive, a mesh's own materials.</param>
+public sealed record Appearance(PrimitiveKind Primitive, ColorRgb ColorLinear, string? MeshPath = null, double? Metallic = null, double? Roughness = null)
+{
+    /// <summary>True when the scene gave a metallic or roughness value.</summary>
+    public bool HasMaterial => Metallic is not null || Roughness is not null;
+}
 
 /// <summary>How a body takes part in the simulation.</summary>
 public enum BodyKind

@@ -447,10 +447,12 @@ public static class SceneLoader
 
         private Appearance? ReadAppearance(JsonElement element, string path)
         {
-            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "primitive", "colorLinear", "mesh");
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "primitive", "colorLinear", "mesh", "metallic", "roughness");
             string? primitive = r.Choice("primitive", false, "box", "sphere", "capsule", "cylinder", "plane", "terrain", "mesh");
             string? mesh = r.String("mesh", false);
             double[]? colour = r.Numbers("colorLinear", false, 3);
+            double? metallic = r.Number("metallic", false, 0, 1);
+            double? roughness = r.Number("roughness", false, 0, 1);
             if (colour is not null && colour.Any(c => c < 0))
             {
                 r.Fault("colorLinear", "channels must be at least 0");
@@ -465,7 +467,7 @@ public static class SceneLoader
             if (primitive is null && mesh is null) { r.Fault("primitive", "is required (or give a mesh)"); return null; }
             PrimitiveKind kind = mesh is not null ? PrimitiveKind.Mesh : Enum.Parse<PrimitiveKind>(primitive!, ignoreCase: true);
             var c = colour is null ? ColorRgb.Grey : new ColorRgb(colour[0], colour[1], colour[2]);
-            return new Appearance(kind, c, mesh);
+            return new Appearance(kind, c, mesh, metallic, roughness);
         }
 
         private static Appearance? DefaultAppearance(Shape? shape) => shape switch

@@ -214,3 +214,35 @@ public class SceneFileTests
         Assert.Contains(faults, f => f.StartsWith("commands[3].createJoint.a:", StringComparison.Ordinal));
     }
 }
+
+/// <summary>A look's metallic and roughness: read from the scene, kept by snapshots; a look without them encodes as before.</summary>
+public class AppearanceMaterialTests
+{
+    [Fact]
+    public void Metallic_and_roughness_load_and_survive_a_snapshot_and_leave_other_looks_encoded_as_before()
+    {
+        const string json = """
+        {
+          "entities": [
+            { "name": "chrome", "shape": { "kind": "sphere", "radiusM": 0.5 }, "positionM": [0, 1, 0],
+              "appearance": { "primitive": "sphere", "colorLinear": [0.9, 0.9, 0.9], "metallic": 1, "roughness": 0.2 } },
+            { "name": "plain", "shape": { "kind": "box", "sizeM": [1, 1, 1] }, "positionM": [2, 1, 0],
+              "appearance": { "primitive": "box", "colorLinear": [0.5, 0.5, 0.5] } }
+          ]
+        }
+        """;
+        SceneLoadResult result = SceneLoader.LoadText(json, "looks.json");
+        Assert.True(result.IsValid, string.Join("\n", result.Faults));
+        using StageWorld world = result.Scene!.Build();
+        Assert.Equal(1.0, world.Find("chrome")!.Appearance!.Metallic);
+        Assert.Equal(0.2, world.Find("chrome")!.Appearance!.Roughness);
+        Assert.False(world.Find("plain")!.Appearance!.HasMaterial);
+        WorldImage back = WorldCodec.Decode(WorldCodec.Encode(WorldImage.Capture(world)));
+        Assert.Equal(world.Find("chrome")!.Appearance, back.Entities.Single(e => e.Definition.Name == "chrome").Definition.Appearance);
+        Assert.Null(back.Entities.Single(e => e.Definition.Name == "plain").Definition.Appearance!.Metallic);
+
+        SceneLoadResult bad = SceneLoader.LoadText(json.Replace("\"roughness\": 0.2", "\"roughness\": 2", StringComparison.Ordinal), "bad.json");
+        Assert.False(bad.IsValid);
+        Assert.Contains(bad.Faults, f => f.ToString().Contains("roughness", StringComparison.Ordinal));
+    }
+}

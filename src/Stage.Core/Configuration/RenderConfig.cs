@@ -44,4 +44,11 @@ public sealed record RenderConfig
     /// output's default — 203 for PQ and HLG (ITU-R BT.2408), 100 for SDR.
     /// </summary>
     public double? ReferenceWhiteNits { get; init; }
+
+    /// <summary>
+    /// The camera's exposure in EV (−10 … 30, default 0): scene luminance L (cd/m²) is rendered as L · 2^−EV, so 1.0 of
+    /// the scene-linear wall signal is 2^EV nits (15 for a world lit by ~100 klx daylight). Changed live by
+    /// <c>/stage/camera/exposure</c>. The wall path stays scene-linear; encoding for the LED processor is separate.
+    /// </summary>
+    public double ExposureEv { get; init; }
 }

@@ -10,7 +10,7 @@ internal sealed partial class StageConfigReader
     {
         JsonElement? element = top.Element("render", required: false);
         if (element is null) return new RenderConfig();
-        var reader = JsonObjectReader.Open(element.Value, "render", faults, "outerEyeM", "outerFaceSizePx", "softEdgePercent", "framesInFlight", "msaaSamples", "workingSpace", "referenceWhiteNits");
+        var reader = JsonObjectReader.Open(element.Value, "render", faults, "outerEyeM", "outerFaceSizePx", "softEdgePercent", "framesInFlight", "msaaSamples", "workingSpace", "referenceWhiteNits", "exposureEv");
         if (!reader.IsValid) return new RenderConfig();
         var defaults = new RenderConfig();
         double[]? eye = reader.Numbers("outerEyeM", required: false, 3);
@@ -25,6 +25,7 @@ internal sealed partial class StageConfigReader
         }
         string? working = reader.Choice("workingSpace", required: false, "rec709", "acescg");
         double? white = reader.Number("referenceWhiteNits", required: false, 1, 10000);
+        double? exposure = reader.Number("exposureEv", required: false, RenderLimits.MinExposureEv, RenderLimits.MaxExposureEv);
         return new RenderConfig
         {
             OuterEyeM = eye is null ? defaults.OuterEyeM : new System.Numerics.Vector3((float)eye[0], (float)eye[1], (float)eye[2]),
@@ -34,6 +35,7 @@ internal sealed partial class StageConfigReader
             MsaaSamples = msaa ?? defaults.MsaaSamples,
             WorkingSpace = working == "acescg" ? Stage.Core.Colour.Primaries.AcesCg : Stage.Core.Colour.Primaries.Rec709,
             ReferenceWhiteNits = white,
+            ExposureEv = exposure ?? defaults.ExposureEv,
         };
     }
 }

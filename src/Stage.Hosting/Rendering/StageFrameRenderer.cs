@@ -47,6 +47,9 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     /// <summary>The live grades (the engine's <c>FrameLoop.Grades</c>): copied into the compose pass before a frame whenever they changed.</summary>
     public Stage.Core.Colour.GradeBoard? Grades { get; set; }
 
+    /// <summary>The scene drawn (its light and exposure may be changed between frames, on the engine thread).</summary>
+    public RenderScene Scene => scene;
+
     /// <summary>The renderer drawn with.</summary>
     public StageRenderer Renderer => renderer;
 

@@ -182,7 +182,12 @@ public sealed class WorldSceneBridge
                 continue;
             }
             var color = new Vector3((float)appearance.ColorLinear.R, (float)appearance.ColorLinear.G, (float)appearance.ColorLinear.B);
-            int index = scene.Add(new DrawItem(kind, local, color) { Mesh = mesh });
+            int index = scene.Add(new DrawItem(kind, local, color)
+            {
+                Mesh = mesh,
+                Metallic = appearance.Metallic is double m ? (float)m : null,
+                Roughness = appearance.Roughness is double g ? (float)g : null,
+            });
             _slots[_slotCount++] = new Slot(e, local, index, fixedInStage);
         }
         Rebuilds++;

@@ -40,7 +40,15 @@ public readonly record struct AxisAlignedBox(Vector3 MinM, Vector3 MaxM)
 /// <param name="FirstIndex">First index into <see cref="MeshData.Indices"/>; a multiple of 3.</param>
 /// <param name="IndexCount">Indices of the run; a multiple of 3.</param>
 /// <param name="BaseColorLinear">Base colour, linear RGBA, each channel 0..1.</param>
-public readonly record struct MeshSubmesh(int FirstIndex, int IndexCount, Vector4 BaseColorLinear);
+public readonly record struct MeshSubmesh(int FirstIndex, int IndexCount, Vector4 BaseColorLinear)
+{
+    /// <summary>
+    /// The glTF material of the run (textures, metallic, roughness, emissive, alpha), or null for a plain
+    /// dielectric surface of <see cref="BaseColorLinear"/> whose metallic and roughness come from the item drawn.
+    /// When set, <see cref="BaseColorLinear"/> equals its base colour factor.
+    /// </summary>
+    public MeshMaterial? Material { get; init; }
+}
 
 /// <summary>
 /// A triangle mesh on the CPU, ready to upload: separate arrays of positions (metres) and unit normals,
@@ -66,6 +74,9 @@ public sealed class MeshData
     private readonly Vector3[] _normals;
     private readonly uint[] _indices;
     private readonly MeshSubmesh[] _submeshes;
+    private readonly Vector2[]? _texCoords0;
+    private readonly Vector2[]? _texCoords1;
+    private readonly Vector4[]? _tangents;
 
     /// <summary>
     /// Takes the arrays as they are (not copied: the caller hands them over). With no
@@ -73,8 +84,23 @@ public sealed class MeshData
     /// every index.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths differ, the index count is not a multiple of 3, or the submeshes do not tile the indices in order.</exception>
-    public MeshData(Vector3[] positionsM, Vector3[] normals, uint[] indices, IReadOnlyList<MeshSubmesh>? submeshes = null, Vector4? baseColorLinear = null)
+    /// <param name="positionsM">Vertex positions, metres.</param>
+    /// <param name="normals">Unit normals, one per position.</param>
+    /// <param name="indices">Triangle list.</param>
+    /// <param name="submeshes">Runs of triangles with their colours and materials.</param>
+    /// <param name="baseColorLinear">The one colour when <paramref name="submeshes"/> is null.</param>
+    /// <param name="texCoords0">glTF TEXCOORD_0 per vertex (u right, v down the image), or null.</param>
+    /// <param name="texCoords1">glTF TEXCOORD_1 per vertex, or null.</param>
+    /// <param name="tangents">glTF TANGENT per vertex (xyz unit, w ±1 the bitangent's sign), or null.</param>
+    public MeshData(Vector3[] positionsM, Vector3[] normals, uint[] indices, IReadOnlyList<MeshSubmesh>? submeshes = null, Vector4? baseColorLinear = null,
+        Vector2[]? texCoords0 = null, Vector2[]? texCoords1 = null, Vector4[]? tangents = null)
     {
+        if (texCoords0 is not null && texCoords0.Length != positionsM.Length) throw new ArgumentException($"{texCoords0.Length} TEXCOORD_0 for {positionsM.Length} positions", nameof(texCoords0));
+        if (texCoords1 is not null && texCoords1.Length != positionsM.Length) throw new ArgumentException($"{texCoords1.Length} TEXCOORD_1 for {positionsM.Length} positions", nameof(texCoords1));
+        if (tangents is not null && tangents.Length != positionsM.Length) throw new ArgumentException($"{tangents.Length} tangents for {positionsM.Length} positions", nameof(tangents));
+        _texCoords0 = texCoords0;
+        _texCoords1 = texCoords1;
+        _tangents = tangents;
         ArgumentNullException.ThrowIfNull(positionsM);
         ArgumentNullException.ThrowIfNull(normals);
         ArgumentNullException.ThrowIfNull(indices);
@@ -115,6 +141,15 @@ public sealed class MeshData
     /// <summary>Runs of triangles with their base colours, in index order, together covering every index.</summary>
     public IReadOnlyList<MeshSubmesh> Submeshes => _submeshes;
 
+    /// <summary>TEXCOORD_0 per vertex; empty when the mesh has none.</summary>
+    public ReadOnlySpan<Vector2> TexCoords0 => _texCoords0;
+
+    /// <summary>TEXCOORD_1 per vertex; empty when the mesh has none.</summary>
+    public ReadOnlySpan<Vector2> TexCoords1 => _texCoords1;
+
+    /// <summary>Tangents per vertex (xyz, w the bitangent sign); empty when the mesh has none.</summary>
+    public ReadOnlySpan<Vector4> Tangents => _tangents;
+
     /// <summary>Vertices.</summary>
     public int VertexCount => _positionsM.Length;
 
@@ -123,6 +158,33 @@ public sealed class MeshData
 
     /// <summary>The box around every vertex position (referenced or not); empty for no vertices.</summary>
     public AxisAlignedBox BoundsM { get; }
+
+    /// <summary>Floats per vertex of <see cref="ToInterleavedVertices"/>: position 3, normal 3, uv0 2, uv1 2, tangent 4.</summary>
+    public const int InterleavedFloats = 14;
+
+    /// <summary>
+    /// The renderer's vertex layout, <see cref="InterleavedFloats"/> floats (56 bytes) per vertex: position, normal,
+    /// TEXCOORD_0, TEXCOORD_1 (zero where absent; uv1 = uv0 when only set 0 exists), tangent (given, or generated by
+    /// <see cref="TangentGenerator"/> from UV set 0, or a unit vector perpendicular to the normal without UVs).
+    /// </summary>
+    public float[] ToInterleavedVertices()
+    {
+        Vector4[] tangents = _tangents ?? TangentGenerator.Generate(_positionsM, _normals, _texCoords0, _indices);
+        var result = new float[_positionsM.Length * InterleavedFloats];
+        for (int v = 0; v < _positionsM.Length; v++)
+        {
+            Vector3 p = _positionsM[v], n = _normals[v];
+            Vector2 uv0 = _texCoords0 is null ? Vector2.Zero : _texCoords0[v];
+            Vector2 uv1 = _texCoords1 is null ? uv0 : _texCoords1[v];
+            Vector4 t = tangents[v];
+            int o = v * InterleavedFloats;
+            result[o] = p.X; result[o + 1] = p.Y; result[o + 2] = p.Z;
+            result[o + 3] = n.X; result[o + 4] = n.Y; result[o + 5] = n.Z;
+            result[o + 6] = uv0.X; result[o + 7] = uv0.Y; result[o + 8] = uv1.X; result[o + 9] = uv1.Y;
+            result[o + 10] = t.X; result[o + 11] = t.Y; result[o + 12] = t.Z; result[o + 13] = t.W;
+        }
+        return result;
+    }
 
     /// <summary>
     /// Positions and normals interleaved, six floats per vertex (px, py, pz, nx, ny, nz: 24 bytes, the
@@ -158,6 +220,8 @@ public sealed class MeshData
         for (int v = 0; v < _positionsM.Length; v++)
         {
             if (!IsFinite(_positionsM[v]) && Add($"positionsM[{v}]: {Show(_positionsM[v])} is not finite")) return faults;
+            if (_texCoords0 is not null && !(float.IsFinite(_texCoords0[v].X) && float.IsFinite(_texCoords0[v].Y)) && Add($"texCoords0[{v}]: {_texCoords0[v]} is not finite")) return faults;
+            if (_texCoords1 is not null && !(float.IsFinite(_texCoords1[v].X) && float.IsFinite(_texCoords1[v].Y)) && Add($"texCoords1[{v}]: {_texCoords1[v]} is not finite")) return faults;
             Vector3 n = _normals[v];
             if (!IsFinite(n))
             {
@@ -219,7 +283,8 @@ public sealed class MeshData
     /// <summary>A copy with every submesh drawn in <paramref name="baseColorLinear"/>.</summary>
     public MeshData WithBaseColor(Vector4 baseColorLinear) =>
         new((Vector3[])_positionsM.Clone(), (Vector3[])_normals.Clone(), (uint[])_indices.Clone(),
-            [.. _submeshes.Select(s => s with { BaseColorLinear = baseColorLinear })]);
+            [.. _submeshes.Select(s => s with { BaseColorLinear = baseColorLinear, Material = s.Material is null ? null : s.Material with { BaseColorFactor = baseColorLinear } })],
+            texCoords0: (Vector2[]?)_texCoords0?.Clone(), texCoords1: (Vector2[]?)_texCoords1?.Clone(), tangents: (Vector4[]?)_tangents?.Clone());
 
     /// <summary>
     /// A copy moved by <paramref name="transform"/> (a System.Numerics row-vector matrix: p' = p · M).
@@ -242,11 +307,25 @@ public sealed class MeshData
             normals[v] = Vector3.Normalize(Vector3.TransformNormal(_normals[v], normalMatrix));
         }
         var indices = (uint[])_indices.Clone();
-        if (transform.GetDeterminant() < 0)
+        bool mirrors = transform.GetDeterminant() < 0;
+        if (mirrors)
         {
             for (int i = 0; i < indices.Length; i += 3) (indices[i + 1], indices[i + 2]) = (indices[i + 2], indices[i + 1]);
         }
-        return new MeshData(positions, normals, indices, _submeshes);
+        Vector4[]? tangents = null;
+        if (_tangents is not null)
+        {
+            // Tangents follow the surface (the model matrix); a mirror flips the bitangent's handedness.
+            tangents = new Vector4[_tangents.Length];
+            for (int v = 0; v < tangents.Length; v++)
+            {
+                Vector3 t = Vector3.TransformNormal(new Vector3(_tangents[v].X, _tangents[v].Y, _tangents[v].Z), transform);
+                float length = t.Length();
+                t = length > 0 && float.IsFinite(length) ? t / length : Vector3.UnitX;
+                tangents[v] = new Vector4(t, mirrors ? -_tangents[v].W : _tangents[v].W);
+            }
+        }
+        return new MeshData(positions, normals, indices, _submeshes, texCoords0: _texCoords0, texCoords1: _texCoords1, tangents: tangents);
     }
 
     /// <summary>One mesh holding all of <paramref name="meshes"/>, in order, with their submeshes.</summary>
@@ -257,16 +336,28 @@ public sealed class MeshData
         var normals = new List<Vector3>();
         var indices = new List<uint>();
         var submeshes = new List<MeshSubmesh>();
+        var uv0 = new List<Vector2>();
+        var uv1 = new List<Vector2>();
+        var tangents = new List<Vector4>();
+        bool anyUv0 = false, anyUv1 = false, anyTangents = false;
         foreach (MeshData mesh in meshes)
         {
             uint baseVertex = (uint)positions.Count;
             int baseIndex = indices.Count;
             positions.AddRange(mesh._positionsM);
             normals.AddRange(mesh._normals);
+            anyUv0 |= mesh._texCoords0 is not null;
+            anyUv1 |= mesh._texCoords1 is not null;
+            anyTangents |= mesh._tangents is not null;
+            uv0.AddRange(mesh._texCoords0 ?? new Vector2[mesh.VertexCount]);
+            uv1.AddRange(mesh._texCoords1 ?? mesh._texCoords0 ?? new Vector2[mesh.VertexCount]);
+            // A part without tangents gets generated ones, so that the combined mesh carries one kind for all.
+            tangents.AddRange(mesh._tangents ?? TangentGenerator.Generate(mesh._positionsM, mesh._normals, mesh._texCoords0, mesh._indices));
             foreach (uint i in mesh._indices) indices.Add(i + baseVertex);
             foreach (MeshSubmesh s in mesh._submeshes) submeshes.Add(s with { FirstIndex = s.FirstIndex + baseIndex });
         }
-        return new MeshData([.. positions], [.. normals], [.. indices], submeshes);
+        return new MeshData([.. positions], [.. normals], [.. indices], submeshes,
+            texCoords0: anyUv0 ? [.. uv0] : null, texCoords1: anyUv1 ? [.. uv1] : null, tangents: anyTangents ? [.. tangents] : null);
     }
 
     /// <summary>

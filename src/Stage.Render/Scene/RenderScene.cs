@@ -25,6 +25,12 @@ public enum DrawKind
 /// <param name="ColorLinear">Base colour, linear RGB (0..1, may exceed 1 for emissive-looking objects under strong light). A mesh's own base colours are multiplied by it.</param>
 public readonly record struct DrawItem(DrawKind Kind, Matrix4x4 Transform, Vector3 ColorLinear)
 {
+    /// <summary>Metalness 0..1 of the item's surface; null: the material's own (a primitive's is 0, a dielectric).</summary>
+    public float? Metallic { get; init; }
+
+    /// <summary>Perceptual roughness 0..1 of the item's surface; null: the material's own (a primitive's is 1, fully rough).</summary>
+    public float? Roughness { get; init; }
+
     /// <summary>The mesh of a <see cref="DrawKind.Mesh"/> item (uploaded once per instance of <see cref="SceneMesh"/>, then shared); null for primitives.</summary>
     public SceneMesh? Mesh { get; init; }
 
@@ -77,10 +83,32 @@ public sealed class RenderScene
     /// <summary>The direction sunlight travels (from the sun toward the ground), stage space; normalised when used.</summary>
     public Vector3 SunDirection { get; set; } = Vector3.Normalize(new Vector3(-0.4f, -1f, -0.3f));
 
-    /// <summary>Sun illuminance colour, linear RGB.</summary>
+    /// <summary>Sun colour, linear RGB (about 1 in its brightest channel); the light is this × <see cref="SunIlluminanceLux"/>.</summary>
     public Vector3 SunColorLinear { get; set; } = new(1f, 0.95f, 0.9f);
 
-    /// <summary>Ambient light, linear RGB (lights every surface evenly, shadowed or not).</summary>
+    /// <summary>
+    /// The sun's illuminance on a surface facing it, lux (lm/m²). A white Lambert surface facing the sun sends back
+    /// E/π cd/m² (nits). The default, π, keeps the working space's 1.0 = 1 nit at exposure 0 and a white surface facing
+    /// the sun at the sun colour — what the renderer drew before physical units; real daylight is ~100,000 lux (use an
+    /// exposure of ~15 EV then, <see cref="ExposureEv"/>).
+    /// </summary>
+    public float SunIlluminanceLux { get; set; } = MathF.PI;
+
+    /// <summary>
+    /// The camera's exposure, EV: scene luminance L (cd/m²) is written to the (scene-linear) image as L · 2^−EV, so
+    /// 1.0 in the image is 2^EV nits. 0 keeps luminance as is; 15 maps 32,768 nits (a white wall in ~100 klx
+    /// sunlight) to 1. The photographic EV100 (ISO 100, K = 12.5: saturating luminance 1.2 · 2^EV100) is this EV − log2 1.2 ≈ EV − 0.26.
+    /// </summary>
+    public float ExposureEv { get; set; }
+
+    /// <summary>The factor <see cref="ExposureEv"/> applies: 2^−EV.</summary>
+    public static float ExposureScale(float exposureEv) => MathF.Pow(2, -exposureEv);
+
+    /// <summary>
+    /// The radiance of a uniform environment around the scene, linear RGB (cd/m² at exposure 0): it lights every
+    /// surface from every direction, shadowed by the sun or not — a white Lambert surface shows exactly this, a
+    /// rough white metal this × its F0. (What was the flat "ambient" term; now image-based light.)
+    /// </summary>
     public Vector3 AmbientLinear { get; set; } = new(0.15f, 0.17f, 0.2f);
 
     /// <summary>What is seen where nothing is drawn (the sky), linear RGB.</summary>

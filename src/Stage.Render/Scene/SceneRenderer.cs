@@ -53,10 +53,20 @@ public sealed class SceneRenderer : IDisposable
     private readonly Slot[] _slots;
     private readonly GpuDescriptorSetLayout _layout;
     private readonly GpuDescriptorPool _pool;
+    private readonly GpuDescriptorSetLayout _materialLayout;
+    private readonly List<GpuDescriptorPool> _materialPools = [];
+    private int _materialSetsLeft;
+    private readonly Dictionary<MeshMaterial, GpuMaterial> _materials = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Vector4, GpuMaterial> _plainMaterials = [];
+    private readonly GpuMaterial _defaultMaterial;
+    private readonly TextureCache _textures;
+    private readonly GpuImage _brdfLut;
+    private readonly GpuSampler _lutSampler;
     private readonly GpuSampler _shadowSampler;
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
-    private readonly List<(Format Format, SampleCountFlags Samples, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly List<(Format Format, SampleCountFlags Samples, bool Blend, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private float _exposureScale = 1;
     private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
     // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
     private readonly Dictionary<SceneMesh, GpuMesh?> _gpuMeshes = new(ReferenceEqualityComparer.Instance);
@@ -82,13 +92,26 @@ public sealed class SceneRenderer : IDisposable
         _device = device;
         _options = options ?? new SceneRendererOptions();
         _meshes = PrimitiveMeshes.Build(_options.Segments);
-        _vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
+        _vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(Interleave(_meshes.Vertices).AsSpan()), BufferUsageFlags.VertexBufferBit);
         _indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(_meshes.Indices.AsSpan()), BufferUsageFlags.IndexBufferBit);
         _layout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.StorageBuffer, ShaderStageFlags.VertexBit),
             new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
-            new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit));
+            new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(4, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
+        _materialLayout = new GpuDescriptorSetLayout(device,
+            new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(3, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(4, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(5, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
+        _textures = new TextureCache(device, _options.Log);
+        _lutSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Linear });
+        _brdfLut = new GpuImage(device, BrdfLut.Size, BrdfLut.Size, Format.R32G32Sfloat, ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit);
+        GpuTransfers.UploadImage(device, _brdfLut, MemoryMarshal.AsBytes(BrdfLut.Compute().AsSpan()));
+        _defaultMaterial = PlainMaterial(Vector4.One);
         _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
         _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest, Compare = CompareOp.LessOrEqual });
         var shadowSize = (uint)Math.Max(1, _options.ShadowMapSize);
@@ -101,7 +124,7 @@ public sealed class SceneRenderer : IDisposable
             ColorFormat = Format.Undefined,
             DepthFormat = DepthFormat,
             PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
-            VertexStrideBytes = MeshVertex.SizeBytes,
+            VertexStrideBytes = VertexStrideBytes,
             VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0)],
             DescriptorSetLayouts = [_layout],
         });
@@ -112,7 +135,7 @@ public sealed class SceneRenderer : IDisposable
             {
                 Set = _pool.Allocate(_layout),
                 FrameUniforms = new GpuBuffer(device, (ulong)Unsafe.SizeOf<FrameUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload),
-                Views = new GpuBuffer(device, (ulong)(ViewCount * Unsafe.SizeOf<Matrix4x4>()), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload),
+                Views = new GpuBuffer(device, (ulong)(ViewCount * (Unsafe.SizeOf<Matrix4x4>() + Unsafe.SizeOf<Vector4>())), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload),
                 InstanceCapacity = 64,
             };
             slot.Instances = NewInstanceBuffer(slot.InstanceCapacity);
@@ -120,6 +143,7 @@ public sealed class SceneRenderer : IDisposable
             slot.Set.WriteBuffer(1, DescriptorType.StorageBuffer, slot.Instances);
             slot.Set.WriteImage(2, _shadowMap, _shadowSampler);
             slot.Set.WriteBuffer(3, DescriptorType.UniformBuffer, slot.Views);
+            slot.Set.WriteImage(4, _brdfLut, _lutSampler);
             _slots[i] = slot;
         }
     }
@@ -135,6 +159,15 @@ public sealed class SceneRenderer : IDisposable
 
     /// <summary>Meshes uploaded to the GPU so far (each <see cref="SceneMesh"/> once, however many items or frames use it).</summary>
     public int MeshUploads { get; private set; }
+
+    /// <summary>Material images decoded and uploaded so far (each file and image once per colour space; <see cref="TextureCache"/>).</summary>
+    public int TextureUploads => _textures.Uploads;
+
+    /// <summary>Bytes of material texture memory uploaded (mip chains included).</summary>
+    public long TextureBytes => _textures.UploadedBytes;
+
+    /// <summary>One line per material image that could not be used (drawn with a neutral texture instead).</summary>
+    public IReadOnlyList<string> TextureFaults => _textures.Faults;
 
     /// <summary>One line per mesh that is not drawn because its content is bad (named, with the faults).</summary>
     public IReadOnlyList<string> MeshFaults => _meshFaults;
@@ -158,9 +191,9 @@ public sealed class SceneRenderer : IDisposable
         return buffer;
     }
 
-    private GpuGraphicsPipeline PipelineFor(Format format, SampleCountFlags samples)
+    private GpuGraphicsPipeline PipelineFor(Format format, SampleCountFlags samples, bool blend = false)
     {
-        foreach (var (f, n, p) in _pipelines) if (f == format && n == samples) return p;
+        foreach (var (f, n, b, p) in _pipelines) if (f == format && n == samples && b == blend) return p;
         var pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("scene.vert"),
@@ -168,12 +201,14 @@ public sealed class SceneRenderer : IDisposable
             ColorFormat = format,
             DepthFormat = DepthFormat,
             PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
-            VertexStrideBytes = MeshVertex.SizeBytes,
-            VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0), new(1, Format.R32G32B32Sfloat, 12)],
-            DescriptorSetLayouts = [_layout],
+            VertexStrideBytes = VertexStrideBytes,
+            VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0), new(1, Format.R32G32B32Sfloat, 12), new(2, Format.R32G32Sfloat, 24),
+                new(3, Format.R32G32Sfloat, 32), new(4, Format.R32G32B32A32Sfloat, 40)],
+            DescriptorSetLayouts = [_layout, _materialLayout],
+            AlphaBlend = blend,
             Samples = samples,
         });
-        _pipelines.Add((format, samples, pipeline));
+        _pipelines.Add((format, samples, blend, pipeline));
         return pipeline;
     }
 
@@ -248,14 +283,16 @@ public sealed class SceneRenderer : IDisposable
         if (n > 0) slot.Instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
 
         Vector3 toSun = -Vector3.Normalize(scene.SunDirection);
+        _exposureScale = RenderScene.ExposureScale(scene.ExposureEv);
         _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, items);
         var frame = new FrameUniforms
         {
             LightViewProj = _lightViewProj,
             ToSun = new Vector4(toSun, 0),
-            SunColor = new Vector4(scene.SunColorLinear, 0),
+            SunColor = new Vector4(scene.SunColorLinear * scene.SunIlluminanceLux, 0),
             Ambient = new Vector4(scene.AmbientLinear, 0),
             Shadow = new Vector4(_options.ShadowDepthBias, _options.ShadowNormalOffsetM, _options.ShadowMapSize > 0 ? 1 : 0, 0),
+            Exposure = new Vector4(_exposureScale, 0, 0, 0),
         };
         slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
         WriteView(slotIndex, SunView, _lightViewProj);
@@ -269,6 +306,10 @@ public sealed class SceneRenderer : IDisposable
     {
         if ((uint)view >= ViewCount) throw new ArgumentOutOfRangeException(nameof(view), view, $"views are 0 … {ViewCount - 1}");
         _slots[slotIndex].Views.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Matrix4x4>(in viewProjection)), (ulong)(view * Unsafe.SizeOf<Matrix4x4>()));
+        // The eye: the point the projection sends to clip (0, 0, z, 0), i.e. (0, 0, 1, 0) · VP⁻¹ (an orthographic view has none: w 0).
+        Vector4 eye = Matrix4x4.Invert(viewProjection, out Matrix4x4 inverse) ? Vector4.Transform(new Vector4(0, 0, 1, 0), inverse) : Vector4.Zero;
+        eye = MathF.Abs(eye.W) > 1e-12f ? eye / eye.W : eye;
+        _slots[slotIndex].Views.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Vector4>(in eye)), (ulong)(ViewCount * Unsafe.SizeOf<Matrix4x4>() + view * Unsafe.SizeOf<Vector4>()));
     }
 
     private static InstanceData Instance(in DrawItem item)
@@ -279,6 +320,7 @@ public sealed class SceneRenderer : IDisposable
             Model = item.Transform,
             NormalMatrix = Matrix4x4.Transpose(inverse),
             Color = new Vector4(item.ColorLinear, 1),
+            Material = new Vector4(item.Metallic ?? -1, item.Roughness ?? -1, 0, 0),
         };
     }
 
@@ -296,12 +338,17 @@ public sealed class SceneRenderer : IDisposable
             _gpuMeshes.Add(mesh, null);
             return null;
         }
-        float[] vertices = data.ToInterleavedPositionNormal();
+        float[] vertices = data.ToInterleavedVertices();
         GpuBuffer vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
         GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), BufferUsageFlags.IndexBufferBit);
         var submeshes = new MeshSubmesh[data.Submeshes.Count];
-        for (var i = 0; i < submeshes.Length; i++) submeshes[i] = data.Submeshes[i];
-        gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes);
+        var materials = new GpuMaterial[submeshes.Length];
+        for (var i = 0; i < submeshes.Length; i++)
+        {
+            submeshes[i] = data.Submeshes[i];
+            materials[i] = submeshes[i].Material is { } material ? MaterialFor(material) : PlainMaterial(submeshes[i].BaseColorLinear);
+        }
+        gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes, materials);
         _gpuMeshes.Add(mesh, gpu);
         MeshUploads++;
         return gpu;
@@ -331,8 +378,10 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(color);
         ArgumentNullException.ThrowIfNull(depth);
         GpuTransfers.ToDepthAttachment(cmd, depth);
-        cmd.BeginRendering(color, colorLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
+        Vector3 background = backgroundLinear * _exposureScale;
+        cmd.BeginRendering(color, colorLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(color.Format, color.Samples), color.Width, color.Height, view);
+        DrawBlended(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         cmd.EndRendering();
     }
 
@@ -354,16 +403,20 @@ public sealed class SceneRenderer : IDisposable
             PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
             PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.ColorAttachmentReadBit);
         GpuTransfers.ToDepthAttachment(cmd, depth);
-        cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (backgroundLinear.X, backgroundLinear.Y, backgroundLinear.Z, 1f), depth, 1f);
+        Vector3 background = backgroundLinear * _exposureScale;
+        cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples), multisampled.Width, multisampled.Height, view);
+        DrawBlended(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         cmd.EndRendering();
     }
 
     private void DrawItems(GpuCommandBuffer cmd, GpuGraphicsPipeline pipeline, uint width, uint height, int view)
     {
         if (ItemCount == 0) return;
+        bool shaded = pipeline != _shadowPipeline;
         cmd.BindPipeline(pipeline, width, height);
         cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
+        if (shaded) cmd.BindDescriptorSets(pipeline, 1, _defaultMaterial.Set);
         cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
         cmd.BindVertexBuffer(_vertexBuffer);
         cmd.BindIndexBuffer(_indexBuffer);
@@ -378,13 +431,118 @@ public sealed class SceneRenderer : IDisposable
         {
             cmd.BindVertexBuffer(mesh.Vertices);
             cmd.BindIndexBuffer(mesh.Indices);
-            foreach (MeshSubmesh sub in mesh.Submeshes)
+            for (var s = 0; s < mesh.Submeshes.Length; s++)
             {
-                // The submesh's base colour multiplies every instance's colour (the entity's tint).
-                cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = sub.BaseColorLinear });
+                MeshSubmesh sub = mesh.Submeshes[s];
+                // Blended submeshes come after every opaque one (DrawBlended); the shadow pass takes them all.
+                if (shaded && mesh.Materials[s].Blend) continue;
+                // The material (set 1) carries the base colour; the instance colour tints it (the entity's colour).
+                if (shaded) cmd.BindDescriptorSets(pipeline, 1, mesh.Materials[s].Set);
                 cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
             }
         }
+    }
+
+    /// <summary>
+    /// Alpha-blended submeshes after the opaque ones, with blending on; meshes in their order of first use and
+    /// instances in item order (not sorted by distance: the view's pose is latched after recording).
+    /// </summary>
+    private void DrawBlended(GpuCommandBuffer cmd, Format format, SampleCountFlags samples, uint width, uint height, int view)
+    {
+        GpuGraphicsPipeline? pipeline = null;
+        foreach (GpuMesh mesh in _meshRuns)
+        {
+            for (var s = 0; s < mesh.Submeshes.Length; s++)
+            {
+                if (!mesh.Materials[s].Blend) continue;
+                if (pipeline is null)
+                {
+                    pipeline = PipelineFor(format, samples, blend: true);
+                    cmd.BindPipeline(pipeline, width, height);
+                    cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
+                    cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
+                }
+                cmd.BindVertexBuffer(mesh.Vertices);
+                cmd.BindIndexBuffer(mesh.Indices);
+                cmd.BindDescriptorSets(pipeline, 1, mesh.Materials[s].Set);
+                MeshSubmesh sub = mesh.Submeshes[s];
+                cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
+            }
+        }
+    }
+
+    /// <summary>Bytes per vertex of the scene pipelines: <see cref="MeshData.InterleavedFloats"/> floats.</summary>
+    private const uint VertexStrideBytes = MeshData.InterleavedFloats * sizeof(float);
+
+    /// <summary>The primitives' vertices in the scene pipelines' layout (no UVs; a tangent perpendicular to the normal).</summary>
+    private static float[] Interleave(MeshVertex[] vertices)
+    {
+        var positions = new Vector3[vertices.Length];
+        var normals = new Vector3[vertices.Length];
+        for (var i = 0; i < vertices.Length; i++) (positions[i], normals[i]) = (vertices[i].PositionM, vertices[i].Normal);
+        return new MeshData(positions, normals, []).ToInterleavedVertices();
+    }
+
+    private GpuDescriptorSet AllocateMaterialSet()
+    {
+        if (_materialSetsLeft == 0)
+        {
+            _materialPools.Add(new GpuDescriptorPool(_device, 64, _materialLayout));
+            _materialSetsLeft = 64;
+        }
+        _materialSetsLeft--;
+        return _materialPools[^1].Allocate(_materialLayout);
+    }
+
+    /// <summary>The GPU material of a submesh without a glTF material: a dielectric, fully rough surface of that colour.</summary>
+    private GpuMaterial PlainMaterial(Vector4 baseColor)
+    {
+        if (_plainMaterials.TryGetValue(baseColor, out GpuMaterial? known)) return known;
+        GpuMaterial material = MaterialFor(new MeshMaterial { BaseColorFactor = baseColor, MetallicFactor = 0, RoughnessFactor = 1 });
+        _plainMaterials.Add(baseColor, material);
+        return material;
+    }
+
+    /// <summary>The GPU material of <paramref name="material"/>: its uniforms and textures (uploaded once each, shared), made once.</summary>
+    private GpuMaterial MaterialFor(MeshMaterial material)
+    {
+        if (_materials.TryGetValue(material, out GpuMaterial? known)) return known;
+        static Vector4 A(MaterialTexture? t) => t is null ? new Vector4(1, 0, 0, 1) : new Vector4(t.UvTransform.M11, t.UvTransform.M12, t.UvTransform.M21, t.UvTransform.M22);
+        static Vector4 B(MaterialTexture? t) => t is null ? Vector4.Zero : new Vector4(t.UvTransform.M31, t.UvTransform.M32, 0, 0);
+        static float Set(MaterialTexture? t) => t?.TexCoord ?? 0;
+        var uniforms = new MaterialUniforms
+        {
+            BaseColor = material.BaseColorFactor,
+            Emissive = new Vector4(material.EmissiveFactor * material.EmissiveStrength, material.AlphaCutoff),
+            Params = new Vector4(material.MetallicFactor, material.RoughnessFactor, material.NormalScale, material.OcclusionStrength),
+            Modes = new Vector4((int)material.AlphaMode, material.DoubleSided ? 1 : 0, material.NormalTexture is null ? 0 : 1, 0),
+            UvSet = new Vector4(Set(material.BaseColorTexture), Set(material.MetallicRoughnessTexture), Set(material.NormalTexture), Set(material.OcclusionTexture)),
+            UvSetEmissive = new Vector4(Set(material.EmissiveTexture), 0, 0, 0),
+        };
+        MaterialTexture?[] textures = [material.BaseColorTexture, material.MetallicRoughnessTexture, material.NormalTexture, material.OcclusionTexture, material.EmissiveTexture];
+        for (var i = 0; i < textures.Length; i++)
+        {
+            uniforms.UvA[i] = A(textures[i]);
+            uniforms.UvB[i] = B(textures[i]);
+        }
+        var buffer = new GpuBuffer(_device, (ulong)Unsafe.SizeOf<MaterialUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
+        buffer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<MaterialUniforms>(ref uniforms)));
+        GpuDescriptorSet set = AllocateMaterialSet();
+        set.WriteBuffer(0, DescriptorType.UniformBuffer, buffer);
+        bool[] srgb = [true, false, false, false, true];
+        for (var i = 0; i < textures.Length; i++)
+        {
+            MaterialTexture? texture = textures[i];
+            if (texture is null)
+            {
+                set.WriteImage((uint)(i + 1), i == 2 ? _textures.FlatNormal : _textures.White, _textures.DefaultSampler);
+                continue;
+            }
+            set.WriteImage((uint)(i + 1), _textures.ImageFor(texture, srgb[i], normalMap: i == 2), _textures.SamplerFor(texture.Sampling));
+        }
+        var gpu = new GpuMaterial(buffer, set, material.AlphaMode == MaterialAlphaMode.Blend);
+        _materials.Add(material, gpu);
+        return gpu;
     }
 
     /// <summary>Retires every GPU object.</summary>
@@ -392,7 +550,13 @@ public sealed class SceneRenderer : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (GpuMaterial material in _materials.Values) material.Uniforms.Dispose();
+        foreach (GpuDescriptorPool pool in _materialPools) pool.Dispose();
+        _materialLayout.Dispose();
+        _textures.Dispose();
+        _brdfLut.Dispose();
+        _lutSampler.Dispose();
         _shadowPipeline.Dispose();
         _shadowMap.Dispose();
         _shadowSampler.Dispose();
@@ -415,6 +579,29 @@ public sealed class SceneRenderer : IDisposable
         public Matrix4x4 Model;
         public Matrix4x4 NormalMatrix;
         public Vector4 Color;
+        public Vector4 Material;
+    }
+
+    /// <summary>A material's uniforms (std140, 256 bytes) and descriptor set (set 1).</summary>
+    private sealed record GpuMaterial(GpuBuffer Uniforms, GpuDescriptorSet Set, bool Blend);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MaterialUniforms
+    {
+        public Vector4 BaseColor;
+        public Vector4 Emissive;
+        public Vector4 Params;
+        public Vector4 Modes;
+        public Vector4 UvSet;
+        public Vector4 UvSetEmissive;
+        public Vec4x5 UvA;
+        public Vec4x5 UvB;
+    }
+
+    [InlineArray(5)]
+    private struct Vec4x5
+    {
+        private Vector4 _element;
     }
 
     /// <summary>Push constants of every scene and shadow draw (32 bytes): which of the slot's views, and the tint.</summary>
@@ -437,8 +624,9 @@ public sealed class SceneRenderer : IDisposable
     }
 
     /// <summary>A mesh on the GPU and where its instances lie in this frame's per-item buffer.</summary>
-    private sealed class GpuMesh(GpuBuffer vertices, GpuBuffer indices, MeshSubmesh[] submeshes) : IDisposable
+    private sealed class GpuMesh(GpuBuffer vertices, GpuBuffer indices, MeshSubmesh[] submeshes, GpuMaterial[] materials) : IDisposable
     {
+        public GpuMaterial[] Materials { get; } = materials;
         public GpuBuffer Vertices { get; } = vertices;
         public GpuBuffer Indices { get; } = indices;
         public MeshSubmesh[] Submeshes { get; } = submeshes;
@@ -462,6 +650,7 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 SunColor;
         public Vector4 Ambient;
         public Vector4 Shadow;
+        public Vector4 Exposure;
     }
 }
 

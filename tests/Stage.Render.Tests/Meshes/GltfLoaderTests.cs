@@ -124,10 +124,12 @@ public class GltfLoaderTests
         int first = b.AddIndices([0, 1, 2]);
         int second = b.AddIndices([2, 1, 3]);
         b.AddMesh(GltfBuilder.Primitive(pos, indices: first, material: red), GltfBuilder.Primitive(pos, indices: second, material: blue));
-        // A third primitive without POSITION is skipped, as the specification says.
-        b.Root["meshes"]![0]!["primitives"]!.AsArray().Add(new JsonObject { ["attributes"] = new JsonObject() });
+        // A third primitive without POSITION (normals only) is skipped, as the specification says.
+        b.Root["meshes"]![0]!["primitives"]!.AsArray().Add(new JsonObject { ["attributes"] = new JsonObject { ["NORMAL"] = b.AddVec3([Vector3.UnitY, Vector3.UnitY, Vector3.UnitY]) } });
         MeshData mesh = GltfLoader.LoadGlb(b.ToGlb(), "two.glb").Meshes[0].Mesh;
-        Assert.Equal([new MeshSubmesh(0, 3, Red), new MeshSubmesh(3, 3, Blue)], mesh.Submeshes);
+        Assert.Equal([Red, Blue], mesh.Submeshes.Select(s => s.BaseColorLinear));
+        Assert.Equal([(0, 3), (3, 3)], mesh.Submeshes.Select(s => (s.FirstIndex, s.IndexCount)));
+        Assert.Equal([Red, Blue], mesh.Submeshes.Select(s => s.Material!.BaseColorFactor));
         Assert.Equal(6, mesh.VertexCount);
         mesh.Validate();
     }
