@@ -210,7 +210,7 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
             byte[] plain = ComposeFront(device, config, withoutChain, lens, mips: false);
             var (mippedCount, mippedWorst, mippedOff) = Grey(config, front, lens, mipped);
             var (plainCount, plainWorst, plainOff) = Grey(config, front, lens, plain);
-            output.WriteLine($"{mippedCount} wall pixels inside the frustum; with the mip chain worst |v − 127.5| = {mippedWorst:0.0}, {mippedOff} beyond ±{Tolerance}; " +
+            output.WriteLine($"{mippedCount} wall pixels inside the frustum; with the mip chain worst |v − {AverageGreyCode}| = {mippedWorst:0.0}, {mippedOff} beyond ±{Tolerance}; " +
                              $"level 0 only: worst {plainWorst:0.0}, {plainOff} beyond");
             Assert.True(mippedCount > 1000, $"only {mippedCount} wall pixels inside the frustum");
             Assert.True(mippedWorst <= Tolerance, $"with the mip chain a wall pixel is {mippedWorst:0.0} levels off the average grey");
@@ -223,7 +223,13 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
     /// <summary>Levels (of 255, linear) a wall pixel may be off the checker's average 0.5.</summary>
     private const double Tolerance = 6;
 
-    /// <summary>Over the canvas pixels well inside the camera's image: how many, the worst distance from 127.5, and how many beyond the tolerance.</summary>
+    /// <summary>
+    /// The checker's average, linear 0.5, as the canvas holds it: the compose pass encodes to the output's code values
+    /// (sRGB for an 8-bit output, docs/colour.md), so the 8-bit linear canvas holds sRGB's code for 0.5.
+    /// </summary>
+    private static readonly double AverageGreyCode = ColorEncoding.LinearToSrgb8(0.5f);
+
+    /// <summary>Over the canvas pixels well inside the camera's image: how many, the worst distance from the average grey's code, and how many beyond the tolerance.</summary>
     private static (int Count, double Worst, int Off) Grey(StageConfig config, OutputCanvas canvas, LensProjection lens, byte[] rgba)
     {
         int count = 0, off = 0;
@@ -234,7 +240,7 @@ public sealed class AntiAliasingTests(ITestOutputHelper output)
             if (CanvasMapping.StagePositionM(config, canvas, x, y) is not { } stage) continue;
             Vector3 ndc = ClipSpace.Project(stage, lens.ViewProjection);
             if (!(MathF.Abs(ndc.X) < 0.95f && MathF.Abs(ndc.Y) < 0.95f)) continue;
-            double distance = Math.Abs(rgba[(y * canvas.PixelWidth + x) * 4] - 127.5);
+            double distance = Math.Abs(rgba[(y * canvas.PixelWidth + x) * 4] - AverageGreyCode);
             count++;
             worst = Math.Max(worst, distance);
             if (distance > Tolerance) off++;

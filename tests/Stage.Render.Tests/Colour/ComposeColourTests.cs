@@ -15,7 +15,7 @@ namespace Stage.Render.Tests.Colour;
 /// </summary>
 public sealed class ComposeColourTests
 {
-    [Fact(Skip = "Integration regression of 2026-12-04 (issues 16 + 18 merged): the outer light of a PQ canvas reaches the compose pass clipped (code 1023 against the reference's 711); passes on branch issue-18 alone. Open in issue 18's closing note.")]
+    [Fact]
     public void A_pq_canvas_holds_the_reference_code_values_with_each_walls_grade_and_counts_the_clipped_pixels()
     {
         StageConfig rig = RenderGpuTest.TestRig();
