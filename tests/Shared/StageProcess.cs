@@ -91,6 +91,32 @@ internal sealed class StageProcess : IDisposable
         return false;
     }
 
+    /// <summary>The newest frame number a status line of the run has shown (<c>frame N …</c>, once a second); −1 before the first.</summary>
+    public long LatestStatusFrame
+    {
+        get
+        {
+            System.Text.RegularExpressions.MatchCollection lines = System.Text.RegularExpressions.Regex.Matches(Output, @"(?m)^frame (\d+) ");
+            return lines.Count == 0 ? -1 : long.Parse(lines[^1].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a status line shows frame <paramref name="frame"/> or later: a test that needs so many frames run waits
+    /// for them, not for a time (a loaded machine runs fewer frames a second). False after <paramref name="timeout"/> or when the process ended.
+    /// </summary>
+    public async Task<bool> WaitForStatusFrameAsync(long frame, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (LatestStatusFrame >= frame) return true;
+            if (_process.HasExited) return LatestStatusFrame >= frame;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
     /// <summary>Sends a signal (INT, TERM …) with <c>kill</c>, as a terminal's Ctrl+C or a service manager would.</summary>
     public void Signal(string name)
     {

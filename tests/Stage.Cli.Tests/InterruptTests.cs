@@ -28,7 +28,8 @@ public sealed class InterruptTests : IDisposable
         using var stage = StageProcess.Start("run", path, "--output", "headless", "--take", "CTRLC",
             "--world", RepositoryPaths.Of("stage-configs", "worlds", "breakout.json"), "--log-dir", _folder);
         Assert.True(await stage.WaitForOutputAsync("REC CTRLC/1", StartTimeout), stage.Output + stage.Error);
-        await Task.Delay(1500);
+        // Frames, not seconds: the take records from the first frame, so past frame 30 it holds at least 24.
+        Assert.True(await stage.WaitForStatusFrameAsync(30, TimeSpan.FromSeconds(90)), stage.Output + stage.Error);
         stage.Signal(signal);
         int code = await stage.WaitForExitAsync(StopTimeout);
 

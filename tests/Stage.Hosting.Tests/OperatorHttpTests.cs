@@ -99,7 +99,15 @@ public sealed class OperatorHttpTests(StageRun stage, ITestOutputHelper log)
     {
         string slate = "EX" + Random.Shared.Next(100, 999);
         Assert.StartsWith($"recording {slate}/1", await stage.Ok("/stage/take/start", slate));
-        await Task.Delay(1500);
+        // Frames, not seconds (a loaded machine draws fewer and drops more): record until the take holds the twelve
+        // frames drawn (frames less dropped) that the ten .chan rows below need.
+        var recording = System.Diagnostics.Stopwatch.StartNew();
+        while (recording.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            JsonElement? shooting = (await stage.Takes()).Cast<JsonElement?>().SingleOrDefault(t => t!.Value.GetProperty("scene").GetString() == slate);
+            if (shooting is { } t && t.GetProperty("frames").GetInt64() - t.GetProperty("dropped").GetInt64() >= 12) break;
+            await Task.Delay(250);
+        }
         Assert.StartsWith($"stopped {slate}/1", await stage.Ok("/stage/take/stop"));
         Assert.Equal($"marked NG {slate}/1", await stage.Ok("/stage/take/ng"));
         JsonElement take = (await stage.Takes()).Single(t => t.GetProperty("scene").GetString() == slate);
