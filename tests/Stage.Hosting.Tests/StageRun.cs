@@ -87,6 +87,9 @@ public sealed partial class StageRun : IAsyncLifetime
         return Http.SendAsync(request);
     }
 
+    /// <summary>The newest frame the run's status lines have shown (once a second); −1 before the first.</summary>
+    public long LatestStatusFrame => _stage!.LatestStatusFrame;
+
     /// <summary>Posts a command with the run's token and returns its first reply's text; fails the test on an error reply.</summary>
     public async Task<string> Ok(string address, params object[] args)
     {
