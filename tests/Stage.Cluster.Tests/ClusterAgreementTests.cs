@@ -30,15 +30,30 @@ public sealed class ClusterAgreementTests
     [Fact]
     public void A_node_fed_a_different_command_is_caught_at_that_frame_with_the_entity_named()
     {
-        using var server = new NatsServer();
-        using var cluster = new ClusterHarness(server);
-        // Long enough past frame 80 that a node lagging on a loaded machine still reports that frame's hash before the end.
-        ClusterHarness.Node primary = cluster.Start("primary", maxFrames: 320);
-        ClusterHarness.Node good = cluster.Start("render-1");
-        ClusterHarness.Node bad = cluster.Start("render-2", options: new ClusterNodeOptions { DivergeAtFrame = 80, InjectedCommand = new("gravityScale", 3) });
-        Assert.True(primary.Join(TimeSpan.FromSeconds(60)));
-        good.Join(TimeSpan.FromSeconds(30));
-        bad.Join(TimeSpan.FromSeconds(30));
+        // A loaded machine can start a node so late that the primary's run ends before that node reaches frame 80 (its
+        // hashes then cover no frame 80): such a run proves nothing either way and is run again, at most three times.
+        for (int attempt = 1; ; attempt++)
+        {
+            using var server = new NatsServer();
+            using var cluster = new ClusterHarness(server);
+            // Long enough past frame 80 that a node lagging on a loaded machine still reports that frame's hash before the end.
+            ClusterHarness.Node primary = cluster.Start("primary", maxFrames: 320);
+            ClusterHarness.Node good = cluster.Start("render-1");
+            ClusterHarness.Node bad = cluster.Start("render-2", options: new ClusterNodeOptions { DivergeAtFrame = 80, InjectedCommand = new("gravityScale", 3) });
+            Assert.True(primary.Join(TimeSpan.FromSeconds(60)));
+            good.Join(TimeSpan.FromSeconds(30));
+            bad.Join(TimeSpan.FromSeconds(30));
+            NodeAgreement compared = primary.Link.Agreements.Single(a => a.NodeId == "render-2");
+            bool covered = compared.FirstFrame <= 80 && compared.LastFrame >= 80;
+            if (!covered && attempt < 3) continue;
+            Assert.True(covered, $"render-2's hashes covered frames {compared.FirstFrame}–{compared.LastFrame} in three runs, never frame 80");
+            CheckCaught(primary);
+            return;
+        }
+    }
+
+    private static void CheckCaught(ClusterHarness.Node primary)
+    {
         NodeAgreement badAgreement = primary.Link.Agreements.Single(a => a.NodeId == "render-2");
         Assert.Equal(80, badAgreement.FirstDivergedFrame);
         AssertAgreed(primary.Link.Agreements.Single(a => a.NodeId == "render-1"), 60);
