@@ -20,7 +20,9 @@ public sealed class OperatorHttpTests(StageRun stage, ITestOutputHelper log)
         var events = new List<JsonElement>();
         var latencyMs = new List<double>();
         long lastSequence = -1;
-        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        // The push rate is counted from the first event (connecting is not pushing: on a loaded machine it takes a while).
+        Stopwatch? pushing = null;
+        while ((pushing?.Elapsed ?? TimeSpan.Zero) < TimeSpan.FromSeconds(3) && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             string? line = await reader.ReadLineAsync();
             if (line is null) break;
@@ -28,6 +30,7 @@ public sealed class OperatorHttpTests(StageRun stage, ITestOutputHelper log)
             long received = Stopwatch.GetTimestamp();
             JsonElement status = JsonDocument.Parse(line["data: ".Length..]).RootElement;
             events.Add(status);
+            pushing ??= Stopwatch.StartNew();
             // Only pushes of a snapshot not seen before: the first event is the one already written (handed over on
             // connecting), and between the engine's publications the last snapshot is pushed again with fresh trackers.
             long sequence = status.GetProperty("engine").GetProperty("sequence").GetInt64();
@@ -37,9 +40,9 @@ public sealed class OperatorHttpTests(StageRun stage, ITestOutputHelper log)
             long published = status.GetProperty("engine").GetProperty("publishedTimestamp").GetInt64();
             latencyMs.Add((received - published) * 1000.0 / Stopwatch.Frequency);
         }
-        double perSecond = events.Count / clock.Elapsed.TotalSeconds;
+        double perSecond = (events.Count - 1) / pushing!.Elapsed.TotalSeconds;
         latencyMs.Sort();
-        log.WriteLine($"{events.Count} events in {clock.Elapsed.TotalSeconds:0.0} s ({perSecond:0.0}/s); engine publish → received p50 {latencyMs[latencyMs.Count / 2]:0.0} ms, max {latencyMs[^1]:0.0} ms");
+        log.WriteLine($"{events.Count} events in {pushing.Elapsed.TotalSeconds:0.0} s after the first ({perSecond:0.0}/s); engine publish → received p50 {latencyMs[latencyMs.Count / 2]:0.0} ms, max {latencyMs[^1]:0.0} ms");
         Assert.True(perSecond >= 4, $"{perSecond:0.0} events a second");
         JsonElement last = events[^1];
         Assert.True(last.GetProperty("engine").GetProperty("started").GetBoolean());
