@@ -3,7 +3,6 @@ using Stage.Cluster;
 using Stage.Core.Configuration;
 using Stage.Engine;
 using Stage.Hosting.World;
-using Stage.Takes;
 
 namespace Stage.Cli;
 
@@ -65,21 +64,6 @@ internal sealed record ClusterRole(ClusterNodeConfig Node, bool IsPrimary, Stage
     public ClusterNode Connect(IWorldHost? world, RunSettings settings, ILoggerFactory logging) =>
         ClusterNode.Connect(Stage, Node.Id, world, logging.CreateLogger("Stage.Cluster"),
             new ClusterNodeOptions { DivergeAtFrame = settings.DivergeAtFrame ?? -1 });
-
-    /// <summary>
-    /// Primary: notes on the run's last take which nodes drew it and whether their worlds agreed with the primary's
-    /// (the take log stays on the primary; docs/cluster.md). The comparison covers the run's frames.
-    /// </summary>
-    public void NoteTake(TakeLog takes, TakeInfo? take, Stage.Cluster.ClusterNode link)
-    {
-        if (!IsPrimary || take is null) return;
-        var agreements = link.Agreements;
-        string drawn = string.Join("; ", Stage.Cluster!.Nodes.Select(n => $"{n.Id} ({string.Join(", ", n.Outputs)})"));
-        string verdict = agreements.All(a => a.Diverged == 0 && a.Agreed > 0) ? "every node's world agreed with the primary's" : "NOT every node agreed";
-        string detail = string.Join(", ", agreements.Select(a => a.Agreed + a.Diverged == 0 ? $"{a.NodeId} no frame compared"
-            : a.Diverged == 0 ? $"{a.NodeId} {a.Agreed}/{a.Agreed} frames" : $"{a.NodeId} diverged from frame {a.FirstDivergedFrame}"));
-        takes.AddNote(take.Id, $"cluster {Stage.Cluster.Name}: drawn by {drawn}; {verdict} over the run ({detail})");
-    }
 
     /// <summary>The line the run prints at start.</summary>
     public string Describe() =>

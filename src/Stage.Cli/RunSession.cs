@@ -268,9 +268,9 @@ public static class RunSession
                 }
             if (link is not null) foreach (string line in link.Report(periodMs)) output.WriteLine("  " + line);
             if (world is not null) output.WriteLine($"  world: step {world.WorldStep}, state hash {TakeLog.HashText(world.StateHash)}{(checkpoint is null ? "" : $", saved to {checkpoint}")}");
-            if (link is not null) cluster!.NoteTake(takes, engine.Takes.LastTake, link);
             TakeInfo? last = engine.Takes.LastTake is { } l ? takes.Take(l.Id) : null;
             if (last is not null) output.WriteLine($"  last take {last.Scene}/{last.TakeNumber}: {last.FrameCount} frames {last.Start}–{last.LastFrame} ({takes.Path}, take id {last.Id})");
+            if (last is { Nodes.Count: > 0 }) output.WriteLine($"  last take's cluster: {last.ClusterVerdict} ({string.Join("; ", last.Nodes.Select(n => n.Verdict))})");
             if (instance.Validation is { Messages.Count: > 0 } validation)
             {
                 foreach (ValidationMessage message in validation.Messages) error.WriteLine($"validation: {message}");

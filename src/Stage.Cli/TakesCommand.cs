@@ -50,11 +50,13 @@ public static class TakesCommand
                 output.WriteLine("no takes");
                 return ExitCodes.Ok;
             }
-            output.WriteLine($"{"id",4}  {"day",-10}  {"scene",-8} {"take",4}  {"cam",-4} {"lens",-6}  {"start",-11}  {"end",-11}  {"frames",6}  {"drop",4}  {"",1}  {"status",-11}  notes");
+            // The cluster column only where a take was drawn by a render cluster.
+            bool cluster = selected.Any(t => t.Nodes.Count > 0);
+            output.WriteLine($"{"id",4}  {"day",-10}  {"scene",-8} {"take",4}  {"cam",-4} {"lens",-6}  {"start",-11}  {"end",-11}  {"frames",6}  {"drop",4}  {"",1}  {"status",-11}  {(cluster ? $"{"cluster",-32}  " : "")}notes");
             foreach (TakeInfo t in selected)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{t.Id,4}  {t.Day:yyyy-MM-dd}  {t.Scene,-8} {t.TakeNumber,4}  {t.Camera,-4} {t.FocalLengthMm + "mm",-6}  {t.Start,-11}  {t.End,-11}  {t.FrameCount,6}  {t.DroppedFrames,4}  {(t.Circled ? "●" : t.NoGood ? "✗" : " "),1}  {t.Status.ToString().ToLowerInvariant(),-11}  {string.Join(" | ", t.Notes)}"));
+                    $"{t.Id,4}  {t.Day:yyyy-MM-dd}  {t.Scene,-8} {t.TakeNumber,4}  {t.Camera,-4} {t.FocalLengthMm + "mm",-6}  {t.Start,-11}  {t.End,-11}  {t.FrameCount,6}  {t.DroppedFrames,4}  {(t.Circled ? "●" : t.NoGood ? "✗" : " "),1}  {t.Status.ToString().ToLowerInvariant(),-11}  {(cluster ? $"{(t.Nodes.Count == 0 ? "–" : t.ClusterVerdict),-32}  " : "")}{string.Join(" | ", t.Notes)}"));
             }
             return ExitCodes.Ok;
         }));
@@ -83,6 +85,9 @@ public static class TakesCommand
             output.WriteLine($"  timecode     {t.Start} – {t.LastFrame} at {t.FrameRate} fps{(t.DropFrame ? " DF" : "")}, {t.FrameCount} frames, {t.DroppedFrames} dropped");
             output.WriteLine($"  world hash   start {Show(t.StartStateHash)}, end {Show(t.EndStateHash)}");
             output.WriteLine($"  track        {track.Count} samples for {string.Join(", ", track.Select(f => f.Camera).Distinct())}");
+            foreach (TakeNode n in t.Nodes)
+                output.WriteLine($"  node         {n.Verdict}; draws {(n.Outputs.Count == 0 ? "no output" : string.Join(", ", n.Outputs))}" +
+                                 (n.FirstDivergentFrame >= 0 ? $"; first divergent frame {n.FirstDivergentFrame} ({t.Start + n.FirstDivergentFrame})" : ""));
             foreach (string note in t.Notes) output.WriteLine($"  note         {note}");
             return ExitCodes.Ok;
         }));
@@ -183,6 +188,11 @@ public static class TakesCommand
         t.Id, Day = t.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), t.Scene, Take = t.TakeNumber, t.Camera, t.FocalLengthMm,
         FrameRate = t.FrameRate.ToRationalString(), Start = t.Start.ToString(), End = t.End.ToString(), Frames = t.FrameCount, t.DroppedFrames,
         t.Circled, t.NoGood, Status = t.Status.ToString().ToLowerInvariant(), t.StartStateHash, t.EndStateHash, t.Notes, t.ClipName,
+        Nodes = t.Nodes.Select(n => new
+        {
+            Node = n.NodeId, n.Primary, n.Outputs, n.Drew, n.FramesCompared, n.FramesAgreed,
+            FirstDivergentFrame = n.FirstDivergentFrame < 0 ? (long?)null : n.FirstDivergentFrame, Agreed = n.Primary ? (bool?)null : n.Agreed,
+        }).ToList(),
     };
 
     private static string Show(string hash) => hash.Length == 0 ? "—" : hash;

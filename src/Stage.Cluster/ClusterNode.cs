@@ -320,6 +320,25 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         if (Interlocked.CompareExchange(ref _diagnosing, node, -1) == -1) Volatile.Write(ref _diagnoseNext, 1);
     }
 
+    /// <inheritdoc />
+    public void TakeStarted(long frame) => _ledger?.OpenWindow(frame);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Stage.Takes.TakeNode> TakeStopped(long lastFrame)
+    {
+        if (_ledger is null) return [];
+        var window = _ledger.CloseWindow(lastFrame);
+        var nodes = new List<Stage.Takes.TakeNode>(_cluster.Nodes.Count);
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
+        {
+            ClusterNodeConfig node = _cluster.Nodes[i];
+            nodes.Add(i == NodeIndex
+                ? new Stage.Takes.TakeNode(node.Id, true, node.Outputs, 0, 0, -1)
+                : new Stage.Takes.TakeNode(node.Id, false, node.Outputs, window[i].Compared, window[i].Agreed, window[i].FirstDiverged));
+        }
+        return nodes;
+    }
+
     // ---- render node ----
 
     /// <inheritdoc />

@@ -23,6 +23,9 @@ internal sealed class HashLedger
     private readonly ulong[][] _hash;
     private readonly long[] _agreed, _diverged, _firstDiverged, _first, _last;
     private readonly Lock _lock = new();
+    // The take window (docs/cluster.md): frames [first, last] counted apart, per node, for the take log.
+    private readonly long[] _windowAgreed, _windowDiverged, _windowFirstDiverged;
+    private long _windowFirst = long.MaxValue, _windowLast = long.MaxValue;
 
     /// <summary>A ledger for <paramref name="nodes"/>, one of which is <paramref name="primary"/>.</summary>
     public HashLedger(IReadOnlyList<string> nodes, int primary)
@@ -41,6 +44,35 @@ internal sealed class HashLedger
         Array.Fill(_firstDiverged, -1);
         Array.Fill(_first, -1);
         Array.Fill(_last, -1);
+        (_windowAgreed, _windowDiverged, _windowFirstDiverged) = (new long[_nodes.Length], new long[_nodes.Length], new long[_nodes.Length]);
+    }
+
+    /// <summary>Starts counting a take's frames from <paramref name="firstFrame"/> on (a take started recording).</summary>
+    public void OpenWindow(long firstFrame)
+    {
+        lock (_lock)
+        {
+            (_windowFirst, _windowLast) = (firstFrame, long.MaxValue);
+            Array.Clear(_windowAgreed);
+            Array.Clear(_windowDiverged);
+            Array.Fill(_windowFirstDiverged, -1);
+        }
+    }
+
+    /// <summary>
+    /// Ends the take's window after <paramref name="lastFrame"/> and returns, per node (configuration order, the
+    /// primary included with nothing compared), the take's frames compared so far, agreed, and the first that differed.
+    /// </summary>
+    public IReadOnlyList<(long Compared, long Agreed, long FirstDiverged)> CloseWindow(long lastFrame)
+    {
+        lock (_lock)
+        {
+            _windowLast = lastFrame;
+            var window = new (long, long, long)[_nodes.Length];
+            for (int i = 0; i < _nodes.Length; i++) window[i] = (_windowAgreed[i] + _windowDiverged[i], _windowAgreed[i], _windowFirstDiverged[i]);
+            _windowFirst = long.MaxValue;
+            return window;
+        }
     }
 
     /// <summary>Raised (under no lock) when a node's hash first differs from the primary's after agreeing or from the start: node index, frame, node hash, primary hash.</summary>
@@ -77,12 +109,19 @@ internal sealed class HashLedger
     {
         if (_first[node] < 0) _first[node] = frame;
         _last[node] = Math.Max(_last[node], frame);
+        bool inWindow = frame >= _windowFirst && frame <= _windowLast;
         if (_hash[node][slot] == _hash[_primary][slot])
         {
             _agreed[node]++;
+            if (inWindow) _windowAgreed[node]++;
             return false;
         }
         _diverged[node]++;
+        if (inWindow)
+        {
+            _windowDiverged[node]++;
+            if (_windowFirstDiverged[node] < 0 || frame < _windowFirstDiverged[node]) _windowFirstDiverged[node] = frame;
+        }
         if (_firstDiverged[node] >= 0) return false;
         _firstDiverged[node] = frame;
         return true;

@@ -6,11 +6,16 @@ using Stage.Engine.Timing;
 
 namespace Stage.Engine;
 
-// The frame loop's cluster hooks (docs/cluster.md), kept apart from the loop itself: the primary latches its
-// cameras before rendering and publishes the frame input; a render node takes its frames, poses and world commands
-// from the inputs it receives. Both report the world's hash, wait at the barrier and say when they presented.
+// The frame loop's cluster hooks (docs/cluster.md), kept apart from the loop itself. The primary latches its
+// cameras where a single machine does (the renderer's latch, right before the submission) and publishes the frame
+// input then; a render node takes its frames, poses and world commands from the inputs it receives. Every node
+// reports its world's hash after the step, says "ready N" once its frame is submitted and waits at the barrier
+// there — between submit and present — so that the nodes present together; then it says when it presented.
 public sealed partial class FrameLoop
 {
+    // Per frame: the barrier was passed (or skipped by a fault) for the frame being rendered.
+    private bool _readied;
+
     /// <summary>Render node: the next frame comes from the primary's input, not the clock.</summary>
     private bool TryFollow(CancellationToken cancellation, out FrameTick tick)
     {
@@ -36,46 +41,75 @@ public sealed partial class FrameLoop
                 _log.LogError("Cluster: the world command {Rule} = {Value} of frame {Frame} was refused here: {Reason}", command.Name, command.Value, _received.Frame, message);
     }
 
-    /// <summary>Latch (primary) or take (node) the frame's cameras, publish the input, report the world, wait at the barrier.</summary>
-    private void ClusterExchange(in FrameTick tick)
+    /// <summary>Render node, after the world step: its hash goes to the primary at once (the primary reports its own at its latch).</summary>
+    private void ClusterWorldAdvanced()
     {
-        FrameInput input;
-        if (_link!.Follows)
-        {
-            input = _received!;
-            _latched = true;
-            _records[tick.Frame & (FrameRecords - 1)].LatchStamp = Stopwatch.GetTimestamp();
-            for (int i = 0; i < _views.Length; i++)
-            {
-                FrameInputCamera camera = input.Cameras[i];
-                (_chromaKey[i], _markers[i]) = (camera.ChromaKey, camera.Markers);
-                _views[i] = _views[i] with { TrackedPose = camera.Pose, FocalLengthMm = camera.FocalLengthMm, ChromaKey = camera.ChromaKey, Markers = camera.Markers };
-            }
-        }
-        else
-        {
-            LatchCameras();
-            input = _input!;
-            input.Frame = tick.Frame;
-            input.Timecode = tick.Timecode;
-            input.WorldStep = _world is null ? 0 : WorldStepFor(tick.Frame);
-            input.EndOfRun = false;
-            for (int i = 0; i < _views.Length; i++)
-                input.Cameras[i] = new FrameInputCamera(_views[i].TrackedPose, _views[i].FocalLengthMm, _trackFrames[i].HasPose, _chromaKey[i], _markers[i]);
-            input.Commands.Clear();
-            input.Commands.AddRange(_pendingCommands);
-            _pendingCommands.Clear();
-        }
+        _readied = false;
+        if (!_link!.Follows) return;
         try
         {
-            if (!_link.Follows) _link.Publish(input);
-            _link.WorldAdvanced(input, _world);
-            _link.Ready(tick.Frame);
+            _link.WorldAdvanced(_received!, _world);
         }
         catch (Exception e)
         {
             // The cluster's faults never stop this node's frames.
-            _log.LogError(e, "Cluster fault at frame {Frame}; the frame goes on", tick.Frame);
+            _log.LogError(e, "Cluster fault at frame {Frame}; the frame goes on", _received!.Frame);
+        }
+    }
+
+    /// <summary>
+    /// The renderer's latch in a cluster. Primary: latch every camera now (as late as on one machine), fill the frame
+    /// input, publish it and record its own hash. Render node: the poses, lens and toggles of the input received.
+    /// </summary>
+    private void ClusterLatch()
+    {
+        _latched = true;
+        if (_link!.Follows)
+        {
+            FrameInput received = _received!;
+            _records[_latching.Frame & (FrameRecords - 1)].LatchStamp = Stopwatch.GetTimestamp();
+            for (int i = 0; i < _views.Length; i++)
+            {
+                FrameInputCamera camera = received.Cameras[i];
+                (_chromaKey[i], _markers[i]) = (camera.ChromaKey, camera.Markers);
+                _views[i] = _views[i] with { TrackedPose = camera.Pose, FocalLengthMm = camera.FocalLengthMm, ChromaKey = camera.ChromaKey, Markers = camera.Markers };
+            }
+            return;
+        }
+        LatchCameras();
+        FrameInput input = _input!;
+        input.Frame = _latching.Frame;
+        input.Timecode = _latching.Timecode;
+        input.WorldStep = _world is null ? 0 : WorldStepFor(_latching.Frame);
+        input.EndOfRun = false;
+        for (int i = 0; i < _views.Length; i++)
+            input.Cameras[i] = new FrameInputCamera(_views[i].TrackedPose, _views[i].FocalLengthMm, _trackFrames[i].HasPose, _chromaKey[i], _markers[i]);
+        input.Commands.Clear();
+        input.Commands.AddRange(_pendingCommands);
+        _pendingCommands.Clear();
+        try
+        {
+            _link.Publish(input);
+            _link.WorldAdvanced(input, _world);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Cluster fault at frame {Frame}; the frame goes on", _latching.Frame);
+        }
+    }
+
+    /// <summary>The frame is submitted: "ready N", then wait until every node in the barrier is (or the timeout drops the late ones); the present follows.</summary>
+    private void ClusterReady()
+    {
+        if (_readied) return;
+        _readied = true;
+        try
+        {
+            _link!.Ready(_latching.Frame);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Cluster fault at the barrier of frame {Frame}; the frame goes on", _latching.Frame);
         }
     }
 

@@ -106,7 +106,7 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         Commands = new CommandRegistry();
         Queue = new EngineCommandQueue();
         _trackingFaults = new TrackingFaultWarnings(tracking.Sources);
-        _takes = new TakeController(takeLog, this);
+        _takes = new TakeController(takeLog, this) { Cluster = _link is { Follows: false } ? _link : null };
         _takes.Register(Commands, Queue, options.CommandTimeout);
         Grades = new Stage.Core.Colour.GradeBoard(config);
         GradeCommands.Register(Commands, Queue, options.CommandTimeout, Grades, _takes, () => _current.Frame, log);
@@ -244,13 +244,18 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         Array.Fill(record.ReceivedStamps, long.MinValue);
         _latching = tick;
         _latched = false;
-        if (_link is not null) ClusterExchange(tick);
+        if (_link is not null) ClusterWorldAdvanced();
         long renderStart = _clock.NowTicks;
         try
         {
             bool wants = _output.WantsPixels(tick);
             _renderer.Render(new FrameRequest(tick, wants), this, this);
-            if (_link is not null) ClusterPresented(tick.Frame);
+            if (_link is not null)
+            {
+                // A renderer that never reached its submission still takes part in the barrier (else the others time out on it).
+                ClusterReady();
+                ClusterPresented(tick.Frame);
+            }
             Statistics.RenderMs.Record((_clock.NowTicks - renderStart) * 1000.0 / _clock.Frequency);
             _renderer.Collect(this, wait: false);
         }
@@ -263,8 +268,13 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             faulted = true;
             _log.LogError(e, "Render fault at frame {Frame} ({Timecode}); the next frame goes on", tick.Frame, tick.Timecode.ToString());
         }
-        // A frame that failed before its latch still records the cameras (held) in the take.
-        if (!_latched) LatchCameras();
+        // A frame that failed before its latch still records the cameras (held) in the take, and a primary still publishes its input (the nodes follow every frame).
+        if (!_latched)
+        {
+            if (_link is null) LatchCameras();
+            else ClusterLatch();
+        }
+        if (_link is not null) ClusterReady();
         Statistics.ReadbackBytes = _renderer.ReadbackBytes;
 
         if (_takes.Recording is not null)
@@ -285,8 +295,9 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
     /// <summary>The renderer's latch: every camera's pose for the frame's display time, as late as the renderer can ask.</summary>
     ReadOnlySpan<CameraView> ICameraLatch.Latch()
     {
-        // In a cluster the cameras were latched before the frame input went out: every node draws those poses.
+        // In a cluster the primary latches here too (not earlier: the pose is as fresh as on one machine) and publishes the input; a render node draws the input's poses.
         if (_link is null) LatchCameras();
+        else ClusterLatch();
         return _views;
     }
 
@@ -296,6 +307,8 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
         ref FrameRecord record = ref _records[_latching.Frame & (FrameRecords - 1)];
         record.SubmitStamp = Stopwatch.GetTimestamp();
         Statistics.LatchToSubmitMs.Record(Stopwatch.GetElapsedTime(record.LatchStamp, record.SubmitStamp).TotalMilliseconds);
+        // The frame lock sits between submit and present: every node has its frame on the GPU before any presents it.
+        if (_link is not null) ClusterReady();
     }
 
     void IFrameSink.Pixels(FrameTick tick, IReadOnlyList<CanvasPixels> canvases)

@@ -51,6 +51,14 @@ public sealed record TakeInfo
     /// <summary>The stage configuration file the take was shot with (null for takes logged before it was recorded).</summary>
     public string? StageConfigPath { get; init; }
 
+    /// <summary>The render cluster's nodes that drew the take and their agreement with the primary (empty: one machine; docs/cluster.md).</summary>
+    public IReadOnlyList<TakeNode> Nodes { get; init; } = [];
+
+    /// <summary>"4 nodes agreed", "render-2 DIVERGED at take frame 81", "" for one machine: the cluster's verdict on the take in a few words.</summary>
+    public string ClusterVerdict => Nodes.Count == 0 ? ""
+        : Nodes.FirstOrDefault(n => n.Drew && !n.Primary && !n.Agreed) is { } bad ? bad.Verdict
+        : $"{Nodes.Count(n => n.Drew)} of {Nodes.Count} nodes drew, all agreed";
+
     /// <summary>Timecode one past the last frame (the ALE "End").</summary>
     public Timecode End => Start + FrameCount;
 

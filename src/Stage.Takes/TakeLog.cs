@@ -12,7 +12,7 @@ namespace Stage.Takes;
 /// </summary>
 public sealed class TakeLog : IDisposable
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
     private readonly SqliteConnection _connection;
     private bool _disposed;
 
@@ -206,6 +206,7 @@ public sealed class TakeLog : IDisposable
             Notes = Notes(id),
             StageConfigPath = r.IsDBNull(19) ? null : r.GetString(19),
             CameraCdl = Grades(id).LastOrDefault(g => g.Target == GradeTarget.Camera && g.Id == r.GetString(3))?.Cdl,
+            Nodes = Nodes(id),
         };
     }
 
@@ -322,6 +323,56 @@ public sealed class TakeLog : IDisposable
             saturation REAL NOT NULL);
         """;
 
+    private const string NodesTable = """
+        CREATE TABLE take_nodes (
+            take_id INTEGER NOT NULL REFERENCES takes(id),
+            node_index INTEGER NOT NULL,
+            node TEXT NOT NULL,
+            is_primary INTEGER NOT NULL,
+            outputs TEXT NOT NULL,
+            frames_compared INTEGER NOT NULL,
+            frames_agreed INTEGER NOT NULL,
+            first_divergent_frame INTEGER,
+            PRIMARY KEY (take_id, node_index));
+        """;
+
+    /// <summary>
+    /// Records which cluster nodes drew a take and whether their worlds agreed with the primary's (replacing what
+    /// was recorded before for it). A take of one machine records none.
+    /// </summary>
+    public void SetNodes(long takeId, IReadOnlyList<TakeNode> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        Take(takeId);
+        using SqliteTransaction transaction = _connection.BeginTransaction();
+        Execute(_connection, "DELETE FROM take_nodes WHERE take_id = $id;", transaction, ("$id", takeId));
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            TakeNode n = nodes[i];
+            Execute(_connection, """
+                INSERT INTO take_nodes (take_id, node_index, node, is_primary, outputs, frames_compared, frames_agreed, first_divergent_frame)
+                VALUES ($take, $index, $node, $primary, $outputs, $compared, $agreed, $diverged);
+                """, transaction,
+                ("$take", takeId), ("$index", i), ("$node", n.NodeId), ("$primary", n.Primary ? 1 : 0), ("$outputs", string.Join(",", n.Outputs)),
+                ("$compared", n.FramesCompared), ("$agreed", n.FramesAgreed), ("$diverged", n.FirstDivergentFrame < 0 ? DBNull.Value : n.FirstDivergentFrame));
+        }
+        transaction.Commit();
+    }
+
+    /// <summary>The cluster nodes a take recorded, in configuration order (empty: a take of one machine).</summary>
+    public IReadOnlyList<TakeNode> Nodes(long takeId)
+    {
+        var nodes = new List<TakeNode>();
+        using SqliteCommand command = Command(_connection, """
+            SELECT node, is_primary, outputs, frames_compared, frames_agreed, first_divergent_frame FROM take_nodes WHERE take_id = $id ORDER BY node_index;
+            """, null, ("$id", takeId));
+        using SqliteDataReader r = command.ExecuteReader();
+        while (r.Read())
+            nodes.Add(new TakeNode(r.GetString(0), r.GetInt64(1) != 0, r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                r.GetInt64(3), r.GetInt64(4), r.IsDBNull(5) ? -1 : r.GetInt64(5)));
+        return nodes;
+    }
+
     internal void AppendGrade(long takeId, long frame, GradeTarget target, string id, Stage.Core.Colour.AscCdl c)
     {
         Execute(_connection, """
@@ -410,11 +461,19 @@ public sealed class TakeLog : IDisposable
     {
         long version = Scalar<long>(connection, "PRAGMA user_version;");
         if (version == SchemaVersion) return;
+        if (version == 4)
+        {
+            // Version 4 had no cluster nodes: takes recorded before it name none (one machine, or not recorded).
+            using SqliteTransaction upgrade4 = connection.BeginTransaction();
+            Execute(connection, NodesTable + " PRAGMA user_version = 5;", upgrade4);
+            upgrade4.Commit();
+            return;
+        }
         if (version == 3)
         {
             // Version 3 had no grades: takes recorded before it have none.
             using SqliteTransaction upgrade3 = connection.BeginTransaction();
-            Execute(connection, GradesTable + " PRAGMA user_version = 4;", upgrade3);
+            Execute(connection, GradesTable + NodesTable + " PRAGMA user_version = 5;", upgrade3);
             upgrade3.Commit();
             return;
         }
@@ -425,7 +484,7 @@ public sealed class TakeLog : IDisposable
             if (version == 1)
                 Execute(connection, "ALTER TABLE track ADD COLUMN world_step INTEGER; ALTER TABLE takes ADD COLUMN stage_config TEXT; " + WorldCommandsTable, upgrade);
             // Version 2 had no pose flag: a frame recorded without a pose is the one whose pose age is unknown.
-            Execute(connection, "ALTER TABLE track ADD COLUMN has_pose INTEGER NOT NULL DEFAULT 1; UPDATE track SET has_pose = 0 WHERE pose_age_us IS NULL; " + GradesTable + " PRAGMA user_version = 4;", upgrade);
+            Execute(connection, "ALTER TABLE track ADD COLUMN has_pose INTEGER NOT NULL DEFAULT 1; UPDATE track SET has_pose = 0 WHERE pose_age_us IS NULL; " + GradesTable + NodesTable + " PRAGMA user_version = 5;", upgrade);
             upgrade.Commit();
             return;
         }
@@ -478,7 +537,7 @@ public sealed class TakeLog : IDisposable
                 world_step INTEGER,
                 has_pose INTEGER NOT NULL DEFAULT 1,
                 PRIMARY KEY (take_id, frame, camera_index)) WITHOUT ROWID;
-            """ + WorldCommandsTable + GradesTable + " PRAGMA user_version = 4;", transaction);
+            """ + WorldCommandsTable + GradesTable + NodesTable + " PRAGMA user_version = 5;", transaction);
         transaction.Commit();
     }
 

@@ -54,7 +54,7 @@ public sealed class ExportTests : IDisposable
         string[] header = lines[column + 1].Split('\t');
         string[] row = lines[data + 1].Split('\t');
         Assert.Equal(header.Length, row.Length);
-        Assert.Equal(["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments", "ASC_SOP", "ASC_SAT"], header);
+        Assert.Equal(["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments", "ASC_SOP", "ASC_SAT", "Cluster"], header);
         Assert.Equal("A_S21B_T001", row[0]);
         Assert.Equal("00:59:59;28", row[2]);
         Assert.Equal("01:00:00;08", row[3]);

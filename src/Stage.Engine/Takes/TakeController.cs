@@ -45,6 +45,9 @@ public sealed class TakeController
         _context = context;
     }
 
+    /// <summary>The render cluster this engine is the primary of (null: one machine): a take records which nodes drew it and whether they agreed.</summary>
+    public Stage.Engine.Cluster.IFrameLink? Cluster { get; set; }
+
     /// <summary>The take being recorded, or null.</summary>
     public TakeRecorder? Recording => _recording;
 
@@ -69,6 +72,7 @@ public sealed class TakeController
         _recording = _log.StartTake(scene, _context.Cameras, tick.Timecode.Rate, tick.Timecode, snapshot, hash, _context.LocalNow, _context.StageConfigPath);
         _droppedAtStart = _context.DroppedFrames;
         _startFrame = tick.Frame;
+        Cluster?.TakeStarted(tick.Frame);
         LastTake = _log.Take(_recording.TakeId);
         Started?.Invoke(_recording);
         Revision++;
@@ -94,6 +98,13 @@ public sealed class TakeController
         if (_recording is null) return ControlReply.Failure("no take is recording");
         TakeInfo take = _recording.Stop(_context.CaptureWorld().StateHash);
         _recording = null;
+        if (Cluster is { } cluster)
+        {
+            // Frames as the take counts them (from 0); what the nodes' hashes said by the time the take stopped.
+            IReadOnlyList<TakeNode> nodes = cluster.TakeStopped(_context.CurrentFrame.Frame);
+            _log.SetNodes(take.Id, [.. nodes.Select(n => n.FirstDivergentFrame < 0 ? n : n with { FirstDivergentFrame = n.FirstDivergentFrame - _startFrame })]);
+            take = _log.Take(take.Id);
+        }
         LastTake = take;
         Revision++;
         return ControlReply.Success($"stopped {take.Scene}/{take.TakeNumber}: {take.FrameCount} frames, {take.Start}–{take.LastFrame}");

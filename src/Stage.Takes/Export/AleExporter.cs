@@ -5,12 +5,12 @@ namespace Stage.Takes.Export;
 /// <summary>
 /// Avid Log Exchange for editorial: a <c>Heading</c> (tab-delimited, video format, FPS), a <c>Column</c>
 /// list, and one <c>Data</c> row per take. Start is the first frame; End is one past the last, as Avid
-/// reads it. Drop-frame timecode keeps its ';'.
+/// reads it. Drop-frame timecode keeps its ';'. Cluster: the render cluster's verdict on the take (empty for one machine).
 /// </summary>
 public static class AleExporter
 {
     /// <summary>The columns, in order.</summary>
-    public static readonly string[] Columns = ["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments", "ASC_SOP", "ASC_SAT"];
+    public static readonly string[] Columns = ["Name", "Tracks", "Start", "End", "Scene", "Take", "Camera", "Lens", "Circled", "Comments", "ASC_SOP", "ASC_SAT", "Cluster"];
 
     /// <summary>Writes the takes as one ALE document.</summary>
     public static string Write(IReadOnlyList<TakeInfo> takes, string videoFormat = "1080")
@@ -39,6 +39,8 @@ public static class AleExporter
                 take.Camera, FormattableString.Invariant($"{take.FocalLengthMm:0.#}mm"), take.Circled ? "Yes" : "", comments,
                 // The camera's grade at the take's last frame (the DIT's decision for the clip); empty when none was recorded.
                 take.CameraCdl?.SopText() ?? "", take.CameraCdl?.SatText() ?? "",
+                // Which render nodes drew the clip and whether they agreed ("4 of 4 nodes drew, all agreed"); empty for one machine.
+                take.ClusterVerdict,
             ];
             text.Append(string.Join('\t', row.Select(Clean))).Append('\n');
         }

@@ -93,6 +93,13 @@ public static class JsonTakeExporter
                 ["circled"] = take.Circled, ["noGood"] = take.NoGood, ["status"] = take.Status.ToString().ToLowerInvariant(),
                 ["startStateHash"] = take.StartStateHash, ["endStateHash"] = take.EndStateHash,
                 ["sensorMm"] = new JsonArray(take.SensorWidthMm, take.SensorHeightMm), ["notes"] = new JsonArray(take.Notes.Select(n => (JsonNode)n!).ToArray()),
+                // The render cluster's nodes that drew the take and whether their worlds agreed (empty: one machine).
+                ["nodes"] = new JsonArray(take.Nodes.Select(n => (JsonNode)new JsonObject
+                {
+                    ["node"] = n.NodeId, ["primary"] = n.Primary, ["outputs"] = new JsonArray(n.Outputs.Select(o => (JsonNode)o!).ToArray()),
+                    ["drew"] = n.Drew, ["framesCompared"] = n.FramesCompared, ["framesAgreed"] = n.FramesAgreed,
+                    ["firstDivergentFrame"] = n.FirstDivergentFrame < 0 ? null : n.FirstDivergentFrame, ["agreed"] = n.Primary ? null : n.Agreed,
+                }).ToArray()),
             },
             ["samples"] = samples,
         };
