@@ -64,6 +64,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private CancellationTokenSource? _consumer;
     private long _lastFrame = long.MinValue;
     private long _lastPublished = -1;
+    private long _published;
     private long _lastReceiveStamp;
     private long _nextSnapshotStamp = long.MinValue;
     private long _droppedFromBarrier;
@@ -133,6 +134,15 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     /// <summary>Frames this node followed from the stream (render node).</summary>
     public long FramesFollowed { get; private set; }
+
+    /// <summary>The first frame this node followed (render node; -1: none yet).</summary>
+    public long FirstFollowed { get; private set; } = -1;
+
+    /// <summary>The last frame this node followed or (primary) published (-1: none yet).</summary>
+    public long LastFrame => _lastFrame == long.MinValue ? -1 : _lastFrame;
+
+    /// <inheritdoc />
+    public bool Behind { get; private set; }
 
     /// <summary>Times this node joined from a snapshot (render node: 1 at start, more after a gap).</summary>
     public int Joins { get; private set; }
@@ -218,6 +228,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         input.DiagnosticSnapshot = Interlocked.Exchange(ref _diagnoseNext, 0) == 1;
         input.PreviousFrame = _lastPublished;
         _lastPublished = input.Frame;
+        if (!input.EndOfRun)
+        {
+            _published++;
+            _lastFrame = input.Frame;
+        }
         int size = FrameInputCodec.SizeOf(input);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
         int length = FrameInputCodec.Encode(input, buffer);
@@ -375,7 +390,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                     continue;
                 }
                 _lastFrame = _received.Frame;
+                if (FirstFollowed < 0) FirstFollowed = _received.Frame;
                 _lastReceiveStamp = stamp;
+                Behind = _incoming.Reader.Count > 0;
                 if (_received.Frame == _options.DivergeAtFrame)
                 {
                     _received.Commands.Add(_options.InjectedCommand);
@@ -496,7 +513,6 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         ulong hash = world?.StateHash ?? 0;
         if (IsPrimary)
         {
-            _lastFrame = input.Frame;
             _ledger!.Record(NodeIndex, input.Frame, hash);
             long now = Stopwatch.GetTimestamp();
             if (world is not null && (_nextSnapshotStamp == long.MinValue || now >= _nextSnapshotStamp))
@@ -646,7 +662,8 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public IEnumerable<string> Report(double framePeriodMs)
     {
         PercentileSummary barrier = _barrierMs.Summarise();
-        string role = IsPrimary ? $"; {_publishRetries} publish retries" : $"; followed {FramesFollowed} frames, joined {Joins} times";
+        string role = IsPrimary ? $"; published {_published} frame inputs up to frame {LastFrame}; {_publishRetries} publish retries"
+            : $"; followed {FramesFollowed} frames ({FirstFollowed}–{LastFrame}), joined {Joins} times";
         yield return string.Create(CultureInfo.InvariantCulture,
             $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes{role}");
         if (!IsPrimary) yield break;

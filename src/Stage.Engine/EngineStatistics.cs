@@ -18,6 +18,9 @@ public sealed class EngineStatistics
     /// <summary>Frames whose world step or render failed (logged; the next frame still came).</summary>
     public long FaultedFrames { get; internal set; }
 
+    /// <summary>Render node of a cluster: frames whose world was advanced but not drawn because later inputs were already waiting (catching up after a join).</summary>
+    public long CaughtUpFrames { get; internal set; }
+
     /// <summary>World steps run.</summary>
     public long WorldSteps { get; internal set; }
 
@@ -77,7 +80,7 @@ public sealed class EngineStatistics
         PercentileSummary frame = FrameMs.Summarise(), render = RenderMs.Summarise(), age = PoseAgeMs.Summarise(), latch = LatchToSubmitMs.Summarise();
         return
         [
-            Inv($"frames {Frames}, dropped {DroppedFrames}, late {LateFrames}, faulted {FaultedFrames}, world steps {WorldSteps}"),
+            Inv($"frames {Frames}, dropped {DroppedFrames}, late {LateFrames}, faulted {FaultedFrames}, world steps {WorldSteps}{(CaughtUpFrames == 0 ? "" : $", {CaughtUpFrames} more frames caught up without drawing")}"),
             Inv($"frame time p50 {frame.P50:0.00} ms, p99 {frame.P99:0.00} ms, max {frame.Max:0.00} ms"),
             Inv($"render time p50 {render.P50:0.00} ms, p99 {render.P99:0.00} ms"),
             age.Count == 0 ? "pose age: no tracked pose arrived" : Inv($"pose age (receive → latch) p50 {age.P50:0.00} ms, p99 {age.P99:0.00} ms, max {age.Max:0.00} ms"),

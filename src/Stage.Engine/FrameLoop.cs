@@ -239,6 +239,14 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
             }
         }
 
+        if (_link is { Follows: true, Behind: true })
+        {
+            // Catching up (docs/cluster.md): the world follows every input, the picture only the newest.
+            ClusterWorldAdvanced();
+            Statistics.CaughtUpFrames++;
+            return;
+        }
+
         ref FrameRecord record = ref _records[tick.Frame & (FrameRecords - 1)];
         (record.Frame, record.StartStamp, record.LatchStamp, record.SubmitStamp, record.UsedReceiveStamp) = (tick.Frame, startStamp, 0, 0, 0);
         Array.Fill(record.ReceivedStamps, long.MinValue);

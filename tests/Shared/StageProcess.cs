@@ -91,6 +91,26 @@ internal sealed class StageProcess : IDisposable
         return false;
     }
 
+    /// <summary>Waits until standard error (the log on the console) holds <paramref name="text"/> at least <paramref name="count"/> times; false after <paramref name="timeout"/> or when the process ended.</summary>
+    public async Task<bool> WaitForErrorAsync(string text, TimeSpan timeout, int count = 1)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Occurrences(Error, text) >= count) return true;
+            if (_process.HasExited) return Occurrences(Error, text) >= count;
+            await Task.Delay(20);
+        }
+        return false;
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     /// <summary>The newest frame number a status line of the run has shown (<c>frame N …</c>, once a second); −1 before the first.</summary>
     public long LatestStatusFrame
     {

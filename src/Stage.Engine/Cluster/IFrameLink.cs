@@ -19,6 +19,14 @@ public interface IFrameLink
     /// <summary>Render node: waits for the next frame input, in order; null when the run is over or cancelled.</summary>
     FrameInput? Receive(CancellationToken cancellation);
 
+    /// <summary>
+    /// Render node: later inputs were already waiting when the last one was received (the node replays after a
+    /// (re)join, or fell behind). That frame's world is advanced and its hash reported, but it is not drawn, and
+    /// the node does not wait at its barrier: a frame already past on the primary is not worth drawing, as the
+    /// primary itself drops a frame it is late for.
+    /// </summary>
+    bool Behind { get; }
+
     /// <summary>The world advanced to the frame's step (null: the stage has no world): publish or compare its state hash.</summary>
     void WorldAdvanced(FrameInput input, IWorldHost? world);
 
