@@ -8,6 +8,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.ObjectStore;
+using NATS.Client.ObjectStore.Models;
 using Stage.Core.Configuration;
 using Stage.Engine;
 using Stage.Engine.Cluster;
@@ -41,6 +42,7 @@ public sealed record ClusterNodeOptions
 public sealed class ClusterNode : IFrameLink, IDisposable
 {
     private const int InputQueue = 4096;
+    private static readonly TimeSpan SnapshotReadTimeout = TimeSpan.FromSeconds(2);
     private readonly ClusterConfig _cluster;
     private readonly StageConfig _stage;
     private readonly ILogger _log;
@@ -62,6 +64,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private RollingPercentiles _barrierMs = new(65536);
     private INatsObjStore? _store;
     private CancellationTokenSource? _consumer;
+    private Task<SnapshotEnvelope>? _prefetch;
     private long _lastFrame = long.MinValue;
     private long _lastPublished = -1;
     private long _published;
@@ -215,6 +218,16 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             _tasks.Add(Task.Run(() => Listen(_presentSubject, OnPresent)));
         }
         _tasks.Add(Task.Run(() => Listen(_readySubject, OnReady)));
+        // A render node fetches its snapshot and starts following the stream now, while the GPU is built (a restarted node rejoins sooner).
+        _log.LogInformation("Cluster: node {Node} connected to {Servers}{What}", NodeId, string.Join(", ", _cluster.ServerUrls),
+            IsPrimary ? "; a new run's stream and snapshot bucket made" : "; fetching the latest world snapshot while the GPU is built");
+        if (!IsPrimary)
+            _prefetch = Task.Run(() =>
+            {
+                SnapshotEnvelope snapshot = FetchSnapshot(_stop.Token);
+                FollowFrom(snapshot);
+                return snapshot;
+            });
     }
 
     // ---- primary ----
@@ -253,7 +266,8 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         {
             if (item.Snapshot is { } snapshot)
             {
-                await PutSnapshot(snapshot with { InputSequence = lastSequence }, "world");
+                // In turn under three names: a node reading the newest has two snapshot periods before it is replaced.
+                await PutSnapshot(snapshot with { InputSequence = lastSequence }, WorldSnapshotName(_snapshotsStored++ % WorldSnapshotNames));
                 continue;
             }
             // In order, each acknowledged before the next: the log never has a hole, however long the server is away.
@@ -298,7 +312,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     {
         try
         {
-            await _store!.PutAsync(name, snapshot.Encode(), _stop.Token);
+            using var bytes = new MemoryStream(snapshot.Encode(), writable: false);
+            // The description carries the frame, so that a joining node finds the newest without reading every snapshot.
+            await _store!.PutAsync(new ObjectMetadata { Name = name, Description = snapshot.Frame.ToString(CultureInfo.InvariantCulture) }, bytes, leaveOpen: false, _stop.Token);
         }
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or NatsObjException)
         {
@@ -363,7 +379,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stop.Token);
         try
         {
-            if (_consumer is null) Join(linked.Token);
+            if (Joins == 0) Join(linked.Token);
             while (true)
             {
                 (byte[] data, long stamp) = ReadNext(linked.Token);
@@ -423,26 +439,21 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     /// <summary>Restores the world from the primary's latest snapshot and follows the stream from the frame after it.</summary>
     private void Join(CancellationToken cancellation)
     {
-        _consumer?.Cancel();
-        while (_incoming.Reader.TryRead(out _))
+        SnapshotEnvelope snapshot;
+        if (_prefetch is { } prefetched)
         {
+            // The first join: fetched (and the stream followed from it) while this node built its GPU.
+            _prefetch = null;
+            snapshot = prefetched.GetAwaiter().GetResult();
         }
-        long started = Stopwatch.GetTimestamp();
-        SnapshotEnvelope? snapshot = null;
-        while (snapshot is null)
+        else
         {
-            cancellation.ThrowIfCancellationRequested();
-            try
+            _consumer?.Cancel();
+            while (_incoming.Reader.TryRead(out _))
             {
-                _store ??= Wait(_objects.GetObjectStoreAsync(_bucket, cancellation));
-                snapshot = SnapshotEnvelope.Decode(Wait(_store.GetBytesAsync("world", cancellation)));
             }
-            catch (Exception e) when (e is NatsException or NatsObjException or TimeoutException or NatsJSException)
-            {
-                if (Stopwatch.GetElapsedTime(started) > _options.JoinTimeout)
-                    throw new ClusterException($"node {NodeId}: no world snapshot from the primary in bucket '{_bucket}' after {_options.JoinTimeout.TotalSeconds:0} s ({e.Message})", e);
-                Thread.Sleep(200);
-            }
+            snapshot = FetchSnapshot(cancellation);
+            FollowFrom(snapshot);
         }
         if (_world is not null)
         {
@@ -454,10 +465,61 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         Joins++;
         _log.LogInformation("Cluster: node {Node} joined from the snapshot of frame {Frame} (engine step {Step}, hash {Hash:x16}); replaying from stream sequence {Sequence}",
             NodeId, snapshot.Frame, snapshot.EngineStep, snapshot.StateHash, snapshot.InputSequence + 1);
+    }
+
+    /// <summary>The primary's latest world snapshot from the object store, read again until one arrives whole (or the join times out).</summary>
+    private SnapshotEnvelope FetchSnapshot(CancellationToken cancellation)
+    {
+        long started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            // One attempt at most a few seconds: the primary replaces the object every few seconds, and a read that
+            // began on the old one can wait for chunks already purged (found by the kill -9 test); then read again.
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            attempt.CancelAfter(SnapshotReadTimeout);
+            try
+            {
+                _store ??= Wait(_objects.GetObjectStoreAsync(_bucket, attempt.Token));
+                string? newest = null;
+                long newestFrame = long.MinValue;
+                for (int i = 0; i < WorldSnapshotNames; i++)
+                {
+                    ObjectMetadata info;
+                    try
+                    {
+                        info = Wait(_store.GetInfoAsync(WorldSnapshotName(i), cancellationToken: attempt.Token));
+                    }
+                    catch (NatsObjNotFoundException)
+                    {
+                        continue;
+                    }
+                    if (long.TryParse(info.Description, NumberStyles.Integer, CultureInfo.InvariantCulture, out long frame) && frame > newestFrame)
+                        (newest, newestFrame) = (info.Name, frame);
+                }
+                if (newest is null) throw new NatsObjNotFoundException("no world snapshot stored yet");
+                return SnapshotEnvelope.Decode(Wait(_store.GetBytesAsync(newest, attempt.Token)));
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                _log.LogWarning("Cluster: node {Node}: the snapshot read took more than {Seconds} s (the primary replaced it meanwhile); reading the newest again", NodeId, SnapshotReadTimeout.TotalSeconds);
+            }
+            catch (Exception e) when (e is NatsException or NatsObjException or TimeoutException or NatsJSException or FormatException)
+            {
+                if (Stopwatch.GetElapsedTime(started) > _options.JoinTimeout)
+                    throw new ClusterException($"node {NodeId}: no world snapshot from the primary in bucket '{_bucket}' after {_options.JoinTimeout.TotalSeconds:0} s ({e.Message})", e);
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    /// <summary>Follows the frame-input stream from the input after <paramref name="snapshot"/>'s frame, into the incoming queue.</summary>
+    private void FollowFrom(SnapshotEnvelope snapshot)
+    {
         _consumer = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         CancellationToken token = _consumer.Token;
         ulong start = snapshot.InputSequence + 1;
-        _tasks.Add(Task.Run(() => Consume(start, token)));
+        lock (_tasks) _tasks.Add(Task.Run(() => Consume(start, token)));
     }
 
     private async Task Consume(ulong startSequence, CancellationToken cancellation)
@@ -535,14 +597,19 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         {
             var envelope = new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot());
             string name = DiagnosticName(input.Frame, NodeId);
-            if (IsPrimary) _tasks.Add(Task.Run(() => Diagnose(envelope)));
-            else _tasks.Add(Task.Run(async () =>
+            Task diagnostic = IsPrimary ? Task.Run(() => Diagnose(envelope)) : Task.Run(async () =>
             {
                 _store ??= await _objects.GetObjectStoreAsync(_bucket, _stop.Token);
                 await PutSnapshot(envelope, name);
-            }));
+            });
+            lock (_tasks) _tasks.Add(diagnostic);
         }
     }
+
+    private const int WorldSnapshotNames = 3;
+    private long _snapshotsStored;
+
+    private static string WorldSnapshotName(long index) => "world-" + index.ToString(CultureInfo.InvariantCulture);
 
     private static string DiagnosticName(long frame, string node) => $"diagnostic-{frame}-{node}";
 
@@ -706,7 +773,10 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         _incoming.Writer.TryComplete();
         try
         {
-            Task.WaitAll([.. _tasks], TimeSpan.FromSeconds(2));
+            Task[] tasks;
+            lock (_tasks) tasks = [.. _tasks];
+            if (_prefetch is { } prefetch) tasks = [.. tasks, prefetch];
+            Task.WaitAll(tasks, TimeSpan.FromSeconds(2));
         }
         catch (AggregateException)
         {
