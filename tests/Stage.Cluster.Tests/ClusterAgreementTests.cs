@@ -110,7 +110,8 @@ public sealed class ClusterAgreementTests
         {
             Assert.Equal(primary.StateHash, node.StateHash);
             Assert.Equal(1, node.Link.Joins);
-            Assert.InRange(node.Link.FramesFollowed, primary.Statistics.Frames - 24, primary.Statistics.Frames);
+            Assert.True(node.Link.FramesFollowed >= primary.Statistics.Frames - 24 && node.Link.FramesFollowed <= primary.Statistics.Frames,
+                $"{node.Id} followed {node.Link.FramesFollowed} frames ({node.Link.FirstFollowed}–{node.Link.LastFrame}) of the primary's {primary.Statistics.Frames} (last {primary.Link.LastFrame})");
         }
         foreach (NodeAgreement a in primary.Link.Agreements) Assert.True(a.Diverged == 0, $"node {a.NodeId} diverged at frame {a.FirstDivergedFrame}");
     }
