@@ -56,6 +56,26 @@ public sealed class TakesCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_cluster_take_lists_and_shows_its_nodes_and_their_agreement()
+    {
+        using (TakeLog log = TakeLog.Open(_db))
+            log.SetNodes(2, [new TakeNode("primary", true, ["wall-1"], 0, 0, -1), new TakeNode("render-1", false, ["wall-2"], 30, 29, 12), new TakeNode("render-2", false, [], 30, 30, -1)]);
+        (int exit, string output, _) = Run("takes", "list", _db);
+        Assert.Equal(0, exit);
+        string[] lines = output.TrimEnd().Split('\n');
+        Assert.Contains("cluster", lines[0]);
+        Assert.Contains("–", lines[1]);
+        Assert.Contains("render-1 DIVERGED at take frame 12 (29/30 agreed)", lines[2]);
+        (exit, output, _) = Run("takes", "show", _db, "2");
+        Assert.Equal(0, exit);
+        Assert.Contains("node         primary (primary); draws wall-1", output);
+        Assert.Contains("node         render-1 DIVERGED at take frame 12 (29/30 agreed); draws wall-2; first divergent frame 12 (01:00:04:16)", output);
+        Assert.Contains("node         render-2 agreed 30/30; draws no output", output);
+        (exit, output, _) = Run("takes", "show", _db, "2", "--json");
+        Assert.Contains("\"firstDivergentFrame\": 12", output);
+    }
+
+    [Fact]
     public void Show_describes_one_take()
     {
         (int exit, string output, _) = Run("takes", "show", _db, "2");

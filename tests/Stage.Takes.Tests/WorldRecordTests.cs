@@ -56,7 +56,7 @@ public sealed class WorldRecordTests : IDisposable
             connection.Open();
             using SqliteCommand downgrade = connection.CreateCommand();
             // What a version 1 log looked like: no world steps, no stage configuration, no world commands.
-            downgrade.CommandText = "ALTER TABLE track DROP COLUMN has_pose; ALTER TABLE track DROP COLUMN world_step; ALTER TABLE takes DROP COLUMN stage_config; DROP TABLE world_commands; DROP TABLE grades; PRAGMA user_version = 1;";
+            downgrade.CommandText = "ALTER TABLE track DROP COLUMN has_pose; ALTER TABLE track DROP COLUMN world_step; ALTER TABLE takes DROP COLUMN stage_config; DROP TABLE world_commands; DROP TABLE grades; DROP TABLE take_nodes; PRAGMA user_version = 1;";
             downgrade.ExecuteNonQuery();
         }
         using (TakeLog log = TakeLog.Open(DbPath))
@@ -74,7 +74,7 @@ public sealed class WorldRecordTests : IDisposable
             connection.Open();
             using SqliteCommand version = connection.CreateCommand();
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(4L, (long)version.ExecuteScalar()!);
+            Assert.Equal(5L, (long)version.ExecuteScalar()!);
         }
     }
 
@@ -91,7 +91,7 @@ public sealed class WorldRecordTests : IDisposable
             connection.Open();
             using SqliteCommand downgrade = connection.CreateCommand();
             // Version 2 wrote a frame without a pose with an unknown (NULL) pose age and nothing else to tell it apart.
-            downgrade.CommandText = "ALTER TABLE track DROP COLUMN has_pose; UPDATE track SET pose_age_us = NULL WHERE frame < 2; DROP TABLE grades; PRAGMA user_version = 2;";
+            downgrade.CommandText = "ALTER TABLE track DROP COLUMN has_pose; UPDATE track SET pose_age_us = NULL WHERE frame < 2; DROP TABLE grades; DROP TABLE take_nodes; PRAGMA user_version = 2;";
             downgrade.ExecuteNonQuery();
         }
         using (TakeLog log = TakeLog.Open(DbPath))
