@@ -51,14 +51,19 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly NatsConnection _nats;
     private readonly NatsJSContext _js;
     private readonly NatsObjContext _objects;
-    private readonly string _stream, _inputSubject, _hashSubject, _readySubject, _presentSubject, _bucket;
+    private readonly string _stream, _inputSubject, _liveSubject, _hashSubject, _readySubject, _presentSubject, _bucket;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly FrameBarrier _barrier;
     private readonly HashLedger? _ledger;
     private readonly PresentLedger? _presents;
     private readonly Channel<Outgoing>? _outgoing;
-    private readonly Channel<(byte[] Data, long Stamp)> _incoming = Channel.CreateBounded<(byte[], long)>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Frame inputs as they arrive, from the live subject and from the stream (pooled buffers: nothing allocated per frame).
+    private readonly Channel<Incoming> _incoming = Channel.CreateBounded<Incoming>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // The newest frame number that arrived on either feed: a node whose input is older is behind.
+    private long _newestArrived = long.MinValue;
+    private CancellationToken _receiveToken;
+    private CancellationTokenSource? _receiveLinked;
     private readonly FrameInput _received;
     private readonly byte[] _small = new byte[64];
     private RollingPercentiles _barrierMs = new(65536);
@@ -93,6 +98,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         _objects = new NatsObjContext(_js);
         _stream = "STAGE_" + cluster.Name.ToUpperInvariant().Replace('-', '_');
         _inputSubject = $"stage.{cluster.Name}.input";
+        _liveSubject = $"stage.{cluster.Name}.live";
         _hashSubject = $"stage.{cluster.Name}.hash";
         _readySubject = $"stage.{cluster.Name}.ready";
         _presentSubject = $"stage.{cluster.Name}.present";
@@ -137,6 +143,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     /// <summary>Frames this node followed from the stream (render node).</summary>
     public long FramesFollowed { get; private set; }
+
+    /// <summary>Of the frames followed, those that came first on the live subject (core NATS) rather than the stream (render node).</summary>
+    public long FramesLive { get; private set; }
 
     /// <summary>The first frame this node followed (render node; -1: none yet).</summary>
     public long FirstFollowed { get; private set; } = -1;
@@ -218,6 +227,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             _tasks.Add(Task.Run(() => Listen(_presentSubject, OnPresent)));
         }
         _tasks.Add(Task.Run(() => Listen(_readySubject, OnReady)));
+        if (!IsPrimary) _tasks.Add(Task.Run(ListenLive));
         // A render node fetches its snapshot and starts following the stream now, while the GPU is built (a restarted node rejoins sooner).
         _log.LogInformation("Cluster: node {Node} connected to {Servers}{What}", NodeId, string.Join(", ", _cluster.ServerUrls),
             IsPrimary ? "; a new run's stream and snapshot bucket made" : "; fetching the latest world snapshot while the GPU is built");
@@ -251,10 +261,32 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         int length = FrameInputCodec.Encode(input, buffer);
         long stamp = Stopwatch.GetTimestamp();
         _presents!.Published(input.Frame, stamp);
-        if (!_outgoing!.Writer.TryWrite(new Outgoing(buffer, length, input.Frame, null)))
+        Task? live = PublishLive(new ReadOnlyMemory<byte>(buffer, 0, length));
+        if (!_outgoing!.Writer.TryWrite(new Outgoing(buffer, length, input.Frame, null, live)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             _log.LogError("Cluster: {Count} frame inputs wait for the NATS server; frame {Frame} is not published (nodes will rejoin from a snapshot)", InputQueue, input.Frame);
+        }
+    }
+
+    /// <summary>
+    /// The low-latency fan-out: the input on the core-NATS live subject at once, from the engine thread (no
+    /// acknowledgement to wait for). Null when the write completed at once (the usual case, nothing allocated);
+    /// else the write still running, which the buffer outlives. Skipped while the server is away (the stream's
+    /// publisher retries; the nodes follow the stream then).
+    /// </summary>
+    private Task? PublishLive(ReadOnlyMemory<byte> data)
+    {
+        if (_nats.ConnectionState != NatsConnectionState.Open) return null;
+        try
+        {
+            ValueTask sent = _nats.PublishAsync(_liveSubject, data, cancellationToken: _stop.Token);
+            if (sent.IsCompletedSuccessfully) return null;
+            return sent.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        }
+        catch (Exception e) when (e is NatsException or ObjectDisposedException)
+        {
+            return null;
         }
     }
 
@@ -264,6 +296,8 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         bool away = false;
         await foreach (Outgoing item in _outgoing!.Reader.ReadAllAsync(CancellationToken.None))
         {
+            // The live write of this input must be done with its buffer before the buffer goes back to the pool.
+            if (item.Live is { } live) await live;
             if (item.Snapshot is { } snapshot)
             {
                 // In turn under three names: a node reading the newest has two snapshot periods before it is replaced.
@@ -376,39 +410,54 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public FrameInput? Receive(CancellationToken cancellation)
     {
         if (IsPrimary) throw new InvalidOperationException("the primary does not follow frame inputs");
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stop.Token);
+        // One linked token for the run (the loop passes the same one every frame): nothing allocated per frame.
+        if (_receiveLinked is null || _receiveToken != cancellation)
+        {
+            _receiveLinked?.Dispose();
+            (_receiveLinked, _receiveToken) = (CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stop.Token), cancellation);
+        }
+        CancellationToken token = _receiveLinked.Token;
         try
         {
-            if (Joins == 0) Join(linked.Token);
+            if (Joins == 0) Join(token);
             while (true)
             {
-                (byte[] data, long stamp) = ReadNext(linked.Token);
+                Incoming item = ReadNext(token);
                 try
                 {
-                    FrameInputCodec.Decode(data, _stage.FrameRate, _received);
+                    FrameInputCodec.Decode(item.Data.Memory.Span, _stage.FrameRate, _received);
                 }
                 catch (FormatException e)
                 {
+                    // The stream will bring a live input again, in order; an unreadable one from the stream is a gap.
+                    if (item.Live) continue;
                     _log.LogError("Cluster: a frame input after frame {Frame} is unreadable ({Reason}); joining again from the latest snapshot", _lastFrame, e.Message);
-                    Join(linked.Token);
+                    Join(token);
                     continue;
                 }
+                finally
+                {
+                    item.Data.Dispose();
+                }
                 if (_received.Frame <= _lastFrame) continue;
+                if (_received.PreviousFrame != _lastFrame)
+                {
+                    // A live input ahead of the one due (the node replays from the stream): the stream brings it in its turn.
+                    if (item.Live) continue;
+                    _log.LogWarning("Cluster: the inputs between frame {Last} and frame {Previous} never arrived; joining again from the latest snapshot", _lastFrame, _received.PreviousFrame);
+                    Join(token);
+                    continue;
+                }
                 if (_received.EndOfRun)
                 {
                     _log.LogInformation("Cluster: the primary ended the run after frame {Frame}", _lastFrame);
                     return null;
                 }
-                if (_received.PreviousFrame != _lastFrame)
-                {
-                    _log.LogWarning("Cluster: the inputs between frame {Last} and frame {Previous} never arrived; joining again from the latest snapshot", _lastFrame, _received.PreviousFrame);
-                    Join(linked.Token);
-                    continue;
-                }
                 _lastFrame = _received.Frame;
                 if (FirstFollowed < 0) FirstFollowed = _received.Frame;
-                _lastReceiveStamp = stamp;
-                Behind = _incoming.Reader.Count > 0;
+                _lastReceiveStamp = item.Stamp;
+                Behind = Volatile.Read(ref _newestArrived) > _received.Frame;
+                if (item.Live) FramesLive++;
                 if (_received.Frame == _options.DivergeAtFrame)
                 {
                     _received.Commands.Add(_options.InjectedCommand);
@@ -424,12 +473,12 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         }
     }
 
-    private (byte[] Data, long Stamp) ReadNext(CancellationToken cancellation)
+    private Incoming ReadNext(CancellationToken cancellation)
     {
-        ChannelReader<(byte[], long)> reader = _incoming.Reader;
+        ChannelReader<Incoming> reader = _incoming.Reader;
         while (true)
         {
-            if (reader.TryRead(out (byte[], long) item)) return item;
+            if (reader.TryRead(out Incoming item)) return item;
             ValueTask<bool> more = reader.WaitToReadAsync(cancellation);
             bool open = more.IsCompletedSuccessfully ? more.Result : more.AsTask().GetAwaiter().GetResult();
             if (!open) throw new OperationCanceledException("the frame-input consumer stopped");
@@ -449,9 +498,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         else
         {
             _consumer?.Cancel();
-            while (_incoming.Reader.TryRead(out _))
-            {
-            }
+            while (_incoming.Reader.TryRead(out Incoming stale)) stale.Data.Dispose();
             snapshot = FetchSnapshot(cancellation);
             FollowFrom(snapshot);
         }
@@ -522,6 +569,60 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         lock (_tasks) _tasks.Add(Task.Run(() => Consume(start, token)));
     }
 
+    /// <summary>A frame input arrived on either feed: noted (its frame number, from its header) and queued for the engine thread, which returns its buffer.</summary>
+    private async ValueTask Arrived(NatsMemoryOwner<byte> data, bool live, CancellationToken cancellation)
+    {
+        long stamp = Stopwatch.GetTimestamp();
+        if (data.Length < 16)
+        {
+            data.Dispose();
+            return;
+        }
+        long frame = BinaryPrimitives.ReadInt64LittleEndian(data.Memory.Span[8..]);
+        for (long seen = Volatile.Read(ref _newestArrived); frame > seen; seen = Volatile.Read(ref _newestArrived))
+            if (Interlocked.CompareExchange(ref _newestArrived, frame, seen) == seen) break;
+        var item = new Incoming(data, stamp, live);
+        if (_incoming.Writer.TryWrite(item)) return;
+        // The live feed never waits (the stream has every input); the stream waits for room.
+        if (live)
+        {
+            data.Dispose();
+            return;
+        }
+        try
+        {
+            await _incoming.Writer.WriteAsync(item, cancellation);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Render node: the primary's inputs on the core-NATS live subject, the low-latency fan-out (the stream stays the ordered, durable log).</summary>
+    private async Task ListenLive()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (NatsMsg<NatsMemoryOwner<byte>> msg in _nats.SubscribeAsync<NatsMemoryOwner<byte>>(_liveSubject, cancellationToken: _stop.Token))
+                    await Arrived(msg.Data, live: true, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException or ChannelClosedException)
+            {
+                if (e is ChannelClosedException) return;
+                _log.LogWarning("Cluster: subscription {Subject} lost ({Reason}); subscribing again", _liveSubject, e.Message);
+                await Task.Delay(200);
+            }
+        }
+    }
+
     private async Task Consume(ulong startSequence, CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
@@ -534,10 +635,10 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                     OptStartSeq = startSequence,
                     MaxResetAttempts = -1,
                 }, cancellation);
-                await foreach (NatsJSMsg<byte[]> msg in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellation))
+                await foreach (NatsJSMsg<NatsMemoryOwner<byte>> msg in consumer.ConsumeAsync<NatsMemoryOwner<byte>>(cancellationToken: cancellation))
                 {
-                    if (msg.Data is { } data) await _incoming.Writer.WriteAsync((data, Stopwatch.GetTimestamp()), cancellation);
                     if (msg.Metadata is { } metadata) startSequence = metadata.Sequence.Stream + 1;
+                    await Arrived(msg.Data, live: false, cancellation);
                 }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -697,9 +798,29 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     /// <summary>Core NATS, fire and forget: a lost message costs a comparison or a barrier timeout, never a frame.</summary>
     private void Send(string subject, int length)
     {
-        byte[] copy = _small.AsSpan(0, length).ToArray();
-        ValueTask sent = _nats.PublishAsync(subject, copy, cancellationToken: _stop.Token);
-        if (!sent.IsCompletedSuccessfully) _ = sent.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        // A pooled copy, back in the pool as soon as the client has it (at once, nearly always): nothing allocated per frame.
+        byte[] copy = ArrayPool<byte>.Shared.Rent(length);
+        _small.AsSpan(0, length).CopyTo(copy);
+        ValueTask sent;
+        try
+        {
+            sent = _nats.PublishAsync(subject, new ReadOnlyMemory<byte>(copy, 0, length), cancellationToken: _stop.Token);
+        }
+        catch (Exception e) when (e is NatsException or ObjectDisposedException)
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+            return;
+        }
+        if (sent.IsCompletedSuccessfully)
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+            return;
+        }
+        _ = sent.AsTask().ContinueWith(t =>
+        {
+            _ = t.Exception;
+            ArrayPool<byte>.Shared.Return(copy);
+        }, TaskScheduler.Default);
     }
 
     private async Task Listen(string subject, SpanAction handler)
@@ -708,8 +829,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         {
             try
             {
-                await foreach (NatsMsg<byte[]> msg in _nats.SubscribeAsync<byte[]>(subject, cancellationToken: _stop.Token))
-                    if (msg.Data is { } data) handler(data);
+                await foreach (NatsMsg<NatsMemoryOwner<byte>> msg in _nats.SubscribeAsync<NatsMemoryOwner<byte>>(subject, cancellationToken: _stop.Token))
+                {
+                    using NatsMemoryOwner<byte> data = msg.Data;
+                    handler(data.Memory.Span);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -813,7 +937,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
-    private readonly record struct Outgoing(byte[] Buffer, int Length, long Frame, SnapshotEnvelope? Snapshot);
+    private readonly record struct Incoming(NatsMemoryOwner<byte> Data, long Stamp, bool Live);
+
+    private readonly record struct Outgoing(byte[] Buffer, int Length, long Frame, SnapshotEnvelope? Snapshot, Task? Live = null);
 }
 
 /// <summary>A cluster cannot start or reach its servers; the message says which and why.</summary>
