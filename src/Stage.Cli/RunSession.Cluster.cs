@@ -65,6 +65,17 @@ internal sealed record ClusterRole(ClusterNodeConfig Node, bool IsPrimary, Stage
         ClusterNode.Connect(Stage, Node.Id, world, logging.CreateLogger("Stage.Cluster"),
             new ClusterNodeOptions { DivergeAtFrame = settings.DivergeAtFrame ?? -1 });
 
+    /// <summary>
+    /// The run's start line on VK_NV_present_barrier (docs/cluster.md): whether the device offers it and whether this
+    /// node's outputs use it. Only window swapchains can join it (headless outputs present nothing); where it is not
+    /// offered (lavapipe, most GPUs without a sync board) the frame lock is the NATS barrier alone.
+    /// </summary>
+    public static string PresentBarrierLine(string device, bool offered, bool enabled, bool windows) =>
+        !offered ? $"frame lock: NATS barrier between submit and present; VK_NV_present_barrier not offered by {device}"
+        : !enabled ? $"frame lock: NATS barrier between submit and present; VK_NV_present_barrier offered by {device} but its feature is not enabled"
+        : windows ? $"frame lock: NATS barrier between submit and present, and VK_NV_present_barrier on {device} (window swapchains join it)"
+        : $"frame lock: NATS barrier between submit and present; VK_NV_present_barrier enabled on {device}, unused by this output (no swapchain)";
+
     /// <summary>The line the run prints at start.</summary>
     public string Describe() =>
         $"cluster '{Stage.Cluster!.Name}': node {Node.Id} ({(IsPrimary ? "primary: tracking, control, takes" : "render node: follows the primary's frame inputs")}), " +

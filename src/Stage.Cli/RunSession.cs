@@ -231,7 +231,11 @@ public static class RunSession
             output.WriteLine($"running {stage.Name} at {stage.FrameRate} fps on {gpu.Device.Info.Name}; output {frameOutput.Name}; {pacing}; " +
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
                              (follower ? "control on the primary" : $"control OSC on {stage.Control.BindAddress}:{control!.Port}") + $"; takes in {takes.Path}");
-            if (cluster is not null) output.WriteLine(cluster.Describe());
+            if (cluster is not null)
+            {
+                output.WriteLine(cluster.Describe());
+                output.WriteLine(ClusterRole.PresentBarrierLine(gpu.Device.Info.Name, gpu.Device.Info.PresentationOffered.PresentBarrier, gpu.Device.Presentation.PresentBarrier, outputFactory is not null));
+            }
             using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
             {
                 Stage = stage, Engine = engine, Tracking = tracking, World = world, TakeLogPath = takes.Path,

@@ -68,6 +68,7 @@ public sealed partial class ClusterKillTests(ITestOutputHelper log) : IDisposabl
             // Both render nodes in the primary's frame barrier: the cluster runs.
             Assert.True(await primary.WaitForErrorAsync("node render-1 is in the frame barrier", Long), Describe("render-1 never joined the barrier", primary, victim));
             Assert.True(await primary.WaitForErrorAsync("node render-2 is in the frame barrier", Long), Describe("render-2 never joined the barrier", primary, steady));
+            Assert.Contains("frame lock: NATS barrier between submit and present", primary.Output);
 
             // SIGKILL at a random frame: 1 to 3 s of frames on from now (the primary's status lines say which frame it is at).
             long killFrame = Math.Max(0, primary.LatestStatusFrame) + Random.Shared.Next(24, 72);
