@@ -57,7 +57,7 @@ public static class ClusterBench
                 // The baseline, in the same run on the same server: what loopback NATS itself gives on this machine now.
                 (PercentileSummary core, PercentileSummary stream) = NatsFloor.Measure($"nats://127.0.0.1:{port}");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"      floor ({nodes} node{(nodes == 1 ? "" : "s")}' server): 122 B publish → receive, core NATS p50 {core.P50:0.000} ms p99 {core.P99:0.000} ms; JetStream (acknowledged, ordered consumer) p50 {stream.P50:0.000} ms p99 {stream.P99:0.000} ms"));
+                    $"      floor (server of the {nodes}-node run): 122 B publish → receive, core NATS p50 {core.P50:0.000} ms p99 {core.P99:0.000} ms; JetStream (acknowledged, ordered consumer) p50 {stream.P50:0.000} ms p99 {stream.P99:0.000} ms"));
                 string[] ids = [.. Enumerable.Range(0, nodes).Select(i => i == 0 ? "primary" : $"render-{i}")];
                 StageConfig stage = rig with
                 {
