@@ -43,6 +43,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 {
     private const int InputQueue = 4096;
     private static readonly TimeSpan SnapshotReadTimeout = TimeSpan.FromSeconds(2);
+    // Input buffers are rented on the engine thread and returned on the publisher's: a pool shared across threads
+    // (the shared pool's per-thread caches would leave the engine thread renting new arrays every frame).
+    private static readonly ArrayPool<byte> InputBuffers = ArrayPool<byte>.Create(64 * 1024, 64);
     private readonly ClusterConfig _cluster;
     private readonly StageConfig _stage;
     private readonly ILogger _log;
@@ -62,6 +65,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly Channel<Incoming> _incoming = Channel.CreateBounded<Incoming>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     // The newest frame number that arrived on either feed: a node whose input is older is behind.
     private long _newestArrived = long.MinValue;
+    private readonly ManualResetEventSlim _arrivedSignal = new(false);
     private CancellationToken _receiveToken;
     private CancellationTokenSource? _receiveLinked;
     private readonly FrameInput _received;
@@ -143,6 +147,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     /// <summary>Frames this node followed from the stream (render node).</summary>
     public long FramesFollowed { get; private set; }
+
+    /// <summary>Core-NATS writes from the engine thread that the client did not take at once (each costs a task until it has).</summary>
+    public long WritesNotAtOnce { get; private set; }
 
     /// <summary>Of the frames followed, those that came first on the live subject (core NATS) rather than the stream (render node).</summary>
     public long FramesLive { get; private set; }
@@ -257,14 +264,14 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             _lastFrame = input.Frame;
         }
         int size = FrameInputCodec.SizeOf(input);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = InputBuffers.Rent(size);
         int length = FrameInputCodec.Encode(input, buffer);
         long stamp = Stopwatch.GetTimestamp();
         _presents!.Published(input.Frame, stamp);
         Task? live = PublishLive(new ReadOnlyMemory<byte>(buffer, 0, length));
         if (!_outgoing!.Writer.TryWrite(new Outgoing(buffer, length, input.Frame, null, live)))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            InputBuffers.Return(buffer);
             _log.LogError("Cluster: {Count} frame inputs wait for the NATS server; frame {Frame} is not published (nodes will rejoin from a snapshot)", InputQueue, input.Frame);
         }
     }
@@ -282,6 +289,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         {
             ValueTask sent = _nats.PublishAsync(_liveSubject, data, cancellationToken: _stop.Token);
             if (sent.IsCompletedSuccessfully) return null;
+            WritesNotAtOnce++;
             return sent.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
         }
         catch (Exception e) when (e is NatsException or ObjectDisposedException)
@@ -319,7 +327,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                    InputBuffers.Return(item.Buffer);
                     return;
                 }
                 catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
@@ -333,12 +341,12 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                     }
                     catch (OperationCanceledException)
                     {
-                        ArrayPool<byte>.Shared.Return(item.Buffer);
+                        InputBuffers.Return(item.Buffer);
                         return;
                     }
                 }
             }
-            ArrayPool<byte>.Shared.Return(item.Buffer);
+            InputBuffers.Return(item.Buffer);
         }
     }
 
@@ -478,10 +486,14 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         ChannelReader<Incoming> reader = _incoming.Reader;
         while (true)
         {
+            // Reset before looking, so that an input written after the look still wakes the wait: blocking this
+            // way allocates nothing (a channel's async wait made a Task per frame).
+            _arrivedSignal.Reset();
             if (reader.TryRead(out Incoming item)) return item;
-            ValueTask<bool> more = reader.WaitToReadAsync(cancellation);
-            bool open = more.IsCompletedSuccessfully ? more.Result : more.AsTask().GetAwaiter().GetResult();
-            if (!open) throw new OperationCanceledException("the frame-input consumer stopped");
+            if (reader.Completion.IsCompleted) throw new OperationCanceledException("the frame-input consumer stopped");
+            // A timed wait, not one on the token: registering on the token each frame allocates; a stop is seen within 50 ms.
+            cancellation.ThrowIfCancellationRequested();
+            _arrivedSignal.Wait(50);
         }
     }
 
@@ -582,7 +594,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         for (long seen = Volatile.Read(ref _newestArrived); frame > seen; seen = Volatile.Read(ref _newestArrived))
             if (Interlocked.CompareExchange(ref _newestArrived, frame, seen) == seen) break;
         var item = new Incoming(data, stamp, live);
-        if (_incoming.Writer.TryWrite(item)) return;
+        if (_incoming.Writer.TryWrite(item))
+        {
+            _arrivedSignal.Set();
+            return;
+        }
         // The live feed never waits (the stream has every input); the stream waits for room.
         if (live)
         {
@@ -592,6 +608,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         try
         {
             await _incoming.Writer.WriteAsync(item, cancellation);
+            _arrivedSignal.Set();
         }
         catch
         {
@@ -650,6 +667,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                 // The primary removes its stream when its run ends: this run is over.
                 _log.LogInformation("Cluster: the primary's frame-input stream is gone ({Reason}); the run is over", e.Message);
                 _incoming.Writer.TryComplete();
+                _arrivedSignal.Set();
                 return;
             }
             catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
@@ -816,6 +834,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             ArrayPool<byte>.Shared.Return(copy);
             return;
         }
+        WritesNotAtOnce++;
         _ = sent.AsTask().ContinueWith(t =>
         {
             _ = t.Exception;
@@ -895,6 +914,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         }
         _stop.Cancel();
         _incoming.Writer.TryComplete();
+        _arrivedSignal.Set();
         try
         {
             Task[] tasks;
