@@ -1,4 +1,5 @@
 using System.Numerics;
+using Stage.Render.Environment;
 
 namespace Stage.Render.Scene;
 
@@ -111,6 +112,12 @@ public sealed class RenderScene
     /// </summary>
     public Vector3 AmbientLinear { get; set; } = new(0.15f, 0.17f, 0.2f);
 
-    /// <summary>What is seen where nothing is drawn (the sky), linear RGB.</summary>
+    /// <summary>
+    /// The environment that lights the scene and fills the background (an HDR image or the physical sky); null keeps the
+    /// uniform <see cref="AmbientLinear"/> and the flat <see cref="BackgroundLinear"/>.
+    /// </summary>
+    public SceneEnvironment? Environment { get; set; }
+
+    /// <summary>What is seen where nothing is drawn (the sky) without an <see cref="Environment"/>, linear RGB.</summary>
     public Vector3 BackgroundLinear { get; set; } = new(0.3f, 0.45f, 0.7f);
 }
