@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Stage.Render.Environment;
+using Stage.Render.Sky;
 using Stage.Render.Gpu;
 using Stage.Vulkan;
 using Silk.NET.Vulkan;
@@ -129,34 +129,8 @@ internal sealed class EnvironmentLight : IDisposable
     public static (EnvironmentBake Bake, double Ms) Bake(SceneEnvironment environment, Vector3 toSun, float sunLux)
     {
         long start = Stopwatch.GetTimestamp();
-        float exposure = MathF.Pow(2, (float)environment.ExposureEv);
-        EquirectMap map;
-        double rotation = 0;
-        if (environment.Image is { } image)
-        {
-            map = exposure == 1 ? image : image.Scaled(exposure);
-            rotation = environment.RotationDeg;
-        }
-        else
-        {
-            map = PhysicalSky(environment, toSun, sunLux, exposure);
-        }
-        EnvironmentBake bake = EnvironmentBake.From(map, rotation);
+        EnvironmentBake bake = EnvironmentBake.From(EnvironmentRadiance.Map(environment, toSun, sunLux), environment.Image is null ? 0 : environment.RotationDeg);
         return (bake, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-    }
-
-    /// <summary>
-    /// The physical sky's radiance map: Preetham's absolute sky (cd/m² for a ~100 klx sun) × sunLux / 100,000 lx, so
-    /// the sky stays in proportion to the scene's sun (a scene lit at π lux, the default, gets a sky of ~0.1–0.3 nits),
-    /// faded to black as the sun sinks from the horizon to 6° below it (civil twilight).
-    /// </summary>
-    public static EquirectMap PhysicalSky(SceneEnvironment environment, Vector3 toSun, float sunLux, float exposure)
-    {
-        var sky = new PreethamSky(toSun, environment.Turbidity, environment.GroundAlbedo);
-        double elevationDeg = Math.Asin(Math.Clamp(toSun.Y, -1f, 1f)) * 180 / Math.PI;
-        double twilight = Math.Clamp(1 + elevationDeg / 6, 0, 1);
-        float scale = (float)(sunLux / PreethamSky.ReferenceSunLux * twilight) * exposure;
-        return sky.Bake(EnvironmentBake.BaseWidth, EnvironmentBake.BaseWidth / 2, scale, PreethamSky.ReferenceSunLux * Math.Max(0, toSun.Y));
     }
 
     private void Adopt(SceneEnvironment environment, EnvironmentBake bake, Vector3 toSun, float sunLux, double bakeMs)

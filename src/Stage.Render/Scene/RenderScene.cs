@@ -1,5 +1,5 @@
 using System.Numerics;
-using Stage.Render.Environment;
+using Stage.Render.Sky;
 
 namespace Stage.Render.Scene;
 

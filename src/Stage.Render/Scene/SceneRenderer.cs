@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Stage.Render.Environment;
+using Stage.Render.Sky;
 using Stage.Render.Gpu;
 using Stage.Render.Meshes;
 using Stage.Vulkan;

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Stage.Core.Colour;
 
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>
 /// The clear daylight sky of Preetham, Shirley &amp; Smits, "A Practical Analytic Model for Daylight" (SIGGRAPH 1999):

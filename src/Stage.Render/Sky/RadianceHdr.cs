@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using StbImageSharp;
 
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>A Radiance <c>.hdr</c> (RGBE) file that cannot be used, with the file named.</summary>
 public sealed class EnvironmentImageException(string message, Exception? inner = null) : Exception(message, inner);

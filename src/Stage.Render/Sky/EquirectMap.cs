@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>
 /// An equirectangular (latitude–longitude) map of radiance around the stage, linear RGB, cd/m² at exposure 0.

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>
 /// What the scene pass needs of an environment, computed on the CPU (deterministic: fixed sample sequences, sums in

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>
 /// Diffuse light of an environment as L2 spherical harmonics (Ramamoorthi &amp; Hanrahan 2001): the radiance map is

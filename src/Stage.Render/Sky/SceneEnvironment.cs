@@ -1,4 +1,4 @@
-namespace Stage.Render.Environment;
+namespace Stage.Render.Sky;
 
 /// <summary>
 /// The environment around the scene: it lights every surface (diffuse irradiance as L2 spherical harmonics, specular
