@@ -84,36 +84,47 @@ public sealed class EnvironmentBake
         double alpha = roughness * roughness, a2 = alpha * alpha;
         EquirectMap top = pyramid[0];
         double texelSolidAngle = 4 * Math.PI / (top.Width * top.Height);
-        for (int y = 0; y < result.Height; y++)
-        for (int x = 0; x < result.Width; x++)
+        // The GGX samples in the tangent frame (n = v = +z) are the same for every texel: their half vector, n·l and the
+        // pyramid level each one reads (pdf(l) = D(h)·(n·h) / (4 v·h) = D / 4 with n = v; a sample covers 1 / (N·pdf) sr).
+        var samples = new List<(Vector3 H, float NDotL, double Lod)>(Samples);
+        for (int i = 0; i < Samples; i++)
         {
-            Vector3 n = result.TexelDirection(x, y);
-            Vector3 up = MathF.Abs(n.Y) < 0.999f ? Vector3.UnitY : Vector3.UnitX;
-            Vector3 tx = Vector3.Normalize(Vector3.Cross(up, n));
-            Vector3 ty = Vector3.Cross(n, tx);
-            Vector3 sum = Vector3.Zero;
-            double weight = 0;
-            for (int i = 0; i < Samples; i++)
-            {
-                double u1 = (i + 0.5) / Samples, u2 = RadicalInverse((uint)i);
-                double cosT = Math.Sqrt((1 - u1) / (1 + (a2 - 1) * u1)), sinT = Math.Sqrt(1 - cosT * cosT);
-                double phi = 2 * Math.PI * u2;
-                Vector3 h = tx * (float)(sinT * Math.Cos(phi)) + ty * (float)(sinT * Math.Sin(phi)) + n * (float)cosT;
-                float vh = Vector3.Dot(n, h);
-                Vector3 l = 2 * vh * h - n;
-                float nl = Vector3.Dot(n, l);
-                if (nl <= 0) continue;
-                // pdf(l) = D(h)·(n·h) / (4 v·h) = D / 4 with n = v; the sample covers 1 / (N·pdf) sr.
-                double dd = cosT * cosT * (a2 - 1) + 1;
-                double pdf = a2 / (Math.PI * dd * dd) / 4;
-                double lod = Math.Max(0, 0.5 * Math.Log2(1 / (Samples * pdf) / texelSolidAngle) + 1);
-                var (u, v) = EquirectMap.Coordinates(l);
-                sum += SampleLod(pyramid, u, v, lod) * nl;
-                weight += nl;
-            }
-            result[x, y] = weight > 0 ? sum / (float)weight : Vector3.Zero;
+            double u1 = (i + 0.5) / Samples, u2 = RadicalInverse((uint)i);
+            double cosT = Math.Sqrt((1 - u1) / (1 + (a2 - 1) * u1)), sinT = Math.Sqrt(1 - cosT * cosT);
+            double phi = 2 * Math.PI * u2;
+            float nl = (float)(2 * cosT * cosT - 1);
+            if (nl <= 0) continue;
+            double dd = cosT * cosT * (a2 - 1) + 1;
+            double pdf = a2 / (Math.PI * dd * dd) / 4;
+            double lod = Math.Max(0, 0.5 * Math.Log2(1 / (Samples * pdf) / texelSolidAngle) + 1);
+            samples.Add((new Vector3((float)(sinT * Math.Cos(phi)), (float)(sinT * Math.Sin(phi)), (float)cosT), nl, lod));
         }
+        // Rows are independent (each texel written once from read-only inputs), so they run in parallel with the same result.
+        Parallel.For(0, result.Height, y =>
+        {
+            for (int x = 0; x < result.Width; x++)
+                result[x, y] = PrefilterTexel(pyramid, result.TexelDirection(x, y), samples);
+        });
         return result;
+    }
+
+    /// <summary>Σ L(l)·n·l / Σ n·l over the lobe's samples around <paramref name="n"/>.</summary>
+    private static Vector3 PrefilterTexel(List<EquirectMap> pyramid, Vector3 n, List<(Vector3 H, float NDotL, double Lod)> samples)
+    {
+        Vector3 up = MathF.Abs(n.Y) < 0.999f ? Vector3.UnitY : Vector3.UnitX;
+        Vector3 tx = Vector3.Normalize(Vector3.Cross(up, n));
+        Vector3 ty = Vector3.Cross(n, tx);
+        Vector3 sum = Vector3.Zero;
+        double weight = 0;
+        foreach ((Vector3 local, float nl, double lod) in samples)
+        {
+            Vector3 h = tx * local.X + ty * local.Y + n * local.Z;
+            Vector3 l = 2 * local.Z * h - n;
+            var (u, v) = EquirectMap.Coordinates(l);
+            sum += SampleLod(pyramid, u, v, lod) * nl;
+            weight += nl;
+        }
+        return weight > 0 ? sum / (float)weight : Vector3.Zero;
     }
 
     private static Vector3 SampleLod(List<EquirectMap> pyramid, double u, double v, double lod)
