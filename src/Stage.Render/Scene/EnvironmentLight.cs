@@ -108,11 +108,17 @@ internal sealed class EnvironmentLight : IDisposable
             }
             else if (_pending is null && (AngleDeg(toSun, _bakedToSun) > RebakeAngleDeg || sunLux != _bakedSunLux))
             {
-                _pendingKey = (toSun, sunLux);
-                _pending = Task.Run(() => Bake(environment, toSun, sunLux));
+                StartBake(environment, toSun, sunLux);
             }
         }
         Active = true;
+    }
+
+    /// <summary>Starts a re-bake on a worker (its own method: the lambda's captured state is allocated only here, never per frame).</summary>
+    private void StartBake(SceneEnvironment environment, Vector3 toSun, float sunLux)
+    {
+        _pendingKey = (toSun, sunLux);
+        _pending = Task.Run(() => Bake(environment, toSun, sunLux));
     }
 
     /// <summary>Waits for a re-bake in progress, if any (tests and offline renders that want the sky of this very sun).</summary>

@@ -108,7 +108,7 @@ public sealed class RenderScene
     /// <summary>
     /// The radiance of a uniform environment around the scene, linear RGB (cd/m² at exposure 0): it lights every
     /// surface from every direction, shadowed by the sun or not — a white Lambert surface shows exactly this, a
-    /// rough white metal this × its F0. (What was the flat "ambient" term; now image-based light.)
+    /// rough white metal this × its F0. Used when there is no <see cref="Environment"/> (which then lights the scene instead).
     /// </summary>
     public Vector3 AmbientLinear { get; set; } = new(0.15f, 0.17f, 0.2f);
 

@@ -30,8 +30,9 @@ public sealed record SceneRendererOptions
 
 /// <summary>
 /// Draws a <see cref="RenderScene"/>: primitives instanced per kind and meshes instanced per
-/// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by ambient + a
-/// directional sun with a shadow map. Frames overlap: every GPU-read buffer the CPU writes per frame (items,
+/// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by the environment
+/// (<see cref="RenderScene.Environment"/>: SH irradiance + prefiltered radiance, its sky drawn where nothing is; or a
+/// uniform ambient) + a directional sun with a shadow map. Frames overlap: every GPU-read buffer the CPU writes per frame (items,
 /// light, view matrices) exists once per frame slot, so the CPU fills slot N+1 while the GPU reads slot N.
 /// Per frame: <see cref="Update"/> the slot (rewrites its per-item buffer in place; it only grows when the
 /// scene does; a mesh is uploaded the first frame it is used and kept), record the shadow pass and the views,

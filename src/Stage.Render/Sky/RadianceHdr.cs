@@ -43,8 +43,8 @@ public static class RadianceHdr
         {
             image = ImageResultFloat.FromMemory(bytes, ColorComponents.RedGreenBlue);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
         // StbImageSharp reports a malformed file with whatever exception its decoder meets; each becomes one fault naming the file.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new EnvironmentImageException($"{name}: the Radiance image cannot be decoded: {e.Message}", e);
         }
