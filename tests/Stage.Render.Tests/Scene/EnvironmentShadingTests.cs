@@ -250,4 +250,39 @@ public sealed class EnvironmentShadingTests(ITestOutputHelper output)
             output.WriteLine($"re-bake {renderer.Scene.EnvironmentBakeMs:F1} ms on a worker; upload on the frame path {renderer.Scene.EnvironmentLivePathMs:F1} ms");
         });
     }
+
+    [Fact]
+    public void Frames_with_the_physical_sky_allocate_nothing_in_steady_state()
+    {
+        var scene = new RenderScene
+        {
+            Environment = new SceneEnvironment { Turbidity = 3 },
+            SunDirection = -Vector3.Normalize(new Vector3(0.3f, 1, -1)),
+        };
+        scene.Add(Sphere(1, 0.3f));
+        StageConfig config = RenderGpuTest.TestRig();
+        CameraConfig camera = config.Cameras[0];
+        RenderGpuTest.Run(device =>
+        {
+            using var renderer = new StageRenderer(device, config, Options);
+            bool[] all = new bool[config.Outputs.Count];
+            CameraView[] views = [new CameraView(camera, Pose.FromPanTiltRoll(new Vector3(0, 1, 0), new PanTiltRoll(0, 0, 0)), 24)];
+            Action<long, IReadOnlyList<CanvasPixels>> sink = (_, _) => { };
+            void Frame(int frame)
+            {
+                // The sun creeps 0.01° a frame: under the re-bake threshold, so steady frames only read the baked sky.
+                scene.SunDirection = Vector3.Transform(scene.SunDirection, Quaternion.CreateFromAxisAngle(Vector3.UnitY, 0.0001745f));
+                renderer.BeginFrame(scene, frame, all, sink);
+                renderer.Submit(views);
+                renderer.Present();
+                renderer.CollectReadbacks();
+            }
+            for (int frame = 0; frame < 4; frame++) Frame(frame);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int frame = 4; frame < 12; frame++) Frame(frame);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{allocated} bytes allocated over 8 frames with the sky");
+            Assert.Equal(1, renderer.Scene.EnvironmentBakes);
+        });
+    }
 }
