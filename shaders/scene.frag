@@ -3,13 +3,15 @@
 //   Direct light: the sun, a directional light of illuminance E (lux) and colour, with the shadow map
 //   (one compare tap, normal-offset + constant bias). BRDF: GGX distribution, Smith height-correlated
 //   visibility, Schlick Fresnel; Lambert diffuse weighted by (1 − F) as the glTF specification's mix.
-//   Environment light: diffuse irradiance and specular radiance of the environment (a uniform one today:
-//   `ambient` is its radiance L), split-sum with the BRDF table and Fdez-Agüera's multiple scattering,
+//   Environment light: diffuse irradiance (L2 spherical harmonics, E(n)/π) and specular radiance (the environment map's
+//   level prefiltered for the surface's roughness, read along the reflected ray) of the environment, or without one a
+//   uniform environment of radiance `ambient`; split-sum with the BRDF table and Fdez-Agüera's multiple scattering,
 //   so a white Lambert surface under radiance L shows L and a rough white metal its F0 × L.
 //   Normal map in glTF's tangent convention (green = +bitangent = cross(n, t) · w).
 // Output: scene-linear light × the camera's exposure (2^−EV), written to R16G16B16A16_SFLOAT targets.
 
 const float PI = 3.14159265358979;
+#include "environment.glsl"
 
 layout(set = 0, binding = 0, std140) uniform Frame {
     mat4 lightViewProj;  // stage → sun clip (orthographic)
@@ -18,12 +20,15 @@ layout(set = 0, binding = 0, std140) uniform Frame {
     vec4 ambient;        // the uniform environment's radiance, linear RGB
     vec4 shadow;         // x: depth bias, y: normal offset (m), z: 1 when shadows are on
     vec4 exposure;       // x: 2^−EV (scene luminance → working value)
+    vec4 env;            // x: 1 with an environment map (else the uniform `ambient`), y: its turn (turns), z: its last mip level, w: stored → radiance scale
+    vec4 sh[9];          // the environment's E(n)/π as L2 spherical harmonics (rgb)
 } f;
 
 const int ViewCount = 11;
 layout(set = 0, binding = 2) uniform sampler2DShadow shadowMap;
 layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; vec4 eye[ViewCount]; } views;
 layout(set = 0, binding = 4) uniform sampler2D brdfLut;  // (A, B) by (n·v, roughness)
+layout(set = 0, binding = 5) uniform sampler2D environmentMap;  // equirectangular radiance, mip k prefiltered for roughness k / last level
 
 layout(set = 1, binding = 0, std140) uniform Material {
     vec4 baseColor;      // linear RGBA factor
@@ -112,7 +117,7 @@ void main() {
         direct = brdf * f.sunColor.rgb * nl * lit;
     }
 
-    // The environment (uniform radiance): split sum + multiple scattering (Fdez-Agüera 2019).
+    // The environment: split sum + multiple scattering (Fdez-Agüera 2019).
     vec2 ab = texture(brdfLut, vec2(nv, roughness)).rg;
     vec3 fr = max(vec3(1.0 - roughness), f0) - f0;
     vec3 ks = f0 + fr * pow(1.0 - nv, 5.0);
@@ -124,6 +129,11 @@ void main() {
     vec3 kd = diffuseColor * (1.0 - fssEss - fms * ems);
     vec3 radiance = f.ambient.rgb;
     vec3 irradiance = f.ambient.rgb;  // irradiance / π, i.e. what a white Lambert surface sends back
+    if (f.env.x != 0.0) {
+        vec3 r = reflect(-v, n);
+        radiance = textureLod(environmentMap, environmentUv(r, f.env.y), roughness * f.env.z).rgb * f.env.w;
+        irradiance = max(environmentIrradiance(f.sh, n), vec3(0.0));
+    }
     vec3 ambient = (fssEss * radiance + (fms * ems + kd) * irradiance) * occlusion;
 
     outColor = vec4((direct + ambient + emission) * f.exposure.x, m.modes.x == 2.0 ? base.a : 1.0);

@@ -7,6 +7,7 @@ using Stage.Hosting.Rendering;
 using Stage.Render;
 using Stage.Render.Imaging;
 using Stage.Render.Scene;
+using Stage.Render.Sky;
 using Stage.Vulkan;
 using Stage.World;
 using Stage.Core.Frames;
@@ -62,6 +63,18 @@ public static class RenderCommand
             using StageWorld? simulated = scenePath is null ? null : LoadWorld(scenePath, atS, error);
             if (scenePath is not null && simulated is null) return ExitCodes.Fault;
             var scene = new RenderScene { ExposureEv = (float)stage.Render.ExposureEv };
+            if (scenePath is not null)
+            {
+                try
+                {
+                    scene.Environment = SceneEnvironmentLoader.LoadFromScene(scenePath);
+                }
+                catch (EnvironmentImageException e)
+                {
+                    return Fail(error, $"{scenePath}: environment.image: {e.Message}");
+                }
+                if (scene.Environment is { } environment) output.WriteLine($"environment: {environment.Describe()}");
+            }
             if (simulated is not null)
             {
                 var bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(scenePath!)!);
@@ -98,6 +111,8 @@ public static class RenderCommand
                     inner = renderer.ReadInner(cameraId);
                     if (inner is { } drawn) written.Add(Write(folder, $"inner-{cameraId}.png", ToPng(drawn)));
                     timings = renderer.LastTimings.ToList();
+                    if (scene.Environment is not null)
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"environment bake: {renderer.Scene.EnvironmentBakeMs:0.0} ms (CPU: SH + GGX prefilter of {Stage.Render.Sky.EnvironmentBake.Levels} levels)"));
                 }
                 foreach (string file in written) output.WriteLine(file);
                 output.WriteLine("passes: " + string.Join(", ", timings.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Pass} {t.Milliseconds:0.0} ms"))));

@@ -78,6 +78,16 @@ public static class ReplayCommand
             using StageFrameRenderer renderer = StageFrameRenderer.ForWorld(stageRenderer, world,
                 Path.GetDirectoryName(stage.WorldScenePath ?? stage.SourcePath) ?? Environment.CurrentDirectory);
             renderer.Scene.ExposureEv = (float)stage.Render.ExposureEv;
+            try
+            {
+                // The take's world is restored from its snapshot; its sky comes from the configuration's scene (presentation, not world state).
+                renderer.Scene.Environment ??= SceneEnvironmentLoader.LoadFromScene(stage.WorldScenePath);
+            }
+            catch (Stage.Render.Sky.EnvironmentImageException e)
+            {
+                error.WriteLine($"stage: {stage.WorldScenePath}: environment.image: {e.Message}");
+                return ExitCodes.Fault;
+            }
             using IFrameOutput frames = result.GetValue(outputOption) == "files" ? new FilesOutput(folder, FileFormat.Png) : new HeadlessOutput();
             var clock = Stopwatch.StartNew();
             ReplayResult replay = TakeReplay.Run(log, take.Id, stage, world, renderer, frames, line => { error.WriteLine(line); error.Flush(); }, cancellation);

@@ -255,6 +255,10 @@ public static class RunSession
             if (renderer.Current is { } drawing)
                 output.WriteLine($"  gpu memory: {drawing.Device.Memory.AllocatedBytes / (1024.0 * 1024.0):0.0} MiB allocated in {drawing.Device.Memory.BlockCount} blocks; " +
                     $"material textures {drawing.Renderer.Scene.TextureUploads} uploaded once ({drawing.Renderer.Scene.TextureBytes / (1024.0 * 1024.0):0.0} MiB with mips), {drawing.Renderer.Scene.TextureFaults.Count} not usable; exposure {exposureEv:0.##} EV");
+            // The environment: bakes (the physical sky re-bakes on a worker as the sun moves) and what the last one cost.
+            if (renderer.Current is { } lit && lit.Renderer.Scene.EnvironmentBakes > 0)
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  environment: {lit.Renderer.Scene.EnvironmentBakes} bakes, last {lit.Renderer.Scene.EnvironmentBakeMs:0.0} ms (CPU), {lit.Renderer.Scene.EnvironmentLivePathMs:0.0} ms of it on the frame path"));
             double periodMs = 1000.0 * stage.FrameRate.Denominator / stage.FrameRate.Numerator;
             foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();

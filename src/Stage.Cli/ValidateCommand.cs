@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Stage.Core.Configuration;
+using Stage.Hosting.Rendering;
+using Stage.Render.Sky;
+using Stage.World;
 
 namespace Stage.Cli;
 
@@ -40,11 +43,44 @@ public static class ValidateCommand
                 }
                 return ExitCodes.Fault;
             }
+            // The world scene's environment: its image decoded now, so a bad .hdr is named here rather than at the start of a run.
+            string? environmentLine = null;
+            if (loaded.Config!.WorldScenePath is { } scenePath && File.Exists(scenePath))
+            {
+                SceneLoadResult scene = SceneLoader.LoadFile(scenePath);
+                var sceneFaults = new List<ConfigFault>(scene.Faults);
+                if (scene.IsValid && scene.Scene!.Environment is { } setting)
+                {
+                    try
+                    {
+                        SceneEnvironment? environment = SceneEnvironmentLoader.Load(setting);
+                        environmentLine = $"Environment {setting.Describe()}" + (environment?.Image is { } image ? $" ({image.Width} × {image.Height})" : "");
+                    }
+                    catch (EnvironmentImageException e)
+                    {
+                        sceneFaults.Add(new ConfigFault("environment.image", e.Message));
+                    }
+                }
+                if (sceneFaults.Count > 0)
+                {
+                    if (asJson)
+                    {
+                        output.WriteLine(StageSummary.FaultsToJson(scenePath, sceneFaults));
+                    }
+                    else
+                    {
+                        output.WriteLine($"{scenePath}: {sceneFaults.Count} fault{(sceneFaults.Count == 1 ? "" : "s")}");
+                        foreach (ConfigFault fault in sceneFaults) output.WriteLine($"  {fault}");
+                    }
+                    return ExitCodes.Fault;
+                }
+            }
             StageSummary summary = StageSummary.From(loaded.Config!);
             log.LogInformation("Configuration {Path} is valid: {Walls} walls, {Outputs} outputs, {Cameras} cameras",
                 loaded.Config!.SourcePath, summary.Walls.Count, summary.Outputs.Count, summary.Cameras.Count);
             IReadOnlyList<ConfigFault> warnings = loaded.Warnings;
-            output.Write(asJson ? summary.ToJson(warnings) + Environment.NewLine : summary.ToText());
+            output.Write(asJson ? summary.ToJson(warnings) + System.Environment.NewLine : summary.ToText());
+            if (!asJson && environmentLine is not null) output.WriteLine(environmentLine);
             if (!asJson && warnings.Count > 0)
             {
                 output.WriteLine();

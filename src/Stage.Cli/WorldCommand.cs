@@ -20,7 +20,7 @@ public static class WorldCommand
 
     private static Command Inspect(TextWriter output, TextWriter error)
     {
-        var path = new Argument<string>("snapshot") { Description = "A snapshot file (.snap)." };
+        var path = new Argument<string>("snapshot") { Description = "A snapshot file (.snap), or a scene file (.json): its world at step 0 and its environment." };
         var json = new Option<bool>("--json") { Description = "Print as JSON." };
         var command = new Command("inspect", "Print a snapshot's header, rules and entities, and every value out of range (exit 1 naming the file when it is corrupt or a value is out of range).") { path, json };
         command.SetAction(result =>
@@ -28,7 +28,29 @@ public static class WorldCommand
             string file = result.GetValue(path)!;
             WorldImage image;
             int version;
-            try
+            SceneEnvironmentSetting? environment = null;
+            bool isScene = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+            if (isScene)
+            {
+                // A scene: its world built at step 0, and the environment, which is presentation and never in a snapshot.
+                if (!File.Exists(file))
+                {
+                    error.WriteLine($"stage world inspect: {file}: no such file");
+                    return ExitCodes.Fault;
+                }
+                SceneLoadResult loaded = SceneLoader.LoadFile(file);
+                if (!loaded.IsValid)
+                {
+                    error.WriteLine($"stage world inspect: {file}: {loaded.Faults.Count} fault{(loaded.Faults.Count == 1 ? "" : "s")}:");
+                    foreach (Stage.Core.Configuration.ConfigFault fault in loaded.Faults) error.WriteLine($"  {fault}");
+                    return ExitCodes.Fault;
+                }
+                using StageWorld built = loaded.Scene!.Build();
+                image = WorldImage.Capture(built);
+                version = WorldCodec.SnapshotVersion;
+                environment = loaded.Scene.Environment;
+            }
+            else try
             {
                 // Values are not checked here but listed below, so a file a run refuses shows why.
                 image = WorldCodec.LoadSnapshot(file, checkValues: false);
@@ -70,6 +92,27 @@ public static class WorldCommand
                     w.WriteEndObject();
                     w.WriteString("hash", hash.ToString("x16", CultureInfo.InvariantCulture));
                     SimCommand.WriteSun(w, settings.Sun, image.SunUtcTicks);
+                    if (isScene)
+                    {
+                        if (environment is null)
+                        {
+                            w.WriteNull("environment");
+                        }
+                        else
+                        {
+                            w.WriteStartObject("environment");
+                            w.WriteString("kind", environment.ImagePath is null ? "physicalSky" : "image");
+                            if (environment.ImagePath is { } imagePath) w.WriteString("image", imagePath);
+                            else
+                            {
+                                w.WriteNumber("turbidity", environment.Turbidity);
+                                w.WriteNumber("groundAlbedo", environment.GroundAlbedo);
+                            }
+                            w.WriteNumber("rotationDeg", environment.RotationDeg);
+                            w.WriteNumber("exposureEv", environment.ExposureEv);
+                            w.WriteEndObject();
+                        }
+                    }
                     w.WriteStartArray("faults");
                     foreach (Stage.Core.Configuration.ConfigFault fault in faults)
                     {
@@ -126,12 +169,13 @@ public static class WorldCommand
                 return exit;
             }
             WorldRules r = image.Rules;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: Stage world snapshot v{version}, step {image.Step} at {settings.StepHz} Hz (t {image.Step / (double)Math.Max(1, settings.StepHz):0.000} s), state hash {hash:x16}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: {(isScene ? "Stage world scene (its world at step 0, as snapshot" : "Stage world snapshot")} v{version}{(isScene ? ")" : "")}, step {image.Step} at {settings.StepHz} Hz (t {image.Step / (double)Math.Max(1, settings.StepHz):0.000} s), state hash {hash:x16}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"settings: {settings.SolverIterations} solver iterations, seed {settings.SolverSeed}, sleep {(settings.SleepEnabled ? "on" : "off")}; bound {WorldLimits.Show(bound.MinM)}..{WorldLimits.Show(bound.MaxM)} m, {bound.Action.ToString().ToLowerInvariant()} what leaves it"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rules: gravity ({r.GravityMps2.X}, {r.GravityMps2.Y}, {r.GravityMps2.Z}) m/s² × {r.GravityScale}, time scale {r.TimeScale}, damping {r.LinearDampingPerS}/s linear, {r.AngularDampingPerS}/s angular, contact events ≥ {r.ContactEventThresholdMps} m/s, time of day × {r.TimeOfDayScale}"));
             if (image.Sun is { } sun) output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sun: azimuth {sun.AzimuthDeg:0.000}° (clockwise from true north), elevation {sun.ElevationDeg:0.000}° (above the horizon){SimCommand.SunClock(settings.Sun, image.SunUtcTicks)}"));
+            if (isScene) output.WriteLine($"environment: {environment?.Describe() ?? "none (uniform ambient, flat background)"}");
             output.WriteLine($"{image.Entities.Count} entities, {image.Joints.Count} joints ({image.Joints.Count(j => j.BrokenAtStep is not null)} broken), {image.PendingCommands.Count} pending commands");
             foreach (EntityImage e in image.Entities)
             {

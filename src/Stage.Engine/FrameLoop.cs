@@ -168,7 +168,13 @@ public sealed partial class FrameLoop : ITakeContext, ICameraLatch, IFrameSink
                 if (!TryFollow(cancellation, out tick)) break;
             }
             else tick = _frames.WaitForNextFrame(cancellation);
-            if (cancellation.IsCancellationRequested || tick.Frame >= _options.MaxFrames) break;
+            if (cancellation.IsCancellationRequested) break;
+            if (tick.Frame >= _options.MaxFrames)
+            {
+                // A stall over the run's last frames skipped them: dropped, but not the ones past its end.
+                Statistics.DroppedFrames = Math.Max(Statistics.DroppedFrames, _frames.DroppedFrames - (tick.Frame - _options.MaxFrames.Value));
+                break;
+            }
             if (_options.TimecodeFromTracking) tick = tick with { Timecode = TrackingTimecode(tick) };
             _current = tick;
             // Shown on a display, a frame is late when it missed its refresh (counted when it completes); headless, when it started after the next was due.

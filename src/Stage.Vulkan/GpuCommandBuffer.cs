@@ -317,12 +317,14 @@ public sealed unsafe class GpuCommandBuffer
         Vk.CmdCopyBuffer(Handle, source.Handle, destination.Handle, 1, &region);
     }
 
-    /// <summary>Copies tightly packed pixels from a buffer into one layer of an image (TRANSFER_DST_OPTIMAL).</summary>
-    public void CopyBufferToImage(GpuBuffer buffer, GpuImage image, uint layer = 0, ulong bufferOffsetBytes = 0)
+    /// <summary>Copies tightly packed pixels from a buffer into one layer (and mip level) of an image (TRANSFER_DST_OPTIMAL).</summary>
+    public void CopyBufferToImage(GpuBuffer buffer, GpuImage image, uint layer = 0, ulong bufferOffsetBytes = 0, uint mipLevel = 0)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(buffer);
-        var region = new BufferImageCopy(bufferOffset: bufferOffsetBytes, imageSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: 0, baseArrayLayer: layer, layerCount: 1), imageExtent: new Extent3D(width: image.Width, height: image.Height, depth: 1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(mipLevel, image.MipLevels);
+        var extent = new Extent3D(width: Math.Max(1, image.Width >> (int)mipLevel), height: Math.Max(1, image.Height >> (int)mipLevel), depth: 1);
+        var region = new BufferImageCopy(bufferOffset: bufferOffsetBytes, imageSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: mipLevel, baseArrayLayer: layer, layerCount: 1), imageExtent: extent);
         Vk.CmdCopyBufferToImage(Handle, buffer.Handle, image.Handle, ImageLayout.TransferDstOptimal, 1, &region);
     }
 

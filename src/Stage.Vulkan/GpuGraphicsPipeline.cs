@@ -45,6 +45,12 @@ public sealed record GpuGraphicsPipelineDesc
     /// <summary>The descriptor set layouts, set 0 first.</summary>
     public IReadOnlyList<GpuDescriptorSetLayout> DescriptorSetLayouts { get; init; } = [];
 
+    /// <summary>
+    /// Depth test LESS_OR_EQUAL without depth writes (a background drawn at the far plane, depth 1, after the opaque
+    /// geometry: it shows only where nothing was drawn); the default is LESS with writes.
+    /// </summary>
+    public bool DepthTestOnlyLessOrEqual { get; init; }
+
     /// <summary>Alpha blending (src·α + dst·(1−α)) on the colour attachment.</summary>
     public bool AlphaBlend { get; init; }
 
@@ -155,7 +161,7 @@ public sealed unsafe class GpuGraphicsPipeline : IDisposable
             var raster = new PipelineRasterizationStateCreateInfo(polygonMode: PolygonMode.Fill, cullMode: CullModeFlags.None, frontFace: FrontFace.CounterClockwise, lineWidth: 1f);
             var multisample = new PipelineMultisampleStateCreateInfo(rasterizationSamples: desc.Samples);
             var hasDepth = desc.DepthFormat != Format.Undefined;
-            var depth = new PipelineDepthStencilStateCreateInfo(depthTestEnable: hasDepth, depthWriteEnable: hasDepth, depthCompareOp: CompareOp.Less);
+            var depth = new PipelineDepthStencilStateCreateInfo(depthTestEnable: hasDepth, depthWriteEnable: hasDepth && !desc.DepthTestOnlyLessOrEqual, depthCompareOp: desc.DepthTestOnlyLessOrEqual ? CompareOp.LessOrEqual : CompareOp.Less);
             var blendAttachment = new PipelineColorBlendAttachmentState(colorWriteMask: ColorComponentFlags.RBit | ColorComponentFlags.GBit
                     | ColorComponentFlags.BBit | ColorComponentFlags.ABit, blendEnable: desc.AlphaBlend, srcColorBlendFactor: BlendFactor.SrcAlpha, dstColorBlendFactor: BlendFactor.OneMinusSrcAlpha, colorBlendOp: BlendOp.Add, srcAlphaBlendFactor: BlendFactor.One, dstAlphaBlendFactor: BlendFactor.OneMinusSrcAlpha, alphaBlendOp: BlendOp.Add);
             var hasColor = desc.ColorFormat != Format.Undefined;

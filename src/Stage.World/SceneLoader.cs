@@ -42,6 +42,9 @@ public sealed class Scene
     /// <summary>Commands scheduled by the scene, in file order.</summary>
     public IReadOnlyList<SceneCommand> Commands { get; }
 
+    /// <summary>The scene's environment (HDR image or physical sky), or null: the renderer's uniform ambient and flat background.</summary>
+    public SceneEnvironmentSetting? Environment { get; init; }
+
     /// <summary>Builds the world at step 0: entities, joints, then the scheduled commands (part of the world's state).</summary>
     public StageWorld Build()
     {
@@ -131,7 +134,7 @@ public static class SceneLoader
 
         public Scene? Read(JsonElement root)
         {
-            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "bound", "sun", "rules", "materials", "entities", "joints", "commands");
+            JsonObjectReader o = JsonObjectReader.Open(root, "", faults, "name", "stepHz", "seed", "solverIterations", "sleep", "bound", "sun", "environment", "rules", "materials", "entities", "joints", "commands");
             o.String("name", required: false);
             var settings = new WorldSettings
             {
@@ -142,6 +145,7 @@ public static class SceneLoader
                 Bound = o.Element("bound", false) is { } b ? ReadBound(b, o.PathOf("bound")) : WorldBound.Default,
                 Sun = o.Element("sun", false) is { } sun ? ReadSun(sun, o.PathOf("sun")) : null,
             };
+            SceneEnvironmentSetting? environment = o.Element("environment", false) is { } env ? ReadEnvironment(env, o.PathOf("environment")) : null;
             WorldRules rules = o.Element("rules", false) is { } r ? ReadRules(r, o.PathOf("rules"), new WorldRules()) : new WorldRules();
             if (o.Element("materials", false) is { } mats)
             {
@@ -189,7 +193,39 @@ public static class SceneLoader
             }
             context.ResolveJointRemovals(faults);
             if (faults.Count > 0) return null;
-            return new Scene(sourcePath, settings, rules, entities, joints, commands);
+            return new Scene(sourcePath, settings, rules, entities, joints, commands) { Environment = environment };
+        }
+
+        /// <summary>
+        /// The environment: <c>image</c> (a Radiance .hdr, relative to the scene file; it must exist), <c>rotationDeg</c>,
+        /// <c>exposureEv</c>, and for the physical sky (no image) <c>turbidity</c> and <c>groundAlbedo</c>.
+        /// </summary>
+        private SceneEnvironmentSetting? ReadEnvironment(JsonElement element, string path)
+        {
+            JsonObjectReader r = JsonObjectReader.Open(element, path, faults, "image", "rotationDeg", "exposureEv", "turbidity", "groundAlbedo");
+            if (!r.IsValid) return null;
+            string? image = r.String("image", false);
+            string? fullPath = null;
+            if (image is not null)
+            {
+                foreach (string skyOnly in new[] { "turbidity", "groundAlbedo" }.Where(r.Has)) r.Fault(skyOnly, "belongs to the physical sky, not to an image environment");
+                string folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath)) ?? ".";
+                fullPath = Path.GetFullPath(Path.Combine(folder, image));
+                if (!File.Exists(fullPath)) r.Fault("image", $"no file '{image}' ({fullPath})");
+                else if (!fullPath.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase)) r.Fault("image", $"'{image}' must be a Radiance .hdr image");
+            }
+            else if (r.Has("rotationDeg"))
+            {
+                r.Fault("rotationDeg", "turns an image; the physical sky follows the sun");
+            }
+            return new SceneEnvironmentSetting
+            {
+                ImagePath = fullPath,
+                RotationDeg = r.Number("rotationDeg", false, -360, 360) ?? 0,
+                ExposureEv = r.Number("exposureEv", false, -20, 20) ?? 0,
+                Turbidity = r.Number("turbidity", false, SceneEnvironmentSetting.MinTurbidity, SceneEnvironmentSetting.MaxTurbidity) ?? 3,
+                GroundAlbedo = r.Number("groundAlbedo", false, 0, 1) ?? 0.2,
+            };
         }
 
         private WorldRules ReadRules(JsonElement element, string path, WorldRules start)

@@ -57,6 +57,8 @@ public sealed class EngineTests : IDisposable
         private readonly List<FrameTick> _inFlight = [];
         public List<RenderedFrame> Frames { get; } = [];
         public long FailOnFrame { get; set; } = -1;
+        /// <summary>Runs after each frame is submitted (a test's way to make a frame take long).</summary>
+        public Action<long>? AfterFrame { get; set; }
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
         public long ReadbackBytes { get; private set; }
         public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
@@ -65,6 +67,7 @@ public sealed class EngineTests : IDisposable
             if (request.Tick.Frame == FailOnFrame) throw new InvalidOperationException("device lost (test)");
             Frames.Add(new RenderedFrame(request.Tick, latch.Latch().ToArray()));
             latch.Submitted(double.NaN);
+            AfterFrame?.Invoke(request.Tick.Frame);
             if (request.ReadBack) _inFlight.Add(request.Tick);
         }
         public void Collect(IFrameSink sink, bool wait)
@@ -117,6 +120,17 @@ public sealed class EngineTests : IDisposable
         Assert.Equal(48, engine.Statistics.Frames);
         Assert.Equal(235, engine.Statistics.WorldSteps);
         Assert.Equal(Enumerable.Range(0, 48).Select(i => (long)i), _renderer.Frames.Select(f => f.Tick.Frame));
+    }
+
+    [Fact]
+    public void A_stall_over_the_last_frames_counts_them_dropped_and_no_more()
+    {
+        FrameLoop engine = Build(10);
+        // Frame 7 takes four frame periods: frames 8, 9 (and 10, past the run's end) are skipped.
+        _renderer.AfterFrame = frame => { if (frame == 7) _clock.NowTicks += 4 * _clock.Frequency / 24; };
+        engine.Run(CancellationToken.None);
+        Assert.Equal(8, engine.Statistics.Frames);
+        Assert.Equal(2, engine.Statistics.DroppedFrames);
     }
 
     [Fact]

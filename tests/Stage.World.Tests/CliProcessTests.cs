@@ -28,6 +28,27 @@ public sealed class CliProcessTests : IDisposable
     /// <summary>The event lines of <c>stage sim --json</c> output, in order.</summary>
     private static string[] Events(IEnumerable<string> lines) => [.. lines.Where(StageProcess.IsEvent)];
 
+    /// <summary>
+    /// The whole JSON lines a process wrote: one killed mid-write leaves a torn last line, which can
+    /// even end in a nested object's brace (and the output reader ends it with a newline), so a line
+    /// counts only when it parses.
+    /// </summary>
+    private static string[] CompleteLines(string output) => [.. output.Split('\n').Where(IsWholeJson)];
+
+    private static bool IsWholeJson(string line)
+    {
+        if (!line.EndsWith('}')) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static string[] NamesOf(string jsonLine)
     {
         using var doc = JsonDocument.Parse(jsonLine);
@@ -43,7 +64,7 @@ public sealed class CliProcessTests : IDisposable
         using (StageProcess sim = StageProcess.Start("sim", scene, "--steps", "1000000", "--journal", journal, "--every", "12", "--json"))
         {
             var clock = Stopwatch.StartNew();
-            while (!sim.Output.Split('\n').Any(l => l.EndsWith('}') && !StageProcess.IsEvent(l) && StepOf(l) >= 1500))
+            while (!CompleteLines(sim.Output).Any(l => !StageProcess.IsEvent(l) && StepOf(l) >= 1500))
             {
                 Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "stage sim did not reach step 1500");
                 await Task.Delay(20);
@@ -51,7 +72,7 @@ public sealed class CliProcessTests : IDisposable
             sim.Signal("KILL"); // no handler runs
             Assert.Equal(128 + 9, await sim.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             // Everything it wrote before it died was read; a torn last line is not a report.
-            before.AddRange(sim.Output.Split('\n').Where(l => l.EndsWith('}')));
+            before.AddRange(CompleteLines(sim.Output));
         }
         string[] beforeEvents = Events(before);
         before = [.. Reports(before)];

@@ -35,7 +35,7 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
     /// </summary>
     public static StageFrameRenderer ForWorld(StageRenderer renderer, StageWorldHost? world, string sceneDirectory)
     {
-        var scene = new RenderScene();
+        var scene = new RenderScene { Environment = world?.Environment };
         if (world is null) return new StageFrameRenderer(renderer, scene, null);
         var bridge = new WorldSceneBridge(() => world.World, sceneDirectory);
         bridge.Fill(scene);

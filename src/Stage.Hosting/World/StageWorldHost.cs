@@ -38,6 +38,12 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
         StartJournal();
     }
 
+    /// <summary>
+    /// The scene's environment (HDR image or physical sky) for the renderer, decoded when the host was opened; null for
+    /// none. Not world state: a restore keeps it.
+    /// </summary>
+    public Stage.Render.Sky.SceneEnvironment? Environment { get; init; }
+
     /// <summary>The world now (a new instance after each <see cref="Restore"/>).</summary>
     public StageWorld World => _world;
 
@@ -103,16 +109,31 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
                 if (recovery.World is { } resumed)
                 {
                     report($"world resumed from {recovery.SnapshotPath} at step {resumed.StepCount} with {recovery.CommandsReplayed} journalled commands ({resumed.Entities.Count} entities)");
-                    return new StageWorldHost(resumed, journalDirectory, journalEverySeconds);
+                    return new StageWorldHost(resumed, journalDirectory, journalEverySeconds) { Environment = LoadEnvironment(scenePath, SceneLoader.LoadFile(scenePath).Scene?.Environment) };
                 }
             }
         }
         SceneLoadResult loaded = SceneLoader.LoadFile(scenePath);
         if (!loaded.IsValid)
-            throw new WorldLoadException($"{scenePath} has {loaded.Faults.Count} faults:" + string.Concat(loaded.Faults.Select(f => Environment.NewLine + "  " + f)));
+            throw new WorldLoadException($"{scenePath} has {loaded.Faults.Count} faults:" + string.Concat(loaded.Faults.Select(f => System.Environment.NewLine + "  " + f)));
+        Stage.Render.Sky.SceneEnvironment? environment = LoadEnvironment(scenePath, loaded.Scene!.Environment);
         StageWorld world = loaded.Scene!.Build();
         report($"world {Path.GetFileName(scenePath)}: {world.Entities.Count} entities, {world.Joints.Count} joints, {world.Settings.StepHz} Hz");
-        return new StageWorldHost(world, journalDirectory, journalEverySeconds);
+        if (loaded.Scene.Environment is { } setting) report($"environment: {setting.Describe()}");
+        return new StageWorldHost(world, journalDirectory, journalEverySeconds) { Environment = environment };
+    }
+
+    /// <summary>The scene's environment decoded now, so a bad image stops the start with the file named, never a frame.</summary>
+    private static Stage.Render.Sky.SceneEnvironment? LoadEnvironment(string scenePath, SceneEnvironmentSetting? setting)
+    {
+        try
+        {
+            return Rendering.SceneEnvironmentLoader.Load(setting);
+        }
+        catch (Stage.Render.Sky.EnvironmentImageException e)
+        {
+            throw new WorldLoadException($"{scenePath}: environment.image: {e.Message}", e);
+        }
     }
 
     /// <inheritdoc/>

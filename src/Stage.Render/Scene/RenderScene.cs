@@ -1,4 +1,5 @@
 using System.Numerics;
+using Stage.Render.Sky;
 
 namespace Stage.Render.Scene;
 
@@ -107,10 +108,16 @@ public sealed class RenderScene
     /// <summary>
     /// The radiance of a uniform environment around the scene, linear RGB (cd/m² at exposure 0): it lights every
     /// surface from every direction, shadowed by the sun or not — a white Lambert surface shows exactly this, a
-    /// rough white metal this × its F0. (What was the flat "ambient" term; now image-based light.)
+    /// rough white metal this × its F0. Used when there is no <see cref="Environment"/> (which then lights the scene instead).
     /// </summary>
     public Vector3 AmbientLinear { get; set; } = new(0.15f, 0.17f, 0.2f);
 
-    /// <summary>What is seen where nothing is drawn (the sky), linear RGB.</summary>
+    /// <summary>
+    /// The environment that lights the scene and fills the background (an HDR image or the physical sky); null keeps the
+    /// uniform <see cref="AmbientLinear"/> and the flat <see cref="BackgroundLinear"/>.
+    /// </summary>
+    public SceneEnvironment? Environment { get; set; }
+
+    /// <summary>What is seen where nothing is drawn (the sky) without an <see cref="Environment"/>, linear RGB.</summary>
     public Vector3 BackgroundLinear { get; set; } = new(0.3f, 0.45f, 0.7f);
 }

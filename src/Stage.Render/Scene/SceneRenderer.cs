@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Stage.Render.Sky;
 using Stage.Render.Gpu;
 using Stage.Render.Meshes;
 using Stage.Vulkan;
@@ -29,8 +30,9 @@ public sealed record SceneRendererOptions
 
 /// <summary>
 /// Draws a <see cref="RenderScene"/>: primitives instanced per kind and meshes instanced per
-/// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by ambient + a
-/// directional sun with a shadow map. Frames overlap: every GPU-read buffer the CPU writes per frame (items,
+/// <see cref="SceneMesh"/>, with per-item transform and colour from a storage buffer, lit by the environment
+/// (<see cref="RenderScene.Environment"/>: SH irradiance + prefiltered radiance, its sky drawn where nothing is; or a
+/// uniform ambient) + a directional sun with a shadow map. Frames overlap: every GPU-read buffer the CPU writes per frame (items,
 /// light, view matrices) exists once per frame slot, so the CPU fills slot N+1 while the GPU reads slot N.
 /// Per frame: <see cref="Update"/> the slot (rewrites its per-item buffer in place; it only grows when the
 /// scene does; a mesh is uploaded the first frame it is used and kept), record the shadow pass and the views,
@@ -66,6 +68,8 @@ public sealed class SceneRenderer : IDisposable
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
     private readonly List<(Format Format, SampleCountFlags Samples, bool Blend, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly List<(Format Format, SampleCountFlags Samples, GpuGraphicsPipeline Pipeline)> _skyPipelines = [];
+    private readonly EnvironmentLight _environment;
     private float _exposureScale = 1;
     private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
     // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
@@ -99,7 +103,9 @@ public sealed class SceneRenderer : IDisposable
             new GpuDescriptorBinding(1, DescriptorType.StorageBuffer, ShaderStageFlags.VertexBit),
             new GpuDescriptorBinding(2, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
-            new GpuDescriptorBinding(4, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
+            new GpuDescriptorBinding(4, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
+            new GpuDescriptorBinding(5, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
+        _environment = new EnvironmentLight(device);
         _materialLayout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
@@ -144,6 +150,8 @@ public sealed class SceneRenderer : IDisposable
             slot.Set.WriteImage(2, _shadowMap, _shadowSampler);
             slot.Set.WriteBuffer(3, DescriptorType.UniformBuffer, slot.Views);
             slot.Set.WriteImage(4, _brdfLut, _lutSampler);
+            slot.Set.WriteImage(5, _environment.Image, _environment.Sampler);
+            slot.EnvironmentVersion = _environment.Version;
             _slots[i] = slot;
         }
     }
@@ -168,6 +176,22 @@ public sealed class SceneRenderer : IDisposable
 
     /// <summary>One line per material image that could not be used (drawn with a neutral texture instead).</summary>
     public IReadOnlyList<string> TextureFaults => _textures.Faults;
+
+    /// <summary>Environment bakes so far (an image once; the physical sky again each time the sun turns more than <see cref="EnvironmentLight.RebakeAngleDeg"/>°).</summary>
+    public int EnvironmentBakes => _environment.Bakes;
+
+    /// <summary>CPU time of the last environment bake, ms (on a worker thread for a physical sky's re-bake).</summary>
+    public double EnvironmentBakeMs => _environment.LastBakeMs;
+
+    /// <summary>Time the frame's own path last spent bringing in a new environment, ms: a first bake, or only the upload of a worker's re-bake.</summary>
+    public double EnvironmentLivePathMs => _environment.LastLivePathMs;
+
+    /// <summary>Waits for a physical sky's re-bake in progress and takes it (for offline renders and tests that want this sun's sky exactly).</summary>
+    public void WaitForEnvironment(RenderScene scene)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        _environment.WaitForBake(scene);
+    }
 
     /// <summary>One line per mesh that is not drawn because its content is bad (named, with the faults).</summary>
     public IReadOnlyList<string> MeshFaults => _meshFaults;
@@ -282,6 +306,13 @@ public sealed class SceneRenderer : IDisposable
         ItemCount = n;
         if (n > 0) slot.Instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
 
+        _environment.Update(scene);
+        if (slot.EnvironmentVersion != _environment.Version)
+        {
+            // This slot's previous frame is done (the caller's contract), so its set may point at the new map now.
+            slot.Set.WriteImage(5, _environment.Image, _environment.Sampler);
+            slot.EnvironmentVersion = _environment.Version;
+        }
         Vector3 toSun = -Vector3.Normalize(scene.SunDirection);
         _exposureScale = RenderScene.ExposureScale(scene.ExposureEv);
         _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, items);
@@ -293,7 +324,12 @@ public sealed class SceneRenderer : IDisposable
             Ambient = new Vector4(scene.AmbientLinear, 0),
             Shadow = new Vector4(_options.ShadowDepthBias, _options.ShadowNormalOffsetM, _options.ShadowMapSize > 0 ? 1 : 0, 0),
             Exposure = new Vector4(_exposureScale, 0, 0, 0),
+            Environment = new Vector4(_environment.Active ? 1 : 0, _environment.RotationTurns, EnvironmentBake.Levels - 1, _environment.StoredScale),
         };
+        if (_environment.Active)
+        {
+            for (var i = 0; i < SphericalHarmonics.Count; i++) frame.Sh[i] = new Vector4(_environment.Irradiance[i], 0);
+        }
         slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
         WriteView(slotIndex, SunView, _lightViewProj);
     }
@@ -381,6 +417,7 @@ public sealed class SceneRenderer : IDisposable
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRendering(color, colorLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(color.Format, color.Samples), color.Width, color.Height, view);
+        DrawSky(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         DrawBlended(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         cmd.EndRendering();
     }
@@ -406,8 +443,39 @@ public sealed class SceneRenderer : IDisposable
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples), multisampled.Width, multisampled.Height, view);
+        DrawSky(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         DrawBlended(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         cmd.EndRendering();
+    }
+
+    /// <summary>
+    /// With an environment, its sky where nothing opaque was drawn: one triangle at the far plane (depth test
+    /// LESS_OR_EQUAL against the cleared 1, no writes), before the blended surfaces so they blend over it.
+    /// </summary>
+    private void DrawSky(GpuCommandBuffer cmd, Format format, SampleCountFlags samples, uint width, uint height, int view)
+    {
+        if (!_environment.Active) return;
+        GpuGraphicsPipeline? pipeline = null;
+        foreach (var (f, n, p) in _skyPipelines) if (f == format && n == samples) pipeline = p;
+        if (pipeline is null)
+        {
+            pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
+            {
+                VertexSpirv = GpuShaders.Load("sky.vert"),
+                FragmentSpirv = GpuShaders.Load("sky.frag"),
+                ColorFormat = format,
+                DepthFormat = DepthFormat,
+                DepthTestOnlyLessOrEqual = true,
+                PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
+                DescriptorSetLayouts = [_layout],
+                Samples = samples,
+            });
+            _skyPipelines.Add((format, samples, pipeline));
+        }
+        cmd.BindPipeline(pipeline, width, height);
+        cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
+        cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
+        cmd.Draw(3);
     }
 
     private void DrawItems(GpuCommandBuffer cmd, GpuGraphicsPipeline pipeline, uint width, uint height, int view)
@@ -551,6 +619,8 @@ public sealed class SceneRenderer : IDisposable
         if (_disposed) return;
         _disposed = true;
         foreach (var (_, _, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, pipeline) in _skyPipelines) pipeline.Dispose();
+        _environment.Dispose();
         foreach (GpuMaterial material in _materials.Values) material.Uniforms.Dispose();
         foreach (GpuDescriptorPool pool in _materialPools) pool.Dispose();
         _materialLayout.Dispose();
@@ -621,6 +691,7 @@ public sealed class SceneRenderer : IDisposable
         public required GpuBuffer Views { get; init; }
         public GpuBuffer Instances { get; set; } = null!;
         public int InstanceCapacity { get; set; }
+        public int EnvironmentVersion { get; set; }
     }
 
     /// <summary>A mesh on the GPU and where its instances lie in this frame's per-item buffer.</summary>
@@ -651,6 +722,14 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 Ambient;
         public Vector4 Shadow;
         public Vector4 Exposure;
+        public Vector4 Environment;
+        public Vec4x9 Sh;
+    }
+
+    [InlineArray(SphericalHarmonics.Count)]
+    private struct Vec4x9
+    {
+        private Vector4 _element;
     }
 }
 

@@ -34,6 +34,12 @@ public static class RenderBench
         var msaa = new Option<int?>("--msaa") { Description = "Samples per pixel of the inner and outer views (1, 2, 4, 8) instead of the configuration's render.msaaSamples." };
         var outerFace = new Option<int?>("--outer-face-px") { Description = "Outer cube face size instead of the one chosen from the walls (or render.outerFaceSizePx)." };
         var noInnerMips = new Option<bool>("--no-inner-mips") { Description = "Sample the inner images at level 0 only (no mip chain built each frame), to measure what the chain costs." };
+        var environmentCost = new Option<bool>("--environment-cost")
+        {
+            Description = "Measure what the environment adds: the same frames with the uniform ambient and with the physical sky, alternating, " +
+                "then the CPU bake of the sky (and of --environment-image) and a re-bake's cost on the frame path.",
+        };
+        var environmentImage = new Option<string?>("--environment-image") { Description = "An HDR (.hdr) environment whose bake --environment-cost also times." };
         var colour = new Option<bool>("--colour")
         {
             Description = "Instead: the compose pass's GPU time with the full colour encoding (PQ Rec.2020 1,000 nits, camera and wall CDL, " +
@@ -43,7 +49,7 @@ public static class RenderBench
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, colour };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, colour, environmentCost, environmentImage };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -69,6 +75,11 @@ public static class RenderBench
                 if (result.GetValue(msaa) is int samples) options = options with { MsaaSamples = samples };
                 if (result.GetValue(outerFace) is int facePx) options = options with { OuterFaceSizePx = facePx };
                 if (result.GetValue(noInnerMips)) options = options with { Compose = options.Compose with { InnerMipmaps = false } };
+                if (result.GetValue(environmentCost))
+                {
+                    EnvironmentBench.Run(output, device, stage, options, count, result.GetValue(environmentImage));
+                    return ExitCodes.Ok;
+                }
                 using var renderer = new StageRenderer(device, stage, options);
                 if (renderer.MsaaNote is { } note) error.WriteLine($"warning: {note}");
                 var scene = new RenderScene();
@@ -85,6 +96,8 @@ public static class RenderBench
                     simulated = sceneLoad.Scene!.Build();
                     bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(Path.GetFullPath(scenePath))!) { Log = line => error.WriteLine($"stage: {line}") };
                     bridge.Fill(scene);
+                    // The scene's environment (sky or HDR image), as a run draws it.
+                    scene.Environment = SceneEnvironmentLoader.Load(sceneLoad.Scene.Environment);
                 }
                 else
                 {
