@@ -2,7 +2,7 @@
 // the GPU-equals-CPU tests run). The CPU reference, in the same order, is Stage.Core.Colour.ColourEncoder:
 //   working linear RGB ─toOutput→ output RGB as a fraction of peak ─ASC CDL (clamps 0…1 = clip at peak)→
 //   ─calibration matrix × gains, clamp→ ─transfer→ code value ─LUT→ ─quantise to the bit depth→
-// Edits here must touch compose*.frag and encode.frag too: the build recompiles a shader only when its own file changes.
+// Edits here must touch compose*.frag and encode*.frag too: the build recompiles a shader only when its own file changes.
 //
 // What varies per output without per-pixel cost is a specialization constant (the driver folds the branches away):
 layout(constant_id = 0) const int TRANSFER = 0;     // 0 linear, 1 sRGB, 2 BT.1886, 3 PQ, 4 HLG
@@ -101,10 +101,25 @@ vec3 encode(vec3 display) {
 }
 
 // Counts a pixel whose output light (before the grade's clamps) is outside the output's gamut or above its peak.
+// With subgroup ballot (compose*_ballot.frag, where the device offers it in fragment shaders) one live lane adds the
+// subgroup's count: one atomic per subgroup, not one per counted pixel. Helper invocations (quad padding at triangle
+// edges) are no pixels: they are left out of the ballots and never chosen to add (their atomics would have no effect).
 void countPixel(vec3 raw) {
     if (COUNT == 1 && PASS_THROUGH == 0) {
         uint o = uint(oc.params.w) * 2u;
-        if (min(raw.r, min(raw.g, raw.b)) < -1e-4) atomicAdd(counts[o], 1u);
-        if (max(raw.r, max(raw.g, raw.b)) > 1.0 + 1e-4) atomicAdd(counts[o + 1u], 1u);
+        bool outOfGamut = min(raw.r, min(raw.g, raw.b)) < -1e-4;
+        bool overPeak = max(raw.r, max(raw.g, raw.b)) > 1.0 + 1e-4;
+#ifdef COUNT_BALLOT
+        bool live = !gl_HelperInvocation;
+        uint outCount = subgroupBallotBitCount(subgroupBallot(live && outOfGamut));
+        uint overCount = subgroupBallotBitCount(subgroupBallot(live && overPeak));
+        if (gl_SubgroupInvocationID == subgroupBallotFindLSB(subgroupBallot(live)) && outCount + overCount > 0u) {
+            atomicAdd(counts[o], outCount);
+            atomicAdd(counts[o + 1u], overCount);
+        }
+#else
+        if (outOfGamut) atomicAdd(counts[o], 1u);
+        if (overPeak) atomicAdd(counts[o + 1u], 1u);
+#endif
     }
 }
