@@ -2,7 +2,7 @@
 // the GPU-equals-CPU tests run). The CPU reference, in the same order, is Stage.Core.Colour.ColourEncoder:
 //   working linear RGB ─toOutput→ output RGB as a fraction of peak ─ASC CDL (clamps 0…1 = clip at peak)→
 //   ─calibration matrix × gains, clamp→ ─transfer→ code value ─LUT→ ─quantise to the bit depth→
-// Edits here must touch compose*.frag and encode*.frag too: the build recompiles a shader only when its own file changes.
+// Edits here must touch compose*.frag and encode.frag too: the build recompiles a shader only when its own file changes.
 //
 // What varies per output without per-pixel cost is a specialization constant (the driver folds the branches away):
 layout(constant_id = 0) const int TRANSFER = 0;     // 0 linear, 1 sRGB, 2 BT.1886, 3 PQ, 4 HLG
@@ -11,6 +11,7 @@ layout(constant_id = 2) const int COUNT = 0;        // 1: count out-of-gamut and
 layout(constant_id = 3) const int SRGB_TARGET = 0;  // 1: the attachment is *_SRGB (8-bit canvases, windows): it encodes on write
 layout(constant_id = 4) const int PASS_THROUGH = 0; // 1: no colour work at all (the bench's baseline: the compose pass as it was before colour)
 layout(constant_id = 5) const int GRADED = 1;       // 0: every grade this output uses is the identity (its pipeline is switched per frame)
+layout(constant_id = 6) const int CALIBRATED = 1;   // 0: the calibration matrix and gains are the identity (the multiply is left out)
 
 const int MaxWalls = 32;
 
@@ -77,7 +78,7 @@ vec3 hlgEncode(vec3 display) {
 // Graded output light (fraction of peak, 0 … 1) → what the attachment stores.
 vec3 encode(vec3 display) {
     if (PASS_THROUGH == 1) return display;
-    vec3 x = clamp(mat3(oc.calibration) * display, 0.0, 1.0);
+    vec3 x = clamp(CALIBRATED == 1 ? mat3(oc.calibration) * display : display, 0.0, 1.0);
     // An sRGB attachment with an sRGB output and no LUT: the attachment's own encoding is the transfer.
     if (SRGB_TARGET == 1 && TRANSFER == 1 && HAS_LUT == 0) return x;
     if (TRANSFER == 1) x = srgbEncode(x);
@@ -89,8 +90,10 @@ vec3 encode(vec3 display) {
         vec3 p = clamp((x - oc.lutMin.xyz) * oc.lutScale.xyz, 0.0, 1.0) * (n - 1.0);
         float b0 = min(floor(p.b), n - 2.0);
         vec2 uv = (p.rg + 0.5) / n;
-        vec3 lo = texture(lut, vec3(uv, b0)).rgb;
-        vec3 hi = texture(lut, vec3(uv, b0 + 1.0)).rgb;
+        // Level 0 explicitly: the LUT has one level, and an implicit-LOD fetch would compute derivatives for nothing
+        // (work lavapipe does in software per fetch).
+        vec3 lo = textureLod(lut, vec3(uv, b0), 0.0).rgb;
+        vec3 hi = textureLod(lut, vec3(uv, b0 + 1.0), 0.0).rgb;
         x = mix(lo, hi, p.b - b0);
     }
     // Any other code values through an sRGB attachment: written decoded, so that its encoding gives them back.
@@ -101,25 +104,12 @@ vec3 encode(vec3 display) {
 }
 
 // Counts a pixel whose output light (before the grade's clamps) is outside the output's gamut or above its peak.
-// With subgroup ballot (compose*_ballot.frag, where the device offers it in fragment shaders) one live lane adds the
-// subgroup's count: one atomic per subgroup, not one per counted pixel. Helper invocations (quad padding at triangle
-// edges) are no pixels: they are left out of the ballots and never chosen to add (their atomics would have no effect).
+// (Counting by subgroup ballot — one atomic per subgroup — was tried: it must leave helper invocations out, and
+// lavapipe 22.3 cannot compile gl_HelperInvocation under SPIR-V 1.6; see docs/colour.md, "Cost".)
 void countPixel(vec3 raw) {
     if (COUNT == 1 && PASS_THROUGH == 0) {
         uint o = uint(oc.params.w) * 2u;
-        bool outOfGamut = min(raw.r, min(raw.g, raw.b)) < -1e-4;
-        bool overPeak = max(raw.r, max(raw.g, raw.b)) > 1.0 + 1e-4;
-#ifdef COUNT_BALLOT
-        bool live = !gl_HelperInvocation;
-        uint outCount = subgroupBallotBitCount(subgroupBallot(live && outOfGamut));
-        uint overCount = subgroupBallotBitCount(subgroupBallot(live && overPeak));
-        if (gl_SubgroupInvocationID == subgroupBallotFindLSB(subgroupBallot(live)) && outCount + overCount > 0u) {
-            atomicAdd(counts[o], outCount);
-            atomicAdd(counts[o + 1u], overCount);
-        }
-#else
-        if (outOfGamut) atomicAdd(counts[o], 1u);
-        if (overPeak) atomicAdd(counts[o + 1u], 1u);
-#endif
+        if (min(raw.r, min(raw.g, raw.b)) < -1e-4) atomicAdd(counts[o], 1u);
+        if (max(raw.r, max(raw.g, raw.b)) > 1.0 + 1e-4) atomicAdd(counts[o + 1u], 1u);
     }
 }

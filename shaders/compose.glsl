@@ -4,7 +4,7 @@
 // whose condition is false for all of them, so a loop over a uniform camera count with a texture fetch
 // per camera index cost ~5× the straight-line code. Here every pixel runs the same instructions:
 // no loops, no branches, one outer fetch and one fetch per camera.
-// (Edits here must touch compose*.frag too (compose*_ballot.frag: the same, counting by subgroup ballot): the build recompiles a shader only when its own file changes.)
+// (Edits here must touch compose*.frag too: the build recompiles a shader only when its own file changes.)
 //
 // For each canvas pixel: the outer render sampled in the direction from the outer viewpoint, then each
 // camera from the lowest priority up (camera 0 last, so it wins where inner frusta overlap), blended in

@@ -85,12 +85,6 @@ public sealed unsafe class GpuDevice : IDisposable
     /// <summary>Whether fragment shaders may write storage buffers and use atomics (enabled where the device offers it).</summary>
     public bool FragmentStoresAndAtomics { get; private set; }
 
-    /// <summary>
-    /// Whether fragment shaders have subgroup ballot (Vulkan 1.1 subgroup properties: the fragment stage and the ballot
-    /// operations): the compose pass then counts with one atomic per subgroup instead of one per counted pixel.
-    /// </summary>
-    public bool FragmentSubgroupBallot { get; private set; }
-
     /// <summary>The sub-allocator every buffer and image takes its memory from.</summary>
     public GpuMemoryAllocator Memory { get; }
 
@@ -110,11 +104,6 @@ public sealed unsafe class GpuDevice : IDisposable
         // at the head of the chain.
         PhysicalDeviceFeatures offeredCore;
         instance.Vk.GetPhysicalDeviceFeatures(info.Handle, &offeredCore);
-        var subgroup = new PhysicalDeviceSubgroupProperties(pNext: null);
-        var properties = new PhysicalDeviceProperties2(pNext: &subgroup);
-        instance.Vk.GetPhysicalDeviceProperties2(info.Handle, &properties);
-        bool ballot = (subgroup.SupportedStages & ShaderStageFlags.FragmentBit) != 0
-            && (subgroup.SupportedOperations & (SubgroupFeatureFlags.BasicBit | SubgroupFeatureFlags.BallotBit)) == (SubgroupFeatureFlags.BasicBit | SubgroupFeatureFlags.BallotBit);
         var features = new PhysicalDeviceFeatures2(pNext: &vk13Only, features: new PhysicalDeviceFeatures(
             fragmentStoresAndAtomics: offeredCore.FragmentStoresAndAtomics, samplerAnisotropy: offeredCore.SamplerAnisotropy));
 
@@ -155,12 +144,10 @@ public sealed unsafe class GpuDevice : IDisposable
             if (barrier) { presentBarrier.PNext = chain; chain = &presentBarrier; }
             GpuDevice presenting = CreateWith(instance, info, &queueInfo, chain, extensions, presentation, offeredCore.SamplerAnisotropy);
             presenting.FragmentStoresAndAtomics = offeredCore.FragmentStoresAndAtomics;
-            presenting.FragmentSubgroupBallot = ballot;
             return presenting;
         }
         GpuDevice device = CreateWith(instance, info, &queueInfo, &features, extensions, presentation, offeredCore.SamplerAnisotropy);
         device.FragmentStoresAndAtomics = offeredCore.FragmentStoresAndAtomics;
-        device.FragmentSubgroupBallot = ballot;
         return device;
     }
 

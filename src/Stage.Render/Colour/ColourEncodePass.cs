@@ -28,17 +28,13 @@ public sealed class ColourEncodePass : IDisposable
     private readonly GpuDescriptorSet _set;
     private readonly bool _count;
 
-    /// <summary>
-    /// A pass encoding for <paramref name="colour"/> at <paramref name="bitDepth"/> bits with <paramref name="grade"/>; counting
-    /// by subgroup ballot (as the compose pass does) where the device offers it and <paramref name="ballot"/>.
-    /// </summary>
-    public ColourEncodePass(GpuDevice device, Primaries workingSpace, OutputColour colour, int bitDepth, AscCdl grade, bool ballot = true)
+    /// <summary>A pass encoding for <paramref name="colour"/> at <paramref name="bitDepth"/> bits with <paramref name="grade"/>.</summary>
+    public ColourEncodePass(GpuDevice device, Primaries workingSpace, OutputColour colour, int bitDepth, AscCdl grade)
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;
         TargetFormat = CanvasCompositorOptions.DefaultCanvasFormat(new Core.Configuration.OutputCanvas { Id = "encode", PixelWidth = 1, PixelHeight = 1, BitDepth = bitDepth, Regions = [] });
         _count = device.FragmentStoresAndAtomics;
-        CountsByBallot = _count && ballot && device.FragmentSubgroupBallot;
         _layout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
@@ -59,15 +55,12 @@ public sealed class ColourEncodePass : IDisposable
         _pipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("encode.vert"),
-            FragmentSpirv = GpuShaders.Load(CountsByBallot ? "encode_ballot.frag" : "encode.frag"),
+            FragmentSpirv = GpuShaders.Load("encode.frag"),
             ColorFormat = TargetFormat,
             FragmentConstants = _encoding.Constants(TargetFormat, _count),
             DescriptorSetLayouts = [_layout, _outputLayout],
         });
     }
-
-    /// <summary>True when the pass counts by subgroup ballot (one atomic per subgroup).</summary>
-    public bool CountsByBallot { get; }
 
     /// <summary>The target's format: what a canvas of the bit depth is (R8G8B8A8_SRGB at 8 bits, else R16G16B16A16_UNORM).</summary>
     public Format TargetFormat { get; }

@@ -75,12 +75,6 @@ public sealed record CanvasCompositorOptions
     public bool CountColourFaults { get; init; } = true;
 
     /// <summary>
-    /// Count with one atomic per subgroup (subgroup ballot, compose*_ballot.frag) where the device offers ballot in fragment
-    /// shaders, instead of one atomic per counted pixel. On by default; off only to measure the difference.
-    /// </summary>
-    public bool CountByBallot { get; init; } = true;
-
-    /// <summary>
     /// No colour work at all: the composed light goes to the canvas as it is (no primaries, grade, transfer, calibration or
     /// count). Only for measuring what colour costs (<c>stage bench render --colour</c>); the walls would get undefined values.
     /// </summary>
@@ -121,7 +115,6 @@ public sealed class CanvasCompositor : IDisposable
     // Per output, per region: the region's first vertex, its vertex count and its wall's index.
     private readonly (uint First, uint Count, int Wall)[][] _regions;
     private readonly bool _count;
-    private readonly bool _ballot;
     private readonly bool _passThrough;
     private readonly GpuDevice _device;
     private readonly GpuBuffer _vertices;
@@ -186,7 +179,6 @@ public sealed class CanvasCompositor : IDisposable
         }
         _passThrough = options.ColourPassThrough;
         _count = options.CountColourFaults && device.FragmentStoresAndAtomics && !_passThrough;
-        _ballot = _count && options.CountByBallot && device.FragmentSubgroupBallot;
         _cameraGrades = config.Cameras.Select(c => c.Cdl).ToArray();
         _wallGrades = config.Walls.Select(w => w.Cdl).ToArray();
         _outputLayout = OutputEncoding.CreateLayout(device);
@@ -270,9 +262,6 @@ public sealed class CanvasCompositor : IDisposable
     /// <summary>Whether the pass counts out-of-gamut and over-peak pixels (<see cref="ReadColourCounts"/>).</summary>
     public bool CountsColourFaults => _count;
 
-    /// <summary>True when the counts are taken by subgroup ballot (one atomic per subgroup).</summary>
-    public bool CountsByBallot => _ballot;
-
     /// <summary>Sets camera <paramref name="cameraIndex"/>'s (configuration order) inner grade from the next recorded frame on.</summary>
     public void SetCameraGrade(int cameraIndex, AscCdl cdl) => _cameraGrades[cameraIndex] = cdl;
 
@@ -327,7 +316,7 @@ public sealed class CanvasCompositor : IDisposable
     private GpuGraphicsPipeline CreatePipeline(Format format, int cameras, int output, bool graded) => new(_device, new GpuGraphicsPipelineDesc
     {
         VertexSpirv = GpuShaders.Load("compose.vert"),
-        FragmentSpirv = GpuShaders.Load(_ballot ? $"compose{cameras}_ballot.frag" : $"compose{cameras}.frag"),
+        FragmentSpirv = GpuShaders.Load($"compose{cameras}.frag"),
         ColorFormat = format,
         FragmentConstants = _encodings[output].Constants(format, _count, _passThrough, graded),
         PushConstantBytes = 16,

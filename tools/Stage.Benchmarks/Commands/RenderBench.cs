@@ -237,7 +237,7 @@ public static class RenderBench
             CameraConfig camera = stage.Cameras[0];
             long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
             output.WriteLine($"{stage.Name}: compose of {stage.Outputs.Count} outputs ({pixels / 1e6:0.0} Mpx), colour step by step against none, {count} frames each, alternating, on {device.Info.Name}");
-            output.WriteLine($"  counting: {(renderers[^1].Compositor.CountsByBallot ? "one atomic per subgroup (ballot)" : renderers[^1].Compositor.CountsColourFaults ? "an atomic per counted pixel" : "off (no fragment atomics)")}");
+            output.WriteLine($"  counting: {(renderers[^1].Compositor.CountsColourFaults ? "an atomic per counted pixel" : "off (no fragment atomics)")}");
             var compose = variants.Select(_ => new RollingPercentiles(count)).ToArray();
             var frames = variants.Select(_ => new RollingPercentiles(count)).ToArray();
             for (int frame = -1; frame < count; frame++)

@@ -1,7 +1,0 @@
-#version 450
-#extension GL_GOOGLE_include_directive : require
-#extension GL_KHR_shader_subgroup_ballot : require
-// The compose pass for 4 cameras, counting by subgroup ballot (colour.glsl): see compose.glsl.
-#define CAMERAS 4
-#define COUNT_BALLOT 1
-#include "compose.glsl"
