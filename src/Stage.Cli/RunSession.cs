@@ -240,6 +240,10 @@ public static class RunSession
                              $"world {(world is null ? "none" : $"{world.World.Entities.Count} entities at {world.StepRateHz} Hz")}; " +
                              (follower ? "control on the primary" : $"control OSC on {stage.Control.BindAddress}:{control!.Port}") + $"; takes in {takes.Path}");
             if (cluster is not null) output.WriteLine(cluster.Describe());
+            // Per window output: the swapchain's format and colour space, and why (docs/colour.md, "Presentation").
+            if (frameOutput is WindowSlot windowStart)
+                foreach (string line in windowStart.FormatLines()) output.WriteLine("swapchain " + line);
+            if (frameOutput is PreviewOutput previewStart) output.WriteLine($"previews: view {(previewStart.View == Stage.Core.Colour.ViewMode.Srgb ? "srgb (each output's code values decoded and tone-mapped to sRGB)" : "none (code values)")}");
             using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
             {
                 Stage = stage, Engine = engine, Tracking = tracking, World = world, TakeLogPath = takes.Path,

@@ -74,8 +74,10 @@ public sealed record GpuReport(GpuApiVersion LoaderVersion, IReadOnlyList<GpuDev
             lines.Add($"      timestamps: {d.Timestamps}");
             if (SurfaceFormats.TryGetValue(d.Index, out var offered)) lines.Add($"      headless surface formats: {offered}");
         }
-        lines.Add($"VK_EXT_swapchain_colorspace (HDR10 swapchains): {(SwapchainColourSpaces ? "offered" : "not offered")}; " +
-            "a window's own surface may offer more formats: `stage run --output window` logs each output's list and choice");
+        lines.Add($"VK_EXT_swapchain_colorspace (HDR10 swapchains): {(SwapchainColourSpaces ? "offered" : "not offered by the loader")}");
+        lines.Add(SurfaceFormats.Count > 0
+            ? "swapchain formats above are a headless surface's; a window's own surface (a 10-bit or HDR display) may offer more: `stage run --output window` logs each output's list and choice"
+            : "swapchain formats: not listed here (the loader offers no VK_EXT_headless_surface); `stage run --output window` logs each window surface's list and the choice");
         lines.Add(Chosen is not null ? $"chosen: [{Chosen.Index}] {Chosen.Name}" : $"no usable device: {ChoiceError}");
         return lines;
     }

@@ -219,7 +219,13 @@ public sealed unsafe class GpuSwapchain : IDisposable
         OfferedFormats = surface.Formats(device);
         // An 8-bit sRGB canvas through an sRGB swapchain, code values through a UNORM one (10-bit, HDR10 for PQ, where offered):
         // the blit or the compose pass then writes every value as the canvas holds it (GpuSwapchainFormat.Choose).
-        Choice = GpuSwapchainFormat.Choose(OfferedFormats, options.Formats);
+        Choice = GpuSwapchainFormat.Choose(OfferedFormats, options.Formats, format =>
+        {
+            // The canvas reaches the image by a blit where it is not composed straight in (lavapipe cannot blit into A2R10G10B10).
+            FormatProperties properties;
+            device.Instance.Vk.GetPhysicalDeviceFormatProperties(device.Info.Handle, format, &properties);
+            return (properties.OptimalTilingFeatures & FormatFeatureFlags.BlitDstBit) != 0;
+        });
         Format = Choice.Format;
         ColorSpace = Choice.ColorSpace;
         Build(width, height);

@@ -53,16 +53,24 @@ public sealed record GpuSwapchainFormat(Format Format, ColorSpaceKHR ColorSpace,
     /// </list>
     /// </summary>
     /// <exception cref="GpuUnavailableException">Nothing offered can show the canvas without changing its values.</exception>
-    public static GpuSwapchainFormat Choose(IReadOnlyList<SurfaceFormatKHR> offered, GpuSwapchainFormatRequest request)
+    /// <param name="offered">The surface's formats and colour spaces.</param>
+    /// <param name="request">What the canvas holds.</param>
+    /// <param name="blitDestination">Whether the device can blit into a format (the canvas reaches the swapchain image by
+    /// <c>vkCmdBlitImage</c>); a format it cannot is passed over. Null: every format can.</param>
+    public static GpuSwapchainFormat Choose(IReadOnlyList<SurfaceFormatKHR> offered, GpuSwapchainFormatRequest request, Func<Format, bool>? blitDestination = null)
     {
         ArgumentNullException.ThrowIfNull(offered);
         ArgumentNullException.ThrowIfNull(request);
         if (offered.Count == 0) throw new GpuUnavailableException("the surface offers no format");
+        var usable = blitDestination is null ? offered : offered.Where(f => blitDestination(f.Format)).ToList();
+        if (usable.Count == 0)
+            throw new GpuUnavailableException($"the device cannot blit into any format the surface offers ({List(offered)}): no swapchain can show the canvas");
+        offered = usable;
         const ColorSpaceKHR srgb = ColorSpaceKHR.SpaceSrgbNonlinearKhr;
         if (!request.CodeValues)
         {
             if (Find(offered, EightBitSrgb, srgb) is { } s) return new(s, srgb, "8-bit sRGB canvas", false);
-            throw new GpuUnavailableException($"the surface offers no 8-bit sRGB format for an 8-bit canvas (offered: {List(offered)})");
+            throw new GpuUnavailableException($"the surface offers no 8-bit sRGB format (that the device can blit into) for an 8-bit canvas (offered: {List(offered)})");
         }
         string noHdr = !request.ColourSpaceExtension
             ? "the Vulkan loader offers no VK_EXT_swapchain_colorspace"
@@ -78,7 +86,7 @@ public sealed record GpuSwapchainFormat(Format Format, ColorSpaceKHR ColorSpace,
                 return new(eight, srgb, $"{what} cut to 8 bits: the surface offers no 10-bit format{(request.Pq ? $", and {noHdr}" : "")}", true);
             return new(eight, srgb, $"8-bit {what} in a UNORM swapchain", false);
         }
-        throw new GpuUnavailableException($"the surface offers no UNORM format to show code values untouched (an sRGB format would encode them again; offered: {List(offered)})");
+        throw new GpuUnavailableException($"the surface offers no UNORM format (that the device can blit into) to show code values untouched (an sRGB format would encode them again; offered: {List(offered)})");
     }
 
     /// <summary>"B8G8R8A8_SRGB / SRGB_NONLINEAR, …": a surface's offer as Vulkan names it (<c>stage gpu info</c>).</summary>

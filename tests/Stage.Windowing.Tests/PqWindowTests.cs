@@ -4,6 +4,7 @@ using Stage.Core.Frames;
 using Stage.Core.Space;
 using Stage.Render;
 using Stage.Render.Scene;
+using Silk.NET.Vulkan;
 using Stage.Vulkan;
 using Stage.Windowing.Outputs;
 using Xunit.Abstractions;
@@ -16,11 +17,32 @@ namespace Stage.Windowing.Tests;
 /// </summary>
 public sealed class PqWindowTests(ITestOutputHelper log)
 {
-    [Theory]
-    [InlineData(24)]
-    [InlineData(30)]
-    public void A_pq_output_shows_its_code_values_on_the_screen(int screenDepth)
+    [Fact]
+    public void At_depth_30_lavapipe_offers_only_a_10_bit_format_it_cannot_blit_into_and_the_output_is_refused_by_name()
     {
+        // Xvfb at depth 30: lavapipe's X11 surface offers A2R10G10B10_UNORM_PACK32 alone, and lavapipe has no BLIT_DST for it.
+        StageConfig config = WindowRig.TestRig(t => t.Replace("\"bitDepth\": 8", "\"bitDepth\": 10, \"colour\": { \"transfer\": \"pq\" }")).WithOneOutput();
+        using var xvfb = new Stage.Tests.Shared.XvfbServer(1280, 720, 30);
+        using var glfw = Stage.Windowing.Glfw.GlfwSession.Open(xvfb.Display);
+        using var instance = GpuInstance.Create(new GpuInstanceOptions
+        {
+            ApplicationName = "PqWindowTests", EnableValidation = true, Extensions = glfw.RequiredVulkanExtensions(),
+            OptionalExtensions = [GpuInstance.SwapchainColourSpaceExtension],
+        });
+        using var device = instance.CreateDevice();
+        var e = Assert.Throws<GpuUnavailableException>(() => new WindowOutput(glfw, device, config, new WindowOutputOptions { NoOverlay = true },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Dispose());
+        log.WriteLine(e.Message);
+        Assert.Contains("cannot blit into any format", e.Message);
+        Assert.Contains("A2R10G10B10_UNORM_PACK32 / SRGB_NONLINEAR", e.Message);
+        device.WaitIdle();
+        Assert.Empty(instance.Validation!.Messages);
+    }
+
+    [Fact]
+    public void A_pq_output_shows_its_code_values_on_the_screen()
+    {
+        const int screenDepth = 24;
         StageConfig config = WindowRig.TestRig(t => t.Replace("\"bitDepth\": 8", "\"bitDepth\": 10, \"colour\": { \"transfer\": \"pq\" }")).WithOneOutput();
         using var rig = new WindowRig(config, screenDepth: screenDepth);
         CanvasWindow window = rig.Output.Windows[0];
@@ -55,14 +77,14 @@ public sealed class PqWindowTests(ITestOutputHelper log)
         CanvasPixels canvas = renderer.Render(views, scene)[0];
         Assert.Equal(16, canvas.BitDepth);
         (int wx, int wy) = window.Window.Position;
-        ReadOnlySpan<byte> rgba = canvas.Rgba.Span;
+        byte[] rgba = canvas.Rgba.ToArray();
         int wrong = 0, bright = 0;
         for (int y = 0; y < canvas.Height; y++)
             for (int x = 0; x < canvas.Width; x++)
             {
                 int i = (y * canvas.Width + x) * 8;
                 (byte r, byte g, byte b) = screen[wx + x, wy + y];
-                int Expected(int at) => (int)Math.Round(BitConverter.ToUInt16(rgba[at..]) / 65535.0 * 255);
+                int Expected(int at) => (int)Math.Round(BitConverter.ToUInt16(rgba, at) / 65535.0 * 255);
                 if (Expected(i) > 64) bright++;
                 // Within one 8-bit step: what the capture reports is 8 bits a channel (an sRGB re-encode would be tens of steps off).
                 if (Math.Abs(r - Expected(i)) > 1 || Math.Abs(g - Expected(i + 2)) > 1 || Math.Abs(b - Expected(i + 4)) > 1) wrong++;

@@ -83,4 +83,15 @@ public sealed class SwapchainFormatTests
         Assert.Throws<GpuUnavailableException>(() => GpuSwapchainFormat.Choose([F(Format.B8G8R8A8Unorm)], GpuSwapchainFormatRequest.Srgb8));
         Assert.Throws<GpuUnavailableException>(() => GpuSwapchainFormat.Choose([], Pq10));
     }
+
+    [Fact]
+    public void Formats_the_device_cannot_blit_into_are_passed_over()
+    {
+        // Lavapipe at depth 30: A2R10G10B10 offered, no BLIT_DST for it.
+        SurfaceFormatKHR[] offered = [F(Format.A2R10G10B10UnormPack32), F(Format.B8G8R8A8Unorm), F(Format.B8G8R8A8Srgb)];
+        GpuSwapchainFormat chosen = GpuSwapchainFormat.Choose(offered, Pq10, f => f != Format.A2R10G10B10UnormPack32);
+        Assert.Equal((Format.B8G8R8A8Unorm, true), (chosen.Format, chosen.Warning));
+        var e = Assert.Throws<GpuUnavailableException>(() => GpuSwapchainFormat.Choose([F(Format.A2R10G10B10UnormPack32)], Pq10, f => f != Format.A2R10G10B10UnormPack32));
+        Assert.Contains("cannot blit into any format the surface offers (A2R10G10B10_UNORM_PACK32 / SRGB_NONLINEAR)", e.Message);
+    }
 }
