@@ -36,8 +36,8 @@ public static class RenderBench
         var noInnerMips = new Option<bool>("--no-inner-mips") { Description = "Sample the inner images at level 0 only (no mip chain built each frame), to measure what the chain costs." };
         var colour = new Option<bool>("--colour")
         {
-            Description = "Instead: the compose pass's GPU time with the full colour encoding (PQ Rec.2020 1,000 nits, camera and wall CDL, " +
-                "calibration matrix and gains, a 33³ LUT, pixel counts) against none at all, frames alternating on one device in the same run.",
+            Description = "Instead: the compose pass's GPU time with the colour encoding built up step by step (PQ Rec.2020 1,000 nits, " +
+                "+ calibration matrix and gains, + a 33³ LUT, + pixel counts, + camera and wall CDL), each against none at all, frames alternating on one device in the same run.",
         };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
