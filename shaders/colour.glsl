@@ -11,6 +11,7 @@ layout(constant_id = 2) const int COUNT = 0;        // 1: count out-of-gamut and
 layout(constant_id = 3) const int SRGB_TARGET = 0;  // 1: the attachment is *_SRGB (8-bit canvases, windows): it encodes on write
 layout(constant_id = 4) const int PASS_THROUGH = 0; // 1: no colour work at all (the bench's baseline: the compose pass as it was before colour)
 layout(constant_id = 5) const int GRADED = 1;       // 0: every grade this output uses is the identity (its pipeline is switched per frame)
+layout(constant_id = 6) const int CALIBRATED = 1;   // 0: the calibration matrix and gains are the identity (the multiply is left out)
 
 const int MaxWalls = 32;
 
@@ -77,7 +78,7 @@ vec3 hlgEncode(vec3 display) {
 // Graded output light (fraction of peak, 0 … 1) → what the attachment stores.
 vec3 encode(vec3 display) {
     if (PASS_THROUGH == 1) return display;
-    vec3 x = clamp(mat3(oc.calibration) * display, 0.0, 1.0);
+    vec3 x = clamp(CALIBRATED == 1 ? mat3(oc.calibration) * display : display, 0.0, 1.0);
     // An sRGB attachment with an sRGB output and no LUT: the attachment's own encoding is the transfer.
     if (SRGB_TARGET == 1 && TRANSFER == 1 && HAS_LUT == 0) return x;
     if (TRANSFER == 1) x = srgbEncode(x);
@@ -89,8 +90,10 @@ vec3 encode(vec3 display) {
         vec3 p = clamp((x - oc.lutMin.xyz) * oc.lutScale.xyz, 0.0, 1.0) * (n - 1.0);
         float b0 = min(floor(p.b), n - 2.0);
         vec2 uv = (p.rg + 0.5) / n;
-        vec3 lo = texture(lut, vec3(uv, b0)).rgb;
-        vec3 hi = texture(lut, vec3(uv, b0 + 1.0)).rgb;
+        // Level 0 explicitly: the LUT has one level, and an implicit-LOD fetch would compute derivatives for nothing
+        // (work lavapipe does in software per fetch).
+        vec3 lo = textureLod(lut, vec3(uv, b0), 0.0).rgb;
+        vec3 hi = textureLod(lut, vec3(uv, b0 + 1.0), 0.0).rgb;
         x = mix(lo, hi, p.b - b0);
     }
     // Any other code values through an sRGB attachment: written decoded, so that its encoding gives them back.
@@ -101,6 +104,8 @@ vec3 encode(vec3 display) {
 }
 
 // Counts a pixel whose output light (before the grade's clamps) is outside the output's gamut or above its peak.
+// (Counting by subgroup ballot — one atomic per subgroup — was tried: it must leave helper invocations out, and
+// lavapipe 22.3 cannot compile gl_HelperInvocation under SPIR-V 1.6; see docs/colour.md, "Cost".)
 void countPixel(vec3 raw) {
     if (COUNT == 1 && PASS_THROUGH == 0) {
         uint o = uint(oc.params.w) * 2u;

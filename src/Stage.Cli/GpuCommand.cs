@@ -15,6 +15,7 @@ public static class GpuCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var info = new Command("info",
             "List the Vulkan loader and every device: kind, Vulkan version, driver, and each feature Stage needs (ok or MISSING); " +
+            "the swapchain formats and colour spaces each offers on a headless surface (a window's own are logged by `stage run --output window`); " +
             "mark the device Stage would choose. Exit 1 when no device can be used.") { device, json };
         info.SetAction(result =>
         {
@@ -42,7 +43,9 @@ public static class GpuCommand
                             swapchain = d.PresentationOffered.Swapchain, presentId = d.PresentationOffered.PresentId,
                             presentWait = d.PresentationOffered.PresentWait, presentBarrier = d.PresentationOffered.PresentBarrier,
                         },
+                        headlessSurfaceFormats = report.SurfaceFormats.GetValueOrDefault(d.Index),
                     }),
+                    swapchainColourSpaces = report.SwapchainColourSpaces,
                     chosen = report.Chosen?.Index,
                     error = report.ChoiceError,
                 }, new JsonSerializerOptions { WriteIndented = true }));

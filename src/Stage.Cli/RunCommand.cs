@@ -17,6 +17,8 @@ public static class RunCommand
         var outputKind = new Option<string>("--output") { Description = "headless (render and discard), files (a PNG per canvas per frame), preview (a scaled PNG per canvas every second) or window (every canvas on a display: docs/windows.md).", DefaultValueFactory = _ => "preview" };
         outputKind.AcceptOnlyFromAmong("headless", "files", "preview", "window");
         var outDir = new Option<string?>("--out") { Description = "Folder for files/preview output (default: ./stage-output)." };
+        var view = new Option<string>("--view") { Description = "What preview PNGs and the operator page's thumbnails show: srgb (each output's code values decoded and tone-mapped to sRGB Rec.709, docs/colour.md) or none (the code values as they are, for measuring). Files (--output files) always hold code values.", DefaultValueFactory = _ => "srgb" };
+        view.AcceptOnlyFromAmong("srgb", "none");
         var validate = new Option<bool>("--validate") { Description = "Run the GPU with the Vulkan validation layer (slower; for diagnosis)." };
         var simulate = new Option<string?>("--simulate-tracking") { Description = "Feed every camera from an in-process simulated tracker (orbit, dolly, handheld or a path CSV) over its source's protocol on loopback, when no real tracker is attached." };
         var world = new Option<string?>("--world") { Description = "The world scene to run (default: the configuration's world, if it names one)." };
@@ -31,13 +33,13 @@ public static class RunCommand
             "Run the stage: latch tracked camera poses every frame, advance the world, render every output, log takes, obey the OSC control " +
             "surface. The world is journalled beside the take log and resumed from it after a crash. Prints a status line every second " +
             "(frame, timecode, latency, cameras, take) and a summary at exit. Ctrl+C stops cleanly.")
-        { config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge };
-        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge, cancellation), CancellationToken.None));
+        { config, seconds, outputKind, outDir, view, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge };
+        command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, seconds, outputKind, outDir, view, validate, simulate, world, fresh, take, canvasScale, timecode, node, diverge, cancellation), CancellationToken.None));
         return command;
     }
 
     private static int Run(ParseResult result, TextWriter output, TextWriter error, Argument<string> configArgument, Option<double?> secondsOption,
-        Option<string> outputOption, Option<string?> outOption, Option<bool> validateOption, Option<string?> simulateOption,
+        Option<string> outputOption, Option<string?> outOption, Option<string> viewOption, Option<bool> validateOption, Option<string?> simulateOption,
         Option<string?> worldOption, Option<bool> freshOption, Option<string?> takeOption, Option<int> canvasScaleOption, Option<string> timecodeOption,
         Option<string?> nodeOption, Option<long?> divergeOption, CancellationToken cancellation)
     {
@@ -49,6 +51,7 @@ public static class RunCommand
             Output = result.GetValue(outputOption)!,
             OutputFolder = result.GetValue(outOption) ?? "stage-output",
             Validate = result.GetValue(validateOption),
+            View = result.GetValue(viewOption) == "none" ? Stage.Core.Colour.ViewMode.None : Stage.Core.Colour.ViewMode.Srgb,
             OutputFactory = result.GetValue(outputOption) == "window" ? new WindowRun(logging) : null,
             SimulateTracking = result.GetValue(simulateOption),
             WorldScenePath = result.GetValue(worldOption),

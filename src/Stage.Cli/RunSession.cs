@@ -38,6 +38,9 @@ public sealed record RunSettings
     /// <summary>Run the GPU with the validation layer.</summary>
     public bool Validate { get; init; }
 
+    /// <summary>What previews and the operator page's thumbnails show: the view transform to sRGB (default) or the code values.</summary>
+    public Stage.Core.Colour.ViewMode View { get; init; } = Stage.Core.Colour.ViewMode.Srgb;
+
     /// <summary>A simulated tracker path for every camera (orbit, dolly, handheld, a CSV), or null.</summary>
     public string? SimulateTracking { get; init; }
 
@@ -149,6 +152,8 @@ public static class RunSession
                 ApplicationName = "stage run",
                 EnableValidation = settings.Validate,
                 Extensions = outputFactory?.InstanceExtensions ?? [],
+                // Where offered: a PQ window output may then present in the HDR10 colour space (docs/colour.md).
+                OptionalExtensions = outputFactory is null ? [] : [GpuInstance.SwapchainColourSpaceExtension],
             });
             string folder = Path.GetFullPath(settings.OutputFolder);
             string sceneDirectory = Path.GetDirectoryName(scenePath) ?? Environment.CurrentDirectory;
@@ -194,17 +199,20 @@ public static class RunSession
             recovery = renderer;
             settings.OnRendererReady?.Invoke(renderer);
             GpuStack gpu = renderer.Current!;
+            // Previews and thumbnails show each output through its view transform (docs/colour.md); files keep code values.
+            Dictionary<string, Stage.Core.Colour.OutputColour> outputColours = stage.Outputs.ToDictionary(o => o.Id, o => o.Colour, StringComparer.Ordinal);
             using IFrameOutput frameOutput = settings.Output switch
             {
                 "headless" => new HeadlessOutput(),
                 "files" => new FilesOutput(folder, FileFormat.Png),
-                "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase)),
+                "preview" => new PreviewOutput(folder, Math.Max(1, stage.FrameRate.TimecodeBase), view: settings.View, outputs: outputColours),
                 _ when outputFactory is not null => new WindowSlot(renderer),
                 _ => throw new ArgumentException($"no output '{settings.Output}' in this build"),
             };
             // The operator page's thumbnails ride on the output (docs/operator.md: what runs on the frame thread).
             var pageWatch = new PageWatch();
-            using var thumbnails = new ThumbnailTap(frameOutput, Math.Max(1, stage.FrameRate.TimecodeBase), pageWatch, logging.CreateLogger("Stage.Operator"));
+            using var thumbnails = new ThumbnailTap(frameOutput, Math.Max(1, stage.FrameRate.TimecodeBase), pageWatch, logging.CreateLogger("Stage.Operator"),
+                view: settings.View, outputs: outputColours);
             var recentWarnings = new RecentWarnings();
             logging.AddProvider(recentWarnings);
             long? maxFrames = settings.Seconds is double s ? (long)Math.Ceiling(s * stage.FrameRate.FramesPerSecond) : null;
@@ -236,6 +244,10 @@ public static class RunSession
                 output.WriteLine(cluster.Describe());
                 output.WriteLine(ClusterRole.PresentBarrierLine(gpu.Device.Info.Name, gpu.Device.Info.PresentationOffered.PresentBarrier, gpu.Device.Presentation.PresentBarrier, outputFactory is not null));
             }
+            // Per window output: the swapchain's format and colour space, and why (docs/colour.md, "Presentation").
+            if (frameOutput is WindowSlot windowStart)
+                foreach (string line in windowStart.FormatLines()) output.WriteLine("swapchain " + line);
+            if (frameOutput is PreviewOutput previewStart) output.WriteLine($"previews: view {(previewStart.View == Stage.Core.Colour.ViewMode.Srgb ? "srgb (each output's code values decoded and tone-mapped to sRGB)" : "none (code values)")}");
             using OperatorPage? page = OperatorPageStartup.TryStart(new OperatorPageParts
             {
                 Stage = stage, Engine = engine, Tracking = tracking, World = world, TakeLogPath = takes.Path,
@@ -263,7 +275,11 @@ public static class RunSession
             foreach (string line in statistics.LatencyLines(periodMs)) output.WriteLine("  latency " + line);
             long receiveNow = System.Diagnostics.Stopwatch.GetTimestamp();
             foreach (ITrackingSource source in tracking.Sources) output.WriteLine("  " + TrackingReport.SummaryLine(source, receiveNow));
-            if (frameOutput is WindowSlot windowSlot) output.WriteLine("  output: " + windowSlot.StatusText());
+            if (frameOutput is WindowSlot windowSlot)
+            {
+                output.WriteLine("  output: " + windowSlot.StatusText());
+                foreach (string line in windowSlot.FormatLines()) output.WriteLine("  swapchain " + line);
+            }
             if (renderer.DevicesLost > 0) output.WriteLine($"  GPU devices lost {renderer.DevicesLost}, rebuilt {renderer.Rebuilds} (the frames between counted as faulted)");
             // The colour counts of the renderer drawing now (after a device loss, the rebuilt one's).
             if (renderer.Current?.Renderer is { } colourRenderer)

@@ -116,6 +116,9 @@ internal sealed class WindowRunOutput : IFrameOutput, IEngineAttachedOutput, IDi
     /// <summary>The windows' counters: presented, skipped, late, recreated, reopened, faults, present features.</summary>
     public string StatusText() => _windows.StatusText();
 
+    /// <summary>Per window output, the swapchain's format and colour space and why.</summary>
+    public IEnumerable<string> FormatLines() => _windows.FormatLines();
+
     public string Name => _windows.Name;
 
     /// <summary>

@@ -55,6 +55,9 @@ internal sealed class WindowSlot : IFrameOutput, IEngineAttachedOutput, IDisplay
     /// <summary>The windows' counters, or what they wait for.</summary>
     public string StatusText() => Current is WindowRunOutput windows ? windows.StatusText() : "windows: waiting for the GPU to be rebuilt after a device loss";
 
+    /// <summary>Per window output, the swapchain's format and colour space and why (none while the GPU is rebuilt).</summary>
+    public IEnumerable<string> FormatLines() => Current is WindowRunOutput windows ? windows.FormatLines() : [];
+
     public void Attach(FrameLoop engine, TrackingSystem tracking)
     {
         (_engine, _tracking) = (engine, tracking);

@@ -12,6 +12,9 @@ internal static class ExtensionNames
     /// <summary>VK_EXT_headless_surface: a surface without a display.</summary>
     public const string HeadlessSurface = "VK_EXT_headless_surface";
 
+    /// <summary>VK_EXT_swapchain_colorspace: swapchain colour spaces beyond SRGB_NONLINEAR (HDR10 ST 2084).</summary>
+    public const string SwapchainColorspace = "VK_EXT_swapchain_colorspace";
+
     /// <summary>VK_KHR_swapchain: presenting to a surface.</summary>
     public const string Swapchain = "VK_KHR_swapchain";
 

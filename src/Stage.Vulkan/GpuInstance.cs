@@ -29,6 +29,12 @@ public sealed record GpuInstanceOptions
     /// An extension the loader does not offer fails creation with a message naming it.
     /// </summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    /// <summary>
+    /// Instance extensions enabled only where the loader offers them (e.g. <see cref="GpuInstance.SwapchainColourSpaceExtension"/>
+    /// for window outputs): their absence is no fault, <see cref="GpuInstance.EnabledExtensions"/> says what was enabled.
+    /// </summary>
+    public IReadOnlyList<string> OptionalExtensions { get; init; } = [];
 }
 
 /// <summary>A Vulkan 1.3 instance: the loader, the optional validation layer, and the physical devices.</summary>
@@ -76,6 +82,12 @@ public sealed unsafe class GpuInstance : IDisposable
     /// <summary>True when surfaces can be presented to (VK_KHR_surface enabled): devices then enable VK_KHR_swapchain.</summary>
     public bool SupportsSurfaces => EnabledExtensions.Contains(ExtensionNames.Surface);
 
+    /// <summary>VK_EXT_swapchain_colorspace: swapchains in colour spaces beyond SRGB_NONLINEAR, HDR10 (ST 2084) among them.</summary>
+    public const string SwapchainColourSpaceExtension = ExtensionNames.SwapchainColorspace;
+
+    /// <summary>True when <see cref="SwapchainColourSpaceExtension"/> is enabled (a PQ window output may then be HDR10).</summary>
+    public bool SupportsSwapchainColourSpaces => EnabledExtensions.Contains(ExtensionNames.SwapchainColorspace);
+
     /// <summary>Instance-level commands (Silk.NET's <see cref="Silk.NET.Vulkan.Vk"/>, bound to this instance).</summary>
     internal Vk Vk { get; }
 
@@ -120,6 +132,12 @@ public sealed unsafe class GpuInstance : IDisposable
         foreach (var extension in options.Extensions ?? [])
         {
             if (!extensions.Contains(extension)) extensions.Add(extension);
+        }
+        if (options.OptionalExtensions is { Count: > 0 })
+        {
+            var offered = InstanceExtensions(vk);
+            foreach (var extension in options.OptionalExtensions)
+                if (offered.Contains(extension) && !extensions.Contains(extension)) extensions.Add(extension);
         }
         if (options.Extensions is { Count: > 0 })
         {

@@ -15,18 +15,50 @@ public sealed record GpuReport(GpuApiVersion LoaderVersion, IReadOnlyList<GpuDev
     public static GpuReport Query(string? request = null)
     {
         var loader = GpuInstance.LoaderVersion();
-        using var instance = GpuInstance.Create(new GpuInstanceOptions { ApplicationName = "stage gpu info" });
+        // A headless surface (where the loader offers one) shows which swapchain formats and colour spaces each device offers
+        // without a display; a window's own surface may offer more (a 10-bit or HDR10 display): `stage run --output window`
+        // logs that list per output.
+        using var instance = GpuInstance.Create(new GpuInstanceOptions
+        {
+            ApplicationName = "stage gpu info",
+            OptionalExtensions = [.. GpuSurface.HeadlessExtensions, ExtensionNames.SwapchainColorspace],
+        });
         var devices = instance.Devices();
+        var formats = new SortedDictionary<int, string>();
+        if (GpuSurface.HeadlessExtensions.All(instance.EnabledExtensions.Contains))
+        {
+            using var surface = GpuSurface.CreateHeadless(instance);
+            foreach (var d in devices)
+            {
+                try
+                {
+                    formats[d.Index] = GpuSwapchainFormat.List(surface.Formats(d));
+                }
+                catch (VulkanException e)
+                {
+                    formats[d.Index] = $"none ({e.Message})";
+                }
+            }
+        }
         try
         {
             var chosen = GpuDeviceSelector.Select(devices, request ?? Environment.GetEnvironmentVariable(GpuDeviceSelector.EnvironmentVariable));
-            return new GpuReport(loader, devices, chosen, null);
+            return new GpuReport(loader, devices, chosen, null) { SurfaceFormats = formats, SwapchainColourSpaces = instance.SupportsSwapchainColourSpaces };
         }
         catch (GpuUnavailableException e)
         {
-            return new GpuReport(loader, devices, null, e.Message);
+            return new GpuReport(loader, devices, null, e.Message) { SurfaceFormats = formats, SwapchainColourSpaces = instance.SupportsSwapchainColourSpaces };
         }
     }
+
+    /// <summary>
+    /// Per device index, the swapchain formats / colour spaces offered on a headless surface (empty when the loader offers no
+    /// VK_EXT_headless_surface). A window's surface on a real display may offer more.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> SurfaceFormats { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>True when the loader offers VK_EXT_swapchain_colorspace (HDR10 swapchains are possible where a display offers them).</summary>
+    public bool SwapchainColourSpaces { get; init; }
 
     /// <summary>The report as the lines an operator reads.</summary>
     public IReadOnlyList<string> ToLines()
@@ -40,7 +72,12 @@ public sealed record GpuReport(GpuApiVersion LoaderVersion, IReadOnlyList<GpuDev
             lines.Add($"      {d.Extensions.Count} device extensions");
             lines.Add($"      presentation offered: {d.PresentationOffered}");
             lines.Add($"      timestamps: {d.Timestamps}");
+            if (SurfaceFormats.TryGetValue(d.Index, out var offered)) lines.Add($"      headless surface formats: {offered}");
         }
+        lines.Add($"VK_EXT_swapchain_colorspace (HDR10 swapchains): {(SwapchainColourSpaces ? "offered" : "not offered by the loader")}");
+        lines.Add(SurfaceFormats.Count > 0
+            ? "swapchain formats above are a headless surface's; a window's own surface (a 10-bit or HDR display) may offer more: `stage run --output window` logs each output's list and choice"
+            : "swapchain formats: not listed here (the loader offers no VK_EXT_headless_surface); `stage run --output window` logs each window surface's list and the choice");
         lines.Add(Chosen is not null ? $"chosen: [{Chosen.Index}] {Chosen.Name}" : $"no usable device: {ChoiceError}");
         return lines;
     }

@@ -93,14 +93,23 @@ public sealed unsafe class GpuSurface : IDisposable
         return capabilities;
     }
 
-    internal SurfaceFormatKHR[] Formats(GpuDevice device)
+    internal SurfaceFormatKHR[] Formats(GpuDevice device) => Formats(device.Info.Handle);
+
+    /// <summary>The formats and colour spaces <paramref name="device"/> offers for swapchains on this surface (<c>stage gpu info</c>).</summary>
+    public IReadOnlyList<SurfaceFormatKHR> Formats(GpuDeviceInfo device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Formats(device.Handle);
+    }
+
+    private SurfaceFormatKHR[] Formats(PhysicalDevice physical)
     {
         uint count;
-        Surfaces.GetFormats(device.Info.Handle, Handle, &count, null).Check("vkGetPhysicalDeviceSurfaceFormatsKHR");
+        Surfaces.GetFormats(physical, Handle, &count, null).Check("vkGetPhysicalDeviceSurfaceFormatsKHR");
         var formats = new SurfaceFormatKHR[count];
         fixed (SurfaceFormatKHR* p = formats)
         {
-            Surfaces.GetFormats(device.Info.Handle, Handle, &count, p)
+            Surfaces.GetFormats(physical, Handle, &count, p)
                 .Check("vkGetPhysicalDeviceSurfaceFormatsKHR", Result.Incomplete);
         }
         return formats.Take((int)count).ToArray();
@@ -140,6 +149,9 @@ public sealed record GpuSwapchainOptions
 
     /// <summary>Images may be copied from (reading back what was presented, for tests and checks).</summary>
     public bool AllowReadback { get; init; }
+
+    /// <summary>What the canvas shown holds (8-bit sRGB, or code values of a bit depth and transfer): picks the format and colour space.</summary>
+    public GpuSwapchainFormatRequest Formats { get; init; } = GpuSwapchainFormatRequest.Srgb8;
 
     /// <summary>Join the present barrier (frame lock across outputs and nodes) when the device has VK_NV_present_barrier.</summary>
     public bool PresentBarrier { get; init; } = true;
@@ -204,18 +216,28 @@ public sealed unsafe class GpuSwapchain : IDisposable
         _options = options;
         var modes = surface.PresentModes(device);
         PresentMode = modes.Contains(options.PresentMode) ? options.PresentMode : GpuPresentMode.Fifo;
-        var formats = surface.Formats(device);
-        // 8-bit sRGB: the canvases are sRGB-encoded, and a blit from an sRGB image into an sRGB swapchain keeps each value.
-        var chosen = formats.FirstOrDefault(f => f.Format == Format.B8G8R8A8Srgb && f.ColorSpace == ColorSpaceKHR.SpaceSrgbNonlinearKhr);
-        if (chosen.Format == Format.Undefined)
-            chosen = formats.FirstOrDefault(f => f.Format == Format.R8G8B8A8Srgb && f.ColorSpace == ColorSpaceKHR.SpaceSrgbNonlinearKhr);
-        if (chosen.Format == Format.Undefined) chosen = formats.Length > 0 ? formats[0] : throw new GpuUnavailableException("the surface offers no format");
-        Format = chosen.Format;
-        ColorSpace = chosen.ColorSpace;
+        OfferedFormats = surface.Formats(device);
+        // An 8-bit sRGB canvas through an sRGB swapchain, code values through a UNORM one (10-bit, HDR10 for PQ, where offered):
+        // the blit or the compose pass then writes every value as the canvas holds it (GpuSwapchainFormat.Choose).
+        Choice = GpuSwapchainFormat.Choose(OfferedFormats, options.Formats, format =>
+        {
+            // The canvas reaches the image by a blit where it is not composed straight in (lavapipe cannot blit into A2R10G10B10).
+            FormatProperties properties;
+            device.Instance.Vk.GetPhysicalDeviceFormatProperties(device.Info.Handle, format, &properties);
+            return (properties.OptimalTilingFeatures & FormatFeatureFlags.BlitDstBit) != 0;
+        });
+        Format = Choice.Format;
+        ColorSpace = Choice.ColorSpace;
         Build(width, height);
     }
 
-    /// <summary>The image format (B8G8R8A8_SRGB where offered).</summary>
+    /// <summary>The formats and colour spaces the surface offered.</summary>
+    public IReadOnlyList<SurfaceFormatKHR> OfferedFormats { get; }
+
+    /// <summary>The format and colour space chosen, and why.</summary>
+    public GpuSwapchainFormat Choice { get; }
+
+    /// <summary>The image format (see <see cref="Choice"/>).</summary>
     public Format Format { get; }
 
     /// <summary>The colour space of the images.</summary>

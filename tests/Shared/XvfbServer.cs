@@ -7,11 +7,12 @@ internal sealed class XvfbServer : IDisposable
 {
     private readonly Process _process;
 
-    public XvfbServer(int width = 1920, int height = 1080)
+    /// <summary>Starts a server with one screen of <paramref name="width"/> × <paramref name="height"/> at <paramref name="depth"/> bits (24, or 30: 10 bits a channel).</summary>
+    public XvfbServer(int width = 1920, int height = 1080, int depth = 24)
     {
         // -displayfd: Xvfb picks a free display itself and writes its number when ready, so tests running
         // in parallel never race for one number, and stale locks of dead servers are Xvfb's to clear.
-        var start = new ProcessStartInfo("Xvfb", $"-displayfd 1 -screen 0 {width}x{height}x24 -nolisten tcp -noreset")
+        var start = new ProcessStartInfo("Xvfb", $"-displayfd 1 -screen 0 {width}x{height}x{depth} -nolisten tcp -noreset")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

@@ -1,3 +1,4 @@
+using Stage.Core.Colour;
 using Stage.Core.Frames;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stage.Core.Time;
@@ -133,18 +134,38 @@ public sealed class ThumbnailTapTests
     }
 
     [Fact]
-    public void Sixteen_bit_canvases_hold_linear_light_and_their_thumbnails_are_srgb()
+    public void Sixteen_bit_linear_canvases_show_as_srgb_through_their_view_transform()
     {
         var watch = new PageWatch();
         watch.Touch();
-        using var tap = new ThumbnailTap(new CountingOutput(), 1, watch, NullLogger.Instance, maxWidthPx: 8);
+        var outputs = new Dictionary<string, OutputColour> { ["out-16"] = new OutputColour { Transfer = Transfer.Linear, PeakNits = 100, ReferenceWhiteNits = 100 } };
+        using var tap = new ThumbnailTap(new CountingOutput(), 1, watch, NullLogger.Instance, maxWidthPx: 8, view: ViewMode.Srgb, outputs: outputs);
         var rgba = new byte[8 * 2 * 8];
         for (int i = 0; i < rgba.Length; i += 2) BitConverter.TryWriteBytes(rgba.AsSpan(i, 2), (ushort)32768);
         tap.Offer(Tick(0), [new CanvasPixels("out-16", 8, 2, 16, rgba)]);
         PngImage image = PngCodec.Decode(WaitFor(tap, "out-16").Png);
         Assert.Equal(8, image.BitDepth);
-        Assert.Equal(ColorEncoding.LinearToSrgb8(32768 / 65535f), image[3, 1, 0]);
+        Assert.InRange(image[3, 1, 0], ColorEncoding.LinearToSrgb8(32768 / 65535f) - 1, ColorEncoding.LinearToSrgb8(32768 / 65535f) + 1);
         Assert.InRange(image[3, 1, 0], 186, 190);
+    }
+
+    [Theory]
+    [InlineData(ViewMode.Srgb, 202)]
+    [InlineData(ViewMode.None, 148)]
+    public void A_pq_canvas_at_reference_white_shows_white_ish_with_a_view_and_its_code_values_without(ViewMode view, int expected)
+    {
+        var watch = new PageWatch();
+        watch.Touch();
+        var outputs = new Dictionary<string, OutputColour> { ["pq"] = new OutputColour { Transfer = Transfer.Pq, Primaries = Primaries.Rec2020, PeakNits = 1000, ReferenceWhiteNits = 203 } };
+        using var tap = new ThumbnailTap(new CountingOutput(), 1, watch, NullLogger.Instance, maxWidthPx: 8, view: view, outputs: outputs);
+        // 203 nits is PQ 0.58069: 10-bit code 594, stored as 594 / 1023 in 16 bits.
+        ushort sample = (ushort)Math.Round(594 / 1023.0 * 65535);
+        var rgba = new byte[8 * 2 * 8];
+        for (int i = 0; i < rgba.Length; i += 2) BitConverter.TryWriteBytes(rgba.AsSpan(i, 2), sample);
+        tap.Offer(Tick(0), [new CanvasPixels("pq", 8, 2, 16, rgba)]);
+        PngImage image = PngCodec.Decode(WaitFor(tap, "pq").Png);
+        Assert.Equal(expected, image[3, 1, 0]);
+        Assert.Equal(expected, image[3, 1, 2]);
     }
 
     [Fact]

@@ -29,16 +29,17 @@ internal sealed class WindowRig : IDisposable
     private readonly GpuDevice _device;
     private bool _disposed;
 
-    public WindowRig(StageConfig config, WindowOutputOptions? options = null, int screenWidth = 1280, int screenHeight = 720)
+    public WindowRig(StageConfig config, WindowOutputOptions? options = null, int screenWidth = 1280, int screenHeight = 720, int screenDepth = 24)
     {
         Config = config;
-        Xvfb = new XvfbServer(screenWidth, screenHeight);
+        Xvfb = new XvfbServer(screenWidth, screenHeight, screenDepth);
         Glfw = GlfwSession.Open(Xvfb.Display);
         _instance = GpuInstance.Create(new GpuInstanceOptions
         {
             ApplicationName = "Stage.Windowing.Tests",
             EnableValidation = true,
             Extensions = Glfw.RequiredVulkanExtensions(),
+            OptionalExtensions = [GpuInstance.SwapchainColourSpaceExtension],
         });
         _device = _instance.CreateDevice();
         // Without the status overlay unless a test asks: the pixel comparisons cover the whole window.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Stage.Core.Colour;
 using Stage.Core.Frames;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
@@ -17,7 +18,8 @@ namespace Stage.Hosting.Operator;
 /// worker is idle: per frame, a copy of one row in N of <b>one</b> image (N = the image's width ÷ the thumbnail's)
 /// into a buffer kept between rounds, the next image on the next frame, so a frame never pays for more than one
 /// canvas; nothing else, no allocation after the first round. Off the frame thread, on the tap's own worker: the
-/// box filter along each row, 16-bit linear to 8-bit sRGB, the PNG.
+/// box filter along each row (on code values), the output's view transform to 8-bit sRGB (<see cref="ViewTransform"/>;
+/// with <see cref="ViewMode.None"/> the code values' top 8 bits), the PNG.
 /// </para>
 /// </summary>
 public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
@@ -36,6 +38,7 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     private readonly Thread _worker;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Thumbnail> _published = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ViewTransform> _views = new(StringComparer.Ordinal);
     private volatile bool _stopping;
     private int _busy;
     private int _slotCount;
@@ -51,8 +54,15 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
     /// Wraps <paramref name="inner"/> (which stays the caller's to dispose); takes thumbnails at most
     /// <paramref name="maxWidthPx"/> wide every <paramref name="everyFrames"/> frames while <paramref name="watch"/> says a page looks.
     /// </summary>
-    public ThumbnailTap(IFrameOutput inner, int everyFrames, PageWatch watch, ILogger log, int maxWidthPx = 320)
+    /// <remarks>
+    /// <paramref name="view"/> <see cref="ViewMode.Srgb"/>: each image of an output in <paramref name="outputs"/> is shown
+    /// through its view transform; others (and <see cref="ViewMode.None"/>) show their code values.
+    /// </remarks>
+    public ThumbnailTap(IFrameOutput inner, int everyFrames, PageWatch watch, ILogger log, int maxWidthPx = 320,
+        ViewMode view = ViewMode.None, IReadOnlyDictionary<string, OutputColour>? outputs = null)
     {
+        if (view == ViewMode.Srgb)
+            foreach ((string id, OutputColour colour) in outputs ?? new Dictionary<string, OutputColour>()) _views[id] = new ViewTransform(colour);
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(watch);
         ArgumentNullException.ThrowIfNull(log);
@@ -189,7 +199,7 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
                 Slot slot = _slots[i];
                 try
                 {
-                    Thumbnail thumbnail = slot.Encode(version);
+                    Thumbnail thumbnail = slot.Encode(version, _views.GetValueOrDefault(slot.Id));
                     lock (_gate) _published[thumbnail.Id] = thumbnail;
                 }
                 catch (Exception e)
@@ -230,9 +240,10 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
             }
         }
 
-        /// <summary>Worker: box-filters each kept row by <c>factor</c>, to 8-bit sRGB, opaque, as a PNG.</summary>
-        public Thumbnail Encode(long version)
+        /// <summary>Worker: box-filters each kept row by <c>factor</c>, through <paramref name="view"/> (null: code values) to 8-bit sRGB, opaque, as a PNG.</summary>
+        public Thumbnail Encode(long version, ViewTransform? view)
         {
+            Span<double> mean = stackalloc double[3];
             int width = Math.Max(1, _width / _factor);
             var rgba = new byte[width * _rowCount * 4];
             int bytesPerPixel = _bitDepth == 16 ? 8 : 4;
@@ -251,12 +262,14 @@ public sealed class ThumbnailTap : IFrameOutput, IDisplayTiming
                             int pixel = x * _factor + dx;
                             sum += _bitDepth == 16
                                 ? BitConverter.ToUInt16(row.Slice(pixel * 8 + c * 2, 2)) / 65535.0
-                                : row[pixel * 4 + c];
+                                : row[pixel * 4 + c] / 255.0;
                         }
-                        double mean = sum / _factor;
-                        // 16-bit canvases hold linear light; the page's picture is sRGB, as 8-bit canvases already are.
-                        rgba[target + c] = _bitDepth == 16 ? ColorEncoding.LinearToSrgb8((float)mean) : (byte)Math.Round(mean);
+                        mean[c] = sum / _factor;
                     }
+                    if (view is not null)
+                        (rgba[target], rgba[target + 1], rgba[target + 2]) = view.View8(mean[0], mean[1], mean[2]);
+                    else
+                        for (int c = 0; c < 3; c++) rgba[target + c] = (byte)Math.Round(mean[c] * 255);
                     rgba[target + 3] = 255;
                 }
             }

@@ -85,11 +85,15 @@ public sealed class OutputEncoding : IDisposable
 
     /// <summary>
     /// The specialization constants of colour.glsl for a target of <paramref name="format"/>: transfer, LUT, counting, sRGB
-    /// target, <paramref name="passThrough"/> (no colour work: the bench's baseline) and <paramref name="graded"/> (false: every
-    /// grade is the identity, and the grade's work is left out).
+    /// target, <paramref name="passThrough"/> (no colour work: the bench's baseline), <paramref name="graded"/> (false: every
+    /// grade is the identity, and the grade's work is left out) and calibration (identity: the multiply is left out).
     /// </summary>
     public int[] Constants(Format format, bool count, bool passThrough = false, bool graded = true) =>
-        [TransferCode(Colour.Transfer), HasLut ? 1 : 0, count ? 1 : 0, IsSrgb(format) ? 1 : 0, passThrough ? 1 : 0, graded ? 1 : 0];
+        [TransferCode(Colour.Transfer), HasLut ? 1 : 0, count ? 1 : 0, IsSrgb(format) ? 1 : 0, passThrough ? 1 : 0, graded ? 1 : 0, IsCalibrated ? 1 : 0];
+
+    /// <summary>Whether the calibration matrix × gains is other than the identity (else colour.glsl leaves the multiply out).</summary>
+    public bool IsCalibrated => Colour.Calibration.Matrix != ColourMatrix.Identity
+        || Colour.Calibration.GainR != 1 || Colour.Calibration.GainG != 1 || Colour.Calibration.GainB != 1;
 
     /// <summary>Whether a format encodes to sRGB on write.</summary>
     public static bool IsSrgb(Format format) => format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb or Format.A8B8G8R8SrgbPack32;

@@ -6,6 +6,8 @@ using Stage.Engine.Input;
 using Stage.Engine.Outputs;
 using Stage.Engine.Timing;
 using Stage.Render;
+using Stage.Render.Colour;
+using Stage.Render.Compose;
 using Stage.Vulkan;
 using Stage.Windowing.Glfw;
 using Stage.Core.Frames;
@@ -92,7 +94,7 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
                 CanvasWindow canvasWindow;
                 try
                 {
-                    canvasWindow = new CanvasWindow(output.Id, index, window, Open, device, swapchainOptions, framePeriodMs) { Fault = TellFault };
+                    canvasWindow = new CanvasWindow(output.Id, index, window, Open, device, swapchainOptions with { Formats = FormatRequest(output, device) }, framePeriodMs) { Fault = TellFault };
                 }
                 catch
                 {
@@ -107,9 +109,12 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
                     _overlays.Add(overlay);
                     canvasWindow.Overlay = overlay;
                 }
-                _log.LogInformation("Output {Output}: {Where}, swapchain {Width}×{Height} {Format}, {Mode}, {Images} images",
+                _log.LogInformation("Output {Output}: {Where}, swapchain {Width}×{Height} {Choice}; {Mode}, {Images} images",
                     output.Id, spec.Monitor is null ? "window" : $"full screen on {spec.Monitor.Name}", canvasWindow.Swapchain.Width, canvasWindow.Swapchain.Height,
-                    canvasWindow.Swapchain.Format, canvasWindow.Swapchain.PresentMode, canvasWindow.Swapchain.Images.Count);
+                    canvasWindow.Swapchain.Choice, canvasWindow.Swapchain.PresentMode, canvasWindow.Swapchain.Images.Count);
+                if (canvasWindow.Swapchain.Choice.Warning)
+                    _log.LogWarning("Output {Output}: {Reason}", output.Id, canvasWindow.Swapchain.Choice.Reason);
+                _log.LogInformation("Output {Output}: its surface offers {Formats}", output.Id, GpuSwapchainFormat.List(canvasWindow.Swapchain.OfferedFormats));
             }
         }
         catch
@@ -229,6 +234,27 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
         return string.Create(CultureInfo.InvariantCulture,
             $"windows {_windows.Count}: presented {presented}, skipped {skipped}, late {late}, swapchains recreated {recreated}, surfaces rebuilt {rebuilt}, windows reopened {reopened}, close requests ignored {closes}, faults {Faults}; {PresentationText}");
     }
+
+    /// <summary>
+    /// What an output's canvas holds, for its swapchain's format: an 8-bit sRGB canvas, or code values (of its bit depth; PQ
+    /// asks for HDR10 where the instance has VK_EXT_swapchain_colorspace). The compose pass has already encoded them
+    /// (shaders/colour.glsl): the swapchain must pass them untouched.
+    /// </summary>
+    public static GpuSwapchainFormatRequest FormatRequest(OutputCanvas output, GpuDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(device);
+        return new GpuSwapchainFormatRequest
+        {
+            CodeValues = !OutputEncoding.IsSrgb(CanvasCompositorOptions.DefaultCanvasFormat(output)),
+            BitDepth = output.BitDepth,
+            Pq = output.Colour.Transfer == Stage.Core.Colour.Transfer.Pq,
+            ColourSpaceExtension = device.Instance.SupportsSwapchainColourSpaces,
+        };
+    }
+
+    /// <summary>Per window output: "A: A2B10G10R10_UNORM_PACK32, SRGB_NONLINEAR: PQ code values in a plain 10-bit swapchain: …" (the run's summary).</summary>
+    public IEnumerable<string> FormatLines() => _windows.Select(w => $"{w.OutputId}: {w.Swapchain.Choice}");
 
     /// <summary>Writes "FRAME n  TC hh:mm:ss:ff" and the windows' counters into the overlay, in place.</summary>
     public void WriteDefaultOverlay(FrameTick tick)

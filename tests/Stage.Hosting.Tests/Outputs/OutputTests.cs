@@ -1,3 +1,4 @@
+using Stage.Core.Colour;
 using Stage.Core.Time;
 using Stage.Engine.Outputs;
 using Stage.Engine.Statistics;
@@ -68,6 +69,32 @@ public sealed class OutputTests : IDisposable
         // Box filter: green is the pixel index (64 per row), so the first 4 × 4 box holds 0–3, 64–67, 128–131,
         // 192–195 and averages 97.5, rounded to 98.
         Assert.Equal(98, image[0, 0, 1]);
+    }
+
+    [Theory]
+    [InlineData(ViewMode.Srgb)]
+    [InlineData(ViewMode.None)]
+    public void A_pq_preview_is_viewed_as_srgb_or_left_as_code_values(ViewMode view)
+    {
+        var outputs = new Dictionary<string, OutputColour> { ["pq"] = new OutputColour { Transfer = Transfer.Pq, Primaries = Primaries.Rec2020, PeakNits = 1000, ReferenceWhiteNits = 203 } };
+        using var preview = new PreviewOutput(_folder, everyFrames: 1, maxWidthPx: 16, view: view, outputs: outputs);
+        // Reference white, 203 nits: PQ 10-bit code 594, stored as 594 / 1023 in 16 bits.
+        ushort sample = (ushort)Math.Round(594 / 1023.0 * 65535);
+        var rgba = new byte[4 * 4 * 8];
+        for (int i = 0; i < rgba.Length; i += 2) BitConverter.TryWriteBytes(rgba.AsSpan(i, 2), sample);
+        Assert.True(preview.WantsPixels(Tick(0)));
+        preview.Present(Tick(0), [new CanvasPixels("pq", 4, 4, 16, rgba)]);
+        PngImage image = PngCodec.Read(Path.Combine(_folder, "pq.png"));
+        if (view == ViewMode.Srgb)
+        {
+            Assert.Equal(8, image.BitDepth);
+            Assert.Equal(202, image[1, 1, 0]);
+        }
+        else
+        {
+            Assert.Equal(16, image.BitDepth);
+            Assert.Equal(sample, image[1, 1, 0]);
+        }
     }
 
     [Fact]

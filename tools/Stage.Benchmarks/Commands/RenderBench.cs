@@ -42,8 +42,8 @@ public static class RenderBench
         var environmentImage = new Option<string?>("--environment-image") { Description = "An HDR (.hdr) environment whose bake --environment-cost also times." };
         var colour = new Option<bool>("--colour")
         {
-            Description = "Instead: the compose pass's GPU time with the full colour encoding (PQ Rec.2020 1,000 nits, camera and wall CDL, " +
-                "calibration matrix and gains, a 33³ LUT, pixel counts) against none at all, frames alternating on one device in the same run.",
+            Description = "Instead: the compose pass's GPU time with the colour encoding built up step by step (PQ Rec.2020 1,000 nits, " +
+                "+ calibration matrix and gains, + a 33³ LUT, + pixel counts, + camera and wall CDL), each against none at all, frames alternating on one device in the same run.",
         };
         var command = new Command("render",
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
@@ -217,55 +217,68 @@ public static class RenderBench
             Walls = stage.Walls.Select(w => w with { Cdl = grade }).ToArray(),
         };
         StageConfig plain = encoded with { Outputs = encoded.Outputs.Select(o => o with { Colour = new Stage.Core.Colour.OutputColour { Transfer = Stage.Core.Colour.Transfer.Linear } }).ToArray() };
-        using var withColour = new StageRenderer(device, encoded);
-        StageConfig ungradedConfig = encoded with { Cameras = stage.Cameras, Walls = stage.Walls };
-        using var ungraded = new StageRenderer(device, ungradedConfig);
-        using var without = new StageRenderer(device, plain, StageRendererOptions.FromConfig(plain) with
+        StageConfig ungraded = encoded with { Cameras = stage.Cameras, Walls = stage.Walls };
+        StageConfig WithColour(Stage.Core.Colour.OutputColour colour) => ungraded with { Outputs = ungraded.Outputs.Select(o => o with { Colour = colour }).ToArray() };
+        var noCalibration = full with { Calibration = Stage.Core.Colour.WallCalibration.None };
+        var matrixOnly = full with { Calibration = full.Calibration with { Lut = null } };
+        // The steps one by one (each adds to the one before), then the whole: what each costs, against no colour work at all.
+        (string Name, StageConfig Config, bool Count, bool PassThrough)[] variants =
+        [
+            ("no colour (pass-through)", plain, false, true),
+            ("PQ Rec.2020 only", WithColour(noCalibration), false, false),
+            ("+ calibration matrix, gains", WithColour(matrixOnly), false, false),
+            ("+ 33³ LUT", ungraded, false, false),
+            ("+ counts (identity grades)", ungraded, true, false),
+            ("+ camera and wall grades (all)", encoded, true, false),
+        ];
+        var renderers = variants.Select(v => new StageRenderer(device, v.Config, StageRendererOptions.FromConfig(v.Config) with
         {
-            Compose = new Stage.Render.Compose.CanvasCompositorOptions { ColourPassThrough = true },
-        });
-        if (withColour.GpuTimestampsUnsupported is string why)
+            Compose = new Stage.Render.Compose.CanvasCompositorOptions { ColourPassThrough = v.PassThrough, CountColourFaults = v.Count },
+        })).ToArray();
+        try
         {
-            output.WriteLine($"  no GPU times: {why}");
-            return;
-        }
-        var scene = new RenderScene();
-        for (int i = 0; i < 12; i++)
-            scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
-                System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(i * Math.PI / 6)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(i * Math.PI / 6))),
-                new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
-        CameraConfig camera = stage.Cameras[0];
-        long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
-        output.WriteLine($"{stage.Name}: compose of {stage.Outputs.Count} outputs ({pixels / 1e6:0.0} Mpx) with the full colour encoding against none, {count} frames each, alternating, on {device.Info.Name}");
-        var a = new RollingPercentiles(count);
-        var b = new RollingPercentiles(count);
-        var frameA = new RollingPercentiles(count);
-        var frameB = new RollingPercentiles(count);
-        var u = new RollingPercentiles(count);
-        for (int frame = -1; frame < count; frame++)
-        {
-            var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
-            ungraded.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
-            if (frame >= 0) u.Record(ungraded.LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds);
-            foreach (bool colourOn in new[] { true, false })
+            if (renderers[^1].GpuTimestampsUnsupported is string why)
             {
-                StageRenderer r = colourOn ? withColour : without;
-                r.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
-                if (frame < 0) continue;
-                double compose = r.LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds;
-                double total = r.LastGpuTimings.Sum(t => t.Milliseconds);
-                (colourOn ? a : b).Record(compose);
-                (colourOn ? frameA : frameB).Record(total);
+                output.WriteLine($"  no GPU times: {why}");
+                return;
             }
+            var scene = new RenderScene();
+            for (int i = 0; i < 12; i++)
+                scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                    System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(i * Math.PI / 6)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(i * Math.PI / 6))),
+                    new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
+            CameraConfig camera = stage.Cameras[0];
+            long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
+            output.WriteLine($"{stage.Name}: compose of {stage.Outputs.Count} outputs ({pixels / 1e6:0.0} Mpx), colour step by step against none, {count} frames each, alternating, on {device.Info.Name}");
+            output.WriteLine($"  counting: {(renderers[^1].Compositor.CountsColourFaults ? "an atomic per counted pixel" : "off (no fragment atomics)")}");
+            var compose = variants.Select(_ => new RollingPercentiles(count)).ToArray();
+            var frames = variants.Select(_ => new RollingPercentiles(count)).ToArray();
+            for (int frame = -1; frame < count; frame++)
+            {
+                var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+                for (int v = 0; v < variants.Length; v++)
+                {
+                    renderers[v].Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+                    if (frame < 0) continue;
+                    compose[v].Record(renderers[v].LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds);
+                    frames[v].Record(renderers[v].LastGpuTimings.Sum(t => t.Milliseconds));
+                }
+            }
+            double baseline = compose[0].Summarise().P50, baseFrame = frames[0].Summarise().P50;
+            for (int v = 0; v < variants.Length; v++)
+            {
+                PercentileSummary c = compose[v].Summarise(), f = frames[v].Summarise();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  gpu compose, {variants[v].Name,-32} median {c.P50,9:0.00} ms  p99 {c.P99,9:0.00} ms  {c.P50 / baseline:0.000}× ({(c.P50 / baseline - 1) * 100:+0.0;-0.0} %)   frame {f.P50 / baseFrame:0.000}×"));
+            }
+            output.WriteLine("  (target: the whole ≤ 10 % added)");
+            StageRenderer all = renderers[^1];
+            output.WriteLine($"  last frame's counts: {string.Join(", ", encoded.Outputs.Select((o, i) => $"{o.Id} {all.LastColourCounts[i].OutOfGamutPixels} out of gamut, {all.LastColourCounts[i].OverPeakPixels} over peak"))}");
         }
-        PercentileSummary ca = a.Summarise(), cb = b.Summarise(), fa = frameA.Summarise(), fb = frameB.Summarise(), cu = u.Summarise();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, no colour",-36} median {cb.P50,9:0.00} ms   p99 {cb.P99,9:0.00} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, full colour",-36} median {ca.P50,9:0.00} ms   p99 {ca.P99,9:0.00} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu compose, colour, identity grades",-36} median {cu.P50,9:0.00} ms   p99 {cu.P99,9:0.00} ms   ({cu.P50 / cb.P50:0.000}×)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu frame, no colour",-36} median {fb.P50,9:0.00} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu frame, full colour",-36} median {fa.P50,9:0.00} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  colour / none: compose {ca.P50 / cb.P50:0.000}× ({(ca.P50 / cb.P50 - 1) * 100:+0.0;-0.0} %), frame {fa.P50 / fb.P50:0.000}× ({(fa.P50 / fb.P50 - 1) * 100:+0.0;-0.0} %)   (target ≤ 10 % added)"));
-        output.WriteLine($"  last frame's counts: {string.Join(", ", encoded.Outputs.Select((o, i) => $"{o.Id} {withColour.LastColourCounts[i].OutOfGamutPixels} out of gamut, {withColour.LastColourCounts[i].OverPeakPixels} over peak"))}");
+        finally
+        {
+            foreach (StageRenderer r in renderers) r.Dispose();
+        }
     }
 
     /// <summary>Wall and process CPU milliseconds of <paramref name="work"/> (CPU: every thread, lavapipe's included).</summary>
