@@ -23,6 +23,12 @@ public sealed record SceneRendererOptions
     /// <summary>Segments around curved primitives.</summary>
     public int Segments { get; init; } = 24;
 
+    /// <summary>
+    /// Draw materials without textures (primitives, terrain, factor-only glTF materials) with the untextured pipeline,
+    /// which reads no texture (on by default; off draws every material through the textured pipeline, for comparison).
+    /// </summary>
+    public bool UntexturedFastPath { get; init; } = true;
+
     /// <summary>Told one line per mesh that is not drawn (bad content), once per mesh; null says nothing (the faults are still in <see cref="SceneRenderer.MeshFaults"/>).</summary>
     public Action<string>? Log { get; init; }
 }
@@ -478,7 +484,7 @@ public sealed class SceneRenderer : IDisposable
         GpuTransfers.ToDepthAttachment(cmd, depth);
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRendering(color, colorLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(color.Format, color.Samples, blend: false, textured: false), color.Width, color.Height, view);
+        DrawItems(cmd, PipelineFor(color.Format, color.Samples, blend: false, textured: !_options.UntexturedFastPath), color.Width, color.Height, view);
         DrawBlended(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         cmd.EndRendering();
     }
@@ -503,7 +509,7 @@ public sealed class SceneRenderer : IDisposable
         GpuTransfers.ToDepthAttachment(cmd, depth);
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples, blend: false, textured: false), multisampled.Width, multisampled.Height, view);
+        DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples, blend: false, textured: !_options.UntexturedFastPath), multisampled.Width, multisampled.Height, view);
         DrawBlended(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         cmd.EndRendering();
     }
@@ -625,7 +631,7 @@ public sealed class SceneRenderer : IDisposable
             BlendDraw draw = _blendDraws[_blendOrder[k]];
             GpuMesh mesh = _meshRuns[draw.Run];
             GpuMaterial material = mesh.Materials[draw.Submesh];
-            GpuGraphicsPipeline pipeline = PipelineFor(format, samples, blend: true, material.Textured);
+            GpuGraphicsPipeline pipeline = PipelineFor(format, samples, blend: true, material.Textured || !_options.UntexturedFastPath);
             if (pipeline != bound)
             {
                 cmd.BindPipeline(pipeline, width, height);

@@ -34,6 +34,11 @@ public static class RenderBench
         var msaa = new Option<int?>("--msaa") { Description = "Samples per pixel of the inner and outer views (1, 2, 4, 8) instead of the configuration's render.msaaSamples." };
         var outerFace = new Option<int?>("--outer-face-px") { Description = "Outer cube face size instead of the one chosen from the walls (or render.outerFaceSizePx)." };
         var noInnerMips = new Option<bool>("--no-inner-mips") { Description = "Sample the inner images at level 0 only (no mip chain built each frame), to measure what the chain costs." };
+        var untextured = new Option<bool>("--untextured-cost")
+        {
+            Description = "Instead: the scene passes' GPU time with the untextured fast path (materials without textures read none) against every " +
+                "material through the textured pipeline, two renderers on one device, frames alternating in the same run (with --world).",
+        };
         var colour = new Option<bool>("--colour")
         {
             Description = "Instead: the compose pass's GPU time with the full colour encoding (PQ Rec.2020 1,000 nits, camera and wall CDL, " +
@@ -43,7 +48,7 @@ public static class RenderBench
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, colour };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, untextured, colour };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -69,6 +74,11 @@ public static class RenderBench
                 if (result.GetValue(msaa) is int samples) options = options with { MsaaSamples = samples };
                 if (result.GetValue(outerFace) is int facePx) options = options with { OuterFaceSizePx = facePx };
                 if (result.GetValue(noInnerMips)) options = options with { Compose = options.Compose with { InnerMipmaps = false } };
+                if (result.GetValue(untextured))
+                {
+                    UntexturedCost(output, error, device, stage, options, result.GetValue(world), count);
+                    return ExitCodes.Ok;
+                }
                 using var renderer = new StageRenderer(device, stage, options);
                 if (renderer.MsaaNote is { } note) error.WriteLine($"warning: {note}");
                 var scene = new RenderScene();
@@ -253,6 +263,78 @@ public static class RenderBench
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"gpu frame, full colour",-36} median {fa.P50,9:0.00} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  colour / none: compose {ca.P50 / cb.P50:0.000}× ({(ca.P50 / cb.P50 - 1) * 100:+0.0;-0.0} %), frame {fa.P50 / fb.P50:0.000}× ({(fa.P50 / fb.P50 - 1) * 100:+0.0;-0.0} %)   (target ≤ 10 % added)"));
         output.WriteLine($"  last frame's counts: {string.Join(", ", encoded.Outputs.Select((o, i) => $"{o.Id} {withColour.LastColourCounts[i].OutOfGamutPixels} out of gamut, {withColour.LastColourCounts[i].OverPeakPixels} over peak"))}");
+    }
+
+    /// <summary>
+    /// The untextured fast path against none: two renderers on one device (<see cref="SceneRendererOptions.UntexturedFastPath"/>
+    /// on and off), the same scene (the world stepped 1/60 s a frame, or the twelve primitives), frames alternating; the GPU
+    /// time of each scene pass (inner, outer) and of the frame from timestamp queries, medians and their ratios.
+    /// </summary>
+    private static void UntexturedCost(TextWriter output, TextWriter error, GpuDevice device, StageConfig stage, StageRendererOptions options, string? scenePath, int count)
+    {
+        using var fast = new StageRenderer(device, stage, options);
+        using var slow = new StageRenderer(device, stage, options with { Scene = options.Scene with { UntexturedFastPath = false } });
+        var scene = new RenderScene();
+        StageWorld? simulated = null;
+        WorldSceneBridge? bridge = null;
+        if (scenePath is not null)
+        {
+            SceneLoadResult sceneLoad = SceneLoader.LoadFile(scenePath);
+            if (!sceneLoad.IsValid)
+            {
+                error.WriteLine($"stage: {scenePath} has faults; run stage sim or stage render --world to see them");
+                return;
+            }
+            simulated = sceneLoad.Scene!.Build();
+            bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(Path.GetFullPath(scenePath))!) { Log = line => error.WriteLine($"stage: {line}") };
+            bridge.Fill(scene);
+        }
+        else
+        {
+            for (int i = 0; i < 12; i++)
+                scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                    System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(i * Math.PI / 6)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(i * Math.PI / 6))),
+                    new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
+        }
+        using (simulated)
+        {
+            CameraConfig camera = stage.Cameras[0];
+            output.WriteLine($"{stage.Name}: scene passes with the untextured fast path against every material textured, {scene.Count} items" +
+                $"{(scenePath is null ? "" : $" of {Path.GetFileName(scenePath)}")}, {count} frames each, alternating, on {device.Info.Name}");
+            var series = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
+            var order = new List<string>();
+            void Record(string key, double ms)
+            {
+                if (!series.TryGetValue(key, out RollingPercentiles? s))
+                {
+                    series[key] = s = new RollingPercentiles(count);
+                    order.Add(key);
+                }
+                s.Record(ms);
+            }
+            for (int frame = -1; frame < count; frame++)
+            {
+                var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+                simulated?.Advance(TimeSpan.FromSeconds(1 / 60.0));
+                bridge?.Update(scene);
+                foreach (bool on in new[] { true, false })
+                {
+                    StageRenderer r = on ? fast : slow;
+                    r.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+                    if (frame < 0) continue;
+                    foreach (PassTiming t in r.LastGpuTimings) Record($"{t.Pass}|{on}", t.Milliseconds);
+                    Record($"gpu frame|{on}", r.LastGpuTimings.Sum(t => t.Milliseconds));
+                }
+            }
+            foreach (string key in order)
+            {
+                if (!key.EndsWith("|True", StringComparison.Ordinal)) continue;
+                string pass = key[..^5];
+                PercentileSummary f = series[key].Summarise(), t = series[pass + "|False"].Summarise();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {pass,-22} fast path median {f.P50,9:0.00} ms   all textured {t.P50,9:0.00} ms   fast / textured {f.P50 / t.P50:0.000}×"));
+            }
+        }
     }
 
     /// <summary>Wall and process CPU milliseconds of <paramref name="work"/> (CPU: every thread, lavapipe's included).</summary>
