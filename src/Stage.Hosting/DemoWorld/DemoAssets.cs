@@ -18,10 +18,10 @@ internal sealed class DemoAssets
     public const float SidewalkOuterM = 12;
 
     /// <summary>The main street runs along Z from here…</summary>
-    public const float StreetNearZ = 60;
+    public const float StreetNearZ = 40;
 
     /// <summary>…to here (−Z, into the main wall).</summary>
-    public const float StreetFarZ = -160;
+    public const float StreetFarZ = -120;
 
     /// <summary>The cross street's near and far kerb lines (it runs along X).</summary>
     public const float CrossNearZ = -33, CrossFarZ = -47;

@@ -17,18 +17,18 @@ internal sealed class DemoTextures
         // lighter, smoother surface, a little oil; rough, with a bumpy normal.
         float Asphalt(int x, int y) => DemoNoise.Fractal(x, y, n, 8, 4, seed + 1);
         float Stones(int x, int y) => DemoNoise.Hash(x, y, seed + 2);
-        float Patch(int x, int y) => DemoNoise.Fractal(x, y, n, 3, 2, seed + 3);
+        float Patch(int x, int y) => DemoNoise.Fractal(x, y, n, 4, 3, seed + 3);
         AsphaltColor = new DemoImage(n).Fill((x, y) =>
         {
             float stone = Stones(x, y);
             float g = 0.035f + 0.05f * Asphalt(x, y) + (stone > 0.9f ? 0.09f * (stone - 0.9f) * 10 : 0);
+            // Fresh tar repairs a little darker, worn stretches a little bleached, blended over a few texels.
             float patch = Patch(x, y);
-            if (patch > 0.62f) g *= 0.6f;           // fresh tar repairs, darker
-            else if (patch < 0.3f) g *= 1.35f;      // worn, bleached
+            g *= 1 - 0.25f * Math.Clamp((patch - 0.66f) * 12, 0, 1) + 0.15f * Math.Clamp((0.3f - patch) * 12, 0, 1);
             return DemoImage.Srgb(new Vector3(g, g, g * 1.04f));
         }).Encode();
         AsphaltMr = new DemoImage(n).Fill((x, y) =>
-            new Vector4(0, (Patch(x, y) > 0.62f ? 0.55f : 0.8f) + 0.15f * Asphalt(x, y), 0, 1)).Encode();
+            new Vector4(0, (Patch(x, y) > 0.66f ? 0.65f : 0.8f) + 0.15f * Asphalt(x, y), 0, 1)).Encode();
         AsphaltNormal = DemoImage.NormalsFrom(n, (x, y) => 0.0015f * (Stones(x, y) > 0.9f ? 1 : 0) + 0.003f * Asphalt(x, y), 4f / n).Encode();
 
         // Paving: 1.5 m concrete slabs (the texture covers 3 m: 2 × 2 slabs) with dark joints.

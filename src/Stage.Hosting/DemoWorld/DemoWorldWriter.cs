@@ -165,8 +165,8 @@ public static class DemoWorldWriter
         // turning beyond the ends of the street; three cars per loop at one speed, so they never meet.
         (float North, float South, float TurnNear, float TurnFar, float SpeedMps, float[] Starts)[] loops =
         [
-            (1.75f, -1.75f, 70, -170, 12, [-12, 50, -90]),
-            (5.25f, -5.25f, 78, -178, 9, [20, -40, -130]),
+            (1.75f, -1.75f, 48, -128, 12, [-14, 30, -80]),
+            (5.25f, -5.25f, 54, -134, 9, [14, -40, -100]),
         ];
         Vector3[] colours =
         [
