@@ -48,6 +48,10 @@ layout(set = 1, binding = 5) uniform sampler2D emissiveTex;
 
 layout(push_constant) uniform Push { int view; vec4 tint; } pc;
 
+// The untextured fast path: a pipeline made with 0 here (materials without any texture: primitives, terrain,
+// generated meshes, factor-only glTF materials) reads no texture; the reads fold away when the pipeline is made.
+layout(constant_id = 0) const bool Textured = true;
+
 layout(location = 0) in vec3 inStageM;
 layout(location = 1) in vec3 inNormal;
 layout(location = 2) in vec3 inColor;
@@ -63,18 +67,18 @@ vec2 uvOf(int i, float set) {
 }
 
 void main() {
-    vec4 base = m.baseColor * texture(baseColorTex, uvOf(0, m.uvSet.x)) * vec4(inColor, 1.0);
+    vec4 base = m.baseColor * (Textured ? texture(baseColorTex, uvOf(0, m.uvSet.x)) : vec4(1.0)) * vec4(inColor, 1.0);
     if (m.modes.x == 1.0 && base.a < m.emissive.w) discard;
-    vec4 mr = texture(metallicRoughnessTex, uvOf(1, m.uvSet.y));
+    vec4 mr = Textured ? texture(metallicRoughnessTex, uvOf(1, m.uvSet.y)) : vec4(1.0);
     float metallic = inOverrides.x >= 0.0 ? inOverrides.x : m.params.x * mr.b;
     float roughness = clamp(inOverrides.y >= 0.0 ? inOverrides.y : m.params.y * mr.g, 0.03, 1.0);
-    float occlusion = 1.0 + m.params.w * (texture(occlusionTex, uvOf(3, m.uvSet.w)).r - 1.0);
-    vec3 emission = m.emissive.rgb * texture(emissiveTex, uvOf(4, m.uvSetEmissive.x)).rgb;
+    float occlusion = Textured ? 1.0 + m.params.w * (texture(occlusionTex, uvOf(3, m.uvSet.w)).r - 1.0) : 1.0;
+    vec3 emission = m.emissive.rgb * (Textured ? texture(emissiveTex, uvOf(4, m.uvSetEmissive.x)).rgb : vec3(1.0));
 
     vec3 v = normalize(views.eye[pc.view].xyz - inStageM);
     vec3 n = normalize(inNormal);
     if (m.modes.y != 0.0 && dot(n, v) < 0.0) n = -n;  // double sided: the back face's normal
-    if (m.modes.z != 0.0) {
+    if (Textured && m.modes.z != 0.0) {
         vec3 t = inTangent.xyz - n * dot(n, inTangent.xyz);
         float tl = length(t);
         if (tl > 1e-6) {

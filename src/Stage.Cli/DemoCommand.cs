@@ -7,7 +7,7 @@ namespace Stage.Cli;
 
 /// <summary>
 /// <c>stage demo</c>: the main job on the demo stage, end to end, with nothing attached: the 270°
-/// volume, the traffic world, a simulated tracker orbiting the camera, one take recorded, exported to
+/// volume, the demo street world, a simulated tracker orbiting the camera, one take recorded, exported to
 /// ALE and Nuke .chan, and preview images of every output.
 /// </summary>
 public static class DemoCommand
@@ -16,13 +16,13 @@ public static class DemoCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var config = new Option<string?>("--config") { Description = "The stage configuration (default: stage-configs/volume-270.json, the demo volume)." };
-        var world = new Option<string?>("--world") { Description = "The world scene (default: stage-configs/worlds/traffic.json)." };
+        var world = new Option<string?>("--world") { Description = "The world scene (default: stage-configs/worlds/street.json, the demo street: `stage world make-demo` writes it)." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 20 };
         var outDir = new Option<string>("--out") { Description = "Folder for everything the demo writes.", DefaultValueFactory = _ => "demo-output" };
         Option<int> canvasScale = CommonOptions.CanvasScale(4, "so a CPU Vulkan driver draws the nine 4K canvases (960 × 540 each) a few times a second");
         var path = new Option<string>("--path") { Description = "The simulated camera's path: orbit, dolly, handheld or a CSV.", DefaultValueFactory = _ => "orbit" };
         var command = new Command("demo",
-            "Run the demo: the 270° volume with the traffic world and a simulated tracked camera, one take recorded (slate DEMO), " +
+            "Run the demo: the 270° volume with the demo street world and a simulated tracked camera, one take recorded (slate DEMO), " +
             "exported to ALE and .chan, with preview images of every output, all in one folder.")
         { config, world, seconds, outDir, path, canvasScale };
         command.SetAction((result, cancellation) => Task.Run(() => Run(result, output, error, config, world, seconds, outDir, path, canvasScale, cancellation), CancellationToken.None));
@@ -34,7 +34,7 @@ public static class DemoCommand
     {
         string root = RepositoryLocator.Root;
         string configPath = result.GetValue(configOption) ?? Path.Combine(root, "stage-configs", "volume-270.json");
-        string worldPath = result.GetValue(worldOption) ?? Path.Combine(root, "stage-configs", "worlds", "traffic.json");
+        string worldPath = result.GetValue(worldOption) ?? Path.Combine(root, "stage-configs", "worlds", "street.json");
         string folder = Path.GetFullPath(result.GetValue(outOption)!);
         double seconds = result.GetValue(secondsOption);
         if (!(seconds > 0))

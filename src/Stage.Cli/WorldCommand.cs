@@ -12,9 +12,39 @@ public static class WorldCommand
     /// <summary>Builds the command group.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("world", "Look into world snapshots.");
+        var command = new Command("world", "Look into world snapshots; write the demo world.");
         command.Subcommands.Add(Inspect(output, error));
         command.Subcommands.Add(Diff(output, error));
+        command.Subcommands.Add(MakeDemo(output, error));
+        return command;
+    }
+
+    private static Command MakeDemo(TextWriter output, TextWriter error)
+    {
+        var dir = new Argument<string?>("dir") { Description = "Folder to write street.json and street/*.glb into (default: the repository's stage-configs/worlds).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("make-demo", "Write the demo street world (scene + glTF models with procedural textures; same bytes every run).") { dir };
+        command.SetAction(result =>
+        {
+            string folder = Path.GetFullPath(result.GetValue(dir) ?? Path.Combine(RepositoryLocator.Root, "stage-configs", "worlds"));
+            try
+            {
+                IReadOnlyList<string> files = Stage.Hosting.DemoWorld.DemoWorldWriter.Write(folder);
+                long bytes = 0;
+                foreach (string file in files)
+                {
+                    long size = new FileInfo(file).Length;
+                    bytes += size;
+                    output.WriteLine($"{file}  {size / 1024.0:0.0} KiB");
+                }
+                output.WriteLine($"stage world make-demo: {files.Count} files, {bytes / (1024.0 * 1024.0):0.00} MiB; render it with: tools/stage render stage-configs/demo-flat.json --world {files[0]} --pose 0,1.7,3,0,0,0 --out OUT");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"stage world make-demo: {folder}: cannot write: {e.Message}");
+                return ExitCodes.Fault;
+            }
+        });
         return command;
     }
 

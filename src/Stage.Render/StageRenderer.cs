@@ -354,6 +354,8 @@ public sealed class StageRenderer : IDisposable
         _clock.Restart();
 
         ChooseCameras(drawOrder);
+        // Blended surfaces are sorted back to front from each camera's latest latched pose (in Render, this frame's own).
+        for (var k = 0; k < _drawCount; k++) _scene.SetSortView(FirstCameraView + k, ViewProjectionOf(_latched[_drawOrder[k]]));
         _compositor.SetSources(slot.Index, _innerImages, _outerColor);
         _scene.Update(scene, slot.Index);
         GpuCommandBuffer cmd = slot.Commands;
@@ -557,6 +559,8 @@ public sealed class StageRenderer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (TimeEachPass) return RenderEachPass(cameras, scene);
         FillSyncCameras(cameras);
+        // The poses are known before recording here: latched first, so the blended draws sort from this frame's eyes.
+        Latch(_syncViews.AsSpan(0, cameras.Count));
         Span<bool> all = stackalloc bool[_compositor.Canvases.Count];
         all.Fill(true);
         BeginFrame(scene, 0, all, _syncSink, _syncOrder);
@@ -718,20 +722,29 @@ public sealed class StageRenderer : IDisposable
             PipelineStageFlags2.ResolveBit, AccessFlags2.TransferWriteBit, PipelineStageFlags2.FragmentShaderBit, AccessFlags2.ShaderSampledReadBit);
     }
 
-    /// <summary>The late latch: each drawn camera's inner projection into the slot's view buffer and the compose pass's cameras.</summary>
-    private void WriteCameras(int slotIndex, ReadOnlySpan<CameraView> cameras)
+    /// <summary>Keeps each given camera's view as its latest (a camera not given keeps its last).</summary>
+    private void Latch(ReadOnlySpan<CameraView> cameras)
     {
         foreach (CameraView view in cameras)
         {
             int slot = SlotOf(view.Camera.Id);
             if (slot >= 0) _latched[slot] = view;
         }
+    }
+
+    /// <summary>A camera's inner view: stage → clip through its lens (entrance pupil, sensor, focal length, overscan).</summary>
+    private Matrix4x4 ViewProjectionOf(in CameraView camera) =>
+        LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm,
+            camera.Camera.SensorHeightMm, Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM).ViewProjection;
+
+    /// <summary>The late latch: each drawn camera's inner projection into the slot's view buffer and the compose pass's cameras.</summary>
+    private void WriteCameras(int slotIndex, ReadOnlySpan<CameraView> cameras)
+    {
+        Latch(cameras);
         for (var k = 0; k < _drawCount; k++)
         {
             CameraView camera = _latched[_drawOrder[k]];
-            LensProjection lens = LensProjection.ForCamera(camera.TrackedPose, camera.Camera.EntrancePupilOffsetM, camera.FocalLengthMm, camera.Camera.SensorWidthMm,
-                camera.Camera.SensorHeightMm, Overscan.Uniform(camera.Camera.OverscanPercent), _options.DepthRange.NearM, _options.DepthRange.FarM);
-            Matrix4x4 viewProjection = lens.ViewProjection;
+            Matrix4x4 viewProjection = ViewProjectionOf(camera);
             _scene.WriteView(slotIndex, FirstCameraView + k, viewProjection);
             _composeCameras[k] = new ComposeCamera(viewProjection, _options.SoftEdgeFraction, camera.ChromaKey, camera.Markers);
         }

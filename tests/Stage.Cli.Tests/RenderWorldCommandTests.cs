@@ -188,4 +188,33 @@ public sealed class RenderWorldCommandTests : IDisposable
         Assert.Equal(1, StageCli.Run(["render", TestRigPath, "--pose", Pose, "--out", _folder, "--world", WriteScene(), "--at", "-1"], new StringWriter(), error));
         Assert.Contains("must be a time of 0 seconds or more", error.ToString());
     }
+    [Fact]
+    public void Make_demo_writes_the_street_world_and_it_renders_with_the_validation_layer_silent()
+    {
+        // The generator through the CLI into a fresh folder, then the whole street drawn (textured and untextured
+        // pipelines, masked leaves and their shadows, sorted shelter glass) on the test rig with validation on.
+        string worlds = Path.Combine(_folder, "worlds");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.True(StageCli.Run(["world", "make-demo", worlds], output, error) == 0, error.ToString());
+        Assert.Contains("11 files", output.ToString());
+        string scene = Path.Combine(worlds, "street.json");
+        Assert.True(File.Exists(Path.Combine(worlds, "street", "car.glb")));
+
+        output = new StringWriter();
+        error = new StringWriter();
+        int exit = StageCli.Run(["render", TestRigPath, "--pose", "0,1.6,4,0,0,0", "--out", _folder, "--world", scene, "--at", "1", "--validate", "--log-dir", _folder], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        Assert.Matches(@"(\d+) of \1 entities drawn", output.ToString());
+        // A picture, not a flat colour: the street, buildings and sky span most of the 8-bit range.
+        PngImage inner = PngCodec.Read(Path.Combine(_folder, "inner-A.png"));
+        int min = 255, max = 0;
+        for (int y = 0; y < inner.Height; y++)
+        for (int x = 0; x < inner.Width; x++)
+        {
+            min = Math.Min(min, inner[x, y, 1]);
+            max = Math.Max(max, inner[x, y, 1]);
+        }
+        Assert.True(max - min > 120, $"the street's picture spans {min}..{max}");
+    }
 }

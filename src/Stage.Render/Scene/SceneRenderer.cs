@@ -24,6 +24,12 @@ public sealed record SceneRendererOptions
     /// <summary>Segments around curved primitives.</summary>
     public int Segments { get; init; } = 24;
 
+    /// <summary>
+    /// Draw materials without textures (primitives, terrain, factor-only glTF materials) with the untextured pipeline,
+    /// which reads no texture (on by default; off draws every material through the textured pipeline, for comparison).
+    /// </summary>
+    public bool UntexturedFastPath { get; init; } = true;
+
     /// <summary>Told one line per mesh that is not drawn (bad content), once per mesh; null says nothing (the faults are still in <see cref="SceneRenderer.MeshFaults"/>).</summary>
     public Action<string>? Log { get; init; }
 }
@@ -67,9 +73,16 @@ public sealed class SceneRenderer : IDisposable
     private readonly GpuSampler _shadowSampler;
     private readonly GpuImage _shadowMap;
     private readonly GpuGraphicsPipeline _shadowPipeline;
-    private readonly List<(Format Format, SampleCountFlags Samples, bool Blend, GpuGraphicsPipeline Pipeline)> _pipelines = [];
+    private readonly GpuGraphicsPipeline _shadowMaskPipeline;
+    private readonly List<(Format Format, SampleCountFlags Samples, bool Blend, bool Textured, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly List<(Format Format, SampleCountFlags Samples, GpuGraphicsPipeline Pipeline)> _skyPipelines = [];
     private readonly EnvironmentLight _environment;
+    // Blended submesh instances of this frame (filled by Update) and the per-view sort's keys and order.
+    private BlendDraw[] _blendDraws = [];
+    private float[] _blendKeys = [];
+    private int[] _blendOrder = [];
+    private int _blendCount;
+    private readonly Vector3[] _sortEyeM = new Vector3[ViewCount];
     private float _exposureScale = 1;
     private readonly (uint FirstInstance, uint Count)[] _runs = new (uint, uint)[PrimitiveMeshes.Kinds.Length];
     // Meshes uploaded so far by identity (null: rejected, never drawn), and the ones used this frame in first-use order.
@@ -133,6 +146,17 @@ public sealed class SceneRenderer : IDisposable
             VertexStrideBytes = VertexStrideBytes,
             VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0)],
             DescriptorSetLayouts = [_layout],
+        });
+        _shadowMaskPipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
+        {
+            VertexSpirv = GpuShaders.Load("shadow_mask.vert"),
+            FragmentSpirv = GpuShaders.Load("shadow_mask.frag"),
+            ColorFormat = Format.Undefined,
+            DepthFormat = DepthFormat,
+            PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
+            VertexStrideBytes = VertexStrideBytes,
+            VertexAttributes = [new(0, Format.R32G32B32Sfloat, 0), new(2, Format.R32G32Sfloat, 24), new(3, Format.R32G32Sfloat, 32)],
+            DescriptorSetLayouts = [_layout, _materialLayout],
         });
         _slots = new Slot[frameSlots];
         for (var i = 0; i < frameSlots; i++)
@@ -215,9 +239,13 @@ public sealed class SceneRenderer : IDisposable
         return buffer;
     }
 
-    private GpuGraphicsPipeline PipelineFor(Format format, SampleCountFlags samples, bool blend = false)
+    /// <summary>
+    /// The scene pipeline for a target format and sample count, blended or not, and textured or the untextured fast
+    /// path (specialisation constant 0 of scene.frag: a material without textures reads none).
+    /// </summary>
+    private GpuGraphicsPipeline PipelineFor(Format format, SampleCountFlags samples, bool blend, bool textured)
     {
-        foreach (var (f, n, b, p) in _pipelines) if (f == format && n == samples && b == blend) return p;
+        foreach (var (f, n, b, t, p) in _pipelines) if (f == format && n == samples && b == blend && t == textured) return p;
         var pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("scene.vert"),
@@ -231,8 +259,9 @@ public sealed class SceneRenderer : IDisposable
             DescriptorSetLayouts = [_layout, _materialLayout],
             AlphaBlend = blend,
             Samples = samples,
+            FragmentConstants = [textured ? 1 : 0],
         });
-        _pipelines.Add((format, samples, blend, pipeline));
+        _pipelines.Add((format, samples, blend, textured, pipeline));
         return pipeline;
     }
 
@@ -305,6 +334,7 @@ public sealed class SceneRenderer : IDisposable
         }
         ItemCount = n;
         if (n > 0) slot.Instances.Write(MemoryMarshal.AsBytes(_staging.AsSpan(0, n)));
+        CollectBlended();
 
         _environment.Update(scene);
         if (slot.EnvironmentVersion != _environment.Version)
@@ -322,7 +352,7 @@ public sealed class SceneRenderer : IDisposable
             ToSun = new Vector4(toSun, 0),
             SunColor = new Vector4(scene.SunColorLinear * scene.SunIlluminanceLux, 0),
             Ambient = new Vector4(scene.AmbientLinear, 0),
-            Shadow = new Vector4(_options.ShadowDepthBias, _options.ShadowNormalOffsetM, _options.ShadowMapSize > 0 ? 1 : 0, 0),
+            Shadow = new Vector4(_options.ShadowDepthBias, ShadowNormalOffsetM(_lightViewProj), _options.ShadowMapSize > 0 ? 1 : 0, 0),
             Exposure = new Vector4(_exposureScale, 0, 0, 0),
             Environment = new Vector4(_environment.Active ? 1 : 0, _environment.RotationTurns, EnvironmentBake.Levels - 1, _environment.StoredScale),
         };
@@ -332,6 +362,18 @@ public sealed class SceneRenderer : IDisposable
         }
         slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
         WriteView(slotIndex, SunView, _lightViewProj);
+    }
+
+    /// <summary>
+    /// The normal offset of the shadow lookup: the configured one, or two of the map's texels where they are larger (a
+    /// street-sized fit spreads a 1024² map to ~25 cm texels, and a low sun then draws acne stripes across lit ground
+    /// with a centimetre's offset). The sun's orthographic matrix scales stage metres by 1/radius across the map.
+    /// </summary>
+    private float ShadowNormalOffsetM(in Matrix4x4 lightViewProj)
+    {
+        float scale = new Vector3(lightViewProj.M11, lightViewProj.M21, lightViewProj.M31).Length();
+        float texelM = scale > 0 ? 2 / (scale * Math.Max(1, _options.ShadowMapSize)) : 0;
+        return MathF.Max(_options.ShadowNormalOffsetM, 2 * texelM);
     }
 
     /// <summary>
@@ -346,8 +388,49 @@ public sealed class SceneRenderer : IDisposable
         Vector4 eye = Matrix4x4.Invert(viewProjection, out Matrix4x4 inverse) ? Vector4.Transform(new Vector4(0, 0, 1, 0), inverse) : Vector4.Zero;
         eye = MathF.Abs(eye.W) > 1e-12f ? eye / eye.W : eye;
         _slots[slotIndex].Views.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Vector4>(in eye)), (ulong)(ViewCount * Unsafe.SizeOf<Matrix4x4>() + view * Unsafe.SizeOf<Vector4>()));
+        if (eye.W != 0) _sortEyeM[view] = new Vector3(eye.X, eye.Y, eye.Z);
     }
 
+    /// <summary>
+    /// Sets the eye that view <paramref name="view"/>'s blended surfaces are sorted from when the view is next recorded
+    /// (<see cref="WriteView"/> sets it too): the view's latest known pose, since its final pose is latched after recording.
+    /// </summary>
+    public void SetSortView(int view, in Matrix4x4 viewProjection)
+    {
+        if ((uint)view >= ViewCount) throw new ArgumentOutOfRangeException(nameof(view), view, $"views are 0 … {ViewCount - 1}");
+        if (Matrix4x4.Invert(viewProjection, out Matrix4x4 inverse))
+        {
+            Vector4 eye = Vector4.Transform(new Vector4(0, 0, 1, 0), inverse);
+            if (MathF.Abs(eye.W) > 1e-12f) _sortEyeM[view] = new Vector3(eye.X, eye.Y, eye.Z) / eye.W;
+        }
+    }
+
+    /// <summary>This frame's blended submesh instances with their centres in stage space (what the sort measures), in draw-list order.</summary>
+    private void CollectBlended()
+    {
+        _blendCount = 0;
+        for (var r = 0; r < _meshRuns.Count; r++)
+        {
+            GpuMesh mesh = _meshRuns[r];
+            for (var s = 0; s < mesh.Submeshes.Length; s++)
+            {
+                if (!mesh.Materials[s].Blend) continue;
+                for (var i = 0; i < mesh.InstanceCount; i++)
+                {
+                    if (_blendCount == _blendDraws.Length)
+                    {
+                        // Growth only (doubling): steady state allocates nothing.
+                        int size = Math.Max(16, _blendDraws.Length * 2);
+                        Array.Resize(ref _blendDraws, size);
+                        Array.Resize(ref _blendKeys, size);
+                        Array.Resize(ref _blendOrder, size);
+                    }
+                    int instance = mesh.FirstInstance + i;
+                    _blendDraws[_blendCount++] = new BlendDraw(r, s, instance, Vector3.Transform(mesh.SubmeshCentresM[s], _staging[instance].Model));
+                }
+            }
+        }
+    }
     private static InstanceData Instance(in DrawItem item)
     {
         Matrix4x4.Invert(item.Transform, out Matrix4x4 inverse);
@@ -379,15 +462,32 @@ public sealed class SceneRenderer : IDisposable
         GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), BufferUsageFlags.IndexBufferBit);
         var submeshes = new MeshSubmesh[data.Submeshes.Count];
         var materials = new GpuMaterial[submeshes.Length];
+        var centres = new Vector3[submeshes.Length];
         for (var i = 0; i < submeshes.Length; i++)
         {
             submeshes[i] = data.Submeshes[i];
             materials[i] = submeshes[i].Material is { } material ? MaterialFor(material) : PlainMaterial(submeshes[i].BaseColorLinear);
+            centres[i] = BoundsCentre(data, submeshes[i]);
         }
-        gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes, materials);
+        gpu = new GpuMesh(vertexBuffer, indexBuffer, submeshes, materials, centres);
         _gpuMeshes.Add(mesh, gpu);
         MeshUploads++;
         return gpu;
+    }
+
+    /// <summary>The centre of a submesh's bounding box (local space): where the back-to-front sort measures it from.</summary>
+    private static Vector3 BoundsCentre(MeshData data, MeshSubmesh sub)
+    {
+        ReadOnlySpan<uint> indices = data.Indices;
+        ReadOnlySpan<Vector3> positions = data.PositionsM;
+        Vector3 min = new(float.MaxValue), max = new(float.MinValue);
+        for (int i = sub.FirstIndex; i < sub.FirstIndex + sub.IndexCount; i++)
+        {
+            Vector3 p = positions[(int)indices[i]];
+            min = Vector3.Min(min, p);
+            max = Vector3.Max(max, p);
+        }
+        return sub.IndexCount == 0 ? Vector3.Zero : (min + max) / 2;
     }
 
     /// <summary>Records the sun's shadow map and leaves it ready for the views' fragment shaders.</summary>
@@ -396,7 +496,11 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(cmd);
         GpuTransfers.ToDepthAttachment(cmd, _shadowMap);
         cmd.BeginRendering(null, 0, default, _shadowMap, 1f);
-        if (_options.ShadowMapSize > 0) DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, SunView);
+        if (_options.ShadowMapSize > 0)
+        {
+            DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, SunView);
+            DrawMaskedShadows(cmd);
+        }
         cmd.EndRendering();
         GpuTransfers.DepthToSampled(cmd, _shadowMap);
     }
@@ -416,7 +520,7 @@ public sealed class SceneRenderer : IDisposable
         GpuTransfers.ToDepthAttachment(cmd, depth);
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRendering(color, colorLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(color.Format, color.Samples), color.Width, color.Height, view);
+        DrawItems(cmd, PipelineFor(color.Format, color.Samples, blend: false, textured: !_options.UntexturedFastPath), color.Width, color.Height, view);
         DrawSky(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         DrawBlended(cmd, color.Format, color.Samples, color.Width, color.Height, view);
         cmd.EndRendering();
@@ -442,7 +546,7 @@ public sealed class SceneRenderer : IDisposable
         GpuTransfers.ToDepthAttachment(cmd, depth);
         Vector3 background = backgroundLinear * _exposureScale;
         cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
-        DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples), multisampled.Width, multisampled.Height, view);
+        DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples, blend: false, textured: !_options.UntexturedFastPath), multisampled.Width, multisampled.Height, view);
         DrawSky(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         DrawBlended(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);
         cmd.EndRendering();
@@ -478,10 +582,17 @@ public sealed class SceneRenderer : IDisposable
         cmd.Draw(3);
     }
 
+    /// <summary>
+    /// The opaque and masked draws of a view (<paramref name="pipeline"/> the untextured scene pipeline; textured
+    /// materials switch to its textured twin) or, with the shadow pipeline, every caster except masked submeshes
+    /// (<see cref="DrawMaskedShadows"/> draws those).
+    /// </summary>
     private void DrawItems(GpuCommandBuffer cmd, GpuGraphicsPipeline pipeline, uint width, uint height, int view)
     {
         if (ItemCount == 0) return;
         bool shaded = pipeline != _shadowPipeline;
+        GpuGraphicsPipeline? textured = null;
+        GpuGraphicsPipeline bound = pipeline;
         cmd.BindPipeline(pipeline, width, height);
         cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
         if (shaded) cmd.BindDescriptorSets(pipeline, 1, _defaultMaterial.Set);
@@ -502,33 +613,57 @@ public sealed class SceneRenderer : IDisposable
             for (var s = 0; s < mesh.Submeshes.Length; s++)
             {
                 MeshSubmesh sub = mesh.Submeshes[s];
-                // Blended submeshes come after every opaque one (DrawBlended); the shadow pass takes them all.
-                if (shaded && mesh.Materials[s].Blend) continue;
-                // The material (set 1) carries the base colour; the instance colour tints it (the entity's colour).
-                if (shaded) cmd.BindDescriptorSets(pipeline, 1, mesh.Materials[s].Set);
+                GpuMaterial material = mesh.Materials[s];
+                // Blended submeshes come after every opaque one (DrawBlended); the shadow pass takes them, masked ones aside.
+                if (shaded ? material.Blend : material.Mask) continue;
+                if (shaded)
+                {
+                    // The untextured fast path or its textured twin (same layout: the bound sets and push constants stay).
+                    GpuGraphicsPipeline wanted = material.Textured ? textured ??= TexturedTwin(pipeline) : pipeline;
+                    if (wanted != bound)
+                    {
+                        cmd.BindPipeline(wanted, width, height);
+                        bound = wanted;
+                    }
+                    // The material (set 1) carries the base colour; the instance colour tints it (the entity's colour).
+                    cmd.BindDescriptorSets(bound, 1, material.Set);
+                }
                 cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
             }
         }
     }
 
+    /// <summary>The textured pipeline matching an untextured one (same format, samples and blending).</summary>
+    private GpuGraphicsPipeline TexturedTwin(GpuGraphicsPipeline untextured)
+    {
+        foreach (var (f, n, b, _, p) in _pipelines)
+        {
+            // PipelineFor may add to the list: leave the loop before calling it.
+            if (p == untextured) return TexturedOf(f, n, b);
+        }
+        throw new InvalidOperationException("not a scene pipeline");
+    }
+
+    private GpuGraphicsPipeline TexturedOf(Format format, SampleCountFlags samples, bool blend) => PipelineFor(format, samples, blend, textured: true);
+
     /// <summary>
-    /// Alpha-blended submeshes after the opaque ones, with blending on; meshes in their order of first use and
-    /// instances in item order (not sorted by distance: the view's pose is latched after recording).
+    /// The shadow of alpha-masked submeshes: drawn with their material (set 1) through shadow_mask.frag, which discards
+    /// below the cutoff as the scene pass does, so a leaf card casts the shadow of its leaves.
     /// </summary>
-    private void DrawBlended(GpuCommandBuffer cmd, Format format, SampleCountFlags samples, uint width, uint height, int view)
+    private void DrawMaskedShadows(GpuCommandBuffer cmd)
     {
         GpuGraphicsPipeline? pipeline = null;
         foreach (GpuMesh mesh in _meshRuns)
         {
             for (var s = 0; s < mesh.Submeshes.Length; s++)
             {
-                if (!mesh.Materials[s].Blend) continue;
+                if (!mesh.Materials[s].Mask) continue;
                 if (pipeline is null)
                 {
-                    pipeline = PipelineFor(format, samples, blend: true);
-                    cmd.BindPipeline(pipeline, width, height);
+                    pipeline = _shadowMaskPipeline;
+                    cmd.BindPipeline(pipeline, _shadowMap.Width, _shadowMap.Height);
                     cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
-                    cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
+                    cmd.PushConstants(pipeline, new DrawConstants { View = SunView, Tint = Vector4.One });
                 }
                 cmd.BindVertexBuffer(mesh.Vertices);
                 cmd.BindIndexBuffer(mesh.Indices);
@@ -536,6 +671,51 @@ public sealed class SceneRenderer : IDisposable
                 MeshSubmesh sub = mesh.Submeshes[s];
                 cmd.DrawIndexed((uint)sub.IndexCount, (uint)mesh.InstanceCount, (uint)sub.FirstIndex, 0, (uint)mesh.FirstInstance);
             }
+        }
+    }
+
+    /// <summary>
+    /// Alpha-blended submeshes after the opaque ones, with blending on, sorted back to front: each instance of each
+    /// blended submesh is one draw, ordered by the distance of its bounding-box centre from the view's eye as last
+    /// known (<see cref="SetSortView"/>, <see cref="WriteView"/>; the final pose is latched after recording, so a live
+    /// view sorts by its previous latch: an order can be one frame late where two translucent surfaces swap depth).
+    /// Nothing is allocated (the arrays grow with the scene only).
+    /// </summary>
+    private void DrawBlended(GpuCommandBuffer cmd, Format format, SampleCountFlags samples, uint width, uint height, int view)
+    {
+        if (_blendCount == 0) return;
+        Vector3 eye = _sortEyeM[view];
+        for (var i = 0; i < _blendCount; i++)
+        {
+            // Farthest first: ascending keys of negative squared distance.
+            _blendKeys[i] = -Vector3.DistanceSquared(_blendDraws[i].CentreM, eye);
+            _blendOrder[i] = i;
+        }
+        Array.Sort(_blendKeys, _blendOrder, 0, _blendCount);
+        GpuGraphicsPipeline? bound = null;
+        GpuMesh? boundMesh = null;
+        for (var k = 0; k < _blendCount; k++)
+        {
+            BlendDraw draw = _blendDraws[_blendOrder[k]];
+            GpuMesh mesh = _meshRuns[draw.Run];
+            GpuMaterial material = mesh.Materials[draw.Submesh];
+            GpuGraphicsPipeline pipeline = PipelineFor(format, samples, blend: true, material.Textured || !_options.UntexturedFastPath);
+            if (pipeline != bound)
+            {
+                cmd.BindPipeline(pipeline, width, height);
+                cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
+                cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
+                bound = pipeline;
+            }
+            if (mesh != boundMesh)
+            {
+                cmd.BindVertexBuffer(mesh.Vertices);
+                cmd.BindIndexBuffer(mesh.Indices);
+                boundMesh = mesh;
+            }
+            cmd.BindDescriptorSets(pipeline, 1, material.Set);
+            MeshSubmesh sub = mesh.Submeshes[draw.Submesh];
+            cmd.DrawIndexed((uint)sub.IndexCount, 1, (uint)sub.FirstIndex, 0, (uint)draw.Instance);
         }
     }
 
@@ -608,7 +788,8 @@ public sealed class SceneRenderer : IDisposable
             }
             set.WriteImage((uint)(i + 1), _textures.ImageFor(texture, srgb[i], normalMap: i == 2), _textures.SamplerFor(texture.Sampling));
         }
-        var gpu = new GpuMaterial(buffer, set, material.AlphaMode == MaterialAlphaMode.Blend);
+        bool anyTexture = Array.Exists(textures, t => t is not null);
+        var gpu = new GpuMaterial(buffer, set, material.AlphaMode == MaterialAlphaMode.Blend, material.AlphaMode == MaterialAlphaMode.Mask, anyTexture);
         _materials.Add(material, gpu);
         return gpu;
     }
@@ -618,7 +799,7 @@ public sealed class SceneRenderer : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var (_, _, _, pipeline) in _pipelines) pipeline.Dispose();
+        foreach (var (_, _, _, _, pipeline) in _pipelines) pipeline.Dispose();
         foreach (var (_, _, pipeline) in _skyPipelines) pipeline.Dispose();
         _environment.Dispose();
         foreach (GpuMaterial material in _materials.Values) material.Uniforms.Dispose();
@@ -628,6 +809,7 @@ public sealed class SceneRenderer : IDisposable
         _brdfLut.Dispose();
         _lutSampler.Dispose();
         _shadowPipeline.Dispose();
+        _shadowMaskPipeline.Dispose();
         _shadowMap.Dispose();
         _shadowSampler.Dispose();
         _pool.Dispose();
@@ -652,8 +834,14 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 Material;
     }
 
-    /// <summary>A material's uniforms (std140, 256 bytes) and descriptor set (set 1).</summary>
-    private sealed record GpuMaterial(GpuBuffer Uniforms, GpuDescriptorSet Set, bool Blend);
+    /// <summary>
+    /// A material's uniforms (std140, 256 bytes) and descriptor set (set 1); blended, masked, and whether it has any
+    /// texture (without: the untextured fast path).
+    /// </summary>
+    private sealed record GpuMaterial(GpuBuffer Uniforms, GpuDescriptorSet Set, bool Blend, bool Mask, bool Textured);
+
+    /// <summary>One instance of one blended submesh: the mesh's index in this frame's runs, the submesh, the instance's index in the per-item buffer, its centre.</summary>
+    private readonly record struct BlendDraw(int Run, int Submesh, int Instance, Vector3 CentreM);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct MaterialUniforms
@@ -695,8 +883,9 @@ public sealed class SceneRenderer : IDisposable
     }
 
     /// <summary>A mesh on the GPU and where its instances lie in this frame's per-item buffer.</summary>
-    private sealed class GpuMesh(GpuBuffer vertices, GpuBuffer indices, MeshSubmesh[] submeshes, GpuMaterial[] materials) : IDisposable
+    private sealed class GpuMesh(GpuBuffer vertices, GpuBuffer indices, MeshSubmesh[] submeshes, GpuMaterial[] materials, Vector3[] submeshCentresM) : IDisposable
     {
+        public Vector3[] SubmeshCentresM { get; } = submeshCentresM;
         public GpuMaterial[] Materials { get; } = materials;
         public GpuBuffer Vertices { get; } = vertices;
         public GpuBuffer Indices { get; } = indices;

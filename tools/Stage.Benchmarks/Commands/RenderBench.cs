@@ -40,6 +40,11 @@ public static class RenderBench
                 "then the CPU bake of the sky (and of --environment-image) and a re-bake's cost on the frame path.",
         };
         var environmentImage = new Option<string?>("--environment-image") { Description = "An HDR (.hdr) environment whose bake --environment-cost also times." };
+        var untextured = new Option<bool>("--untextured-cost")
+        {
+            Description = "Instead: the scene passes' GPU time with the untextured fast path (materials without textures read none) against every " +
+                "material through the textured pipeline, two renderers on one device, frames alternating in the same run (with --world).",
+        };
         var colour = new Option<bool>("--colour")
         {
             Description = "Instead: the compose pass's GPU time with the colour encoding built up step by step (PQ Rec.2020 1,000 nits, " +
@@ -49,7 +54,7 @@ public static class RenderBench
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, colour, environmentCost, environmentImage };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, untextured, colour, environmentCost, environmentImage };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -75,6 +80,11 @@ public static class RenderBench
                 if (result.GetValue(msaa) is int samples) options = options with { MsaaSamples = samples };
                 if (result.GetValue(outerFace) is int facePx) options = options with { OuterFaceSizePx = facePx };
                 if (result.GetValue(noInnerMips)) options = options with { Compose = options.Compose with { InnerMipmaps = false } };
+                if (result.GetValue(untextured))
+                {
+                    UntexturedCost(output, error, device, stage, options, result.GetValue(world), count);
+                    return ExitCodes.Ok;
+                }
                 if (result.GetValue(environmentCost))
                 {
                     EnvironmentBench.Run(output, device, stage, options, count, result.GetValue(environmentImage));
@@ -278,6 +288,78 @@ public static class RenderBench
         finally
         {
             foreach (StageRenderer r in renderers) r.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The untextured fast path against none: two renderers on one device (<see cref="SceneRendererOptions.UntexturedFastPath"/>
+    /// on and off), the same scene (the world stepped 1/60 s a frame, or the twelve primitives), frames alternating; the GPU
+    /// time of each scene pass (inner, outer) and of the frame from timestamp queries, medians and their ratios.
+    /// </summary>
+    private static void UntexturedCost(TextWriter output, TextWriter error, GpuDevice device, StageConfig stage, StageRendererOptions options, string? scenePath, int count)
+    {
+        using var fast = new StageRenderer(device, stage, options);
+        using var slow = new StageRenderer(device, stage, options with { Scene = options.Scene with { UntexturedFastPath = false } });
+        var scene = new RenderScene();
+        StageWorld? simulated = null;
+        WorldSceneBridge? bridge = null;
+        if (scenePath is not null)
+        {
+            SceneLoadResult sceneLoad = SceneLoader.LoadFile(scenePath);
+            if (!sceneLoad.IsValid)
+            {
+                error.WriteLine($"stage: {scenePath} has faults; run stage sim or stage render --world to see them");
+                return;
+            }
+            simulated = sceneLoad.Scene!.Build();
+            bridge = new WorldSceneBridge(() => simulated, Path.GetDirectoryName(Path.GetFullPath(scenePath))!) { Log = line => error.WriteLine($"stage: {line}") };
+            bridge.Fill(scene);
+        }
+        else
+        {
+            for (int i = 0; i < 12; i++)
+                scene.Add(new DrawItem((Stage.Render.Scene.DrawKind)(i % 3), System.Numerics.Matrix4x4.CreateScale(0.6f) *
+                    System.Numerics.Matrix4x4.CreateTranslation((float)(3 * Math.Sin(i * Math.PI / 6)), 0.6f + i % 3 * 0.4f, (float)(-4 + 3 * Math.Cos(i * Math.PI / 6))),
+                    new System.Numerics.Vector3(0.2f + i % 3 * 0.3f, 0.5f, 0.8f - i % 3 * 0.3f)));
+        }
+        using (simulated)
+        {
+            CameraConfig camera = stage.Cameras[0];
+            output.WriteLine($"{stage.Name}: scene passes with the untextured fast path against every material textured, {scene.Count} items" +
+                $"{(scenePath is null ? "" : $" of {Path.GetFileName(scenePath)}")}, {count} frames each, alternating, on {device.Info.Name}");
+            var series = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
+            var order = new List<string>();
+            void Record(string key, double ms)
+            {
+                if (!series.TryGetValue(key, out RollingPercentiles? s))
+                {
+                    series[key] = s = new RollingPercentiles(count);
+                    order.Add(key);
+                }
+                s.Record(ms);
+            }
+            for (int frame = -1; frame < count; frame++)
+            {
+                var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+                simulated?.Advance(TimeSpan.FromSeconds(1 / 60.0));
+                bridge?.Update(scene);
+                foreach (bool on in new[] { true, false })
+                {
+                    StageRenderer r = on ? fast : slow;
+                    r.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+                    if (frame < 0) continue;
+                    foreach (PassTiming t in r.LastGpuTimings) Record($"{t.Pass}|{on}", t.Milliseconds);
+                    Record($"gpu frame|{on}", r.LastGpuTimings.Sum(t => t.Milliseconds));
+                }
+            }
+            foreach (string key in order)
+            {
+                if (!key.EndsWith("|True", StringComparison.Ordinal)) continue;
+                string pass = key[..^5];
+                PercentileSummary f = series[key].Summarise(), t = series[pass + "|False"].Summarise();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {pass,-22} fast path median {f.P50,9:0.00} ms   all textured {t.P50,9:0.00} ms   fast / textured {f.P50 / t.P50:0.000}×"));
+            }
         }
     }
 
