@@ -83,6 +83,11 @@ public static class DemoWorldWriter
             w.WriteString("localTime", "18:40");
             w.WriteNumber("utcOffsetH", -7);
             w.WriteEndObject();
+            // Lit and backed by the physical sky of that sun: a clear evening over asphalt.
+            w.WriteStartObject("environment");
+            w.WriteNumber("turbidity", 2.5);
+            w.WriteNumber("groundAlbedo", 0.15);
+            w.WriteEndObject();
             w.WriteStartObject("materials");
             w.WriteStartObject("ground");
             w.WriteNumber("friction", 0.8);
