@@ -19,7 +19,7 @@ public static class DemoCommand
         var world = new Option<string?>("--world") { Description = "The world scene (default: stage-configs/worlds/street.json, the demo street: `stage world make-demo` writes it)." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 20 };
         var outDir = new Option<string>("--out") { Description = "Folder for everything the demo writes.", DefaultValueFactory = _ => "demo-output" };
-        Option<int> canvasScale = CommonOptions.CanvasScale(4, "so a CPU Vulkan driver draws the nine 4K canvases (960 × 540 each) a few times a second");
+        Option<int> canvasScale = CommonOptions.CanvasScale(4, "so a CPU Vulkan driver can draw the nine 4K canvases (960 × 540 each) and both inner frustums at a quarter size; lavapipe still takes seconds a frame on the street world");
         var path = new Option<string>("--path") { Description = "The simulated camera's path: orbit, dolly, handheld or a CSV.", DefaultValueFactory = _ => "orbit" };
         var command = new Command("demo",
             "Run the demo: the 270° volume with the demo street world and a simulated tracked camera, one take recorded (slate DEMO), " +

@@ -158,7 +158,11 @@ public sealed class StageRenderer : IDisposable
         _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
         _colourCounts = new Stage.Render.Colour.ColourCounts[config.Outputs.Count];
         _colourFaultFrames = new (long, long)[config.Outputs.Count];
-        _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras).ToArray();
+        // Canvases at 1/N size each way show the inner frustum at 1/N the pixels: its render shrinks with them.
+        int divisor = _options.Compose.CanvasScaleDivisor;
+        _innerCameras = config.Cameras.Take(CanvasCompositor.MaxCameras)
+            .Select(c => divisor == 1 ? c : c with { InnerWidthPx = Math.Max(16, (c.InnerWidthPx + divisor - 1) / divisor), InnerHeightPx = Math.Max(16, (c.InnerHeightPx + divisor - 1) / divisor) })
+            .ToArray();
         (Samples, MsaaNote) = ChooseSamples(device, _options.MsaaSamples);
         SampleCountFlags samples = (SampleCountFlags)Samples;
         const ImageUsageFlags colorUsage = ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.SampledBit
@@ -177,7 +181,6 @@ public sealed class StageRenderer : IDisposable
         _innerPassNames = _innerCameras.Select(c => "inner " + c.Id).ToArray();
         _innerGpuNames = _innerCameras.Select(c => "gpu inner " + c.Id).ToArray();
         // Canvases at 1/N size each way carry 1/N the LED pixels: the outer view chosen for the wall's density shrinks with them.
-        int divisor = _options.Compose.CanvasScaleDivisor;
         var face = (uint)Math.Max(16, (_options.OuterFaceSizePx + divisor - 1) / divisor);
         _outerColor = new GpuImage(device, face, face, SceneRenderer.ColorFormat, colorUsage, CubeFaces.Count);
         // One multisampled face, reused for the six (each resolved into its layer): 1/6 of the memory of six.

@@ -74,6 +74,23 @@ public sealed class StageRendererTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void At_a_rehearsal_canvas_scale_the_inner_frustum_renders_at_that_scale_too()
+    {
+        StageConfig config = RenderGpuTest.TestRig();
+        CameraConfig camera = config.Cameras[0];
+        var pose = Pose.FromPanTiltRoll(new Vector3(0.1f, 0.6f, 0.4f), new PanTiltRoll(10, -5, 0));
+        RenderGpuTest.Run(device =>
+        {
+            using var renderer = new StageRenderer(device, config, SmallOptions with { Compose = new() { CanvasScaleDivisor = 2 } });
+            IReadOnlyList<CanvasPixels> canvases = renderer.Render([new CameraView(camera, pose, 24)], Marker(new Vector3(0, 0.5f, -1), 0.1f));
+            // Canvases at half size each way carry a quarter of the LED pixels: a full-size inner render would be 4× the work for nothing.
+            Assert.Equal(((config.Outputs[0].PixelWidth + 1) / 2, (config.Outputs[0].PixelHeight + 1) / 2), (canvases[0].Width, canvases[0].Height));
+            var inner = renderer.ReadInner("A")!.Value;
+            Assert.Equal(((camera.InnerWidthPx + 1) / 2, (camera.InnerHeightPx + 1) / 2), (inner.Width, inner.Height));
+        });
+    }
+
+    [Fact]
     public void A_frame_of_the_test_rig_renders_with_all_passes_and_moved_items_reuse_the_gpu_buffers()
     {
         StageConfig config = RenderGpuTest.TestRig();
