@@ -22,10 +22,13 @@ layout(set = 0, binding = 0, std140) uniform Frame {
     vec4 exposure;       // x: 2^−EV (scene luminance → working value)
     vec4 env;            // x: 1 with an environment map (else the uniform `ambient`), y: its turn (turns), z: its last mip level, w: stored → radiance scale
     vec4 sh[9];          // the environment's E(n)/π as L2 spherical harmonics (rgb)
+    vec4 cascades;       // x: the view the cascades are fitted to (−1: none), y: cascades (0–3)
+    vec4 cascadeOffset;  // per cascade: the normal offset (m), two of its texels or the configured one
 } f;
 
-const int ViewCount = 11;
-layout(set = 0, binding = 2) uniform sampler2DShadow shadowMap;
+const int ViewCount = 14;
+const int FirstCascadeView = 11;  // SceneRenderer.FirstCascadeView: cascade c's sun view, and layer 1 + c of the map
+layout(set = 0, binding = 2) uniform sampler2DArrayShadow shadowMap;  // layer 0: fitted around every caster; 1…: the cascades
 layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; vec4 eye[ViewCount]; } views;
 layout(set = 0, binding = 4) uniform sampler2D brdfLut;  // (A, B) by (n·v, roughness)
 layout(set = 0, binding = 5) uniform sampler2D environmentMap;  // equirectangular radiance, mip k prefiltered for roughness k / last level
@@ -103,11 +106,27 @@ void main() {
         float lit = 1.0;
         if (f.shadow.z != 0.0) {
             vec3 g = normalize(inNormal);
-            vec4 s = f.lightViewProj * vec4(inStageM + g * f.shadow.y, 1.0);
-            vec3 p = s.xyz / s.w;
+            // The finest cascade whose box holds the point (tested, not chosen by depth: the view's final pose is
+            // latched after the cascades were fitted); none: the map fitted around every caster (layer 0).
+            int layer = 0;
+            vec3 p = vec3(0.0);
+            if (float(pc.view) == f.cascades.x) {
+                for (int c = 0; c < int(f.cascades.y); c++) {
+                    vec4 s = views.viewProj[FirstCascadeView + c] * vec4(inStageM + g * f.cascadeOffset[c], 1.0);
+                    if (all(lessThanEqual(abs(s.xy), vec2(0.98))) && s.z >= 0.0 && s.z <= 1.0) {
+                        p = s.xyz;
+                        layer = 1 + c;
+                        break;
+                    }
+                }
+            }
+            if (layer == 0) {
+                vec4 s = f.lightViewProj * vec4(inStageM + g * f.shadow.y, 1.0);
+                p = s.xyz / s.w;
+            }
             vec2 suv = p.xy * 0.5 + 0.5;
             if (all(greaterThanEqual(suv, vec2(0.0))) && all(lessThanEqual(suv, vec2(1.0))) && p.z <= 1.0) {
-                lit = texture(shadowMap, vec3(suv, p.z - f.shadow.x));
+                lit = texture(shadowMap, vec4(suv, float(layer), p.z - f.shadow.x));
             }
         }
         vec3 h = normalize(l + v);

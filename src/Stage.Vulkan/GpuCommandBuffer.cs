@@ -157,9 +157,10 @@ public sealed unsafe class GpuCommandBuffer
 
     /// <summary>
     /// Begins dynamic rendering into one layer of a colour image (null: depth only) cleared to a colour,
-    /// and optionally a single-layer depth image cleared to <paramref name="clearDepth"/>.
+    /// and optionally a depth image cleared to <paramref name="clearDepth"/> (its layer <paramref name="depthLayer"/>: one
+    /// cascade of an array shadow map).
     /// </summary>
-    public void BeginRendering(GpuImage? color, uint colorLayer, (float R, float G, float B, float A) clearColor, GpuImage? depth, float clearDepth = 1f)
+    public void BeginRendering(GpuImage? color, uint colorLayer, (float R, float G, float B, float A) clearColor, GpuImage? depth, float clearDepth = 1f, uint depthLayer = 0)
     {
         if (color is null && depth is null) throw new ArgumentException("rendering needs a colour or a depth attachment");
         var extentSource = color ?? depth!;
@@ -172,7 +173,7 @@ public sealed unsafe class GpuCommandBuffer
         var depthClear = new ClearValue();
         depthClear.DepthStencil.Depth = clearDepth;
         // The depth is kept when there is no colour: a depth-only pass (a shadow map) is read afterwards.
-        var depthAttachment = new RenderingAttachmentInfo(imageView: depth?.View ?? default(ImageView), imageLayout: ImageLayout.DepthAttachmentOptimal,
+        var depthAttachment = new RenderingAttachmentInfo(imageView: depth is null ? default(ImageView) : depth.Layers > 1 ? depth.LayerView(depthLayer) : depth.View, imageLayout: ImageLayout.DepthAttachmentOptimal,
             loadOp: AttachmentLoadOp.Clear, storeOp: color is null ? AttachmentStoreOp.Store : AttachmentStoreOp.DontCare, clearValue: depthClear);
         var info = new RenderingInfo(renderArea: new Rect2D(extent: new Extent2D(width: extentSource.Width, height: extentSource.Height)), layerCount: 1, colorAttachmentCount: color is null ? 0U : 1U, pColorAttachments: color is null ? null : &colorAttachment, pDepthAttachment: depth is null ? null : &depthAttachment);
         Vk.CmdBeginRendering(Handle, &info);

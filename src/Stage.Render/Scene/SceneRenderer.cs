@@ -15,6 +15,24 @@ public sealed record SceneRendererOptions
     /// <summary>Shadow map side in texels (0 turns shadows off).</summary>
     public int ShadowMapSize { get; init; } = 1024;
 
+    /// <summary>
+    /// Shadow cascades fitted to the cascade view's frustum (0–3; 0 leaves every view on the one map fitted around every
+    /// caster). Each is a <see cref="ShadowMapSize"/>² layer of the shadow map.
+    /// </summary>
+    public int ShadowCascades { get; init; } = 3;
+
+    /// <summary>The view the cascades are fitted to and used by: the first inner camera (other views use the caster-fitted map).</summary>
+    public int ShadowCascadeView { get; init; } = 1;
+
+    /// <summary>View depth the cascades reach, metres (beyond: the caster-fitted map).</summary>
+    public float ShadowCascadeFarM { get; init; } = 60;
+
+    /// <summary>
+    /// Radius added to each cascade's box, metres: the cascades are fitted to the pose known when the frame is recorded
+    /// (the previous latch in the live path), and the camera may move this far before the final latch and stay covered.
+    /// </summary>
+    public float ShadowCascadeMarginM { get; init; } = 0.5f;
+
     /// <summary>Shadow depth bias in the sun's depth units (0..1 over the scene's depth).</summary>
     public float ShadowDepthBias { get; init; } = 0.002f;
 
@@ -92,11 +110,33 @@ public sealed class SceneRenderer : IDisposable
     private long _frame;
     private InstanceData[] _staging = [];
     private Matrix4x4 _lightViewProj;
+    // Each view's latest known stage → clip (WriteView, SetSortView): what the cascades are fitted to.
+    private readonly Matrix4x4[] _knownViewProj = new Matrix4x4[ViewCount];
+    private readonly bool[] _knownView = new bool[ViewCount];
+    private readonly Matrix4x4[] _cascadeViewProj = new Matrix4x4[CascadeCount];
+    private readonly float[] _cascadeTexelM = new float[CascadeCount];
+    private readonly float[] _cascadeSplitsM = new float[CascadeCount];
+    private int _cascadesFitted;
     private int _current;
     private bool _disposed;
 
-    /// <summary>View matrices each frame slot holds: the sun's, one per inner camera, the six outer cube faces.</summary>
-    public const int ViewCount = 1 + 4 + 6;
+    /// <summary>View matrices each frame slot holds: the sun's, one per inner camera, the six outer cube faces, the sun's cascades.</summary>
+    public const int ViewCount = 1 + 4 + 6 + CascadeCount;
+
+    /// <summary>The most shadow cascades (layers 1… of the shadow map).</summary>
+    public const int CascadeCount = 3;
+
+    /// <summary>The view index of the first cascade's sun view (written by <see cref="Update"/>).</summary>
+    public const int FirstCascadeView = 1 + 4 + 6;
+
+    /// <summary>Cascades fitted by the last <see cref="Update"/> (0 before the cascade view's pose is known).</summary>
+    public int CascadesFitted => _cascadesFitted;
+
+    /// <summary>The far view depth of each cascade fitted by the last <see cref="Update"/>, metres.</summary>
+    public ReadOnlySpan<float> CascadeSplitsM => _cascadeSplitsM.AsSpan(0, _cascadesFitted);
+
+    /// <summary>The texel size of each cascade fitted by the last <see cref="Update"/>, metres.</summary>
+    public ReadOnlySpan<float> CascadeTexelsM => _cascadeTexelM.AsSpan(0, _cascadesFitted);
 
     /// <summary>The view index of the sun's shadow map (written by <see cref="Update"/>).</summary>
     public const int SunView = 0;
@@ -134,8 +174,11 @@ public sealed class SceneRenderer : IDisposable
         _pool = new GpuDescriptorPool(device, (uint)frameSlots, _layout);
         _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest, Compare = CompareOp.LessOrEqual });
         var shadowSize = (uint)Math.Max(1, _options.ShadowMapSize);
+        if (_options.ShadowCascades is < 0 or > CascadeCount) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascades, $"shadow cascades are 0 … {CascadeCount}");
+        if ((uint)_options.ShadowCascadeView >= ViewCount) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascadeView, $"the cascade view is one of 0 … {ViewCount - 1}");
+        // Layer 0: the map fitted around every caster; 1…: the cascades (at least one layer more, so the view is an array).
         _shadowMap = new GpuImage(device, shadowSize, shadowSize, DepthFormat,
-            ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.SampledBit);
+            ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.SampledBit, layers: (uint)(1 + Math.Max(1, _options.ShadowCascades)));
         _shadowPipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("shadow.vert"),
@@ -345,7 +388,16 @@ public sealed class SceneRenderer : IDisposable
         }
         Vector3 toSun = -Vector3.Normalize(scene.SunDirection);
         _exposureScale = RenderScene.ExposureScale(scene.ExposureEv);
-        _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, items);
+        (Vector3 casterCentreM, float casterRadiusM) = SunShadow.CasterSphere(items);
+        _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, casterCentreM, casterRadiusM);
+        int cascadeView = _options.ShadowCascadeView;
+        _cascadesFitted = _options.ShadowMapSize > 0 && _knownView[cascadeView]
+            ? SunCascades.Fit(scene.SunDirection, casterCentreM, casterRadiusM, _knownViewProj[cascadeView], _options.ShadowCascadeFarM,
+                _options.ShadowCascadeMarginM, _options.ShadowMapSize, _cascadeViewProj.AsSpan(0, _options.ShadowCascades),
+                _cascadeTexelM, _cascadeSplitsM)
+            : 0;
+        var cascadeOffset = Vector4.Zero;
+        for (var c = 0; c < _cascadesFitted; c++) cascadeOffset[c] = MathF.Max(_options.ShadowNormalOffsetM, 2 * _cascadeTexelM[c]);
         var frame = new FrameUniforms
         {
             LightViewProj = _lightViewProj,
@@ -355,6 +407,8 @@ public sealed class SceneRenderer : IDisposable
             Shadow = new Vector4(_options.ShadowDepthBias, ShadowNormalOffsetM(_lightViewProj), _options.ShadowMapSize > 0 ? 1 : 0, 0),
             Exposure = new Vector4(_exposureScale, 0, 0, 0),
             Environment = new Vector4(_environment.Active ? 1 : 0, _environment.RotationTurns, EnvironmentBake.Levels - 1, _environment.StoredScale),
+            Cascades = new Vector4(_cascadesFitted > 0 ? cascadeView : -1, _cascadesFitted, 0, 0),
+            CascadeOffset = cascadeOffset,
         };
         if (_environment.Active)
         {
@@ -362,6 +416,7 @@ public sealed class SceneRenderer : IDisposable
         }
         slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
         WriteView(slotIndex, SunView, _lightViewProj);
+        for (var c = 0; c < _cascadesFitted; c++) WriteView(slotIndex, FirstCascadeView + c, _cascadeViewProj[c]);
     }
 
     /// <summary>
@@ -389,6 +444,8 @@ public sealed class SceneRenderer : IDisposable
         eye = MathF.Abs(eye.W) > 1e-12f ? eye / eye.W : eye;
         _slots[slotIndex].Views.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Vector4>(in eye)), (ulong)(ViewCount * Unsafe.SizeOf<Matrix4x4>() + view * Unsafe.SizeOf<Vector4>()));
         if (eye.W != 0) _sortEyeM[view] = new Vector3(eye.X, eye.Y, eye.Z);
+        _knownViewProj[view] = viewProjection;
+        _knownView[view] = true;
     }
 
     /// <summary>
@@ -398,6 +455,8 @@ public sealed class SceneRenderer : IDisposable
     public void SetSortView(int view, in Matrix4x4 viewProjection)
     {
         if ((uint)view >= ViewCount) throw new ArgumentOutOfRangeException(nameof(view), view, $"views are 0 … {ViewCount - 1}");
+        _knownViewProj[view] = viewProjection;
+        _knownView[view] = true;
         if (Matrix4x4.Invert(viewProjection, out Matrix4x4 inverse))
         {
             Vector4 eye = Vector4.Transform(new Vector4(0, 0, 1, 0), inverse);
@@ -490,18 +549,25 @@ public sealed class SceneRenderer : IDisposable
         return sub.IndexCount == 0 ? Vector3.Zero : (min + max) / 2;
     }
 
-    /// <summary>Records the sun's shadow map and leaves it ready for the views' fragment shaders.</summary>
+    /// <summary>
+    /// Records the sun's shadow map (layer 0, fitted around every caster) and the cascades fitted by <see cref="Update"/>
+    /// (layers 1…), and leaves them ready for the views' fragment shaders.
+    /// </summary>
     public void RecordShadowPass(GpuCommandBuffer cmd)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         GpuTransfers.ToDepthAttachment(cmd, _shadowMap);
-        cmd.BeginRendering(null, 0, default, _shadowMap, 1f);
-        if (_options.ShadowMapSize > 0)
+        for (var layer = 0; layer <= _cascadesFitted; layer++)
         {
-            DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, SunView);
-            DrawMaskedShadows(cmd);
+            int view = layer == 0 ? SunView : FirstCascadeView + layer - 1;
+            cmd.BeginRendering(null, 0, default, _shadowMap, 1f, (uint)layer);
+            if (_options.ShadowMapSize > 0)
+            {
+                DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, view);
+                DrawMaskedShadows(cmd, view);
+            }
+            cmd.EndRendering();
         }
-        cmd.EndRendering();
         GpuTransfers.DepthToSampled(cmd, _shadowMap);
     }
 
@@ -650,7 +716,7 @@ public sealed class SceneRenderer : IDisposable
     /// The shadow of alpha-masked submeshes: drawn with their material (set 1) through shadow_mask.frag, which discards
     /// below the cutoff as the scene pass does, so a leaf card casts the shadow of its leaves.
     /// </summary>
-    private void DrawMaskedShadows(GpuCommandBuffer cmd)
+    private void DrawMaskedShadows(GpuCommandBuffer cmd, int view)
     {
         GpuGraphicsPipeline? pipeline = null;
         foreach (GpuMesh mesh in _meshRuns)
@@ -663,7 +729,7 @@ public sealed class SceneRenderer : IDisposable
                     pipeline = _shadowMaskPipeline;
                     cmd.BindPipeline(pipeline, _shadowMap.Width, _shadowMap.Height);
                     cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
-                    cmd.PushConstants(pipeline, new DrawConstants { View = SunView, Tint = Vector4.One });
+                    cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
                 }
                 cmd.BindVertexBuffer(mesh.Vertices);
                 cmd.BindIndexBuffer(mesh.Indices);
@@ -913,6 +979,8 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 Exposure;
         public Vector4 Environment;
         public Vec4x9 Sh;
+        public Vector4 Cascades;
+        public Vector4 CascadeOffset;
     }
 
     [InlineArray(SphericalHarmonics.Count)]
@@ -934,8 +1002,14 @@ public static class SunShadow
     /// </summary>
     public static Matrix4x4 ViewProjection(Vector3 sunDirection, IReadOnlyList<DrawItem> items)
     {
+        (Vector3 centre, float radius) = CasterSphere(items);
+        return ViewProjection(sunDirection, centre, radius);
+    }
+
+    /// <summary>The sphere <see cref="ViewProjection(Vector3, IReadOnlyList{DrawItem})"/> holds: around every caster's bounds (at least 1 m).</summary>
+    public static (Vector3 CentreM, float RadiusM) CasterSphere(IReadOnlyList<DrawItem> items)
+    {
         ArgumentNullException.ThrowIfNull(items);
-        Vector3 d = Vector3.Normalize(sunDirection);
         var centre = Vector3.Zero;
         var casters = 0;
         for (var i = 0; i < items.Count; i++)
@@ -964,6 +1038,13 @@ public static class SunShadow
                 radius = MathF.Max(radius, Vector3.Distance(centre, Vector3.Transform(local, item.Transform)));
             }
         }
+        return (centre, radius);
+    }
+
+    /// <summary>Stage → sun clip: the orthographic box along <paramref name="sunDirection"/> holding the sphere of <paramref name="centre"/> and <paramref name="radius"/>.</summary>
+    public static Matrix4x4 ViewProjection(Vector3 sunDirection, Vector3 centre, float radius)
+    {
+        Vector3 d = Vector3.Normalize(sunDirection);
         Vector3 up = MathF.Abs(d.Y) > 0.99f ? Vector3.UnitZ : Vector3.UnitY;
         Vector3 eye = centre - d * (2 * radius);
         Matrix4x4 view = Matrix4x4.CreateLookAt(eye, centre, up);

@@ -45,6 +45,11 @@ public static class RenderBench
             Description = "Instead: the scene passes' GPU time with the untextured fast path (materials without textures read none) against every " +
                 "material through the textured pipeline, two renderers on one device, frames alternating in the same run (with --world).",
         };
+        var cascades = new Option<bool>("--cascade-cost")
+        {
+            Description = "Instead: the passes' GPU time with the sun's shadow cascades (three layers fitted to the first camera) against the one " +
+                "caster-fitted map, two renderers on one device, frames alternating in the same run (with --world).",
+        };
         var colour = new Option<bool>("--colour")
         {
             Description = "Instead: the compose pass's GPU time with the colour encoding built up step by step (PQ Rec.2020 1,000 nits, " +
@@ -54,7 +59,7 @@ public static class RenderBench
             "Render N frames of a stage (all outputs, the first camera panning, a few primitives or --world) in one submission per frame and print " +
             "the frame's wall and CPU time (median, p99) and each pass's GPU time (timestamp queries) against the raw copy floor of the same canvases " +
             "measured in the same run, then N more " +
-            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, untextured, colour, environmentCost, environmentImage };
+            "frames with each pass submitted on its own for the per-pass times.") { config, frames, world, validation, msaa, outerFace, noInnerMips, untextured, cascades, colour, environmentCost, environmentImage };
         command.SetAction(result =>
         {
             ConfigLoadResult loaded = Stage.Tracking.StageConfigFile.Load(result.GetValue(config)!);
@@ -82,7 +87,14 @@ public static class RenderBench
                 if (result.GetValue(noInnerMips)) options = options with { Compose = options.Compose with { InnerMipmaps = false } };
                 if (result.GetValue(untextured))
                 {
-                    UntexturedCost(output, error, device, stage, options, result.GetValue(world), count);
+                    PairCost(output, error, device, stage, options, options with { Scene = options.Scene with { UntexturedFastPath = false } },
+                        "the untextured fast path against every material textured", ("fast path", "all textured", "fast / textured"), result.GetValue(world), count);
+                    return ExitCodes.Ok;
+                }
+                if (result.GetValue(cascades))
+                {
+                    PairCost(output, error, device, stage, options, options with { Scene = options.Scene with { ShadowCascades = 0 } },
+                        "three shadow cascades against the one caster-fitted map", ("cascades", "one map", "cascades / one map"), result.GetValue(world), count);
                     return ExitCodes.Ok;
                 }
                 if (result.GetValue(environmentCost))
@@ -292,14 +304,15 @@ public static class RenderBench
     }
 
     /// <summary>
-    /// The untextured fast path against none: two renderers on one device (<see cref="SceneRendererOptions.UntexturedFastPath"/>
-    /// on and off), the same scene (the world stepped 1/60 s a frame, or the twelve primitives), frames alternating; the GPU
-    /// time of each scene pass (inner, outer) and of the frame from timestamp queries, medians and their ratios.
+    /// Two renderer options against each other (the untextured fast path against none, shadow cascades against the one map):
+    /// two renderers on one device, the same scene (the world stepped 1/60 s a frame, or the twelve primitives), frames
+    /// alternating; the GPU time of each pass and of the frame from timestamp queries, medians and their ratios.
     /// </summary>
-    private static void UntexturedCost(TextWriter output, TextWriter error, GpuDevice device, StageConfig stage, StageRendererOptions options, string? scenePath, int count)
+    private static void PairCost(TextWriter output, TextWriter error, GpuDevice device, StageConfig stage, StageRendererOptions options,
+        StageRendererOptions baselineOptions, string what, (string On, string Off, string Ratio) labels, string? scenePath, int count)
     {
         using var fast = new StageRenderer(device, stage, options);
-        using var slow = new StageRenderer(device, stage, options with { Scene = options.Scene with { UntexturedFastPath = false } });
+        using var slow = new StageRenderer(device, stage, baselineOptions);
         var scene = new RenderScene();
         StageWorld? simulated = null;
         WorldSceneBridge? bridge = null;
@@ -325,7 +338,7 @@ public static class RenderBench
         using (simulated)
         {
             CameraConfig camera = stage.Cameras[0];
-            output.WriteLine($"{stage.Name}: scene passes with the untextured fast path against every material textured, {scene.Count} items" +
+            output.WriteLine($"{stage.Name}: passes with {what}, {scene.Count} items" +
                 $"{(scenePath is null ? "" : $" of {Path.GetFileName(scenePath)}")}, {count} frames each, alternating, on {device.Info.Name}");
             var series = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
             var order = new List<string>();
@@ -358,7 +371,7 @@ public static class RenderBench
                 string pass = key[..^5];
                 PercentileSummary f = series[key].Summarise(), t = series[pass + "|False"].Summarise();
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {pass,-22} fast path median {f.P50,9:0.00} ms   all textured {t.P50,9:0.00} ms   fast / textured {f.P50 / t.P50:0.000}×"));
+                    $"  {pass,-22} {labels.On} median {f.P50,9:0.00} ms   {labels.Off} {t.P50,9:0.00} ms   {labels.Ratio} {f.P50 / t.P50:0.000}×"));
             }
         }
     }
