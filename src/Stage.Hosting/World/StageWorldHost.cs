@@ -88,11 +88,15 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
         ArgumentNullException.ThrowIfNull(report);
         if (journalDirectory is not null && Directory.Exists(journalDirectory))
         {
+            string? journalScene = JournalScene(journalDirectory);
             if (fresh)
             {
-                string aside = journalDirectory.TrimEnd(Path.DirectorySeparatorChar) + "-set-aside-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-                Directory.Move(journalDirectory, aside);
-                report($"world journal {journalDirectory} set aside as {aside} (fresh world)");
+                SetAside(journalDirectory, "fresh world", report);
+            }
+            else if (journalScene is not null && !string.Equals(journalScene, Path.GetFullPath(scenePath), StringComparison.Ordinal))
+            {
+                // The operator named another world than the one the journal kept: resuming would run the old world under the new name.
+                SetAside(journalDirectory, $"it holds the world of {journalScene}, not of {Path.GetFullPath(scenePath)}; starting that fresh", report);
             }
             else
             {
@@ -120,7 +124,27 @@ public sealed class StageWorldHost : IWorldHost, IDisposable
         StageWorld world = loaded.Scene!.Build();
         report($"world {Path.GetFileName(scenePath)}: {world.Entities.Count} entities, {world.Joints.Count} joints, {world.Settings.StepHz} Hz");
         if (loaded.Scene.Environment is { } setting) report($"environment: {setting.Describe()}");
-        return new StageWorldHost(world, journalDirectory, journalEverySeconds) { Environment = environment };
+        var host = new StageWorldHost(world, journalDirectory, journalEverySeconds) { Environment = environment };
+        if (journalDirectory is not null && Directory.Exists(journalDirectory))
+            File.WriteAllText(Path.Combine(journalDirectory, SceneMarkerFile), Path.GetFullPath(scenePath));
+        return host;
+    }
+
+    /// <summary>The file in a journal folder naming the scene its world was built from (journals older than it have none).</summary>
+    public const string SceneMarkerFile = "scene-path.txt";
+
+    private static string? JournalScene(string journalDirectory)
+    {
+        string marker = Path.Combine(journalDirectory, SceneMarkerFile);
+        return File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+    }
+
+    /// <summary>Renames a journal folder aside (never deletes it) and tells the operator why.</summary>
+    private static void SetAside(string journalDirectory, string why, Action<string> report)
+    {
+        string aside = journalDirectory.TrimEnd(Path.DirectorySeparatorChar) + "-set-aside-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        Directory.Move(journalDirectory, aside);
+        report($"world journal {journalDirectory} set aside as {aside} ({why})");
     }
 
     /// <summary>The scene's environment decoded now, so a bad image stops the start with the file named, never a frame.</summary>

@@ -205,6 +205,27 @@ public sealed class WorldRunTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_of_another_scene_is_set_aside_and_the_named_scene_starts_fresh()
+    {
+        string journal = Path.Combine(_folder, "journal");
+        using (StageWorldHost host = StageWorldHost.Open(Scene("breakout"), journal, fresh: false, 1.0, _ => { }))
+            host.AdvanceToStep(240);
+        // The same scene again: resumed (a crash recovered).
+        using (StageWorldHost again = StageWorldHost.Open(Scene("breakout"), journal, fresh: false, 1.0, _ => { }))
+            Assert.Equal(240, again.WorldStep);
+        // Another scene named: its own world from step 0, the old journal kept aside, the operator told why.
+        var lines = new List<string>();
+        using (StageWorldHost other = StageWorldHost.Open(Scene("shelf"), journal, fresh: false, 1.0, lines.Add))
+        using (StageWorldHost straight = StageWorldHost.Open(Scene("shelf"), null, fresh: false, 1.0, _ => { }))
+        {
+            Assert.Equal(0, other.WorldStep);
+            Assert.Equal(straight.StateHash, other.StateHash);
+        }
+        Assert.Contains(lines, l => l.Contains("set aside", StringComparison.Ordinal) && l.Contains("breakout.json", StringComparison.Ordinal));
+        Assert.Single(Directory.GetDirectories(_folder, "journal-set-aside-*"));
+    }
+
+    [Fact]
     public void A_corrupt_snapshot_is_refused_and_leaves_the_world_as_it_was()
     {
         _host.AdvanceToStep(90);
