@@ -32,15 +32,7 @@ public sealed class LiveFrameTests
         RenderScene scene = Scene();
         var pose = Pose.FromPanTiltRoll(new Vector3(0.1f, 0.6f, 0.8f), new PanTiltRoll(5, -3, 0));
         CameraView[] views = [new CameraView(config.Cameras[0], pose, 24)];
-        for (int frame = 0; frame < 6; frame++)
-        {
-            rig.Output.BeginFrame(WindowRig.Tick(frame));
-            renderer.BeginFrame(scene, frame, [], null);
-            renderer.Submit(views);
-            renderer.Present();
-            renderer.CollectReadbacks();
-        }
-        rig.Device.WaitIdle();
+        rig.DriveLiveFrames(renderer, scene, views, 6);
         Assert.Equal(0, renderer.ReadbackBytes);
         // Same size and 8-bit sRGB: each canvas was composed straight into its window's swapchain image.
         Assert.Equal(6 * config.Outputs.Count, renderer.ComposedIntoPresenters);

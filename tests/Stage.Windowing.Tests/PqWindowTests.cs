@@ -60,15 +60,7 @@ public sealed class PqWindowTests(ITestOutputHelper log)
         scene.Add(new DrawItem(DrawKind.Plane, Matrix4x4.CreateScale(6, 1, 6), new Vector3(0.5f)));
         scene.Add(new DrawItem(DrawKind.Box, Matrix4x4.CreateScale(0.4f) * Matrix4x4.CreateTranslation(0.2f, 0.6f, -1.2f), new Vector3(0.9f, 0.4f, 0.1f)));
         CameraView[] views = [new CameraView(config.Cameras[0], Pose.FromPanTiltRoll(new Vector3(0.1f, 0.6f, 0.8f), new PanTiltRoll(5, -3, 0)), 24)];
-        for (int frame = 0; frame < 4; frame++)
-        {
-            rig.Output.BeginFrame(WindowRig.Tick(frame));
-            renderer.BeginFrame(scene, frame, [], null);
-            renderer.Submit(views);
-            renderer.Present();
-            renderer.CollectReadbacks();
-        }
-        rig.Device.WaitIdle();
+        rig.DriveLiveFrames(renderer, scene, views, 4);
         Assert.Equal(4, window.Presented);
         Assert.Equal(0, window.Faults);
         XwdCapture screen = XwdCapture.Root(rig.Xvfb.Display);

@@ -74,6 +74,23 @@ internal sealed class WindowRig : IDisposable
         return result.Config!;
     }
 
+    /// <summary>
+    /// Drives <paramref name="frames"/> live frames of <paramref name="renderer"/> through this rig's windows (begin, submit,
+    /// present, collect, as the engine does) and waits until the GPU is idle.
+    /// </summary>
+    public void DriveLiveFrames(Stage.Render.StageRenderer renderer, Stage.Render.Scene.RenderScene scene, CameraView[] views, int frames)
+    {
+        for (int frame = 0; frame < frames; frame++)
+        {
+            Output.BeginFrame(Tick(frame));
+            renderer.BeginFrame(scene, frame, [], null);
+            renderer.Submit(views);
+            renderer.Present();
+            renderer.CollectReadbacks();
+        }
+        _device.WaitIdle();
+    }
+
     /// <summary>A frame tick for frame <paramref name="frame"/>.</summary>
     public static FrameTick Tick(long frame) => new(frame, default(Timecode), 0, 0, 0);
 
