@@ -54,6 +54,18 @@ layout(push_constant) uniform Push { int view; vec4 tint; } pc;
 // The untextured fast path: a pipeline made with 0 here (materials without any texture: primitives, terrain,
 // generated meshes, factor-only glTF materials) reads no texture; the reads fold away when the pipeline is made.
 layout(constant_id = 0) const bool Textured = true;
+// The world's colours are Rec.709-referred; under another working space (render.workingSpace acescg) the material's
+// base colour and emission are converted by this matrix (row major; InputColour.cs). Rec.709: left out.
+layout(constant_id = 1) const bool ConvertInputs = false;
+layout(constant_id = 2) const float In00 = 1.0;
+layout(constant_id = 3) const float In01 = 0.0;
+layout(constant_id = 4) const float In02 = 0.0;
+layout(constant_id = 5) const float In10 = 0.0;
+layout(constant_id = 6) const float In11 = 1.0;
+layout(constant_id = 7) const float In12 = 0.0;
+layout(constant_id = 8) const float In20 = 0.0;
+layout(constant_id = 9) const float In21 = 0.0;
+layout(constant_id = 10) const float In22 = 1.0;
 
 layout(location = 0) in vec3 inStageM;
 layout(location = 1) in vec3 inNormal;
@@ -77,6 +89,11 @@ void main() {
     float roughness = clamp(inOverrides.y >= 0.0 ? inOverrides.y : m.params.y * mr.g, 0.03, 1.0);
     float occlusion = Textured ? 1.0 + m.params.w * (texture(occlusionTex, uvOf(3, m.uvSet.w)).r - 1.0) : 1.0;
     vec3 emission = m.emissive.rgb * (Textured ? texture(emissiveTex, uvOf(4, m.uvSetEmissive.x)).rgb : vec3(1.0));
+    if (ConvertInputs) {
+        mat3 toWorking = mat3(In00, In10, In20, In01, In11, In21, In02, In12, In22);  // columns
+        base.rgb = toWorking * base.rgb;
+        emission = toWorking * emission;
+    }
 
     vec3 v = normalize(views.eye[pc.view].xyz - inStageM);
     vec3 n = normalize(inNormal);

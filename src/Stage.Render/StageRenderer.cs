@@ -154,7 +154,8 @@ public sealed class StageRenderer : IDisposable
         if (_options.FramesInFlight is < 1 or > 3)
             throw new ArgumentOutOfRangeException(nameof(options), _options.FramesInFlight, "frames in flight must be 1, 2 or 3");
         int slots = _options.FramesInFlight;
-        _scene = new SceneRenderer(device, _options.Scene, slots);
+        // The scene renders in the configuration's working space, whatever the options say (the compose pass takes it from there).
+        _scene = new SceneRenderer(device, _options.Scene with { WorkingSpace = config.Render.WorkingSpace }, slots);
         _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
         _colourCounts = new Stage.Render.Colour.ColourCounts[config.Outputs.Count];
         _colourFaultFrames = new (long, long)[config.Outputs.Count];

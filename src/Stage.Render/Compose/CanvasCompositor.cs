@@ -23,7 +23,7 @@ public readonly record struct ComposeCamera(Matrix4x4 ViewProjection, double Sof
 /// <param name="FarM">Far plane, metres.</param>
 public readonly record struct OuterView(Vector3 EyeM, double NearM, double FarM);
 
-/// <summary>Colours and marker grid of the compose pass (linear light).</summary>
+/// <summary>Colours and marker grid of the compose pass (linear light, Rec.709 primaries; converted to the working space).</summary>
 public sealed record ComposeStyle
 {
     /// <summary>The chroma-key fill, linear RGB (a saturated green by default).</summary>
@@ -104,6 +104,7 @@ public sealed class CanvasCompositor : IDisposable
     private readonly GpuDescriptorSetLayout _outputLayout;
     private readonly GpuDescriptorPool _outputPool;
     private readonly OutputEncoding[] _encodings;
+    private readonly Stage.Render.Scene.InputColour _input;
     private readonly GpuBuffer[] _grades;
     private readonly GpuBuffer[] _counts;
     private readonly GpuBuffer[] _countsHost;
@@ -183,6 +184,7 @@ public sealed class CanvasCompositor : IDisposable
         _wallGrades = config.Walls.Select(w => w.Cdl).ToArray();
         _outputLayout = OutputEncoding.CreateLayout(device);
         _outputPool = new GpuDescriptorPool(device, (uint)Math.Max(1, config.Outputs.Count), _outputLayout);
+        _input = new Stage.Render.Scene.InputColour(config.Render.WorkingSpace);
         _encodings = config.Outputs.Select((o, i) => new OutputEncoding(device, config.Render.WorkingSpace, o.Colour, o.BitDepth, i, _outputLayout, _outputPool)).ToArray();
         ulong countBytes = (ulong)Math.Max(1, config.Outputs.Count) * 2 * sizeof(uint);
         _grades = new GpuBuffer[frameSlots];
@@ -401,9 +403,10 @@ public sealed class CanvasCompositor : IDisposable
             for (var face = 0; face < CubeFaces.Count; face++) uniforms.FaceViewProj[face] = CubeFaces.ViewProjection(face, o.EyeM, o.NearM, o.FarM);
             uniforms.OuterEyeM = new Vector4(o.EyeM, 1);
         }
-        uniforms.OuterFallback = new Vector4(style.OuterFallbackLinear, 1);
-        uniforms.KeyColor = new Vector4(style.KeyColorLinear, 1);
-        uniforms.MarkerColor = new Vector4(style.MarkerColorLinear, 1);
+        // Rec.709-referred like every colour the renderer is given; the pass works in the working space.
+        uniforms.OuterFallback = new Vector4(_input.Apply(style.OuterFallbackLinear), 1);
+        uniforms.KeyColor = new Vector4(_input.Apply(style.KeyColorLinear), 1);
+        uniforms.MarkerColor = new Vector4(_input.Apply(style.MarkerColorLinear), 1);
         uniforms.MarkerGrid = new Vector4(style.MarkerSpacingPx, style.MarkerSizePx, 0, 0);
         uniforms.CameraCount = cameraCount;
         // Everything after the cameras' part; that part is WriteCameras's.

@@ -23,6 +23,7 @@ internal sealed class EnvironmentLight : IDisposable
     public const float RebakeAngleDeg = 0.25f;
 
     private readonly GpuDevice _device;
+    private readonly InputColour _input;
     private SceneEnvironment? _baked;
     private Vector3 _bakedToSun;
     private float _bakedSunLux;
@@ -30,9 +31,10 @@ internal sealed class EnvironmentLight : IDisposable
     private (Vector3 ToSun, float SunLux) _pendingKey;
     private bool _disposed;
 
-    public EnvironmentLight(GpuDevice device)
+    public EnvironmentLight(GpuDevice device, InputColour input = default)
     {
         _device = device;
+        _input = input;
         Sampler = new GpuSampler(device, new GpuSamplerDesc
         {
             Filter = Filter.Linear,
@@ -91,7 +93,7 @@ internal sealed class EnvironmentLight : IDisposable
         {
             // A new environment shows at once: baked here (a scene load, or `stage render`'s one frame).
             long start = Stopwatch.GetTimestamp();
-            (EnvironmentBake bake, double ms) = Bake(environment, toSun, sunLux);
+            (EnvironmentBake bake, double ms) = Bake(environment, toSun, sunLux, _input);
             _pending = null;
             Adopt(environment, bake, toSun, sunLux, ms);
             LastLivePathMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -118,7 +120,7 @@ internal sealed class EnvironmentLight : IDisposable
     private void StartBake(SceneEnvironment environment, Vector3 toSun, float sunLux)
     {
         _pendingKey = (toSun, sunLux);
-        _pending = Task.Run(() => Bake(environment, toSun, sunLux));
+        _pending = Task.Run(() => Bake(environment, toSun, sunLux, _input));
     }
 
     /// <summary>Waits for a re-bake in progress, if any (tests and offline renders that want the sky of this very sun).</summary>
@@ -131,11 +133,16 @@ internal sealed class EnvironmentLight : IDisposable
 
     private static double AngleDeg(Vector3 a, Vector3 b) => Math.Acos(Math.Clamp(Vector3.Dot(a, b), -1f, 1f)) * 180 / Math.PI;
 
-    /// <summary>The radiance map of <paramref name="environment"/> for a sun toward <paramref name="toSun"/> of <paramref name="sunLux"/>, baked.</summary>
-    public static (EnvironmentBake Bake, double Ms) Bake(SceneEnvironment environment, Vector3 toSun, float sunLux)
+    /// <summary>
+    /// The radiance map of <paramref name="environment"/> for a sun toward <paramref name="toSun"/> of <paramref name="sunLux"/>,
+    /// in the working space of <paramref name="input"/> (the sky model and Radiance images are Rec.709-referred), baked.
+    /// </summary>
+    public static (EnvironmentBake Bake, double Ms) Bake(SceneEnvironment environment, Vector3 toSun, float sunLux, InputColour input = default)
     {
         long start = Stopwatch.GetTimestamp();
-        EnvironmentBake bake = EnvironmentBake.From(EnvironmentRadiance.Map(environment, toSun, sunLux), environment.Image is null ? 0 : environment.RotationDeg);
+        EquirectMap radiance = EnvironmentRadiance.Map(environment, toSun, sunLux);
+        if (!input.IsIdentity) radiance = radiance.Converted(input.ToWorking);
+        EnvironmentBake bake = EnvironmentBake.From(radiance, environment.Image is null ? 0 : environment.RotationDeg);
         return (bake, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
 

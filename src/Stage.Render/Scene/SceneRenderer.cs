@@ -48,6 +48,12 @@ public sealed record SceneRendererOptions
     /// </summary>
     public bool UntexturedFastPath { get; init; } = true;
 
+    /// <summary>
+    /// The primaries the scene renders in (<c>render.workingSpace</c>; Rec.709 by default). The world's colours are
+    /// Rec.709-referred and are converted to it on the way in (<see cref="InputColour"/>).
+    /// </summary>
+    public Stage.Core.Colour.Primaries WorkingSpace { get; init; } = Stage.Core.Colour.Primaries.Rec709;
+
     /// <summary>Told one line per mesh that is not drawn (bad content), once per mesh; null says nothing (the faults are still in <see cref="SceneRenderer.MeshFaults"/>).</summary>
     public Action<string>? Log { get; init; }
 }
@@ -95,6 +101,8 @@ public sealed class SceneRenderer : IDisposable
     private readonly List<(Format Format, SampleCountFlags Samples, bool Blend, bool Textured, GpuGraphicsPipeline Pipeline)> _pipelines = [];
     private readonly List<(Format Format, SampleCountFlags Samples, GpuGraphicsPipeline Pipeline)> _skyPipelines = [];
     private readonly EnvironmentLight _environment;
+    private readonly InputColour _input;
+    private readonly int[] _sceneConstants;
     // Blended submesh instances of this frame (filled by Update) and the per-view sort's keys and order.
     private BlendDraw[] _blendDraws = [];
     private float[] _blendKeys = [];
@@ -158,7 +166,9 @@ public sealed class SceneRenderer : IDisposable
             new GpuDescriptorBinding(3, DescriptorType.UniformBuffer, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(4, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(5, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit));
-        _environment = new EnvironmentLight(device);
+        _input = new InputColour(_options.WorkingSpace);
+        _sceneConstants = _input.FragmentConstants();
+        _environment = new EnvironmentLight(device, _input);
         _materialLayout = new GpuDescriptorSetLayout(device,
             new GpuDescriptorBinding(0, DescriptorType.UniformBuffer, ShaderStageFlags.FragmentBit),
             new GpuDescriptorBinding(1, DescriptorType.CombinedImageSampler, ShaderStageFlags.FragmentBit),
@@ -302,7 +312,7 @@ public sealed class SceneRenderer : IDisposable
             DescriptorSetLayouts = [_layout, _materialLayout],
             AlphaBlend = blend,
             Samples = samples,
-            FragmentConstants = [textured ? 1 : 0],
+            FragmentConstants = [textured ? 1 : 0, .. _sceneConstants],
         });
         _pipelines.Add((format, samples, blend, textured, pipeline));
         return pipeline;
@@ -402,8 +412,8 @@ public sealed class SceneRenderer : IDisposable
         {
             LightViewProj = _lightViewProj,
             ToSun = new Vector4(toSun, 0),
-            SunColor = new Vector4(scene.SunColorLinear * scene.SunIlluminanceLux, 0),
-            Ambient = new Vector4(scene.AmbientLinear, 0),
+            SunColor = new Vector4(_input.Apply(scene.SunColorLinear) * scene.SunIlluminanceLux, 0),
+            Ambient = new Vector4(_input.Apply(scene.AmbientLinear), 0),
             Shadow = new Vector4(_options.ShadowDepthBias, ShadowNormalOffsetM(_lightViewProj), _options.ShadowMapSize > 0 ? 1 : 0, 0),
             Exposure = new Vector4(_exposureScale, 0, 0, 0),
             Environment = new Vector4(_environment.Active ? 1 : 0, _environment.RotationTurns, EnvironmentBake.Levels - 1, _environment.StoredScale),
@@ -584,7 +594,7 @@ public sealed class SceneRenderer : IDisposable
         ArgumentNullException.ThrowIfNull(color);
         ArgumentNullException.ThrowIfNull(depth);
         GpuTransfers.ToDepthAttachment(cmd, depth);
-        Vector3 background = backgroundLinear * _exposureScale;
+        Vector3 background = _input.Apply(backgroundLinear) * _exposureScale;
         cmd.BeginRendering(color, colorLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(color.Format, color.Samples, blend: false, textured: !_options.UntexturedFastPath), color.Width, color.Height, view);
         DrawSky(cmd, color.Format, color.Samples, color.Width, color.Height, view);
@@ -610,7 +620,7 @@ public sealed class SceneRenderer : IDisposable
             PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit,
             PipelineStageFlags2.ColorAttachmentOutputBit, AccessFlags2.ColorAttachmentWriteBit | AccessFlags2.ColorAttachmentReadBit);
         GpuTransfers.ToDepthAttachment(cmd, depth);
-        Vector3 background = backgroundLinear * _exposureScale;
+        Vector3 background = _input.Apply(backgroundLinear) * _exposureScale;
         cmd.BeginRenderingResolved(multisampled, resolve, resolveLayer, (background.X, background.Y, background.Z, 1f), depth, 1f);
         DrawItems(cmd, PipelineFor(resolve.Format, multisampled.Samples, blend: false, textured: !_options.UntexturedFastPath), multisampled.Width, multisampled.Height, view);
         DrawSky(cmd, resolve.Format, multisampled.Samples, multisampled.Width, multisampled.Height, view);

@@ -125,4 +125,16 @@ public sealed class EquirectMap
         for (int i = 0; i < Rgb.Length; i++) result.Rgb[i] = Rgb[i] * scale;
         return result;
     }
+
+    /// <summary>A copy with every texel's RGB multiplied by <paramref name="matrix"/> (a change of primaries).</summary>
+    public EquirectMap Converted(Stage.Core.Colour.ColourMatrix matrix)
+    {
+        var result = new EquirectMap(Width, Height);
+        for (int i = 0; i < Rgb.Length; i += 3)
+        {
+            var (r, g, b) = matrix.Apply(Rgb[i], Rgb[i + 1], Rgb[i + 2]);
+            (result.Rgb[i], result.Rgb[i + 1], result.Rgb[i + 2]) = ((float)r, (float)g, (float)b);
+        }
+        return result;
+    }
 }
