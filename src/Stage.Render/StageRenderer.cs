@@ -637,12 +637,15 @@ public sealed class StageRenderer : IDisposable
     }
 
     /// <summary>
-    /// A presenter's image can take the canvas's place in the compose pass: the same size, and both 8-bit sRGB (the pass
-    /// encodes on write either way, so the pixels are the canvas's exactly; BGRA or RGBA order is the format's business).
+    /// A presenter's image can take the canvas's place in the compose pass: the same size, and either both 8-bit sRGB (the
+    /// pass encodes on write either way, so the pixels are the canvas's exactly; BGRA or RGBA order is the format's
+    /// business) or a 16-bit code-value canvas and a 10-bit UNORM image (the pass writes code k of a 10-bit output as
+    /// k/1023, which the 10-bit attachment stores as k: what the blit from the canvas would give, without the canvas).
     /// </summary>
     private static bool CanComposeInto(GpuImage canvas, GpuImage image) =>
         image.Width == canvas.Width && image.Height == canvas.Height &&
-        canvas.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb && image.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb;
+        (canvas.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb && image.Format is Format.R8G8B8A8Srgb or Format.B8G8R8A8Srgb ||
+         canvas.Format == Format.R16G16B16A16Unorm && image.Format is Format.A2B10G10R10UnormPack32 or Format.A2R10G10B10UnormPack32);
 
     /// <summary>Which configured cameras are drawn this frame, in priority order (at most four, each once).</summary>
     private void ChooseCameras(IReadOnlyList<string>? drawOrder)

@@ -219,16 +219,27 @@ public sealed unsafe class GpuSwapchain : IDisposable
         OfferedFormats = surface.Formats(device);
         // An 8-bit sRGB canvas through an sRGB swapchain, code values through a UNORM one (10-bit, HDR10 for PQ, where offered):
         // the blit or the compose pass then writes every value as the canvas holds it (GpuSwapchainFormat.Choose).
-        Choice = GpuSwapchainFormat.Choose(OfferedFormats, options.Formats, format =>
-        {
-            // The canvas reaches the image by a blit where it is not composed straight in (lavapipe cannot blit into A2R10G10B10).
-            FormatProperties properties;
-            device.Instance.Vk.GetPhysicalDeviceFormatProperties(device.Info.Handle, format, &properties);
-            return (properties.OptimalTilingFeatures & FormatFeatureFlags.BlitDstBit) != 0;
-        });
+        // The canvas reaches the image by a blit, or by a draw where the device cannot blit into the format (lavapipe cannot
+        // blit into A2R10G10B10) or where the compose pass draws straight in.
+        Choice = GpuSwapchainFormat.Choose(OfferedFormats, options.Formats,
+            format => (Features(device, format) & (FormatFeatureFlags.BlitDstBit | FormatFeatureFlags.ColorAttachmentBit)) != 0);
         Format = Choice.Format;
+        CanBlitInto = (Features(device, Format) & FormatFeatureFlags.BlitDstBit) != 0;
         ColorSpace = Choice.ColorSpace;
         Build(width, height);
+    }
+
+    /// <summary>
+    /// Whether the device can blit into the swapchain's format (<c>FORMAT_FEATURE_BLIT_DST</c>); where it cannot, a canvas
+    /// not composed straight into the image is drawn in (the window's copy pass).
+    /// </summary>
+    public bool CanBlitInto { get; }
+
+    private static FormatFeatureFlags Features(GpuDevice device, Format format)
+    {
+        FormatProperties properties;
+        device.Instance.Vk.GetPhysicalDeviceFormatProperties(device.Info.Handle, format, &properties);
+        return properties.OptimalTilingFeatures;
     }
 
     /// <summary>The formats and colour spaces the surface offered.</summary>

@@ -55,22 +55,23 @@ public sealed record GpuSwapchainFormat(Format Format, ColorSpaceKHR ColorSpace,
     /// <exception cref="GpuUnavailableException">Nothing offered can show the canvas without changing its values.</exception>
     /// <param name="offered">The surface's formats and colour spaces.</param>
     /// <param name="request">What the canvas holds.</param>
-    /// <param name="blitDestination">Whether the device can blit into a format (the canvas reaches the swapchain image by
-    /// <c>vkCmdBlitImage</c>); a format it cannot is passed over. Null: every format can.</param>
-    public static GpuSwapchainFormat Choose(IReadOnlyList<SurfaceFormatKHR> offered, GpuSwapchainFormatRequest request, Func<Format, bool>? blitDestination = null)
+    /// <param name="reachable">Whether the canvas can reach an image of a format: the device can blit into it
+    /// (<c>vkCmdBlitImage</c>) or draw into it (a colour attachment: the compose pass or the window's copy pass); a
+    /// format it can do neither with is passed over. Null: every format can.</param>
+    public static GpuSwapchainFormat Choose(IReadOnlyList<SurfaceFormatKHR> offered, GpuSwapchainFormatRequest request, Func<Format, bool>? reachable = null)
     {
         ArgumentNullException.ThrowIfNull(offered);
         ArgumentNullException.ThrowIfNull(request);
         if (offered.Count == 0) throw new GpuUnavailableException("the surface offers no format");
-        var usable = blitDestination is null ? offered : offered.Where(f => blitDestination(f.Format)).ToList();
+        var usable = reachable is null ? offered : offered.Where(f => reachable(f.Format)).ToList();
         if (usable.Count == 0)
-            throw new GpuUnavailableException($"the device cannot blit into any format the surface offers ({List(offered)}): no swapchain can show the canvas");
+            throw new GpuUnavailableException($"the device can neither blit nor draw into any format the surface offers ({List(offered)}): no swapchain can show the canvas");
         offered = usable;
         const ColorSpaceKHR srgb = ColorSpaceKHR.SpaceSrgbNonlinearKhr;
         if (!request.CodeValues)
         {
             if (Find(offered, EightBitSrgb, srgb) is { } s) return new(s, srgb, "8-bit sRGB canvas", false);
-            throw new GpuUnavailableException($"the surface offers no 8-bit sRGB format (that the device can blit into) for an 8-bit canvas (offered: {List(offered)})");
+            throw new GpuUnavailableException($"the surface offers no 8-bit sRGB format (that the device can blit or draw into) for an 8-bit canvas (offered: {List(offered)})");
         }
         string noHdr = !request.ColourSpaceExtension
             ? "the Vulkan loader offers no VK_EXT_swapchain_colorspace"
@@ -86,7 +87,7 @@ public sealed record GpuSwapchainFormat(Format Format, ColorSpaceKHR ColorSpace,
                 return new(eight, srgb, $"{what} cut to 8 bits: the surface offers no 10-bit format{(request.Pq ? $", and {noHdr}" : "")}", true);
             return new(eight, srgb, $"8-bit {what} in a UNORM swapchain", false);
         }
-        throw new GpuUnavailableException($"the surface offers no UNORM format (that the device can blit into) to show code values untouched (an sRGB format would encode them again; offered: {List(offered)})");
+        throw new GpuUnavailableException($"the surface offers no UNORM format (that the device can blit or draw into) to show code values untouched (an sRGB format would encode them again; offered: {List(offered)})");
     }
 
     /// <summary>"B8G8R8A8_SRGB / SRGB_NONLINEAR, …": a surface's offer as Vulkan names it (<c>stage gpu info</c>).</summary>

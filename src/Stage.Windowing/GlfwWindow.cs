@@ -78,6 +78,16 @@ public sealed unsafe class GlfwWindow : IDisposable
     /// <summary>True once the user asked to close the window (its close button).</summary>
     public bool CloseRequested => _handle != IntPtr.Zero && GlfwNative.WindowShouldClose(_handle) != 0;
 
+    /// <summary>The X11 window id (for tools such as <c>xwd -id</c> that read the window's own pixels at its own depth).</summary>
+    public ulong X11WindowId
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+            return GlfwNative.GetX11Window(_handle);
+        }
+    }
+
     /// <summary>The window's position on the virtual desktop, pixels.</summary>
     public (int X, int Y) Position
     {

@@ -239,7 +239,7 @@ public sealed class CanvasCompositor : IDisposable
             Format format = options.CanvasFormat(canvas);
             int divisor = options.CanvasScaleDivisor;
             _canvases[i] = new GpuImage(device, (uint)((canvas.PixelWidth + divisor - 1) / divisor), (uint)((canvas.PixelHeight + divisor - 1) / divisor), format,
-                ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit);
+                ImageUsageFlags.ColorAttachmentBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit | ImageUsageFlags.SampledBit);
         }
         for (var i = 0; i < _canvases.Length; i++)
         {

@@ -89,6 +89,7 @@ public static class GpuTransfers
         Format.R8G8B8A8Unorm or Format.R8G8B8A8Srgb or Format.B8G8R8A8Unorm or Format.B8G8R8A8Srgb => 4,
         Format.R16G16B16A16Sfloat or Format.R16G16B16A16Unorm or Format.R32G32Sfloat => 8,
         Format.D32Sfloat or Format.R32Sfloat => 4,
+        Format.A2B10G10R10UnormPack32 or Format.A2R10G10B10UnormPack32 => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a format the renderer uses"),
     };
 }

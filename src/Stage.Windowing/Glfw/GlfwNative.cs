@@ -118,6 +118,9 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Library, EntryPoint = "glfwSetWindowSize")]
     public static partial void SetWindowSize(IntPtr window, int width, int height);
 
+    [LibraryImport(Library, EntryPoint = "glfwGetX11Window")]
+    public static partial nuint GetX11Window(IntPtr window);
+
     [LibraryImport(Library, EntryPoint = "glfwGetWindowPos")]
     public static partial void GetWindowPos(IntPtr window, int* x, int* y);
 

@@ -46,6 +46,8 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
     // The window size the swapchain was last built for: the surface may report another extent, and
     // comparing against that would rebuild every frame.
     private (int Width, int Height) _builtFor;
+    private SwapchainCopyPass? _copy;
+    private readonly List<SwapchainCopyPass> _retiredCopies = [];
     private bool _disposed;
 
     /// <summary>
@@ -118,6 +120,12 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
     /// <summary>Waits for the previous present to be displayed that ran out of time (present wait only).</summary>
     public long PresentWaitTimeouts { get; private set; }
 
+    /// <summary>The index of the swapchain image presented last (−1 before the first present).</summary>
+    public int LastPresentedImage { get; private set; } = -1;
+
+    /// <summary>Frames whose canvas was drawn into the swapchain image by the copy pass (a format the device cannot blit into).</summary>
+    public long CopyPassFrames { get; private set; }
+
     /// <summary>Times the window itself was gone after a lost surface and was opened again.</summary>
     public long Reopened { get; private set; }
 
@@ -180,7 +188,19 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
         ArgumentNullException.ThrowIfNull(commands);
         ArgumentNullException.ThrowIfNull(canvas);
         GpuImage target = Swapchain.Images[_imageIndex];
-        if (!composedInto)
+        if (!composedInto && !Swapchain.CanBlitInto)
+        {
+            // A format the device cannot blit into: the canvas is drawn in.
+            if (_copy is null || _copy.Canvas != canvas || _copy.TargetFormat != target.Format)
+            {
+                // A pass a frame in flight may still use is kept until the window closes (this happens only when the surface changes format).
+                if (_copy is not null) _retiredCopies.Add(_copy);
+                _copy = new SwapchainCopyPass(_device, canvas, target.Format);
+            }
+            _copy.Record(commands, target);
+            CopyPassFrames++;
+        }
+        else if (!composedInto)
         {
             commands.Barrier(target, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
                 PipelineStageFlags2.AllCommandsBit, AccessFlags2.None,
@@ -232,6 +252,7 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
         }
         Presented++;
         _presents[_presentCount++ % PresentRecords] = (submission, Swapchain.LastPresentId, 0);
+        LastPresentedImage = imageIndex;
         if (_lastPresentTicks != 0)
         {
             double intervalMs = (now - _lastPresentTicks) * 1000.0 / Stopwatch.Frequency;
@@ -365,6 +386,8 @@ public sealed class CanvasWindow : ICanvasPresenter, IDisposable
         foreach (GpuSemaphore semaphore in _acquired) semaphore?.Dispose();
         Swapchain.Dispose();
         _device.WaitIdle();
+        _copy?.Dispose();
+        foreach (SwapchainCopyPass copy in _retiredCopies) copy.Dispose();
         _surface.Dispose();
         Window.Dispose();
     }

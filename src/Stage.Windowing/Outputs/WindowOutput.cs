@@ -114,6 +114,10 @@ public sealed class WindowOutput : IFrameOutput, IDisplayTiming, IPresentingOutp
                     canvasWindow.Swapchain.Choice, canvasWindow.Swapchain.PresentMode, canvasWindow.Swapchain.Images.Count);
                 if (canvasWindow.Swapchain.Choice.Warning)
                     _log.LogWarning("Output {Output}: {Reason}", output.Id, canvasWindow.Swapchain.Choice.Reason);
+                if (!canvasWindow.Swapchain.CanBlitInto)
+                    _log.LogInformation("Output {Output}: the device cannot blit into {Format}: the canvas is composed straight in, or drawn in by the copy pass", output.Id, GpuSwapchainFormat.FormatName(canvasWindow.Swapchain.Format));
+                if (device.Info.Kind == GpuDeviceKind.Cpu && canvasWindow.Swapchain.Format is Silk.NET.Vulkan.Format.A2R10G10B10UnormPack32 or Silk.NET.Vulkan.Format.A2B10G10R10UnormPack32)
+                    _log.LogWarning("Output {Output}: a CPU Vulkan driver's X11 presentation (lavapipe, Mesa 22.3: its software path) shows a 10-bit (depth-30) window black; the swapchain images hold the code values, the screen shows none of them. A GPU driver presents them", output.Id);
                 _log.LogInformation("Output {Output}: its surface offers {Formats}", output.Id, GpuSwapchainFormat.List(canvasWindow.Swapchain.OfferedFormats));
             }
         }

@@ -85,13 +85,13 @@ public sealed class SwapchainFormatTests
     }
 
     [Fact]
-    public void Formats_the_device_cannot_blit_into_are_passed_over()
+    public void Formats_the_canvas_cannot_reach_are_passed_over()
     {
-        // Lavapipe at depth 30: A2R10G10B10 offered, no BLIT_DST for it.
+        // A format the device can neither blit nor draw into (the predicate says no).
         SurfaceFormatKHR[] offered = [F(Format.A2R10G10B10UnormPack32), F(Format.B8G8R8A8Unorm), F(Format.B8G8R8A8Srgb)];
         GpuSwapchainFormat chosen = GpuSwapchainFormat.Choose(offered, Pq10, f => f != Format.A2R10G10B10UnormPack32);
         Assert.Equal((Format.B8G8R8A8Unorm, true), (chosen.Format, chosen.Warning));
         var e = Assert.Throws<GpuUnavailableException>(() => GpuSwapchainFormat.Choose([F(Format.A2R10G10B10UnormPack32)], Pq10, f => f != Format.A2R10G10B10UnormPack32));
-        Assert.Contains("cannot blit into any format the surface offers (A2R10G10B10_UNORM_PACK32 / SRGB_NONLINEAR)", e.Message);
+        Assert.Contains("can neither blit nor draw into any format the surface offers (A2R10G10B10_UNORM_PACK32 / SRGB_NONLINEAR)", e.Message);
     }
 }
