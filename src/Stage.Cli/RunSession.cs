@@ -170,6 +170,7 @@ public static class RunSession
                 exposureEv = ev;
                 if (recovery?.Current is { } current) current.FrameRenderer.Scene.ExposureEv = ev;
             }
+            (int Pipelines, double PipelineMs, double FrameMs) warmUp = default;
             // Everything on the GPU device is built in one place, so a lost device is rebuilt the same way (docs/engine.md).
             GpuStack BuildGpu()
             {
@@ -180,11 +181,17 @@ public static class RunSession
                 {
                     if (outputFactory is not null) windows = outputFactory.Create(stage, device);
                     stageRenderer = new StageRenderer(device, stage, rendererOptions);
+                    var frameRenderer = StageFrameRenderer.ForWorld(stageRenderer, world, sceneDirectory);
+                    frameRenderer.Scene.ExposureEv = exposureEv;
+                    // Pipelines compiled, shaders drawn once, meshes and textures uploaded, the environment baked: now, not
+                    // by the first live frames (seconds of dropped frames on a CPU driver). Unseen: no presenter yet.
+                    (int pipelines, double pipelineMs) = stageRenderer.PreparePipelines();
+                    double warmUpMs = frameRenderer.WarmUp();
+                    log.LogInformation("Warmed up before the first frame: {Pipelines} scene pipelines in {PipelineMs:0} ms, one unseen frame in {WarmUpMs:0} ms", pipelines, pipelineMs, warmUpMs);
+                    warmUp = (pipelines, pipelineMs, warmUpMs);
                     // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
                     if (windows is IPresentingOutput presenting)
                         foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
-                    var frameRenderer = StageFrameRenderer.ForWorld(stageRenderer, world, sceneDirectory);
-                    frameRenderer.Scene.ExposureEv = exposureEv;
                     return new GpuStack(device, windows, stageRenderer, frameRenderer);
                 }
                 catch
@@ -244,6 +251,7 @@ public static class RunSession
                 output.WriteLine(cluster.Describe());
                 output.WriteLine(ClusterRole.PresentBarrierLine(gpu.Device.Info.Name, gpu.Device.Info.PresentationOffered.PresentBarrier, gpu.Device.Presentation.PresentBarrier, outputFactory is not null));
             }
+            output.WriteLine(FormattableString.Invariant($"warm-up: {warmUp.Pipelines} scene pipelines compiled in {warmUp.PipelineMs:0} ms, one unseen frame drawn in {warmUp.FrameMs:0} ms (shaders, meshes, textures, environment) before the first frame"));
             // Per window output: the swapchain's format and colour space, and why (docs/colour.md, "Presentation").
             if (frameOutput is WindowSlot windowStart)
                 foreach (string line in windowStart.FormatLines()) output.WriteLine("swapchain " + line);

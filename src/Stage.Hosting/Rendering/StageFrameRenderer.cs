@@ -76,6 +76,19 @@ public sealed class StageFrameRenderer(StageRenderer renderer, RenderScene scene
         }
     }
 
+    /// <summary>
+    /// Draws the scene once, unseen, from every camera at the outer eye looking along −Z (<see cref="StageRenderer.WarmUp"/>),
+    /// so that the run's first frames do not compile shaders, upload meshes and bake the environment. Returns the milliseconds.
+    /// </summary>
+    public double WarmUp()
+    {
+        updateScene?.Invoke(scene);
+        System.Numerics.Vector3 eye = renderer.Config.Render.OuterEyeM;
+        CameraView[] views = renderer.Config.Cameras.Take(4)
+            .Select(c => new CameraView(c, Stage.Core.Space.Pose.FromPanTiltRoll(eye, default), c.FocalLengthMm)).ToArray();
+        return renderer.WarmUp(views, scene);
+    }
+
     /// <inheritdoc/>
     public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
     {

@@ -257,6 +257,9 @@ public sealed class SceneRenderer : IDisposable
     /// <summary>Environment bakes so far (an image once; the physical sky again each time the sun turns more than <see cref="EnvironmentLight.RebakeAngleDeg"/>°).</summary>
     public int EnvironmentBakes => _environment.Bakes;
 
+    /// <summary>Scene and sky pipelines created so far (each the first time a view needs it, or by <see cref="PreparePipelines"/>).</summary>
+    public int PipelineCount => _pipelines.Count + _skyPipelines.Count;
+
     /// <summary>CPU time of the last environment bake, ms (on a worker thread for a physical sky's re-bake).</summary>
     public double EnvironmentBakeMs => _environment.LastBakeMs;
 
@@ -628,6 +631,45 @@ public sealed class SceneRenderer : IDisposable
         cmd.EndRendering();
     }
 
+    /// <summary>The sky pipeline for a target format and sample count, created the first time it is needed.</summary>
+    private GpuGraphicsPipeline SkyPipelineFor(Format format, SampleCountFlags samples)
+    {
+        foreach (var (f, n, p) in _skyPipelines) if (f == format && n == samples) return p;
+        var pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
+        {
+            VertexSpirv = GpuShaders.Load("sky.vert"),
+            FragmentSpirv = GpuShaders.Load("sky.frag"),
+            ColorFormat = format,
+            DepthFormat = DepthFormat,
+            DepthTestOnlyLessOrEqual = true,
+            PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
+            DescriptorSetLayouts = [_layout],
+            Samples = samples,
+        });
+        _skyPipelines.Add((format, samples, pipeline));
+        return pipeline;
+    }
+
+    /// <summary>
+    /// Creates now every pipeline a view of <paramref name="format"/> and <paramref name="samples"/> can need — opaque
+    /// and blended, textured and untextured, the sky — which are otherwise created the first time a frame draws with
+    /// them: compiling a pipeline takes a GPU driver milliseconds and a CPU driver (lavapipe) hundreds of them, and in
+    /// a live run that is a stall of the first frames (dropped frames before the take has begun). Returns how many
+    /// pipelines it created (0 when they existed).
+    /// </summary>
+    public int PreparePipelines(Format format, SampleCountFlags samples)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int before = _pipelines.Count + _skyPipelines.Count;
+        foreach (bool blend in (ReadOnlySpan<bool>)[false, true])
+        {
+            PipelineFor(format, samples, blend, textured: true);
+            if (_options.UntexturedFastPath) PipelineFor(format, samples, blend, textured: false);
+        }
+        SkyPipelineFor(format, samples);
+        return _pipelines.Count + _skyPipelines.Count - before;
+    }
+
     /// <summary>
     /// With an environment, its sky where nothing opaque was drawn: one triangle at the far plane (depth test
     /// LESS_OR_EQUAL against the cleared 1, no writes), before the blended surfaces so they blend over it.
@@ -635,23 +677,7 @@ public sealed class SceneRenderer : IDisposable
     private void DrawSky(GpuCommandBuffer cmd, Format format, SampleCountFlags samples, uint width, uint height, int view)
     {
         if (!_environment.Active) return;
-        GpuGraphicsPipeline? pipeline = null;
-        foreach (var (f, n, p) in _skyPipelines) if (f == format && n == samples) pipeline = p;
-        if (pipeline is null)
-        {
-            pipeline = new GpuGraphicsPipeline(_device, new GpuGraphicsPipelineDesc
-            {
-                VertexSpirv = GpuShaders.Load("sky.vert"),
-                FragmentSpirv = GpuShaders.Load("sky.frag"),
-                ColorFormat = format,
-                DepthFormat = DepthFormat,
-                DepthTestOnlyLessOrEqual = true,
-                PushConstantBytes = (uint)Unsafe.SizeOf<DrawConstants>(),
-                DescriptorSetLayouts = [_layout],
-                Samples = samples,
-            });
-            _skyPipelines.Add((format, samples, pipeline));
-        }
+        GpuGraphicsPipeline pipeline = SkyPipelineFor(format, samples);
         cmd.BindPipeline(pipeline, width, height);
         cmd.BindDescriptorSets(pipeline, 0, _slots[_current].Set);
         cmd.PushConstants(pipeline, new DrawConstants { View = view, Tint = Vector4.One });
