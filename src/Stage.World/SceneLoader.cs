@@ -397,7 +397,10 @@ public static class SceneLoader
                 rot = null;
             }
             QuaternionD orientation = rot is null ? QuaternionD.Identity : QuaternionMath.FromEulerDeg(rot[0], rot[1], rot[2]);
-            Appearance? appearance = r.Element("appearance", false) is { } a ? ReadAppearance(a, r.PathOf("appearance")) : DefaultAppearance(shape);
+            // "none": a body that collides but is not drawn (a ground plane under a street mesh that already shows the ground).
+            Appearance? appearance = r.Element("appearance", false) is { } a
+                ? a.ValueKind == JsonValueKind.String ? ReadNoAppearance(a, r.PathOf("appearance")) : ReadAppearance(a, r.PathOf("appearance"))
+                : DefaultAppearance(shape);
             EntityOverrides overrides = r.Element("overrides", false) is { } ov ? ReadOverrides(ov, r.PathOf("overrides")) : default;
             Behaviour? behaviour = r.Element("behaviour", false) is { } b ? ReadBehaviour(b, r.PathOf("behaviour")) : null;
             if (behaviour is PathBehaviour && body is { Kind: BodyKind.Static }) r.Fault("behaviour", "a static body cannot follow a path (make it dynamic; the path makes it kinematic)");
@@ -504,6 +507,13 @@ public static class SceneLoader
             PrimitiveKind kind = mesh is not null ? PrimitiveKind.Mesh : Enum.Parse<PrimitiveKind>(primitive!, ignoreCase: true);
             var c = colour is null ? ColorRgb.Grey : new ColorRgb(colour[0], colour[1], colour[2]);
             return new Appearance(kind, c, mesh, metallic, roughness);
+        }
+
+        /// <summary>The string form of <c>appearance</c>: only <c>"none"</c> (not drawn); anything else is a fault.</summary>
+        private Appearance? ReadNoAppearance(JsonElement element, string path)
+        {
+            if (element.GetString() != "none") faults.Add(new ConfigFault(path, $"must be an object or \"none\", not \"{element.GetString()}\""));
+            return null;
         }
 
         private static Appearance? DefaultAppearance(Shape? shape) => shape switch

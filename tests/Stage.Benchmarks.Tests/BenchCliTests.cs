@@ -19,6 +19,20 @@ public class BenchCliTests
     }
 
     [Fact]
+    public void The_tangent_bench_reports_every_street_model_against_its_load()
+    {
+        // Not a timing test: every model is listed with its counts and a ratio, and a bad folder is a usage fault.
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = BenchCli.Run(["tangents", "--runs", "1"], output, error);
+        Assert.True(exit == 0, error.ToString() + output);
+        foreach (string model in new[] { "street.glb", "car.glb", "tree.glb", "all" })
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(model)}\s.*\d+\.\d{{3}}×", output.ToString());
+        Assert.Equal(2, BenchCli.Run(["tangents", Path.Combine(Path.GetTempPath(), "no-such-folder-16mk")], new StringWriter(), error));
+        Assert.Contains("no such folder", error.ToString());
+    }
+
+    [Fact]
     public void The_render_bench_reports_every_pass_and_the_copy_floor()
     {
         var output = new StringWriter();

@@ -121,6 +121,33 @@ public class SceneFileTests
     }
 
     [Fact]
+    public void A_body_with_appearance_none_collides_but_is_not_drawn_and_other_strings_are_faults()
+    {
+        const string json = """
+        {
+          "entities": [
+            { "name": "ground", "shape": { "kind": "plane" }, "appearance": "none" },
+            { "name": "floor", "shape": { "kind": "plane" } },
+            { "name": "ball", "shape": { "kind": "sphere", "radiusM": 0.1 }, "massKg": 1, "positionM": [0, 1, 0] }
+          ]
+        }
+        """;
+        SceneLoadResult result = SceneLoader.LoadText(json, "ok.json");
+        Assert.True(result.IsValid, string.Join("\n", result.Faults));
+        using StageWorld world = result.Scene!.Build();
+        Entity ground = world.Find("ground")!;
+        Assert.Null(ground.Appearance);
+        Assert.NotNull(ground.Body);
+        // Without the member a body keeps its default look (a grey plane).
+        Assert.Equal(PrimitiveKind.Plane, world.Find("floor")!.Appearance!.Primitive);
+
+        SceneLoadResult bad = SceneLoader.LoadText("""{ "entities": [ { "name": "g", "shape": { "kind": "plane" }, "appearance": "hidden" } ] }""", "bad.json");
+        ConfigFault fault = Assert.Single(bad.Faults);
+        Assert.Equal("entities[0].appearance", fault.Path);
+        Assert.Contains("\"none\"", fault.Message);
+    }
+
+    [Fact]
     public void Scene_values_arrive_in_the_world()
     {
         const string json = """

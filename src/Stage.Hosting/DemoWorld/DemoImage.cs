@@ -30,7 +30,7 @@ internal sealed class DemoImage(int sizePx)
         return this;
     }
 
-    /// <summary>A tangent-space normal map (glTF: red along +u, green along +v — down the image) from a height field in metres per pixel step.</summary>
+    /// <summary>A tangent-space normal map (glTF: red along +u, green up the image, i.e. along −v) from a height field in metres per pixel step.</summary>
     public static DemoImage NormalsFrom(int sizePx, Func<int, int, float> heightM, float metresPerPx)
     {
         var image = new DemoImage(sizePx);
@@ -38,9 +38,10 @@ internal sealed class DemoImage(int sizePx)
         return image.Fill((x, y) =>
         {
             float dx = (heightM(Wrap(x + 1), y) - heightM(Wrap(x - 1), y)) / (2 * metresPerPx);
-            // glTF's bitangent runs along +v, down the image (image y): green is −∂h/∂v.
-            float dy = (heightM(x, Wrap(y + 1)) - heightM(x, Wrap(y - 1))) / (2 * metresPerPx);
-            Vector3 n = Vector3.Normalize(new Vector3(-dx, -dy, 1));
+            // glTF's normal textures have +Y up the image (the bitangent runs toward decreasing v, MikkTSpace's sign
+            // as glTF exporters write it): green is −∂h/∂(up) = +∂h/∂v, v being image y.
+            float dv = (heightM(x, Wrap(y + 1)) - heightM(x, Wrap(y - 1))) / (2 * metresPerPx);
+            Vector3 n = Vector3.Normalize(new Vector3(-dx, dv, 1));
             return new Vector4(n.X * 0.5f + 0.5f, n.Y * 0.5f + 0.5f, n.Z * 0.5f + 0.5f, 1);
         });
     }

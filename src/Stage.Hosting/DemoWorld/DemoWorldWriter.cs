@@ -113,6 +113,9 @@ public static class DemoWorldWriter
         w.WriteNumber("offsetM", 0);
         w.WriteEndObject();
         w.WriteString("material", "ground");
+        // Collision only: the street mesh is the visible ground. Drawn (a grey plane at y = 0, the road's height) it
+        // z-fought with the asphalt: the bluish stepped patches along the kerbs.
+        w.WriteString("appearance", "none");
         w.WriteEndObject();
 
         Dressing(w, "street", "street", Vector3.Zero, 0);

@@ -529,6 +529,8 @@ public sealed class SceneRenderer : IDisposable
             _gpuMeshes.Add(mesh, null);
             return null;
         }
+        // MikkTSpace tangents where the asset gave none: vertices split where the tangent spaces differ.
+        data = data.WithGeneratedTangents();
         float[] vertices = data.ToInterleavedVertices();
         GpuBuffer vertexBuffer = UploadBuffer(MemoryMarshal.AsBytes(vertices.AsSpan()), BufferUsageFlags.VertexBufferBit);
         GpuBuffer indexBuffer = UploadBuffer(MemoryMarshal.AsBytes(data.Indices), BufferUsageFlags.IndexBufferBit);

@@ -138,16 +138,19 @@ public class GltfMaterialTests
     }
 
     [Fact]
-    public void Generated_tangents_follow_increasing_u_and_the_bitangent_increasing_v()
+    public void Generated_tangents_follow_increasing_u_and_the_bitangent_up_the_image()
     {
         MeshData mesh = GltfLoader.LoadGlb(SharpGltfAssets.TexturedQuad(Checker).WriteGLB().ToArray(), "q.glb").Meshes[0].Mesh;
         Assert.Empty(mesh.Tangents.ToArray());
-        float[] v = mesh.ToInterleavedVertices();
-        for (int i = 0; i < mesh.VertexCount; i++)
+        MeshData generated = mesh.WithGeneratedTangents();
+        Assert.Equal(mesh.VertexCount, generated.VertexCount);
+        float[] v = generated.ToInterleavedVertices();
+        for (int i = 0; i < generated.VertexCount; i++)
         {
             var t = new Vector4(v[i * 14 + 10], v[i * 14 + 11], v[i * 14 + 12], v[i * 14 + 13]);
-            // u grows along +x; v grows down the image, i.e. along −y; bitangent = cross(n, t) · w = cross(+z, +x) · w = +y · w → w = −1.
-            Assert.Equal(new Vector4(1, 0, 0, -1), t);
+            // u grows along +x; v grows down the image, i.e. along −y; glTF's bitangent (green) points up the image:
+            // cross(n, t) · w = cross(+z, +x) · w = +y · w → w = +1.
+            Assert.Equal(new Vector4(1, 0, 0, 1), t);
         }
     }
 }

@@ -27,6 +27,7 @@ public static class BenchCli
         root.Subcommands.Add(WindowBench.Create(output, error));
         root.Subcommands.Add(WorldBench.Create(output, error));
         root.Subcommands.Add(ClusterBench.Create(output, error));
+        root.Subcommands.Add(TangentBench.Create(output, error));
         root.SetAction(_ =>
         {
             error.WriteLine("stage bench: name a bench; the benches are:");
