@@ -82,6 +82,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly FrameInput _received;
     private readonly byte[] _small = new byte[64];
     private RollingPercentiles _barrierMs = new(65536);
+    // Render node: its frame's input arrived → it said "ready" (its world step, hash and record up to the submit):
+    // the work an early, split input would overlap with the primary's frame (docs/cluster.md).
+    private RollingPercentiles _receiveToReadyMs = new(65536);
     private INatsObjStore? _store;
     private CancellationTokenSource? _consumer;
     private Task<SnapshotEnvelope>? _prefetch;
@@ -801,6 +804,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     /// <inheritdoc />
     public void Ready(long frame)
     {
+        if (!IsPrimary && _lastReceiveStamp != 0) _receiveToReadyMs.Record(Stopwatch.GetElapsedTime(_lastReceiveStamp).TotalMilliseconds);
         Span<byte> m = _small;
         BinaryPrimitives.WriteUInt16LittleEndian(m, (ushort)NodeIndex);
         BinaryPrimitives.WriteInt64LittleEndian(m[2..], frame);
@@ -898,11 +902,15 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public void ResetFigures()
     {
         _barrierMs = new RollingPercentiles(65536);
+        _receiveToReadyMs = new RollingPercentiles(65536);
         _presents?.Reset();
     }
 
     /// <summary>This node's barrier waits so far.</summary>
     public PercentileSummary BarrierWait => _barrierMs.Summarise();
+
+    /// <summary>Render node: its frames' input arrival → "ready" (world step, hash, record, submit), ms.</summary>
+    public PercentileSummary ReceiveToReady => _receiveToReadyMs.Summarise();
 
     /// <summary>Stops the tasks and closes the connection (the primary first sends what it still holds, for up to 2 s).</summary>
     public void Dispose()
