@@ -881,7 +881,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         string role = IsPrimary ? $"; published {_published} frame inputs up to frame {LastFrame}; {_publishRetries} publish retries"
             : $"; followed {FramesFollowed} frames ({FirstFollowed}–{LastFrame}), joined {Joins} times";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes{role}");
+            $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes; {CoreMessagesDropped} core-NATS messages dropped (server away or writer behind){role}");
         if (!IsPrimary) yield break;
         foreach (NodeAgreement a in Agreements)
             yield return a.FirstFrame < 0
