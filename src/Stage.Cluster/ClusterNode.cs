@@ -58,7 +58,6 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly string _stream, _inputSubject, _liveSubject, _hashSubject, _readySubject, _presentSubject, _bucket;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
-    private readonly List<InlineSubscription> _subscriptions = [];
     private readonly FrameBarrier _barrier;
     // The core-NATS messages leave through a writer thread of their own (nothing allocated on the engine thread).
     private readonly CoreWriter _core;
@@ -250,12 +249,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             _store = Wait(_objects.CreateObjectStoreAsync(new NatsObjConfig(_bucket) { Storage = NatsObjStorageType.File }));
             _publisher = new Thread(PublishLoop) { Name = $"cluster {NodeId} stream publisher", IsBackground = true };
             _publisher.Start();
-            _subscriptions.Add(InlineSubscription.Subscribe(_nats, _hashSubject, OnHash, OnHandlerFault));
-            _subscriptions.Add(InlineSubscription.Subscribe(_nats, _presentSubject, OnPresent, OnHandlerFault));
+            _tasks.Add(Task.Run(() => Listen(_hashSubject, OnHash)));
+            _tasks.Add(Task.Run(() => Listen(_presentSubject, OnPresent)));
         }
-        // Handled on the client's socket reader, no reader task of ours between: one wake-up less per message.
-        _subscriptions.Add(InlineSubscription.Subscribe(_nats, _readySubject, OnReady, OnHandlerFault));
-        if (!IsPrimary) _subscriptions.Add(InlineSubscription.Subscribe(_nats, _liveSubject, OnLive, OnHandlerFault));
+        _tasks.Add(Task.Run(() => Listen(_readySubject, OnReady)));
+        if (!IsPrimary) _tasks.Add(Task.Run(ListenLive));
         // A render node fetches its snapshot and starts following the stream now, while the GPU is built (a restarted node rejoins sooner).
         _log.LogInformation("Cluster: node {Node} connected to {Servers}{What}", NodeId, string.Join(", ", _cluster.ServerUrls),
             IsPrimary ? "; a new run's stream and snapshot bucket made" : "; fetching the latest world snapshot while the GPU is built");
@@ -646,18 +644,28 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         }
     }
 
-    /// <summary>Render node: an input on the core-NATS live subject, the low-latency fan-out (the stream stays the ordered, durable log), queued at once.</summary>
-    private void OnLive(ReadOnlySpan<byte> payload)
+    /// <summary>Render node: the primary's inputs on the core-NATS live subject, the low-latency fan-out (the stream stays the ordered, durable log).</summary>
+    private async Task ListenLive()
     {
-        if (_stop.IsCancellationRequested) return;
-        NatsMemoryOwner<byte> data = NatsMemoryOwner<byte>.Allocate(payload.Length);
-        payload.CopyTo(data.Span);
-        // The live feed never waits (a full queue drops it: the stream has every input), so this completes at once.
-        ValueTask queued = Arrived(data, live: true, _stop.Token);
-        if (!queued.IsCompletedSuccessfully) queued.AsTask().GetAwaiter().GetResult();
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (NatsMsg<NatsMemoryOwner<byte>> msg in _nats.SubscribeAsync<NatsMemoryOwner<byte>>(_liveSubject, cancellationToken: _stop.Token))
+                    await Arrived(msg.Data, live: true, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException or ChannelClosedException)
+            {
+                if (e is ChannelClosedException) return;
+                _log.LogWarning("Cluster: subscription {Subject} lost ({Reason}); subscribing again", _liveSubject, e.Message);
+                await Task.Delay(200);
+            }
+        }
     }
-
-    private void OnHandlerFault(Exception e) => _log.LogError(e, "Cluster: node {Node}: a core-NATS message could not be handled", NodeId);
 
     private async Task Consume(ulong startSequence, CancellationToken cancellation)
     {
@@ -839,6 +847,32 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         int node = BinaryPrimitives.ReadUInt16LittleEndian(data);
         if (node != NodeIndex) _barrier.Ready(node, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
     }
+
+    private async Task Listen(string subject, SpanAction handler)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (NatsMsg<NatsMemoryOwner<byte>> msg in _nats.SubscribeAsync<NatsMemoryOwner<byte>>(subject, cancellationToken: _stop.Token))
+                {
+                    using NatsMemoryOwner<byte> data = msg.Data;
+                    handler(data.Memory.Span);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException)
+            {
+                _log.LogWarning("Cluster: subscription {Subject} lost ({Reason}); subscribing again", subject, e.Message);
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private delegate void SpanAction(ReadOnlySpan<byte> data);
 
     /// <summary>The cluster's figures for the run summary: agreement per node, barrier, skew, distribution, alarms.</summary>
     public IEnumerable<string> Report(double framePeriodMs)
