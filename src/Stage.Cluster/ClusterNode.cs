@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
@@ -58,9 +59,19 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly FrameBarrier _barrier;
+    // The core-NATS messages leave through a writer thread of their own (nothing allocated on the engine thread).
+    private readonly CoreWriter _core;
+    private const int LiveSubject = 0, HashSubject = 1, ReadySubject = 2, PresentSubject = 3;
     private readonly HashLedger? _ledger;
     private readonly PresentLedger? _presents;
-    private readonly Channel<Outgoing>? _outgoing;
+    // Primary: the frame inputs (and snapshots) for the stream, in order, for the publisher thread. A queue and a
+    // semaphore the publisher waits on synchronously, not a channel: waking an async reader from the engine thread
+    // queues its continuation, which allocated there every frame.
+    private readonly ConcurrentQueue<Outgoing>? _outgoing;
+    private readonly SemaphoreSlim _outgoingSignal = new(0, int.MaxValue);
+    private int _outgoingCount;
+    private volatile bool _outgoingDone;
+    private Thread? _publisher;
     // Frame inputs as they arrive, from the live subject and from the stream (pooled buffers: nothing allocated per frame).
     private readonly Channel<Incoming> _incoming = Channel.CreateBounded<Incoming>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     // The newest frame number that arrived on either feed: a node whose input is older is behind.
@@ -71,6 +82,9 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     private readonly FrameInput _received;
     private readonly byte[] _small = new byte[64];
     private RollingPercentiles _barrierMs = new(65536);
+    // Render node: its frame's input arrived → it said "ready" (its world step, hash and record up to the submit):
+    // the work an early, split input would overlap with the primary's frame (docs/cluster.md).
+    private RollingPercentiles _receiveToReadyMs = new(65536);
     private INatsObjStore? _store;
     private CancellationTokenSource? _consumer;
     private Task<SnapshotEnvelope>? _prefetch;
@@ -108,6 +122,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         _presentSubject = $"stage.{cluster.Name}.present";
         _bucket = $"stage-{cluster.Name}-snapshots";
         _received = new FrameInput(stage.Cameras.Count);
+        _core = new CoreWriter(nats, [_liveSubject, _hashSubject, _readySubject, _presentSubject], $"cluster {nodeId} NATS writer");
         _barrier = new FrameBarrier(NodeIndex, cluster.Nodes.Count, cluster.BarrierTimeoutMs)
         {
             Joined = (node, frame) => _log.LogInformation("Cluster: node {Node} is in the frame barrier from frame {Frame}", _cluster.Nodes[node].Id, frame),
@@ -117,7 +132,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             _ledger = new HashLedger(cluster.Nodes.Select(n => n.Id).ToList(), NodeIndex);
             _ledger.Diverged += OnDiverged;
             _presents = new PresentLedger(cluster.Nodes.Count);
-            _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(InputQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+            _outgoing = new ConcurrentQueue<Outgoing>();
         }
     }
 
@@ -148,8 +163,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     /// <summary>Frames this node followed from the stream (render node).</summary>
     public long FramesFollowed { get; private set; }
 
-    /// <summary>Core-NATS writes from the engine thread that the client did not take at once (each costs a task until it has).</summary>
-    public long WritesNotAtOnce { get; private set; }
+    /// <summary>Core-NATS writes that the client did not take at once (each cost the writer thread a task; never the engine thread).</summary>
+    public long WritesNotAtOnce => _core.NotAtOnce;
+
+    /// <summary>Core-NATS messages dropped (the writer's ring full, the server away): fire and forget, a lost message costs a comparison or a barrier timeout.</summary>
+    public long CoreMessagesDropped => _core.Dropped;
 
     /// <summary>Of the frames followed, those that came first on the live subject (core NATS) rather than the stream (render node).</summary>
     public long FramesLive { get; private set; }
@@ -229,7 +247,8 @@ public sealed class ClusterNode : IFrameLink, IDisposable
                 DuplicateWindow = TimeSpan.FromMinutes(1),
             }));
             _store = Wait(_objects.CreateObjectStoreAsync(new NatsObjConfig(_bucket) { Storage = NatsObjStorageType.File }));
-            _tasks.Add(Task.Run(PublishLoop));
+            _publisher = new Thread(PublishLoop) { Name = $"cluster {NodeId} stream publisher", IsBackground = true };
+            _publisher.Start();
             _tasks.Add(Task.Run(() => Listen(_hashSubject, OnHash)));
             _tasks.Add(Task.Run(() => Listen(_presentSubject, OnPresent)));
         }
@@ -268,84 +287,87 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         int length = FrameInputCodec.Encode(input, buffer);
         long stamp = Stopwatch.GetTimestamp();
         _presents!.Published(input.Frame, stamp);
-        Task? live = PublishLive(new ReadOnlyMemory<byte>(buffer, 0, length));
-        if (!_outgoing!.Writer.TryWrite(new Outgoing(buffer, length, input.Frame, null, live)))
+        // The low-latency fan-out first (copied into the writer's ring: the buffer stays the stream publisher's),
+        // skipped while the server is away (the stream's publisher retries; the nodes follow the stream then).
+        _core.TrySend(LiveSubject, buffer.AsSpan(0, length));
+        if (!Enqueue(new Outgoing(buffer, length, input.Frame, null)))
         {
             InputBuffers.Return(buffer);
             _log.LogError("Cluster: {Count} frame inputs wait for the NATS server; frame {Frame} is not published (nodes will rejoin from a snapshot)", InputQueue, input.Frame);
         }
     }
 
-    /// <summary>
-    /// The low-latency fan-out: the input on the core-NATS live subject at once, from the engine thread (no
-    /// acknowledgement to wait for). Null when the write completed at once (the usual case, nothing allocated);
-    /// else the write still running, which the buffer outlives. Skipped while the server is away (the stream's
-    /// publisher retries; the nodes follow the stream then).
-    /// </summary>
-    private Task? PublishLive(ReadOnlyMemory<byte> data)
+    /// <summary>Queues an input (or a snapshot) for the stream; false when <see cref="InputQueue"/> are already waiting. Allocates nothing.</summary>
+    private bool Enqueue(Outgoing item)
     {
-        if (_nats.ConnectionState != NatsConnectionState.Open) return null;
-        try
+        if (Interlocked.Increment(ref _outgoingCount) > InputQueue)
         {
-            ValueTask sent = _nats.PublishAsync(_liveSubject, data, cancellationToken: _stop.Token);
-            if (sent.IsCompletedSuccessfully) return null;
-            WritesNotAtOnce++;
-            return sent.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            Interlocked.Decrement(ref _outgoingCount);
+            return false;
         }
-        catch (Exception e) when (e is NatsException or ObjectDisposedException)
-        {
-            return null;
-        }
+        _outgoing!.Enqueue(item);
+        _outgoingSignal.Release();
+        return true;
     }
 
-    private async Task PublishLoop()
+    /// <summary>The primary's stream publisher thread: each input in order, acknowledged before the next (the stream's publishes are async; this thread waits for them).</summary>
+    private void PublishLoop()
     {
         ulong lastSequence = 0;
         bool away = false;
-        await foreach (Outgoing item in _outgoing!.Reader.ReadAllAsync(CancellationToken.None))
+        while (true)
         {
-            // The live write of this input must be done with its buffer before the buffer goes back to the pool.
-            if (item.Live is { } live) await live;
-            if (item.Snapshot is { } snapshot)
+            // A timed wait (a wait on a token registers, and allocates, each time): the end is seen within 50 ms.
+            if (!_outgoingSignal.Wait(50))
             {
-                // In turn under three names: a node reading the newest has two snapshot periods before it is replaced.
-                await PutSnapshot(snapshot with { InputSequence = lastSequence }, WorldSnapshotName(_snapshotsStored++ % WorldSnapshotNames));
+                if (_outgoingDone || _stop.IsCancellationRequested) return;
                 continue;
             }
+            _outgoing!.TryDequeue(out Outgoing item);
+            Interlocked.Decrement(ref _outgoingCount);
+            if (!PublishOne(item, ref lastSequence, ref away)) return;
+        }
+    }
+
+    /// <summary>Publishes one input to the stream (retried in order while the server is away) or stores one snapshot; false when the node stops.</summary>
+    private bool PublishOne(Outgoing item, ref ulong lastSequence, ref bool away)
+    {
+        if (item.Snapshot is { } snapshot)
+        {
+            // In turn under three names: a node reading the newest has two snapshot periods before it is replaced.
+            PutSnapshot(snapshot with { InputSequence = lastSequence }, WorldSnapshotName(_snapshotsStored++ % WorldSnapshotNames)).GetAwaiter().GetResult();
+            return true;
+        }
+        try
+        {
             // In order, each acknowledged before the next: the log never has a hole, however long the server is away.
             while (true)
             {
                 try
                 {
-                    PubAckResponse ack = await _js.PublishAsync(_inputSubject, new ReadOnlyMemory<byte>(item.Buffer, 0, item.Length),
-                        opts: new NatsJSPubOpts { MsgId = item.Frame.ToString(CultureInfo.InvariantCulture) }, cancellationToken: _stop.Token);
+                    PubAckResponse ack = Wait(_js.PublishAsync(_inputSubject, new ReadOnlyMemory<byte>(item.Buffer, 0, item.Length),
+                        opts: new NatsJSPubOpts { MsgId = item.Frame.ToString(CultureInfo.InvariantCulture) }, cancellationToken: _stop.Token));
                     ack.EnsureSuccess();
                     lastSequence = ack.Seq;
                     if (away) _log.LogWarning("Cluster: the NATS server is back; frame inputs flow again from frame {Frame}", item.Frame);
                     away = false;
-                    break;
+                    return true;
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
-                    InputBuffers.Return(item.Buffer);
-                    return;
+                    return false;
                 }
                 catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
                 {
                     _publishRetries++;
                     if (!away) _log.LogWarning("Cluster: frame input {Frame} not acknowledged ({Reason}); the primary keeps running and retries in order", item.Frame, e.Message);
                     away = true;
-                    try
-                    {
-                        await Task.Delay(100, _stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        InputBuffers.Return(item.Buffer);
-                        return;
-                    }
+                    if (_stop.Token.WaitHandle.WaitOne(100)) return false;
                 }
             }
+        }
+        finally
+        {
             InputBuffers.Return(item.Buffer);
         }
     }
@@ -400,6 +422,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public IReadOnlyList<Stage.Takes.TakeNode> TakeStopped(long lastFrame)
     {
         if (_ledger is null) return [];
+        // The nodes' hashes of the take's last frame or two may still be on their way: wait for them (bounded: two
+        // frame periods; usually they are in already, as each node sent its hash before its "ready").
+        long lastPublished = Math.Min(lastFrame, LastFrame);
+        if (!_ledger.WaitForFrame(lastPublished, TimeSpan.FromSeconds(2.0 * _stage.FrameRate.Denominator / _stage.FrameRate.Numerator)))
+            _log.LogWarning("Cluster: at the take's stop not every node's hash of frame {Frame} had arrived within two frame periods; the take counts the frames compared so far", lastPublished);
         var window = _ledger.CloseWindow(lastFrame);
         var nodes = new List<Stage.Takes.TakeNode>(_cluster.Nodes.Count);
         for (int i = 0; i < _cluster.Nodes.Count; i++)
@@ -700,7 +727,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             {
                 _nextSnapshotStamp = now + (long)(_cluster.SnapshotEverySeconds * Stopwatch.Frequency);
                 // After this frame's input in the publisher's queue: the snapshot names that input's stream sequence.
-                _outgoing!.Writer.TryWrite(new Outgoing([], 0, input.Frame, new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot())));
+                Enqueue(new Outgoing([], 0, input.Frame, new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot())));
             }
         }
         else
@@ -710,19 +737,26 @@ public sealed class ClusterNode : IFrameLink, IDisposable
             BinaryPrimitives.WriteInt64LittleEndian(m[2..], input.Frame);
             BinaryPrimitives.WriteInt64LittleEndian(m[10..], input.WorldStep);
             BinaryPrimitives.WriteUInt64LittleEndian(m[18..], hash);
-            Send(_hashSubject, 26);
+            _core.TrySend(HashSubject, m[..26]);
         }
-        if (input.DiagnosticSnapshot && world is not null)
+        if (input.DiagnosticSnapshot && world is not null) StoreDiagnostic(input.Frame, world, hash);
+    }
+
+    /// <summary>
+    /// A divergence being diagnosed: this node's snapshot after the frame's step, stored (render node) or compared
+    /// with the diverged node's (primary). A method of its own: its closures would otherwise be allocated on every
+    /// frame's call of <see cref="WorldAdvanced"/>, not only on a diagnostic frame.
+    /// </summary>
+    private void StoreDiagnostic(long frame, IWorldHost world, ulong hash)
+    {
+        var envelope = new SnapshotEnvelope(frame, 0, world.StepCount, hash, world.Snapshot());
+        string name = DiagnosticName(frame, NodeId);
+        Task diagnostic = IsPrimary ? Task.Run(() => Diagnose(envelope)) : Task.Run(async () =>
         {
-            var envelope = new SnapshotEnvelope(input.Frame, 0, world.StepCount, hash, world.Snapshot());
-            string name = DiagnosticName(input.Frame, NodeId);
-            Task diagnostic = IsPrimary ? Task.Run(() => Diagnose(envelope)) : Task.Run(async () =>
-            {
-                _store ??= await _objects.GetObjectStoreAsync(_bucket, _stop.Token);
-                await PutSnapshot(envelope, name);
-            });
-            lock (_tasks) _tasks.Add(diagnostic);
-        }
+            _store ??= await _objects.GetObjectStoreAsync(_bucket, _stop.Token);
+            await PutSnapshot(envelope, name);
+        });
+        lock (_tasks) _tasks.Add(diagnostic);
     }
 
     private const int WorldSnapshotNames = 3;
@@ -770,10 +804,11 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     /// <inheritdoc />
     public void Ready(long frame)
     {
+        if (!IsPrimary && _lastReceiveStamp != 0) _receiveToReadyMs.Record(Stopwatch.GetElapsedTime(_lastReceiveStamp).TotalMilliseconds);
         Span<byte> m = _small;
         BinaryPrimitives.WriteUInt16LittleEndian(m, (ushort)NodeIndex);
         BinaryPrimitives.WriteInt64LittleEndian(m[2..], frame);
-        Send(_readySubject, 10);
+        _core.TrySend(ReadySubject, m[..10]);
         long start = Stopwatch.GetTimestamp();
         IReadOnlyList<int> dropped = _barrier.Wait(frame, _stop.Token);
         double waitedMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -803,7 +838,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(m[10..], presentedStamp);
         BinaryPrimitives.WriteInt64LittleEndian(m[18..], _lastReceiveStamp);
         BinaryPrimitives.WriteDoubleLittleEndian(m[26..], _lastBarrierMs);
-        Send(_presentSubject, 34);
+        _core.TrySend(PresentSubject, m[..34]);
     }
 
     private void OnReady(ReadOnlySpan<byte> data)
@@ -811,35 +846,6 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         if (data.Length < 10) return;
         int node = BinaryPrimitives.ReadUInt16LittleEndian(data);
         if (node != NodeIndex) _barrier.Ready(node, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
-    }
-
-    /// <summary>Core NATS, fire and forget: a lost message costs a comparison or a barrier timeout, never a frame.</summary>
-    private void Send(string subject, int length)
-    {
-        // A pooled copy, back in the pool as soon as the client has it (at once, nearly always): nothing allocated per frame.
-        byte[] copy = ArrayPool<byte>.Shared.Rent(length);
-        _small.AsSpan(0, length).CopyTo(copy);
-        ValueTask sent;
-        try
-        {
-            sent = _nats.PublishAsync(subject, new ReadOnlyMemory<byte>(copy, 0, length), cancellationToken: _stop.Token);
-        }
-        catch (Exception e) when (e is NatsException or ObjectDisposedException)
-        {
-            ArrayPool<byte>.Shared.Return(copy);
-            return;
-        }
-        if (sent.IsCompletedSuccessfully)
-        {
-            ArrayPool<byte>.Shared.Return(copy);
-            return;
-        }
-        WritesNotAtOnce++;
-        _ = sent.AsTask().ContinueWith(t =>
-        {
-            _ = t.Exception;
-            ArrayPool<byte>.Shared.Return(copy);
-        }, TaskScheduler.Default);
     }
 
     private async Task Listen(string subject, SpanAction handler)
@@ -875,7 +881,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
         string role = IsPrimary ? $"; published {_published} frame inputs up to frame {LastFrame}; {_publishRetries} publish retries"
             : $"; followed {FramesFollowed} frames ({FirstFollowed}–{LastFrame}), joined {Joins} times";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes{role}");
+            $"cluster node {NodeId} ({(IsPrimary ? "primary" : "render node")}): barrier wait p50 {barrier.P50:0.000} ms p99 {barrier.P99:0.000} ms over {barrier.Count} frames; {_droppedFromBarrier} drops of late nodes; {CoreMessagesDropped} core-NATS messages dropped (server away or writer behind){role}");
         if (!IsPrimary) yield break;
         foreach (NodeAgreement a in Agreements)
             yield return a.FirstFrame < 0
@@ -896,20 +902,26 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public void ResetFigures()
     {
         _barrierMs = new RollingPercentiles(65536);
+        _receiveToReadyMs = new RollingPercentiles(65536);
         _presents?.Reset();
     }
 
     /// <summary>This node's barrier waits so far.</summary>
     public PercentileSummary BarrierWait => _barrierMs.Summarise();
 
+    /// <summary>Render node: its frames' input arrival → "ready" (world step, hash, record, submit), ms.</summary>
+    public PercentileSummary ReceiveToReady => _receiveToReadyMs.Summarise();
+
     /// <summary>Stops the tasks and closes the connection (the primary first sends what it still holds, for up to 2 s).</summary>
     public void Dispose()
     {
         if (_stop.IsCancellationRequested) return;
+        // What the engine thread said last (the end of run's live input, the last hash, ready and present) goes out first.
+        _core.Dispose(TimeSpan.FromSeconds(1));
         if (_outgoing is not null)
         {
-            _outgoing.Writer.TryComplete();
-            Task.WaitAny([.. _tasks.Take(1)], TimeSpan.FromSeconds(2));
+            _outgoingDone = true;
+            _publisher?.Join(TimeSpan.FromSeconds(2));
             RemoveRun();
         }
         _stop.Cancel();
@@ -959,7 +971,7 @@ public sealed class ClusterNode : IFrameLink, IDisposable
 
     private readonly record struct Incoming(NatsMemoryOwner<byte> Data, long Stamp, bool Live);
 
-    private readonly record struct Outgoing(byte[] Buffer, int Length, long Frame, SnapshotEnvelope? Snapshot, Task? Live = null);
+    private readonly record struct Outgoing(byte[] Buffer, int Length, long Frame, SnapshotEnvelope? Snapshot);
 }
 
 /// <summary>A cluster cannot start or reach its servers; the message says which and why.</summary>

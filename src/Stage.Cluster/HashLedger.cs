@@ -26,6 +26,10 @@ internal sealed class HashLedger
     // The take window (docs/cluster.md): frames [first, last] counted apart, per node, for the take log.
     private readonly long[] _windowAgreed, _windowDiverged, _windowFirstDiverged;
     private long _windowFirst = long.MaxValue, _windowLast = long.MaxValue;
+    // The newest frame each node reported, and a monitor for a take's stop waiting for the last frame's hashes.
+    private readonly long[] _newest;
+    private readonly object _arrivals = new();
+    private int _waiters;
 
     /// <summary>A ledger for <paramref name="nodes"/>, one of which is <paramref name="primary"/>.</summary>
     public HashLedger(IReadOnlyList<string> nodes, int primary)
@@ -45,6 +49,8 @@ internal sealed class HashLedger
         Array.Fill(_first, -1);
         Array.Fill(_last, -1);
         (_windowAgreed, _windowDiverged, _windowFirstDiverged) = (new long[_nodes.Length], new long[_nodes.Length], new long[_nodes.Length]);
+        _newest = new long[_nodes.Length];
+        Array.Fill(_newest, -1);
     }
 
     /// <summary>Starts counting a take's frames from <paramref name="firstFrame"/> on (a take started recording).</summary>
@@ -57,6 +63,43 @@ internal sealed class HashLedger
             Array.Clear(_windowDiverged);
             Array.Fill(_windowFirstDiverged, -1);
         }
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) until every node taking part in the window — one that reported a
+    /// hash of a frame in it — has reported <paramref name="lastFrame"/> (or later), so that a take's stop counts
+    /// the nodes' hashes of its last frames, which may still be on their way (a node's hash leaves after its own
+    /// world step, and arrives on another subscription than its "ready"). True when all arrived in time.
+    /// </summary>
+    public bool WaitForFrame(long lastFrame, TimeSpan timeout)
+    {
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        lock (_arrivals)
+        {
+            _waiters++;
+            try
+            {
+                while (!AllReported(lastFrame))
+                {
+                    TimeSpan left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
+                    if (left <= TimeSpan.Zero) return false;
+                    Monitor.Wait(_arrivals, left);
+                }
+                return true;
+            }
+            finally
+            {
+                _waiters--;
+            }
+        }
+    }
+
+    private bool AllReported(long lastFrame)
+    {
+        lock (_lock)
+            for (int i = 0; i < _nodes.Length; i++)
+                if (i != _primary && _newest[i] >= _windowFirst && _newest[i] < lastFrame) return false;
+        return true;
     }
 
     /// <summary>
@@ -89,6 +132,7 @@ internal sealed class HashLedger
         {
             _frame[node][slot] = frame;
             _hash[node][slot] = hash;
+            if (frame > _newest[node]) _newest[node] = frame;
             if (node != _primary)
             {
                 if (_frame[_primary][slot] == frame && Compare(node, frame, slot)) divergence = (node, hash, _hash[_primary][slot]);
@@ -100,6 +144,8 @@ internal sealed class HashLedger
                         (divergences ??= []).Add((other, _hash[other][slot], hash));
             }
         }
+        if (Volatile.Read(ref _waiters) > 0)
+            lock (_arrivals) Monitor.PulseAll(_arrivals);
         if (divergence is { } d) Diverged?.Invoke(d.Node, frame, d.Hash, d.Primary);
         if (divergences is not null) foreach ((int n, ulong h, ulong p) in divergences) Diverged?.Invoke(n, frame, h, p);
     }

@@ -793,8 +793,11 @@ public sealed class StageWorld : IDisposable
         _contactPairs.Clear();
         _contactEvents.Clear();
         double threshold = Rules.ContactEventThresholdMps;
-        foreach (ContactPoint c in Physics.Contacts)
+        // By index: a foreach over the interface boxes the list's enumerator, every step.
+        IReadOnlyList<ContactPoint> contacts = Physics.Contacts;
+        for (int i = 0; i < contacts.Count; i++)
         {
+            ContactPoint c = contacts[i];
             if (!_byGeom.TryGetValue(c.Geom1Id, out Entity? a) || !_byGeom.TryGetValue(c.Geom2Id, out Entity? b)) continue;
             double speed = Math.Abs(Vector3D.Dot(a.PreStepLinearVelocityMps - b.PreStepLinearVelocityMps, c.Normal));
             if (speed < threshold) continue;

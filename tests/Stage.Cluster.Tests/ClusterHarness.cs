@@ -25,7 +25,7 @@ internal sealed class ClusterHarness : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("stage-cluster-").FullName;
     private readonly List<Node> _nodes = [];
 
-    public ClusterHarness(NatsServer server, double barrierTimeoutMs = 200)
+    public ClusterHarness(NatsServer server, double barrierTimeoutMs = 200, double snapshotEverySeconds = 1)
     {
         StageConfig rig = StageConfigFile.Load(RepositoryPaths.Of("stage-configs", "test-rig.json")).Config!;
         Stage = rig with
@@ -34,7 +34,7 @@ internal sealed class ClusterHarness : IDisposable
             WorldScenePath = RepositoryPaths.Of("stage-configs", "worlds", "traffic.json"),
             Cluster = new ClusterConfig
             {
-                Name = "test", ServerUrls = [server.Url], PrimaryId = "primary", BarrierTimeoutMs = barrierTimeoutMs, SnapshotEverySeconds = 1,
+                Name = "test", ServerUrls = [server.Url], PrimaryId = "primary", BarrierTimeoutMs = barrierTimeoutMs, SnapshotEverySeconds = snapshotEverySeconds,
                 Nodes = NodeIds.Select(id => new ClusterNodeConfig(id, [])).ToList(),
             },
         };
@@ -42,9 +42,10 @@ internal sealed class ClusterHarness : IDisposable
 
     public StageConfig Stage { get; }
 
-    public Node Start(string id, long? maxFrames = null, ClusterNodeOptions? options = null)
+    /// <summary>Starts node <paramref name="id"/>; <paramref name="stallOnce"/>, asked before each world step, stalls that step by 60 ms the first time it says so (a node late with a frame).</summary>
+    public Node Start(string id, long? maxFrames = null, ClusterNodeOptions? options = null, Func<bool>? stallOnce = null)
     {
-        var node = new Node(this, id, maxFrames, options);
+        var node = new Node(this, id, maxFrames, options, stallOnce);
         lock (_nodes) _nodes.Add(node);
         return node;
     }
@@ -68,15 +69,19 @@ internal sealed class ClusterHarness : IDisposable
         private readonly StageWorldHost _world;
         private readonly TrackingSystem _tracking;
         private readonly TakeLog _takes;
+        private readonly MeasuredWorld _measured;
+        private readonly LatchingRenderer _renderer;
 
-        public Node(ClusterHarness harness, string id, long? maxFrames, ClusterNodeOptions? options)
+        public Node(ClusterHarness harness, string id, long? maxFrames, ClusterNodeOptions? options, Func<bool>? stallOnce)
         {
             Id = id;
             _world = StageWorldHost.Open(harness.Stage.WorldScenePath!, null, fresh: true, 1.0, _ => { });
             _tracking = TrackingSystem.Create(harness.Stage);
             _takes = TakeLog.Open(Path.Combine(harness._folder, $"{id}-{Guid.NewGuid():N}.sqlite"));
-            Link = ClusterNode.Connect(harness.Stage, id, _world, NullLogger.Instance, options);
-            Loop = new FrameLoop(harness.Stage, _tracking, _world, new LatchingRenderer(), new HeadlessOutput(), _takes, NullLogger.Instance,
+            _measured = new MeasuredWorld(_world, stallOnce ?? (() => false));
+            _renderer = new LatchingRenderer(_measured);
+            Link = ClusterNode.Connect(harness.Stage, id, _measured, NullLogger.Instance, options);
+            Loop = new FrameLoop(harness.Stage, _tracking, _measured, _renderer, new HeadlessOutput(), _takes, NullLogger.Instance,
                 new EngineOptions { Cluster = Link, MaxFrames = maxFrames, StatusEveryFrames = 1000 }, new StopwatchClock(), Timecode.FromFrameCount(0, harness.Stage.FrameRate));
             _thread = new Thread(() => Statistics = Loop.Run(_stop.Token)) { Name = $"cluster node {id}", IsBackground = true };
             _tracker = new Thread(Track) { Name = $"tracker {id}", IsBackground = true };
@@ -93,6 +98,16 @@ internal sealed class ClusterHarness : IDisposable
         public EngineStatistics? Statistics { get; private set; }
 
         public ulong StateHash => _world.StateHash;
+
+        public TakeLog Takes => _takes;
+
+        /// <summary>
+        /// The bytes the node's engine thread allocated from each drawn frame's render call to the next one's, less
+        /// what the world's own step and hash allocated (the traffic world's contact events are objects, and its
+        /// hash allocates when a car comes back: Stage.World's, not the cluster's), the
+        /// last <paramref name="frames"/> of them.
+        /// </summary>
+        public long[] AllocatedPerFrame(int frames) => _renderer.AllocatedPerFrame(frames);
 
         public bool Join(TimeSpan timeout) => _thread.Join(timeout);
 
@@ -130,15 +145,81 @@ internal sealed class ClusterHarness : IDisposable
         }
     }
 
-    /// <summary>Latches the cameras as a real renderer does and completes each frame at once.</summary>
-    private sealed class LatchingRenderer : IFrameRenderer
+    /// <summary>A world that counts what its steps and hashes allocate on the engine thread, and stalls one step when asked to (a node late with one frame's hash).</summary>
+    private sealed class MeasuredWorld(IWorldHost inner, Func<bool> stallNow) : IWorldHost
     {
+        private bool _stalled;
+
+        /// <summary>Bytes the world's steps and state hashes allocated so far (engine thread).</summary>
+        public long StepAllocatedBytes { get; private set; }
+
+        public int StepRateHz => inner.StepRateHz;
+
+        public long StepCount => inner.StepCount;
+
+        public long WorldStep => inner.WorldStep;
+
+        public ulong StateHash
+        {
+            get
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                ulong hash = inner.StateHash;
+                StepAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                return hash;
+            }
+        }
+
+        public int AdvanceToStep(long step)
+        {
+            if (!_stalled && stallNow())
+            {
+                _stalled = true;
+                Thread.Sleep(60);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int steps = inner.AdvanceToStep(step);
+            StepAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            return steps;
+        }
+
+        public byte[] Snapshot() => inner.Snapshot();
+
+        public void SaveSnapshot(string path) => inner.SaveSnapshot(path);
+
+        public void Restore(ReadOnlySpan<byte> snapshot) => inner.Restore(snapshot);
+
+        public bool TrySetRule(string name, double value, out string message) => inner.TrySetRule(name, value, out message);
+    }
+
+    /// <summary>Latches the cameras as a real renderer does and completes each frame at once.</summary>
+    private sealed class LatchingRenderer(MeasuredWorld world) : IFrameRenderer
+    {
+        // GC.GetAllocatedBytesForCurrentThread at each render call, on the engine thread (preallocated: sampling allocates nothing).
+        private readonly long[] _allocatedAt = new long[8192];
+        private int _rendered;
+
+        public long[] AllocatedPerFrame(int frames)
+        {
+            int rendered = Volatile.Read(ref _rendered);
+            int count = Math.Min(frames, Math.Min(rendered, _allocatedAt.Length) - 1);
+            var perFrame = new long[Math.Max(0, count)];
+            for (int i = 0; i < perFrame.Length; i++)
+            {
+                int at = rendered - count + i;
+                perFrame[i] = _allocatedAt[at % _allocatedAt.Length] - _allocatedAt[(at - 1) % _allocatedAt.Length];
+            }
+            return perFrame;
+        }
+
         public IReadOnlyList<PassTiming> LastPassTimings { get; } = [];
 
         public long ReadbackBytes => 0;
 
         public void Render(in FrameRequest request, ICameraLatch latch, IFrameSink sink)
         {
+            _allocatedAt[_rendered % _allocatedAt.Length] = GC.GetAllocatedBytesForCurrentThread() - world.StepAllocatedBytes;
+            Volatile.Write(ref _rendered, _rendered + 1);
             latch.Latch();
             latch.Submitted(double.NaN);
             long now = System.Diagnostics.Stopwatch.GetTimestamp();
