@@ -273,25 +273,32 @@ public static class RenderBench
             long pixels = stage.Outputs.Sum(o => (long)o.PixelWidth * o.PixelHeight);
             output.WriteLine($"{stage.Name}: compose of {stage.Outputs.Count} outputs ({pixels / 1e6:0.0} Mpx), colour step by step against none, {count} frames each, alternating, on {device.Info.Name}");
             output.WriteLine($"  counting: {(renderers[^1].Compositor.CountsColourFaults ? "an atomic per counted pixel" : "off (no fragment atomics)")}");
-            var compose = variants.Select(_ => new RollingPercentiles(count)).ToArray();
-            var frames = variants.Select(_ => new RollingPercentiles(count)).ToArray();
+            // Per frame, every variant renders the same pose, in an order rotated frame by frame (so none always runs first,
+            // after the others have warmed or cooled the caches); each variant's compose time is divided by the pass-through's
+            // of the same frame. The median of those per-frame ratios and their interquartile range are the figures: a ratio of
+            // two runs seconds apart cancels most of a shared machine's drift, where the ratio of two medians does not.
+            var compose = variants.Select(_ => new double[count]).ToArray();
+            var frames = variants.Select(_ => new double[count]).ToArray();
             for (int frame = -1; frame < count; frame++)
             {
                 var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
-                for (int v = 0; v < variants.Length; v++)
+                for (int k = 0; k < variants.Length; k++)
                 {
+                    int v = (k + Math.Max(frame, 0)) % variants.Length;
                     renderers[v].Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
                     if (frame < 0) continue;
-                    compose[v].Record(renderers[v].LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds);
-                    frames[v].Record(renderers[v].LastGpuTimings.Sum(t => t.Milliseconds));
+                    compose[v][frame] = renderers[v].LastGpuTimings.FirstOrDefault(t => t.Pass == "gpu compose").Milliseconds;
+                    frames[v][frame] = renderers[v].LastGpuTimings.Sum(t => t.Milliseconds);
                 }
             }
-            double baseline = compose[0].Summarise().P50, baseFrame = frames[0].Summarise().P50;
+            output.WriteLine($"  per-frame ratios against the pass-through of the same frame: median [interquartile range] of {count} frames");
             for (int v = 0; v < variants.Length; v++)
             {
-                PercentileSummary c = compose[v].Summarise(), f = frames[v].Summarise();
+                double[] ratio = Enumerable.Range(0, count).Select(i => compose[v][i] / Math.Max(compose[0][i], 1e-6)).ToArray();
+                double[] frameRatio = Enumerable.Range(0, count).Select(i => frames[v][i] / Math.Max(frames[0][i], 1e-6)).ToArray();
+                double r50 = Quantile(ratio, 0.5);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  gpu compose, {variants[v].Name,-32} median {c.P50,9:0.00} ms  p99 {c.P99,9:0.00} ms  {c.P50 / baseline:0.000}× ({(c.P50 / baseline - 1) * 100:+0.0;-0.0} %)   frame {f.P50 / baseFrame:0.000}×"));
+                    $"  gpu compose, {variants[v].Name,-32} median {Quantile(compose[v], 0.5),9:0.00} ms  {r50:0.000}× [{Quantile(ratio, 0.25):0.000} … {Quantile(ratio, 0.75):0.000}] ({(r50 - 1) * 100:+0.0;-0.0} %)   frame {Quantile(frameRatio, 0.5):0.000}×"));
             }
             output.WriteLine("  (target: the whole ≤ 10 % added)");
             StageRenderer all = renderers[^1];
@@ -301,6 +308,15 @@ public static class RenderBench
         {
             foreach (StageRenderer r in renderers) r.Dispose();
         }
+    }
+
+    // The q-quantile of values (linear between order statistics).
+    private static double Quantile(double[] values, double q)
+    {
+        double[] sorted = [.. values.Order()];
+        double at = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(at), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
     }
 
     /// <summary>
