@@ -51,24 +51,20 @@ vec3 gradeWall(int w, vec3 x) { return cdl(x, grades.wall[w * 3], grades.wall[w 
 
 // ST 2084 (PQ) inverse EOTF, nits → code value. Not the formula's two pow per channel (each a log2 and an exp2, which
 // lavapipe runs in software): the curve as a function of t = (nits / 10000)^(1/8) (three square roots) is smooth enough
-// for a degree-14 Chebyshev series (fitted at 15 Chebyshev nodes), within 0.023 of a 10-bit code of the exact formula
-// everywhere on 0 … 10,000 nits (ColourEncodeGpuTests.PqSeriesMatchesTheFormulaOverTheWholeDomain sweeps it; the CPU
-// reference, ColourEncoder, keeps the formula).
-const float PqSeries[15] = float[](
-    4.475160241e-01, 5.513249636e-01, 4.654281586e-02, -5.861015245e-02, 1.074473374e-02,
-    6.317138672e-03, -5.411008373e-03, 1.627661055e-03, 3.073221596e-04, -6.228617858e-04,
-    3.580391349e-04, -9.261882951e-05, -3.145259689e-05, 5.278859680e-05, -3.149222175e-05);
+// for a degree-14 polynomial in u = 2t − 1 (the Chebyshev interpolant at 15 nodes, in powers of u for Horner's rule: one
+// multiply-add a degree), within 0.023 of a 10-bit code of the exact formula everywhere on 0 … 10,000 nits
+// (ColourEncodeGpuTests.Pq_series_matches_the_formula_over_the_whole_domain sweeps it; the CPU reference, ColourEncoder,
+// keeps the formula).
+const float PqPoly[15] = float[](
+    4.170782566e-01, 7.434467673e-01, -8.302439004e-02, -2.344821393e-01, 2.746017873e-01,
+    -8.247331530e-02, -3.437561169e-02, -3.249172866e-01, 2.101576775e-01, 9.797642827e-01,
+    -8.649885058e-01, -7.975634933e-01, 8.385300040e-01, 2.162220925e-01, -2.579842806e-01);
 
 vec3 pqEncode(vec3 nits) {
-    vec3 t = sqrt(sqrt(sqrt(clamp(nits / 10000.0, 0.0, 1.0))));
-    // Clenshaw's recurrence on u = 2t − 1 ∈ [−1, 1].
-    vec3 u = 2.0 * t - 1.0, b1 = vec3(0.0), b2 = vec3(0.0);
-    for (int k = 14; k >= 1; k--) {
-        vec3 b0 = 2.0 * u * b1 - b2 + PqSeries[k];
-        b2 = b1;
-        b1 = b0;
-    }
-    return u * b1 - b2 + PqSeries[0];
+    vec3 u = 2.0 * sqrt(sqrt(sqrt(clamp(nits * (1.0 / 10000.0), 0.0, 1.0)))) - 1.0;
+    vec3 r = vec3(PqPoly[14]);
+    for (int k = 13; k >= 0; k--) r = r * u + PqPoly[k];
+    return r;
 }
 
 vec3 srgbEncode(vec3 l) {
@@ -111,7 +107,8 @@ vec3 encode(vec3 display) {
     // Any other code values through an sRGB attachment: written decoded, so that its encoding gives them back.
     if (SRGB_TARGET == 1) return srgbDecode(x);
     // Quantise to the output's bit depth (a 10- or 12-bit signal stored in a 16-bit attachment carries exactly its code values).
-    if (oc.params.y > 0.0) x = floor(clamp(x, 0.0, 1.0) * oc.params.y + 0.5) / oc.params.y;
+    // (× the reciprocal, not ÷: one division per channel is a real cost on lavapipe; the result is the same code value.)
+    if (oc.params.y > 0.0) x = floor(clamp(x, 0.0, 1.0) * oc.params.y + 0.5) * (1.0 / oc.params.y);
     return x;
 }
 

@@ -169,7 +169,7 @@ public sealed class ColourEncodeGpuTests
     [Fact]
     public void Pq_series_matches_the_formula_over_the_whole_domain()
     {
-        // colour.glsl's PQ is a Chebyshev series in (nits / 10000)^(1/8), not the formula: swept over 0 … 10,000 nits (evenly
+        // colour.glsl's PQ is a polynomial in (nits / 10000)^(1/8), not the formula: swept over 0 … 10,000 nits (evenly
         // in nits and evenly in the series' variable, which crowds the dark end), a 16-bit signal against ST 2084's formula.
         var colour = new OutputColour { Transfer = Transfer.Pq, Primaries = Primaries.Rec709, PeakNits = 10000, ReferenceWhiteNits = 100 };
         const int width = 4096, height = 4, half = width * height / 2;
@@ -195,7 +195,7 @@ public sealed class ColourEncodeGpuTests
                 double error = Math.Abs(wide[i * 4] / 65535.0 - TransferFunctions.PqEncode(nits[i])) * 1023;
                 if (error > worst) (worst, worstAt) = (error, i);
             }
-            // The series is within 0.023 of a 10-bit code; the 16-bit store adds up to 0.008.
+            // The polynomial is within 0.023 of a 10-bit code; the 16-bit store adds up to 0.008.
             Assert.True(worst < 0.05, FormattableString.Invariant($"{nits[worstAt]:0.######} nits: {worst:0.000} of a 10-bit code from the formula"));
         });
     }
