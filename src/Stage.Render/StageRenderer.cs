@@ -129,6 +129,9 @@ public sealed class StageRenderer : IDisposable
     private readonly List<GpuSemaphoreSubmit> _signals = [];
     private readonly List<ICanvasPresenter> _presenters = [];
     private readonly Stopwatch _clock = new();
+    private readonly List<PassTiming> _cpuTimings = [];
+    private readonly System.Diagnostics.Process _process = System.Diagnostics.Process.GetCurrentProcess();
+    private TimeSpan _cpuAtLap;
     private readonly CanvasPixels[] _syncPixels;
     private readonly List<string> _syncOrder = [];
     private CameraView[] _syncViews = [];
@@ -268,6 +271,13 @@ public sealed class StageRenderer : IDisposable
     /// device cannot write timestamps (see <see cref="GpuTimestampsUnsupported"/>).
     /// </summary>
     public IReadOnlyList<PassTiming> LastGpuTimings => _gpuTimings;
+
+    /// <summary>
+    /// With <see cref="TimeEachPass"/>: the process's CPU time (every thread) over each pass's submission and wait, the same
+    /// names as <see cref="LastTimings"/>. On lavapipe the "GPU" is this process's threads, so this is the pass's work
+    /// however many other processes share the cores — steadier than wall time or timestamps on a loaded machine.
+    /// </summary>
+    public IReadOnlyList<PassTiming> LastCpuTimings => _cpuTimings;
 
     /// <summary>Null when per-pass GPU times are measured with timestamp queries; otherwise why not.</summary>
     public string? GpuTimestampsUnsupported => _slots[0].Stamps.Unsupported;
@@ -603,6 +613,7 @@ public sealed class StageRenderer : IDisposable
         _device.Wait(LastSubmission);
         _timings.Clear();
         _gpuTimings.Clear();
+        _cpuTimings.Clear();
         FillSyncCameras(cameras);
         ChooseCameras(_syncOrder);
         FrameSlot slot = _slots[0];
@@ -610,6 +621,8 @@ public sealed class StageRenderer : IDisposable
         WriteCameras(slot.Index, _syncViews.AsSpan(0, cameras.Count));
         var pass = 0;
         _clock.Restart();
+        _process.Refresh();
+        _cpuAtLap = _process.TotalProcessorTime;
         _scene.Update(scene, slot.Index);
         GpuCommandBuffer cmd = BeginPass(pass++);
         _scene.RecordShadowPass(cmd);
@@ -890,6 +903,12 @@ public sealed class StageRenderer : IDisposable
     {
         _timings.Add(new PassTiming(name, _clock.Elapsed.TotalMilliseconds));
         _clock.Restart();
+        // Only on the diagnostic path: reading the process's CPU time allocates, which the live frame must not.
+        if (!TimeEachPass) return;
+        _process.Refresh();
+        TimeSpan cpu = _process.TotalProcessorTime;
+        _cpuTimings.Add(new PassTiming(name, (cpu - _cpuAtLap).TotalMilliseconds));
+        _cpuAtLap = cpu;
     }
 
     /// <summary>Waits for the GPU and retires every target, pipeline and buffer.</summary>
@@ -899,6 +918,7 @@ public sealed class StageRenderer : IDisposable
         _disposed = true;
         _device.WaitIdle();
         _watch?.Dispose();
+        _process.Dispose();
         foreach (FrameSlot slot in _slots) slot.Dispose();
         _pool.Dispose();
         _outerDepth.Dispose();

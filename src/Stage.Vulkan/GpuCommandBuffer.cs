@@ -324,7 +324,7 @@ public sealed unsafe class GpuCommandBuffer
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(mipLevel, image.MipLevels);
-        var extent = new Extent3D(width: Math.Max(1, image.Width >> (int)mipLevel), height: Math.Max(1, image.Height >> (int)mipLevel), depth: 1);
+        var extent = new Extent3D(width: Math.Max(1, image.Width >> (int)mipLevel), height: Math.Max(1, image.Height >> (int)mipLevel), depth: Math.Max(1, image.Depth >> (int)mipLevel));
         var region = new BufferImageCopy(bufferOffset: bufferOffsetBytes, imageSubresource: new ImageSubresourceLayers(aspectMask: image.Aspect, mipLevel: mipLevel, baseArrayLayer: layer, layerCount: 1), imageExtent: extent);
         Vk.CmdCopyBufferToImage(Handle, buffer.Handle, image.Handle, ImageLayout.TransferDstOptimal, 1, &region);
     }

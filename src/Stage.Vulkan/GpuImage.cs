@@ -1,7 +1,7 @@
 using System.Numerics;
 namespace Stage.Vulkan;
 
-/// <summary>A 2D image in device-local memory with one view over all of it.</summary>
+/// <summary>A 2D (or, through <see cref="Create3D"/>, 3D) image in device-local memory with one view over all of it.</summary>
 public sealed unsafe class GpuImage : IDisposable
 {
     private readonly GpuDevice _device;
@@ -19,6 +19,22 @@ public sealed unsafe class GpuImage : IDisposable
     /// </summary>
     public GpuImage(GpuDevice device, uint width, uint height, Format format, ImageUsageFlags usage, uint layers = 1,
         uint mipLevels = 1, SampleCountFlags samples = SampleCountFlags.Count1Bit)
+        : this(device, width, height, 1, format, usage, layers, mipLevels, samples)
+    {
+    }
+
+    /// <summary>
+    /// Creates a 3D, optimally tiled image of <paramref name="width"/> × <paramref name="height"/> × <paramref name="depth"/>
+    /// texels, one level, and its 3D view (a calibration LUT: one trilinear fetch samples it).
+    /// </summary>
+    public static GpuImage Create3D(GpuDevice device, uint width, uint height, uint depth, Format format, ImageUsageFlags usage)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(depth);
+        return new GpuImage(device, width, height, depth, format, usage, 1, 1, SampleCountFlags.Count1Bit, true);
+    }
+
+    private GpuImage(GpuDevice device, uint width, uint height, uint depth, Format format, ImageUsageFlags usage, uint layers,
+        uint mipLevels, SampleCountFlags samples, bool is3D = false)
     {
         ArgumentOutOfRangeException.ThrowIfZero(mipLevels);
         MipLevels = mipLevels;
@@ -36,8 +52,9 @@ public sealed unsafe class GpuImage : IDisposable
         Height = height;
         Format = format;
         Layers = layers;
+        Depth = depth;
         Aspect = IsDepthFormat(format) ? ImageAspectFlags.DepthBit : ImageAspectFlags.ColorBit;
-        var info = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: 1), mipLevels: mipLevels, arrayLayers: layers, samples: samples, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
+        var info = new ImageCreateInfo(imageType: is3D ? ImageType.Type3D : ImageType.Type2D, format: format, extent: new Extent3D(width: width, height: height, depth: depth), mipLevels: mipLevels, arrayLayers: layers, samples: samples, tiling: ImageTiling.Optimal, usage: usage, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
         Image image;
         device.Vk.CreateImage(device.Handle, &info, null, &image).Check("vkCreateImage");
         ImageView view;
@@ -52,7 +69,7 @@ public sealed unsafe class GpuImage : IDisposable
                 view = default(ImageView);
                 if ((usage & ViewUsages) != 0)
                 {
-                    var viewInfo = new ImageViewCreateInfo(image: image, viewType: layers > 1 ? ImageViewType.Type2DArray : ImageViewType.Type2D, format: format, subresourceRange: FullRange);
+                    var viewInfo = new ImageViewCreateInfo(image: image, viewType: is3D ? ImageViewType.Type3D : layers > 1 ? ImageViewType.Type2DArray : ImageViewType.Type2D, format: format, subresourceRange: FullRange);
                     device.Vk.CreateImageView(device.Handle, &viewInfo, null, &view).Check("vkCreateImageView");
                 }
             }
@@ -85,6 +102,7 @@ public sealed unsafe class GpuImage : IDisposable
         Height = height;
         Format = format;
         Layers = 1;
+        Depth = 1;
         MipLevels = 1;
         Samples = SampleCountFlags.Count1Bit;
         Aspect = ImageAspectFlags.ColorBit;
@@ -116,6 +134,9 @@ public sealed unsafe class GpuImage : IDisposable
 
     /// <summary>The pixel format.</summary>
     public Format Format { get; }
+
+    /// <summary>Depth in texels (1 unless the image is 3D).</summary>
+    public uint Depth { get; }
 
     /// <summary>Array layers (1 for a plain 2D image).</summary>
     public uint Layers { get; }

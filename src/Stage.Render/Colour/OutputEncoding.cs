@@ -9,7 +9,7 @@ namespace Stage.Render.Colour;
 
 /// <summary>
 /// The GPU side of one output's colour (shaders/colour.glsl, descriptor set 1): its uniform block (primaries and exposure
-/// matrix, calibration, transfer parameters) and its calibration LUT as a 2D-array texture, plus the specialization
+/// matrix, calibration, transfer parameters) and its calibration LUT as a 3D texture (one trilinear fetch), plus the specialization
 /// constants its pipelines are built with. Fixed for the run; the grades, which change live, are per frame slot.
 /// </summary>
 public sealed class OutputEncoding : IDisposable
@@ -52,7 +52,8 @@ public sealed class OutputEncoding : IDisposable
                 for (int c = 0; c < 3; c++) texels[i * 4 + c] = (ushort)Math.Round(Math.Clamp(lattice[i * 3 + c], 0f, 1f) * 65535);
                 texels[i * 4 + 3] = 65535;
             }
-            _lut = new GpuImage(device, (uint)n, (uint)n, Format.R16G16B16A16Unorm, ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit, (uint)n);
+            // Red across, green down, blue deep: the lattice's order (red fastest), so it uploads as it is.
+            _lut = GpuImage.Create3D(device, (uint)n, (uint)n, (uint)n, Format.R16G16B16A16Unorm, ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit);
             GpuTransfers.UploadImage(device, _lut, MemoryMarshal.AsBytes(texels.AsSpan()));
             block.Params.Z = n;
             block.LutMin = new Vector4((float)lut.DomainMin.R, (float)lut.DomainMin.G, (float)lut.DomainMin.B, 0);
@@ -60,8 +61,8 @@ public sealed class OutputEncoding : IDisposable
         }
         else
         {
-            // Two layers: the view must be an array, as the shader declares, even where the LUT is never sampled.
-            _lut = new GpuImage(device, 1, 1, Format.R16G16B16A16Unorm, ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit, 2);
+            // A 1³ texel: the view must be 3D, as the shader declares, even where the LUT is never sampled.
+            _lut = GpuImage.Create3D(device, 1, 1, 1, Format.R16G16B16A16Unorm, ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit);
             GpuTransfers.UploadImage(device, _lut, new byte[16]);
         }
         _uniforms = new GpuBuffer(device, (ulong)Marshal.SizeOf<OutputColourUniforms>(), BufferUsageFlags.UniformBufferBit, GpuMemoryUse.Upload);
