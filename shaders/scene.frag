@@ -1,7 +1,7 @@
 #version 450
 // Scene pass: physically based shading in the glTF 2.0 metallic-roughness model.
 //   Direct light: the sun, a directional light of illuminance E (lux) and colour, with the shadow map
-//   (one compare tap, normal-offset + constant bias). BRDF: GGX distribution, Smith height-correlated
+//   (compare taps, normal-offset + constant bias; see sunLit). BRDF: GGX distribution, Smith height-correlated
 //   visibility, Schlick Fresnel; Lambert diffuse weighted by (1 − F) as the glTF specification's mix.
 //   Environment light: diffuse irradiance (L2 spherical harmonics, E(n)/π) and specular radiance (the environment map's
 //   level prefiltered for the surface's roughness, read along the reflected ray) of the environment, or without one a
@@ -22,12 +22,15 @@ layout(set = 0, binding = 0, std140) uniform Frame {
     vec4 exposure;       // x: 2^−EV (scene luminance → working value)
     vec4 env;            // x: 1 with an environment map (else the uniform `ambient`), y: its turn (turns), z: its last mip level, w: stored → radiance scale
     vec4 sh[9];          // the environment's E(n)/π as L2 spherical harmonics (rgb)
-    vec4 cascades;       // x: the view the cascades are fitted to (−1: none), y: cascades (0–3)
-    vec4 cascadeOffset;  // per cascade: the normal offset (m), two of its texels or the configured one
+    mat4 sunFrame;       // stage → the sun frame: x, y metres across the sun, z the casters' depth 0..1 (every layer's)
+    vec4 layer0;         // layer 0 in the sun frame: clip xy = frame xy × x + (y, z); w its normal offset (m)
+    vec4 cascades;       // x: cascades per inner camera (the layers' stride), y: the blend band (fraction of a box's half-width)
+    vec4 cascadeCount;   // per inner camera (view 1 + k): its cascades fitted (0: layer 0 only)
+    vec4 cascade[12];    // inner camera k's cascade c at 3k + c, as layer0; its layer is 1 + k × stride + c
 } f;
 
-const int ViewCount = 14;
-const int FirstCascadeView = 11;  // SceneRenderer.FirstCascadeView: cascade c's sun view, and layer 1 + c of the map
+const int ViewCount = 23;
+const int CascadeViews = 4;  // SceneRenderer.CascadeViews: inner views 1 … 4 may have cascades
 layout(set = 0, binding = 2) uniform sampler2DArrayShadow shadowMap;  // layer 0: fitted around every caster; 1…: the cascades
 layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; vec4 eye[ViewCount]; } views;
 layout(set = 0, binding = 4) uniform sampler2D brdfLut;  // (A, B) by (n·v, roughness)
@@ -75,6 +78,55 @@ layout(location = 4) in vec4 inTangent;
 layout(location = 5) flat in vec2 inOverrides;
 layout(location = 0) out vec4 outColor;
 
+// A point's place in one shadow layer (xy clip, z depth, w the larger of |x|, |y|): an affine map of its sun-frame
+// position q, offset along the surface's geometric normal gq (in the sun frame) by the layer's normal offset.
+vec4 inLayer(vec4 layer, vec3 q, vec3 gq) {
+    vec3 s = q + gq * layer.w;
+    vec2 xy = s.xy * layer.x + layer.yz;
+    return vec4(xy, s.z, max(abs(xy.x), abs(xy.y)));
+}
+
+// Inside a cascade's box: 98 % of it (a tap at its very edge would read the clamped border), depth 0…1.
+bool holds(vec4 s) {
+    return s.w <= 0.98 && s.z >= 0.0 && s.z <= 1.0;
+}
+
+// One compare tap; outside the map (layer 0 does not cover planes far from the casters) the point is lit.
+float tap(vec4 s, float layer) {
+    float lit = texture(shadowMap, vec4(s.xy * 0.5 + 0.5, layer, s.z - f.shadow.x));
+    return s.w <= 1.0 && s.z <= 1.0 ? lit : 1.0;
+}
+
+// The sun's visibility at stage point p with geometric normal g, seen by this draw's view. An inner camera's view
+// uses its own cascades: the finest whose box holds the point (tested, not chosen by view depth: the view's final pose
+// is latched after the cascades were fitted), blended over the box's outer band into the next coarser layer holding the
+// point, so the cascade edge is no step; no cascade: layer 0, fitted around every caster. Written as selects, two taps
+// every pixel, no loop or branch: lavapipe runs both sides of a branch anyway (see compose.glsl).
+float sunLit(vec3 p, vec3 g) {
+    vec3 q = (f.sunFrame * vec4(p, 1.0)).xyz;
+    vec3 gq = mat3(f.sunFrame) * g;
+    int k = clamp(pc.view - 1, 0, CascadeViews - 1);
+    int count = pc.view >= 1 && pc.view <= CascadeViews ? int(f.cascadeCount[k]) : 0;
+    float first = float(1 + k * int(f.cascades.x));
+    vec4 c0 = inLayer(f.cascade[3 * k], q, gq);
+    vec4 c1 = inLayer(f.cascade[3 * k + 1], q, gq);
+    vec4 c2 = inLayer(f.cascade[3 * k + 2], q, gq);
+    vec4 l0 = inLayer(f.layer0, q, gq);
+    bool h0 = count > 0 && holds(c0), h1 = count > 1 && holds(c1), h2 = count > 2 && holds(c2);
+    // The coarser of the two: the next cascade holding the point after the finest, else layer 0.
+    vec4 after2 = l0;
+    vec4 after1 = h2 ? c2 : l0;
+    float afterLayer1 = h2 ? first + 2.0 : 0.0;
+    vec4 fine = h0 ? c0 : (h1 ? c1 : (h2 ? c2 : l0));
+    float fineLayer = h0 ? first : (h1 ? first + 1.0 : (h2 ? first + 2.0 : 0.0));
+    vec4 coarse = h0 ? (h1 ? c1 : after1) : (h1 ? after1 : after2);
+    float coarseLayer = h0 ? (h1 ? first + 1.0 : afterLayer1) : (h1 ? afterLayer1 : 0.0);
+    // Blend weight: 0 inside the band's inner edge, 1 at the box's edge; none on layer 0.
+    float band = f.cascades.y;
+    float w = fineLayer > 0.0 && band > 0.0 ? clamp((fine.w - 0.98 * (1.0 - band)) / (0.98 * band), 0.0, 1.0) : 0.0;
+    return mix(tap(fine, fineLayer), tap(coarse, coarseLayer), w);
+}
+
 vec2 uvOf(int i, float set) {
     vec2 uv = set > 0.5 ? inUv.zw : inUv.xy;
     // Row-vector form: uv' = (u, v) · M + t.
@@ -121,31 +173,7 @@ void main() {
     vec3 direct = vec3(0.0);
     if (nl > 0.0) {
         float lit = 1.0;
-        if (f.shadow.z != 0.0) {
-            vec3 g = normalize(inNormal);
-            // The finest cascade whose box holds the point (tested, not chosen by depth: the view's final pose is
-            // latched after the cascades were fitted); none: the map fitted around every caster (layer 0).
-            int layer = 0;
-            vec3 p = vec3(0.0);
-            if (float(pc.view) == f.cascades.x) {
-                for (int c = 0; c < int(f.cascades.y); c++) {
-                    vec4 s = views.viewProj[FirstCascadeView + c] * vec4(inStageM + g * f.cascadeOffset[c], 1.0);
-                    if (all(lessThanEqual(abs(s.xy), vec2(0.98))) && s.z >= 0.0 && s.z <= 1.0) {
-                        p = s.xyz;
-                        layer = 1 + c;
-                        break;
-                    }
-                }
-            }
-            if (layer == 0) {
-                vec4 s = f.lightViewProj * vec4(inStageM + g * f.shadow.y, 1.0);
-                p = s.xyz / s.w;
-            }
-            vec2 suv = p.xy * 0.5 + 0.5;
-            if (all(greaterThanEqual(suv, vec2(0.0))) && all(lessThanEqual(suv, vec2(1.0))) && p.z <= 1.0) {
-                lit = texture(shadowMap, vec4(suv, float(layer), p.z - f.shadow.x));
-            }
-        }
+        if (f.shadow.z != 0.0) lit = sunLit(inStageM, normalize(inNormal));
         vec3 h = normalize(l + v);
         float nh = clamp(dot(n, h), 0.0, 1.0);
         float vh = clamp(dot(v, h), 0.0, 1.0);

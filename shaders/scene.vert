@@ -12,7 +12,7 @@ struct Instance {
     vec4 material;      // x: metallic override, y: roughness override (negative: the material's own)
 };
 
-const int ViewCount = 14;  // the sun, four inner cameras, six outer cube faces, three sun cascades (SceneRenderer.ViewCount)
+const int ViewCount = 23;  // the sun, four inner cameras, six outer cube faces, three sun cascades per inner camera (SceneRenderer.ViewCount)
 
 layout(set = 0, binding = 1, std430) readonly buffer Instances { Instance items[]; } instances;
 layout(set = 0, binding = 3, std140) uniform Views {

@@ -9,7 +9,7 @@ struct Instance {
     vec4 material;  // the scene pass's (metallic, roughness overrides); unused here
 };
 
-const int ViewCount = 14;
+const int ViewCount = 23;
 
 layout(set = 0, binding = 1, std430) readonly buffer Instances { Instance items[]; } instances;
 layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; } views;

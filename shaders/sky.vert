@@ -4,7 +4,7 @@
 // view ray in homogeneous stage coordinates (clip → stage through the inverse view-projection); they interpolate
 // linearly across the screen and the fragment shader divides, so every pixel gets its exact ray.
 
-const int ViewCount = 14;
+const int ViewCount = 23;
 layout(set = 0, binding = 3, std140) uniform Views { mat4 viewProj[ViewCount]; vec4 eye[ViewCount]; } views;
 layout(push_constant) uniform Push { int view; vec4 tint; } pc;
 

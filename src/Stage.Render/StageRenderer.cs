@@ -158,7 +158,12 @@ public sealed class StageRenderer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), _options.FramesInFlight, "frames in flight must be 1, 2 or 3");
         int slots = _options.FramesInFlight;
         // The scene renders in the configuration's working space, whatever the options say (the compose pass takes it from there).
-        _scene = new SceneRenderer(device, _options.Scene with { WorkingSpace = config.Render.WorkingSpace }, slots);
+        // Each configured camera gets sun cascades of its own (layers of the shadow map: allocated for these cameras only).
+        _scene = new SceneRenderer(device, _options.Scene with
+        {
+            WorkingSpace = config.Render.WorkingSpace,
+            ShadowCascadeViews = Math.Min(config.Cameras.Count, SceneRenderer.CascadeViews),
+        }, slots);
         _compositor = new CanvasCompositor(device, config, _options.Compose, slots);
         _colourCounts = new Stage.Render.Colour.ColourCounts[config.Outputs.Count];
         _colourFaultFrames = new (long, long)[config.Outputs.Count];
@@ -371,7 +376,7 @@ public sealed class StageRenderer : IDisposable
         // Blended surfaces are sorted back to front from each camera's latest latched pose (in Render, this frame's own).
         for (var k = 0; k < _drawCount; k++) _scene.SetSortView(FirstCameraView + k, ViewProjectionOf(_latched[_drawOrder[k]]));
         _compositor.SetSources(slot.Index, _innerImages, _outerColor);
-        _scene.Update(scene, slot.Index);
+        _scene.Update(scene, slot.Index, _drawCount);
         GpuCommandBuffer cmd = slot.Commands;
         cmd.Begin();
         try
@@ -623,7 +628,7 @@ public sealed class StageRenderer : IDisposable
         _clock.Restart();
         _process.Refresh();
         _cpuAtLap = _process.TotalProcessorTime;
-        _scene.Update(scene, slot.Index);
+        _scene.Update(scene, slot.Index, _drawCount);
         GpuCommandBuffer cmd = BeginPass(pass++);
         _scene.RecordShadowPass(cmd);
         cmd = NextPass(cmd, "shadow", ref pass);

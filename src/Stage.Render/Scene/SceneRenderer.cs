@@ -21,8 +21,18 @@ public sealed record SceneRendererOptions
     /// </summary>
     public int ShadowCascades { get; init; } = 3;
 
-    /// <summary>The view the cascades are fitted to and used by: the first inner camera (other views use the caster-fitted map).</summary>
-    public int ShadowCascadeView { get; init; } = 1;
+    /// <summary>
+    /// Inner views that get cascades of their own (0–4): views 1 … N, the inner cameras in draw order; the outer cube
+    /// uses the caster-fitted map. Each costs <see cref="ShadowCascades"/> layers of the map (<see cref="StageRenderer"/>
+    /// sets it to the configuration's camera count).
+    /// </summary>
+    public int ShadowCascadeViews { get; init; } = 1;
+
+    /// <summary>
+    /// Where a cascade blends into the next coarser one: the outer fraction of its box's half-width (0 turns blending
+    /// off: the finest cascade holding a point is used alone, and its edge shows as a step).
+    /// </summary>
+    public float ShadowCascadeBlend { get; init; } = 0.1f;
 
     /// <summary>View depth the cascades reach, metres (beyond: the caster-fitted map).</summary>
     public float ShadowCascadeFarM { get; init; } = 60;
@@ -121,30 +131,46 @@ public sealed class SceneRenderer : IDisposable
     // Each view's latest known stage → clip (WriteView, SetSortView): what the cascades are fitted to.
     private readonly Matrix4x4[] _knownViewProj = new Matrix4x4[ViewCount];
     private readonly bool[] _knownView = new bool[ViewCount];
-    private readonly Matrix4x4[] _cascadeViewProj = new Matrix4x4[CascadeCount];
-    private readonly float[] _cascadeTexelM = new float[CascadeCount];
-    private readonly float[] _cascadeSplitsM = new float[CascadeCount];
-    private int _cascadesFitted;
+    // Per cascaded inner view k (view 1 + k), its cascades at k × CascadeCount + c.
+    private readonly Matrix4x4[] _cascadeViewProj = new Matrix4x4[CascadeViews * CascadeCount];
+    private readonly float[] _cascadeTexelM = new float[CascadeViews * CascadeCount];
+    private readonly float[] _cascadeSplitsM = new float[CascadeViews * CascadeCount];
+    private readonly int[] _cascadesFitted = new int[CascadeViews];
     private int _current;
     private bool _disposed;
 
-    /// <summary>View matrices each frame slot holds: the sun's, one per inner camera, the six outer cube faces, the sun's cascades.</summary>
-    public const int ViewCount = 1 + 4 + 6 + CascadeCount;
+    /// <summary>View matrices each frame slot holds: the sun's, one per inner camera, the six outer cube faces, the sun's cascades of each inner camera.</summary>
+    public const int ViewCount = 1 + CascadeViews + 6 + CascadeViews * CascadeCount;
 
-    /// <summary>The most shadow cascades (layers 1… of the shadow map).</summary>
+    /// <summary>The most shadow cascades per inner view.</summary>
     public const int CascadeCount = 3;
 
-    /// <summary>The view index of the first cascade's sun view (written by <see cref="Update"/>).</summary>
-    public const int FirstCascadeView = 1 + 4 + 6;
+    /// <summary>The most inner views with cascades of their own (views 1 … 4: the inner cameras).</summary>
+    public const int CascadeViews = 4;
 
-    /// <summary>Cascades fitted by the last <see cref="Update"/> (0 before the cascade view's pose is known).</summary>
-    public int CascadesFitted => _cascadesFitted;
+    /// <summary>
+    /// The view index of the first cascade's sun view (written by <see cref="Update"/>): inner view 1 + k's cascade c is
+    /// view <c>FirstCascadeView + k × CascadeCount + c</c>.
+    /// </summary>
+    public const int FirstCascadeView = 1 + CascadeViews + 6;
 
-    /// <summary>The far view depth of each cascade fitted by the last <see cref="Update"/>, metres.</summary>
-    public ReadOnlySpan<float> CascadeSplitsM => _cascadeSplitsM.AsSpan(0, _cascadesFitted);
+    /// <summary>Cascades fitted by the last <see cref="Update"/> for the first inner view (0 before its pose is known).</summary>
+    public int CascadesFitted => _cascadesFitted[0];
 
-    /// <summary>The texel size of each cascade fitted by the last <see cref="Update"/>, metres.</summary>
-    public ReadOnlySpan<float> CascadeTexelsM => _cascadeTexelM.AsSpan(0, _cascadesFitted);
+    /// <summary>Cascades fitted by the last <see cref="Update"/> for inner view 1 + <paramref name="innerView"/> (0 before its pose is known, or not drawn).</summary>
+    public int CascadesFittedFor(int innerView) => _cascadesFitted[innerView];
+
+    /// <summary>The far view depth of each cascade fitted by the last <see cref="Update"/> for the first inner view, metres.</summary>
+    public ReadOnlySpan<float> CascadeSplitsM => CascadeSplitsFor(0);
+
+    /// <summary>The far view depth of each cascade fitted by the last <see cref="Update"/> for inner view 1 + <paramref name="innerView"/>, metres.</summary>
+    public ReadOnlySpan<float> CascadeSplitsFor(int innerView) => _cascadeSplitsM.AsSpan(innerView * CascadeCount, _cascadesFitted[innerView]);
+
+    /// <summary>The texel size of each cascade fitted by the last <see cref="Update"/> for the first inner view, metres.</summary>
+    public ReadOnlySpan<float> CascadeTexelsM => CascadeTexelsFor(0);
+
+    /// <summary>The texel size of each cascade fitted by the last <see cref="Update"/> for inner view 1 + <paramref name="innerView"/>, metres.</summary>
+    public ReadOnlySpan<float> CascadeTexelsFor(int innerView) => _cascadeTexelM.AsSpan(innerView * CascadeCount, _cascadesFitted[innerView]);
 
     /// <summary>The view index of the sun's shadow map (written by <see cref="Update"/>).</summary>
     public const int SunView = 0;
@@ -185,10 +211,13 @@ public sealed class SceneRenderer : IDisposable
         _shadowSampler = new GpuSampler(device, new GpuSamplerDesc { Filter = Filter.Nearest, Compare = CompareOp.LessOrEqual });
         var shadowSize = (uint)Math.Max(1, _options.ShadowMapSize);
         if (_options.ShadowCascades is < 0 or > CascadeCount) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascades, $"shadow cascades are 0 … {CascadeCount}");
-        if ((uint)_options.ShadowCascadeView >= ViewCount) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascadeView, $"the cascade view is one of 0 … {ViewCount - 1}");
-        // Layer 0: the map fitted around every caster; 1…: the cascades (at least one layer more, so the view is an array).
+        if (_options.ShadowCascadeViews is < 0 or > CascadeViews) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascadeViews, $"cascaded inner views are 0 … {CascadeViews}");
+        if (!(_options.ShadowCascadeBlend is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.ShadowCascadeBlend, "the cascade blend band is a fraction 0 … <1 of the box");
+        // Layer 0: the map fitted around every caster; then each cascaded inner view's cascades (at least one layer
+        // more, so the view is an array).
         _shadowMap = new GpuImage(device, shadowSize, shadowSize, DepthFormat,
-            ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.SampledBit, layers: (uint)(1 + Math.Max(1, _options.ShadowCascades)));
+            ImageUsageFlags.DepthStencilAttachmentBit | ImageUsageFlags.SampledBit,
+            layers: (uint)(1 + Math.Max(1, _options.ShadowCascades * _options.ShadowCascadeViews)));
         _shadowPipeline = new GpuGraphicsPipeline(device, new GpuGraphicsPipelineDesc
         {
             VertexSpirv = GpuShaders.Load("shadow.vert"),
@@ -326,8 +355,10 @@ public sealed class SceneRenderer : IDisposable
     /// first use, list order within a group) and light into the GPU buffers of frame slot <paramref name="slotIndex"/>,
     /// uploading any mesh not seen before. A mesh with bad content is not drawn (logged once, listed in
     /// <see cref="MeshFaults"/>); the frame goes on. Call while the slot's previous frame is not in flight.
+    /// The first <paramref name="innerViews"/> inner views (views 1 …, the cameras drawn this frame; at most
+    /// <see cref="SceneRendererOptions.ShadowCascadeViews"/>) get sun cascades fitted to their latest known pose.
     /// </summary>
-    public void Update(RenderScene scene, int slotIndex = 0)
+    public void Update(RenderScene scene, int slotIndex = 0, int innerViews = CascadeViews)
     {
         ArgumentNullException.ThrowIfNull(scene);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -403,14 +434,10 @@ public sealed class SceneRenderer : IDisposable
         _exposureScale = RenderScene.ExposureScale(scene.ExposureEv);
         (Vector3 casterCentreM, float casterRadiusM) = SunShadow.CasterSphere(items);
         _lightViewProj = SunShadow.ViewProjection(scene.SunDirection, casterCentreM, casterRadiusM);
-        int cascadeView = _options.ShadowCascadeView;
-        _cascadesFitted = _options.ShadowMapSize > 0 && _knownView[cascadeView]
-            ? SunCascades.Fit(scene.SunDirection, casterCentreM, casterRadiusM, _knownViewProj[cascadeView], _options.ShadowCascadeFarM,
-                _options.ShadowCascadeMarginM, _options.ShadowMapSize, _cascadeViewProj.AsSpan(0, _options.ShadowCascades),
-                _cascadeTexelM, _cascadeSplitsM)
-            : 0;
-        var cascadeOffset = Vector4.Zero;
-        for (var c = 0; c < _cascadesFitted; c++) cascadeOffset[c] = MathF.Max(_options.ShadowNormalOffsetM, 2 * _cascadeTexelM[c]);
+        // Every layer's lookup is an affine map of one sun frame (the layers share the sun's rotation and depth range).
+        Matrix4x4 sunFrame = SunCascades.SunFrame(scene.SunDirection, casterCentreM, casterRadiusM);
+        if (!Matrix4x4.Invert(sunFrame, out Matrix4x4 fromSunFrame)) fromSunFrame = Matrix4x4.Identity;
+        int cascaded = Math.Clamp(innerViews, 0, _options.ShadowCascadeViews);
         var frame = new FrameUniforms
         {
             LightViewProj = _lightViewProj,
@@ -420,16 +447,45 @@ public sealed class SceneRenderer : IDisposable
             Shadow = new Vector4(_options.ShadowDepthBias, ShadowNormalOffsetM(_lightViewProj), _options.ShadowMapSize > 0 ? 1 : 0, 0),
             Exposure = new Vector4(_exposureScale, 0, 0, 0),
             Environment = new Vector4(_environment.Active ? 1 : 0, _environment.RotationTurns, EnvironmentBake.Levels - 1, _environment.StoredScale),
-            Cascades = new Vector4(_cascadesFitted > 0 ? cascadeView : -1, _cascadesFitted, 0, 0),
-            CascadeOffset = cascadeOffset,
+            SunFrame = sunFrame,
+            Layer0 = InSunFrame(fromSunFrame, _lightViewProj, ShadowNormalOffsetM(_lightViewProj)),
+            Cascades = new Vector4(_options.ShadowCascades, _options.ShadowCascadeBlend, 0, 0),
         };
+        for (var k = 0; k < CascadeViews; k++)
+        {
+            int first = k * CascadeCount, view = 1 + k;
+            _cascadesFitted[k] = k < cascaded && _options.ShadowMapSize > 0 && _knownView[view]
+                ? SunCascades.Fit(scene.SunDirection, casterCentreM, casterRadiusM, _knownViewProj[view], _options.ShadowCascadeFarM,
+                    _options.ShadowCascadeMarginM, _options.ShadowMapSize, _cascadeViewProj.AsSpan(first, _options.ShadowCascades),
+                    _cascadeTexelM.AsSpan(first, CascadeCount), _cascadeSplitsM.AsSpan(first, CascadeCount))
+                : 0;
+            frame.CascadeCount[k] = _cascadesFitted[k];
+            for (var c = 0; c < _cascadesFitted[k]; c++)
+            {
+                float offsetM = MathF.Max(_options.ShadowNormalOffsetM, 2 * _cascadeTexelM[first + c]);
+                frame.Cascade[first + c] = InSunFrame(fromSunFrame, _cascadeViewProj[first + c], offsetM);
+            }
+        }
         if (_environment.Active)
         {
             for (var i = 0; i < SphericalHarmonics.Count; i++) frame.Sh[i] = new Vector4(_environment.Irradiance[i], 0);
         }
         slot.FrameUniforms.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<FrameUniforms>(ref frame)));
         WriteView(slotIndex, SunView, _lightViewProj);
-        for (var c = 0; c < _cascadesFitted; c++) WriteView(slotIndex, FirstCascadeView + c, _cascadeViewProj[c]);
+        for (var k = 0; k < CascadeViews; k++)
+        {
+            for (var c = 0; c < _cascadesFitted[k]; c++) WriteView(slotIndex, FirstCascadeView + k * CascadeCount + c, _cascadeViewProj[k * CascadeCount + c]);
+        }
+    }
+
+    /// <summary>
+    /// A shadow layer's lookup in the sun frame: sun clip x, y = sun-frame x, y × scale + bias (the layer's matrix is the
+    /// sun frame's followed by that scale and offset; depth is the frame's own), and the layer's normal offset in metres.
+    /// </summary>
+    private static Vector4 InSunFrame(in Matrix4x4 fromSunFrame, in Matrix4x4 layerViewProj, float normalOffsetM)
+    {
+        Matrix4x4 inFrame = fromSunFrame * layerViewProj;
+        return new Vector4(inFrame.M11, inFrame.M41, inFrame.M42, normalOffsetM);
     }
 
     /// <summary>
@@ -572,18 +628,25 @@ public sealed class SceneRenderer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(cmd);
         GpuTransfers.ToDepthAttachment(cmd, _shadowMap);
-        for (var layer = 0; layer <= _cascadesFitted; layer++)
+        RecordShadowLayer(cmd, 0, SunView);
+        for (var k = 0; k < CascadeViews; k++)
         {
-            int view = layer == 0 ? SunView : FirstCascadeView + layer - 1;
-            cmd.BeginRendering(null, 0, default, _shadowMap, 1f, (uint)layer);
-            if (_options.ShadowMapSize > 0)
-            {
-                DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, view);
-                DrawMaskedShadows(cmd, view);
-            }
-            cmd.EndRendering();
+            for (var c = 0; c < _cascadesFitted[k]; c++)
+                RecordShadowLayer(cmd, 1 + k * _options.ShadowCascades + c, FirstCascadeView + k * CascadeCount + c);
         }
         GpuTransfers.DepthToSampled(cmd, _shadowMap);
+    }
+
+    /// <summary>Records layer <paramref name="layer"/> of the shadow map seen through sun view <paramref name="view"/>.</summary>
+    private void RecordShadowLayer(GpuCommandBuffer cmd, int layer, int view)
+    {
+        cmd.BeginRendering(null, 0, default, _shadowMap, 1f, (uint)layer);
+        if (_options.ShadowMapSize > 0)
+        {
+            DrawItems(cmd, _shadowPipeline, _shadowMap.Width, _shadowMap.Height, view);
+            DrawMaskedShadows(cmd, view);
+        }
+        cmd.EndRendering();
     }
 
     /// <summary>
@@ -1017,8 +1080,17 @@ public sealed class SceneRenderer : IDisposable
         public Vector4 Exposure;
         public Vector4 Environment;
         public Vec4x9 Sh;
+        public Matrix4x4 SunFrame;
+        public Vector4 Layer0;
         public Vector4 Cascades;
-        public Vector4 CascadeOffset;
+        public Vector4 CascadeCount;
+        public Vec4x12 Cascade;
+    }
+
+    [InlineArray(CascadeViews * CascadeCount)]
+    private struct Vec4x12
+    {
+        private Vector4 _element;
     }
 
     [InlineArray(SphericalHarmonics.Count)]

@@ -96,6 +96,27 @@ public static class SunCascades
         float Depth(Vector3 p) => (Vector3.Dot(p, c) + m44) / cLength;
     }
 
+    /// <summary>
+    /// Stage → the sun frame every shadow layer is an affine map of: x, y in metres across the sun (the cascades' and the
+    /// caster-fitted map's shared rotation), z the casters' depth along the sun, 0 (nearest the sun) … 1, as every
+    /// layer's. A layer's clip x, y are then the frame's x, y × 1 / its radius minus its centre / its radius.
+    /// </summary>
+    public static Matrix4x4 SunFrame(Vector3 sunDirection, Vector3 casterCentreM, float casterRadiusM)
+    {
+        Vector3 d = Vector3.Normalize(sunDirection);
+        Vector3 up = MathF.Abs(d.Y) > 0.99f ? Vector3.UnitZ : Vector3.UnitY;
+        float depthNear = Vector3.Dot(casterCentreM, d) - casterRadiusM;
+        float depthSpan = 2 * casterRadiusM;
+        return Matrix4x4.CreateLookAt(Vector3.Zero, d, up) * new Matrix4x4
+        {
+            M11 = 1,
+            M22 = 1,
+            M33 = -1 / depthSpan,
+            M43 = -depthNear / depthSpan,
+            M44 = 1,
+        };
+    }
+
     private static Vector3 Unproject(in Matrix4x4 inverse, float x, float y, float z)
     {
         Vector4 p = Vector4.Transform(new Vector4(x, y, z, 1), inverse);

@@ -47,8 +47,8 @@ public static class RenderBench
         };
         var cascades = new Option<bool>("--cascade-cost")
         {
-            Description = "Instead: the passes' GPU time with the sun's shadow cascades (three layers fitted to the first camera) against the one " +
-                "caster-fitted map, two renderers on one device, frames alternating in the same run (with --world).",
+            Description = "Instead: the passes' GPU time with the sun's shadow cascades (three layers fitted to each camera) against the one " +
+                "caster-fitted map, every configured camera drawn, two renderers on one device, frames alternating in the same run (with --world).",
         };
         var colour = new Option<bool>("--colour")
         {
@@ -88,13 +88,14 @@ public static class RenderBench
                 if (result.GetValue(untextured))
                 {
                     PairCost(output, error, device, stage, options, options with { Scene = options.Scene with { UntexturedFastPath = false } },
-                        "the untextured fast path against every material textured", ("fast path", "all textured", "fast / textured"), result.GetValue(world), count);
+                        "the untextured fast path against every material textured", ("fast path", "all textured", "fast / textured"), result.GetValue(world), count, allCameras: false);
                     return ExitCodes.Ok;
                 }
                 if (result.GetValue(cascades))
                 {
                     PairCost(output, error, device, stage, options, options with { Scene = options.Scene with { ShadowCascades = 0 } },
-                        "three shadow cascades against the one caster-fitted map", ("cascades", "one map", "cascades / one map"), result.GetValue(world), count);
+                        "three shadow cascades per camera against the one caster-fitted map", ("cascades", "one map", "cascades / one map"), result.GetValue(world), count,
+                        allCameras: true);
                     return ExitCodes.Ok;
                 }
                 if (result.GetValue(environmentCost))
@@ -329,7 +330,7 @@ public static class RenderBench
     /// alternating; the GPU time of each pass and of the frame from timestamp queries, medians and their ratios.
     /// </summary>
     private static void PairCost(TextWriter output, TextWriter error, GpuDevice device, StageConfig stage, StageRendererOptions options,
-        StageRendererOptions baselineOptions, string what, (string On, string Off, string Ratio) labels, string? scenePath, int count)
+        StageRendererOptions baselineOptions, string what, (string On, string Off, string Ratio) labels, string? scenePath, int count, bool allCameras)
     {
         using var fast = new StageRenderer(device, stage, options);
         using var slow = new StageRenderer(device, stage, baselineOptions);
@@ -357,8 +358,9 @@ public static class RenderBench
         }
         using (simulated)
         {
-            CameraConfig camera = stage.Cameras[0];
-            output.WriteLine($"{stage.Name}: passes with {what}, {scene.Count} items" +
+            // Every configured camera (allCameras) or the first; each camera after the first half a metre further right.
+            var views = new CameraView[allCameras ? stage.Cameras.Count : 1];
+            output.WriteLine($"{stage.Name}: passes with {what}, {views.Length} camera(s), {scene.Count} items" +
                 $"{(scenePath is null ? "" : $" of {Path.GetFileName(scenePath)}")}, {count} frames each, alternating, on {device.Info.Name}");
             var series = new Dictionary<string, RollingPercentiles>(StringComparer.Ordinal);
             var order = new List<string>();
@@ -373,13 +375,17 @@ public static class RenderBench
             }
             for (int frame = -1; frame < count; frame++)
             {
-                var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0, 1.7f, 1), new PanTiltRoll(frame * 3.0, -2, 0));
+                for (var c = 0; c < views.Length; c++)
+                {
+                    var pose = Pose.FromPanTiltRoll(new System.Numerics.Vector3(0.5f * c, 1.7f, 1), new PanTiltRoll(frame * 3.0 - 10 * c, -2, 0));
+                    views[c] = new CameraView(stage.Cameras[c], pose, stage.Cameras[c].FocalLengthMm);
+                }
                 simulated?.Advance(TimeSpan.FromSeconds(1 / 60.0));
                 bridge?.Update(scene);
                 foreach (bool on in new[] { true, false })
                 {
                     StageRenderer r = on ? fast : slow;
-                    r.Render([new CameraView(camera, pose, camera.FocalLengthMm)], scene);
+                    r.Render(views, scene);
                     if (frame < 0) continue;
                     foreach (PassTiming t in r.LastGpuTimings) Record($"{t.Pass}|{on}", t.Milliseconds);
                     Record($"gpu frame|{on}", r.LastGpuTimings.Sum(t => t.Milliseconds));
