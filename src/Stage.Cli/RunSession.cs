@@ -185,10 +185,15 @@ public static class RunSession
                     frameRenderer.Scene.ExposureEv = exposureEv;
                     // Pipelines compiled, shaders drawn once, meshes and textures uploaded, the environment baked: now, not
                     // by the first live frames (seconds of dropped frames on a CPU driver). Unseen: no presenter yet.
-                    (int pipelines, double pipelineMs) = stageRenderer.PreparePipelines();
-                    double warmUpMs = frameRenderer.WarmUp();
-                    log.LogInformation("Warmed up before the first frame: {Pipelines} scene pipelines in {PipelineMs:0} ms, one unseen frame in {WarmUpMs:0} ms", pipelines, pipelineMs, warmUpMs);
-                    warmUp = (pipelines, pipelineMs, warmUpMs);
+                    // Not on a cluster's render node: it is already connected and following, and a node restarted mid-take
+                    // must be back in the barrier within seconds (it steps the replayed frames without drawing them).
+                    if (!follower)
+                    {
+                        (int pipelines, double pipelineMs) = stageRenderer.PreparePipelines();
+                        double warmUpMs = frameRenderer.WarmUp();
+                        log.LogInformation("Warmed up before the first frame: {Pipelines} scene pipelines in {PipelineMs:0} ms, one unseen frame in {WarmUpMs:0} ms", pipelines, pipelineMs, warmUpMs);
+                        warmUp = (pipelines, pipelineMs, warmUpMs);
+                    }
                     // Windows show their canvases inside the renderer's own frames: nothing is read back for them.
                     if (windows is IPresentingOutput presenting)
                         foreach (ICanvasPresenter presenter in presenting.Presenters) stageRenderer.Presenters.Add(presenter);
@@ -251,7 +256,9 @@ public static class RunSession
                 output.WriteLine(cluster.Describe());
                 output.WriteLine(ClusterRole.PresentBarrierLine(gpu.Device.Info.Name, gpu.Device.Info.PresentationOffered.PresentBarrier, gpu.Device.Presentation.PresentBarrier, outputFactory is not null));
             }
-            output.WriteLine(FormattableString.Invariant($"warm-up: {warmUp.Pipelines} scene pipelines compiled in {warmUp.PipelineMs:0} ms, one unseen frame drawn in {warmUp.FrameMs:0} ms (shaders, meshes, textures, environment) before the first frame"));
+            output.WriteLine(follower
+                ? "warm-up: none (a render node joins the cluster at once; its first drawn frames compile their shaders)"
+                : FormattableString.Invariant($"warm-up: {warmUp.Pipelines} scene pipelines compiled in {warmUp.PipelineMs:0} ms, one unseen frame drawn in {warmUp.FrameMs:0} ms (shaders, meshes, textures, environment) before the first frame"));
             // Per window output: the swapchain's format and colour space, and why (docs/colour.md, "Presentation").
             if (frameOutput is WindowSlot windowStart)
                 foreach (string line in windowStart.FormatLines()) output.WriteLine("swapchain " + line);
