@@ -422,11 +422,14 @@ public sealed class ClusterNode : IFrameLink, IDisposable
     public IReadOnlyList<Stage.Takes.TakeNode> TakeStopped(long lastFrame)
     {
         if (_ledger is null) return [];
-        // The nodes' hashes of the take's last frame or two may still be on their way: wait for them (bounded: two
-        // frame periods; usually they are in already, as each node sent its hash before its "ready").
+        // The nodes' hashes of the take's last frames may still be on their way: wait for them (usually they are in
+        // already, as each node sent its hash before its "ready"). Bounded by two frame periods or 250 ms, whichever is
+        // longer: a node running a few frames behind (a loaded machine) still has its last frames counted, and a stop
+        // never holds the primary longer than that.
         long lastPublished = Math.Min(lastFrame, LastFrame);
-        if (!_ledger.WaitForFrame(lastPublished, TimeSpan.FromSeconds(2.0 * _stage.FrameRate.Denominator / _stage.FrameRate.Numerator)))
-            _log.LogWarning("Cluster: at the take's stop not every node's hash of frame {Frame} had arrived within two frame periods; the take counts the frames compared so far", lastPublished);
+        TimeSpan bound = TimeSpan.FromSeconds(Math.Max(0.25, 2.0 * _stage.FrameRate.Denominator / _stage.FrameRate.Numerator));
+        if (!_ledger.WaitForFrame(lastPublished, bound))
+            _log.LogWarning("Cluster: at the take's stop not every node's hash of frame {Frame} had arrived within {Ms:0} ms; the take counts the frames compared so far", lastPublished, bound.TotalMilliseconds);
         var window = _ledger.CloseWindow(lastFrame);
         var nodes = new List<Stage.Takes.TakeNode>(_cluster.Nodes.Count);
         for (int i = 0; i < _cluster.Nodes.Count; i++)
