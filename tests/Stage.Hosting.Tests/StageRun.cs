@@ -55,7 +55,8 @@ public sealed partial class StageRun : IAsyncLifetime
 
         Tracker = new OscTracker(trackingPort);
         _stage = StageProcess.Start("run", path, "--output", "headless", "--log-dir", Folder);
-        if (!await _stage.WaitForOutputAsync("operator token", TimeSpan.FromSeconds(90)))
+        // The token's own line: the page line before it also says "operator token", and may be all that is printed yet.
+        if (!await _stage.WaitForOutputAsync("operator token (generated for this run)", TimeSpan.FromSeconds(90)))
             throw new InvalidOperationException($"stage run did not start its page.\nstdout:\n{_stage.Output}\nstderr:\n{_stage.Error}");
         PageUrl = new Uri(PageLine().Match(_stage.Output).Groups[1].Value);
         Token = TokenLine().Match(_stage.Output).Groups[1].Value;

@@ -19,35 +19,13 @@ public sealed class EnvironmentShadingTests(ITestOutputHelper output)
         Scene = new SceneRendererOptions { ShadowMapSize = 256 },
     };
 
-    private static float Linear(byte code)
-    {
-        float c = code / 255f;
-        return c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
-    }
+    private static float Linear(byte code) => RenderGpuTest.Linear(code);
 
-    private static Vector3 Pixel(CanvasPixels image, int x, int y)
-    {
-        int o = (y * image.Width + x) * 4;
-        return new Vector3(Linear(image.Rgba.Span[o]), Linear(image.Rgba.Span[o + 1]), Linear(image.Rgba.Span[o + 2]));
-    }
+    private static Vector3 Pixel(CanvasPixels image, int x, int y) => RenderGpuTest.Pixel(image, x, y);
 
     /// <summary>The inner image of a camera at (0, 1, 0) looking along −Z (pan 0) with a 24 mm lens.</summary>
-    private static CanvasPixels RenderInner(RenderScene scene, Action<StageRenderer>? check = null)
-    {
-        StageConfig config = RenderGpuTest.TestRig();
-        CameraConfig camera = config.Cameras[0];
-        Pose pose = Pose.FromPanTiltRoll(new Vector3(0, 1, 0), new PanTiltRoll(0, 0, 0));
-        CanvasPixels inner = default;
-        RenderGpuTest.Run(device =>
-        {
-            using var renderer = new StageRenderer(device, config, Options);
-            renderer.Render([new CameraView(camera, pose, 24)], scene);
-            inner = renderer.ReadInner(camera.Id)!.Value;
-            check?.Invoke(renderer);
-            inner = inner with { Rgba = inner.Rgba.ToArray() };
-        });
-        return inner;
-    }
+    private static CanvasPixels RenderInner(RenderScene scene, Action<StageRenderer>? check = null) =>
+        RenderGpuTest.RenderInner(RenderGpuTest.TestRig(), Options, scene, check);
 
     private static EquirectMap Map(int width, int height, Func<Vector3, Vector3> radiance)
     {

@@ -25,11 +25,7 @@ public sealed class MaterialPassTests(ITestOutputHelper output)
         Scene = new SceneRendererOptions { ShadowMapSize = 512 },
     };
 
-    private static float Linear(byte code)
-    {
-        float c = code / 255f;
-        return c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
-    }
+    private static float Linear(byte code) => RenderGpuTest.Linear(code);
 
     private static SceneMesh Mesh(string name, ModelRoot root) => new(name, GltfLoader.LoadGlb(root.WriteGLB().ToArray(), name + ".glb").ToSceneMesh());
 

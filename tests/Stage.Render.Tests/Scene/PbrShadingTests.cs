@@ -30,11 +30,7 @@ public sealed class PbrShadingTests(ITestOutputHelper output)
     private static float Linear(byte srgb) => Srgb8ToLinear(srgb);
 
     /// <summary>An 8-bit sRGB code value to linear light (IEC 61966-2-1).</summary>
-    private static float Srgb8ToLinear(byte code)
-    {
-        float c = code / 255f;
-        return c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
-    }
+    private static float Srgb8ToLinear(byte code) => RenderGpuTest.Linear(code);
 
     /// <summary>Renders the scene from a camera at <paramref name="eye"/> looking along −Z with a 24 mm lens, returns the inner image.</summary>
     private static CanvasPixels RenderInner(RenderScene scene, Vector3 eye, Action<StageRenderer>? check = null)

@@ -25,11 +25,7 @@ public sealed class ShadowCascadeTests(ITestOutputHelper output)
         Scene = new SceneRendererOptions { ShadowMapSize = mapSize, ShadowCascades = cascades, ShadowCascadeBlend = blend },
     };
 
-    private static float Linear(byte code)
-    {
-        float c = code / 255f;
-        return c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
-    }
+    private static float Linear(byte code) => RenderGpuTest.Linear(code);
 
     /// <summary>
     /// A street-sized scene: a wide floor, two far boxes 40 m out that stretch the caster-fitted map over ~115 m, a 1 m

@@ -26,33 +26,14 @@ public sealed class WorkingSpaceTests(ITestOutputHelper output)
 
     private static readonly InputColour ToAp1 = new(Primaries.AcesCg);
 
-    private static float Linear(byte code)
-    {
-        float c = code / 255f;
-        return c <= 0.04045f ? c / 12.92f : MathF.Pow((c + 0.055f) / 1.055f, 2.4f);
-    }
+    private static float Linear(byte code) => RenderGpuTest.Linear(code);
 
-    private static Vector3 Pixel(CanvasPixels image, int x, int y)
-    {
-        int o = (y * image.Width + x) * 4;
-        return new Vector3(Linear(image.Rgba.Span[o]), Linear(image.Rgba.Span[o + 1]), Linear(image.Rgba.Span[o + 2]));
-    }
+    private static Vector3 Pixel(CanvasPixels image, int x, int y) => RenderGpuTest.Pixel(image, x, y);
 
     private static CanvasPixels RenderInner(RenderScene scene, Primaries workingSpace)
     {
         StageConfig config = RenderGpuTest.TestRig();
-        config = config with { Render = config.Render with { WorkingSpace = workingSpace } };
-        CameraConfig camera = config.Cameras[0];
-        Pose pose = Pose.FromPanTiltRoll(new Vector3(0, 1, 0), new PanTiltRoll(0, 0, 0));
-        CanvasPixels inner = default;
-        RenderGpuTest.Run(device =>
-        {
-            using var renderer = new StageRenderer(device, config, Options);
-            renderer.Render([new CameraView(camera, pose, 24)], scene);
-            inner = renderer.ReadInner(camera.Id)!.Value;
-            inner = inner with { Rgba = inner.Rgba.ToArray() };
-        });
-        return inner;
+        return RenderGpuTest.RenderInner(config with { Render = config.Render with { WorkingSpace = workingSpace } }, Options, scene);
     }
 
     /// <summary>
